@@ -1,0 +1,67 @@
+"""minigrad: PyTorch-style tensors, autograd, nn and optim on numpy, with Numba/Cython kernels.
+
+``import minigrad as torch`` works for the tutorials' code; ``python -m minigrad run SCRIPT`` runs an
+unchanged ``import torch`` script against minigrad (see ``minigrad.compat``)."""
+import numpy as _np
+
+from . import autograd, cuda, dtypes, random
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
+    arange, as_tensor, cat, concat, concatenate, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+    normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm, stack, zeros, zeros_like,
+)
+from .device import device
+from .dtypes import (
+    bool, double, dtype, float, float16, float32, float64, half, int, int8, int16, int32, int64, long, short, uint8,
+)
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .tensor import Size, Tensor, matmul, maximum, minimum, tensor, where
+
+__version__ = "0.1.0"
+_np.seterr(all="ignore")  # torch computes inf/nan silently; so do the numpy paths underneath
+
+
+def _method(name):
+    def fn(input, *args, **kwargs):  # noqa: A002 - torch's argument name
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    fn.__doc__ = f"``torch.{name}(input, ...)``: same as ``input.{name}(...)``."
+    return fn
+
+
+for _name in ("abs", "add", "sub", "mul", "div", "neg", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sign",
+              "pow", "clamp", "clip", "masked_fill", "sigmoid", "tanh", "relu", "softmax", "log_softmax",
+              "logsumexp", "norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
+              "std", "flatten", "reshape", "squeeze", "unsqueeze", "permute", "transpose", "t", "chunk", "split",
+              "unbind", "floor", "ceil", "round", "trunc", "isnan", "isinf", "isfinite", "eq", "ne", "lt", "le", "gt",
+              "ge", "equal", "allclose", "logical_not", "logical_and", "logical_or", "logical_xor", "all", "any",
+              "nonzero", "count_nonzero", "cumsum", "sort", "gather", "topk", "unique", "dot", "mm", "clone",
+              "detach", "numel", "true_divide", "multiply", "subtract", "negative", "clamp_min", "clamp_max",
+              ):
+    globals()[_name] = _method(_name)
+del _name
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):  # noqa: A002
+    return input.numel()
+
+
+def result_type(a, b):
+    return dtypes.result_type(a, b)
+
+
+def get_default_dtype():
+    return float32
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    from . import _printing
+    for key, value in (("PRECISION", precision), ("THRESHOLD", threshold), ("EDGEITEMS", edgeitems),
+                       ("LINEWIDTH", linewidth), ("SCI_MODE", sci_mode)):
+        if value is not None:
+            setattr(_printing, key, value)

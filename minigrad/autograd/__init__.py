@@ -1,0 +1,83 @@
+"""Reverse-mode automatic differentiation: grad mode, ``backward``/``grad``, custom Functions."""
+import contextlib
+
+from . import engine
+from .function import Function, FunctionCtx
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled, state
+from .gradcheck import gradcheck
+
+__all__ = ["Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "enable_grad", "grad",
+           "gradcheck", "is_grad_enabled", "no_grad", "set_detect_anomaly", "set_grad_enabled"]
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _root_grads(outputs, grad_outputs):
+    from ..tensor import Tensor
+    grads = []
+    for out, g in zip(outputs, _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)):
+        if not out.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = Tensor._make(out._backend().full_like(out._data, 1), out.device)
+        grads.append(g._data)
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    tensors = _as_list(tensors)
+    engine.run(tensors, _root_grads(tensors, grad_tensors), retain_graph=bool(retain_graph))
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
+         materialize_grads=False):
+    """Gradients of ``outputs`` with respect to ``inputs``, returned rather than accumulated."""
+    from ..tensor import Tensor
+    outputs, inputs = _as_list(outputs), _as_list(inputs)
+    if create_graph:
+        raise NotImplementedError("minigrad does not record graphs of gradients (create_graph=True)")
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    got = engine.run(outputs, _root_grads(outputs, grad_outputs), retain_graph=bool(retain_graph), capture=inputs)
+    result = []
+    for t, g in zip(inputs, got):
+        if g is None and not (allow_unused or materialize_grads):
+            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                               "Set allow_unused=True if this is the desired behavior.")
+        if g is None and materialize_grads:
+            g = t._backend().full_like(t._data, 0)
+        result.append(None if g is None else Tensor._make(g, t.device))
+    return tuple(result)
+
+
+def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - torch's legacy name
+    """Legacy wrapper: returns the tensor itself (with ``requires_grad`` set when asked)."""
+    if requires_grad:
+        data.requires_grad_(True)
+    return data
+
+
+def set_detect_anomaly(mode, check_nan=True):
+    prev = state.anomaly
+    state.anomaly = bool(mode) and check_nan
+
+    class _Restore(contextlib.ContextDecorator):
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            state.anomaly = prev
+    return _Restore()
+
+
+def detect_anomaly(check_nan=True):
+    return set_detect_anomaly(True, check_nan)
+
+
+def is_anomaly_enabled():
+    return state.anomaly

@@ -1,0 +1,96 @@
+"""Reverse-mode sweep: topological order over ``grad_fn`` nodes, then one backward call per node.
+
+Gradients reaching an input are summed back to its shape here (``backend.sum_to_shape``), the only
+place broadcasting is undone. Leaves accumulate into ``.grad``; ``autograd.grad`` captures instead.
+"""
+import numpy as np
+
+from .grad_mode import no_grad, state
+
+
+def _topological(roots):
+    order, seen = [], set()
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+                continue
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.append((node, True))
+            for t in getattr(node, "inputs", ()):
+                fn = t._grad_fn
+                if fn is not None and fn not in seen:
+                    stack.append((fn, False))
+    return order[::-1]
+
+
+def _check_anomaly(node, g):
+    if g is not None and g.dtype.kind == "f" and np.isnan(np.asarray(node.backend.to_host(g))).any():
+        raise RuntimeError(f"Function '{node.name}' returned nan values in its 0th output.")
+
+
+def run(tensors, grads, retain_graph=False, capture=None):
+    """Backpropagate ``grads`` (raw arrays) from ``tensors``. With ``capture`` (a list of tensors),
+    return their gradients (None where unreached) instead of accumulating into leaves."""
+    captured = None if capture is None else {id(t): None for t in capture}
+    capture_nodes = {t._grad_fn: t for t in capture or () if t._grad_fn is not None}
+    roots, pending = [], {}
+    for t, g in zip(tensors, grads):
+        if t._grad_fn is None:
+            _deliver(t, g, captured)
+        else:
+            fn = t._grad_fn
+            pending[fn] = g if fn not in pending else t._backend().add(pending[fn], g)
+            roots.append(fn)
+    with no_grad():
+        for node in _topological(roots):
+            g = pending.pop(node, None)
+            if g is None:
+                continue
+            retained = getattr(node, "retained", None)
+            if retained is not None and retained() is not None:
+                _accumulate(retained(), g)
+            if node in capture_nodes:
+                _deliver(capture_nodes[node], g, captured)
+            node.check_saved()
+            in_grads = node.backward(g)
+            if type(in_grads) is not tuple:
+                in_grads = (in_grads,)
+            for t, gi, need in zip(node.inputs, in_grads, node.needs_input_grad):
+                if not need or gi is None:
+                    continue
+                if gi.shape != t._data.shape:
+                    gi = node.backend.sum_to_shape(gi, t._data.shape)
+                if state.anomaly:
+                    _check_anomaly(node, gi)
+                fn = t._grad_fn
+                if fn is None:
+                    _deliver(t, gi, captured)
+                elif fn in pending:
+                    pending[fn] = node.backend.add(pending[fn], gi)
+                else:
+                    pending[fn] = gi
+            if not retain_graph:
+                node.release()
+    return None if capture is None else [captured[id(t)] for t in capture]
+
+
+def _deliver(t, g, captured):
+    if captured is None:
+        _accumulate(t, g)
+    elif id(t) in captured:
+        prev = captured[id(t)]
+        captured[id(t)] = g if prev is None else t._backend().add(prev, g)
+
+
+def _accumulate(t, g):
+    """``t.grad += g``, starting from a private copy so no two leaves share a gradient buffer."""
+    b = t._backend()
+    if t._grad is None:
+        t._grad = t._make(b.copy(g, t._data.dtype), t._device)
+    else:
+        b.iadd(t._grad._data, g)

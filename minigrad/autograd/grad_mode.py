@@ -1,0 +1,64 @@
+"""Whether operations record a graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``."""
+import functools
+import threading
+
+
+class _State(threading.local):
+    enabled = True
+    anomaly = False
+
+
+state = _State()
+
+
+def is_grad_enabled():
+    return state.enabled
+
+
+class _GradMode:
+    """Context manager and decorator that sets grad mode and restores it on exit."""
+    mode = True
+
+    def __enter__(self):
+        self._prev = state.enabled
+        state.enabled = self.mode
+
+    def __exit__(self, *exc):
+        state.enabled = self._prev
+
+    def _clone(self):
+        return type(self)()
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self._clone():
+                return func(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradMode):
+    mode = False
+
+
+class enable_grad(_GradMode):
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Applies at construction (so a bare call works), restores the previous mode on exit."""
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        self._prev = state.enabled
+        state.enabled = self.mode
+
+    def __enter__(self):
+        pass
+
+    def _clone(self):
+        return set_grad_enabled(self.mode)
+
+    def __call__(self, func):
+        state.enabled = self._prev  # used as a decorator: the construction must not leak
+        return super().__call__(func)

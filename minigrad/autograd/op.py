@@ -1,0 +1,105 @@
+"""``Op``: a differentiable primitive over raw device arrays.
+
+An op computes its result in ``forward(*arrays, **options)`` and returns, in ``backward(grad)``, one
+gradient per tensor input (``None`` where the input needs none). ``apply`` records the op as the
+result's ``grad_fn`` only when grad mode is on and some input requires grad. ``saves`` names the
+inputs whose values backward reads; an in-place change to one of them between forward and backward
+raises instead of giving a wrong gradient. Gradients for broadcast inputs are summed back to the
+input's shape by the engine, so ops return gradients in the broadcast shape.
+"""
+from .. import device as _device
+from .grad_mode import state
+
+Tensor = None  # set by minigrad.tensor (the module that defines it imports this one)
+
+
+class Op:
+    saves = ()
+    saves_output = False
+    freed = False
+
+    name = "OpBackward0"
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__ + "Backward0"
+
+    def forward(self, *arrays, **options):
+        raise NotImplementedError
+
+    def backward(self, grad):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        ctx = cls()
+        dev = inputs[0]._device
+        for t in inputs:
+            if t._device is not dev and t._device != dev:
+                raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                                   f"devices, {t._device} and {dev}!")
+        ctx.device = dev
+        ctx.backend = _device.backend(dev)
+        requires = state.enabled and any([t._requires_grad for t in inputs])
+        ctx.requires_grad = requires
+        ctx.needs_input_grad = tuple([t._requires_grad for t in inputs]) if requires else (False,) * len(inputs)
+        out = ctx.forward(*[t._data for t in inputs], **options)
+        if type(out) is tuple:  # first output differentiable, the rest (indices) not
+            first = Tensor._make(out[0], dev)
+            rest = tuple(Tensor._make(o, dev) for o in out[1:])
+            if requires:
+                ctx._record(inputs, first)
+            return (first,) + rest
+        result = Tensor._make(out, dev)
+        if requires:
+            ctx._record(inputs, result)
+        return result
+
+    def _record(self, inputs, result):
+        self.inputs = inputs
+        if self.saves:
+            self.saved_versions = tuple([inputs[i]._version[0] for i in self.saves])
+        if self.saves_output:
+            self.output_version = (result._version, result._version[0])
+        result._grad_fn = self
+        result._requires_grad = True
+
+    def check_saved(self):
+        """Raise torch's errors for a freed graph or a saved tensor modified in place."""
+        if self.freed:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved tensors after "
+                "they have already been freed). Saved intermediate values of the graph are freed when you "
+                "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+                "through the graph a second time or if you need to access saved tensors after calling "
+                "backward.")
+        changed = None
+        for i, v in zip(self.saves, getattr(self, "saved_versions", ())):
+            if self.inputs[i]._version[0] != v:
+                changed = (self.inputs[i], v)
+        if self.saves_output and self.output_version[0][0] != self.output_version[1]:
+            changed = (None, self.output_version[1])
+        if changed is not None:
+            t, v = changed
+            shape = "" if t is None else f"[{t._printing_type()} [{', '.join(map(str, t.shape))}]]"
+            now = self.output_version[0][0] if t is None else t._version[0]
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: {shape}, which is output 0 of {self.name}, is at version {now}; expected "
+                f"version {v} instead. Hint: the backtrace further above can show the operation that failed "
+                "to compute its gradient.")
+
+    def release(self):
+        """Drop what forward saved for backward (after a backward without ``retain_graph``)."""
+        keep = {k: self.__dict__[k] for k in ("inputs", "needs_input_grad", "device", "backend") if k in self.__dict__}
+        self.__dict__.clear()
+        self.__dict__.update(keep)
+        self.freed = True
+
+    @property
+    def next_functions(self):
+        return tuple((t._grad_fn, 0) for t in getattr(self, "inputs", ()))
+
+    def __repr__(self):
+        return f"<{self.name} object at {hex(id(self))}>"

@@ -1,0 +1,198 @@
+"""Tensor factories (``zeros``, ``randn``, ``arange``, ...) and functions over lists of tensors."""
+
+import numpy as np
+
+from . import dtypes, random
+from . import device as _dev
+from .ops import shape as S
+from .tensor import Tensor, _dim, _shape_args, _TYPE_NAMES
+
+
+def _finish(arr, dtype, device, requires_grad, default=dtypes.float32):
+    dt = dtypes.get(dtype) or default
+    t = Tensor._make(np.ascontiguousarray(arr, dtype=dt.np), _dev.CPU)
+    d = _dev.get(device)
+    if d != _dev.CPU:
+        t = t.to(d).detach()
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def _size(size):
+    for s in size if not (len(size) == 1 and isinstance(size[0], (tuple, list))) else size[0]:
+        if isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return _shape_args(size)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.zeros(_size(size)), dtype, device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.ones(_size(size)), dtype, device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _finish(np.zeros(_size(size)), dtype, device, requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    default = dtypes.result_type(fill_value)
+    return _finish(np.full(_size((size,)), fill_value), dtype, device, requires_grad, default)
+
+
+def _like(fn, t, dtype, device, requires_grad, *args):
+    return fn(*args, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    return _like(zeros, input, dtype, device, requires_grad, input.shape)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    return _like(ones, input, dtype, device, requires_grad, input.shape)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    return _like(empty, input, dtype, device, requires_grad, input.shape)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return _like(rand, input, dtype, device, requires_grad, input.shape)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return _like(randn, input, dtype, device, requires_grad, input.shape)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    default = dtypes.result_type(start, end, step)
+    n = int(np.ceil((end - start) / step))
+    return _finish(start + step * np.arange(n), dtype, device, requires_grad, default)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return _finish(np.linspace(start, end, steps), dtype, device, requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    return _finish(np.eye(n, n if m is None else m), dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    return _finish(random.normal_array(0.0, 1.0, _size(size), generator), dtype, device, requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    return _finish(random.uniform(0.0, 1.0, _size(size), generator), dtype, device, requires_grad)
+
+
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    return _finish(random.integers(low, high, _size((size,)), generator), dtype, device, requires_grad,
+                   dtypes.int64)
+
+
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    return _finish(random.permutation(n, generator), dtype, device, requires_grad, dtypes.int64)
+
+
+def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        ref = mean if isinstance(mean, Tensor) else std
+        return _finish(random.normal_array(m, s, shape, generator), ref.dtype, ref.device, False)
+    if size is None:
+        raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
+    return _finish(random.normal_array(mean, std, _size((size,)), generator), dtype, device, requires_grad)
+
+
+def from_numpy(arr):
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
+    dtypes.from_numpy(arr.dtype)
+    return Tensor._make(arr, _dev.CPU)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor) and (dtype is None or dtypes.get(dtype) == data.dtype) and device is None:
+        return data
+    if isinstance(data, np.ndarray) and dtype is None and device is None:
+        return from_numpy(data)
+    from .tensor import tensor
+    return tensor(data, dtype=dtype, device=device)
+
+
+def _check_same(tensors, name):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    dt = dtypes.result_type(*tensors)
+    return [t._cast(dt) for t in tensors]
+
+
+def cat(tensors, dim=0, out=None):
+    tensors = _check_same(tensors, "cat")
+    tensors = [t for t in tensors if not (t.ndim == 1 and t.numel() == 0)] or tensors[:1]
+    ref = tensors[0]
+    d = _dim(dim, ref.ndim, False) if ref.ndim else None
+    if d is None:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    for i, t in enumerate(tensors):
+        if t.ndim != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}")
+        for k in range(ref.ndim):
+            if k != d and t.shape[k] != ref.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                   f"{ref.shape[k]} but got size {t.shape[k]} for tensor number {i} in the list.")
+    return S.Cat.apply(*tensors, axis=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, out=None):
+    tensors = _check_same(tensors, "stack")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
+                               f"entry 0 and {list(t.shape)} at entry {i}")
+    return S.Stack.apply(*tensors, axis=_dim(dim, tensors[0].ndim + 1, False))
+
+
+def _legacy(dt):
+    """``FloatTensor(2, 3)`` / ``LongTensor([1, 2])``: the legacy typed constructors."""
+    def make(*args, device=None):
+        return Tensor(*args, dtype=dt, device=device)
+    return make
+
+
+FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, \
+    BoolTensor = (_legacy(_TYPE_NAMES[n]) for n in (
+        "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
+        "ByteTensor", "BoolTensor"))
+

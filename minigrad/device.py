@@ -1,0 +1,66 @@
+"""Devices and the kernel backend that serves each.
+
+A backend is a module with the same flat functions on every device (``kernels.cpu``,
+``kernels.cuda``); ops call ``ctx.backend.<name>`` and never branch on the device.
+"""
+import importlib
+
+
+class device:
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):  # noqa: A002 - torch's argument name
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif isinstance(type, str) and ":" in type:
+            type, _, idx = type.partition(":")
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was passed "
+                                   f"explicitly: {type}:{idx}")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
+            index = int(idx)
+        if type not in ("cpu", "cuda"):
+            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        idx = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{idx})"
+
+
+CPU = device("cpu")
+_backends = {}
+
+
+def get(d):
+    """Normalise a device argument (None → CPU); CUDA is checked for availability here."""
+    if d is None:
+        return CPU
+    d = d if isinstance(d, device) else device(d if not isinstance(d, int) else f"cuda:{d}")
+    if d.type == "cuda":
+        from . import cuda
+        cuda.require()
+        if d.index is None:
+            d = device("cuda", 0)
+    return d if d != CPU else CPU
+
+
+def backend(d):
+    """The kernel module serving device ``d`` (imported on first use, so CUDA loads lazily)."""
+    b = _backends.get(d.type)
+    if b is None:
+        b = _backends[d.type] = importlib.import_module(f"minigrad.kernels.{d.type}")
+    return b

@@ -1,0 +1,105 @@
+"""dtype objects and torch's type-promotion rules.
+
+Categories order bool < integer < floating. Operands rank by priority: tensors with dimensions,
+then 0-d tensors, then Python scalars. A lower-priority operand changes the result only when its
+category is higher, and a Python scalar then contributes the default dtype of its category.
+"""
+import builtins
+
+import numpy as np
+
+
+class dtype:
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "category")
+
+    def __init__(self, name, np_dtype, category):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category  # 0 bool, 1 integer, 2 floating
+        self.is_floating_point = category == 2
+        self.is_signed = np_dtype not in (np.bool_, np.uint8)
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        from . import _printing
+        return f"{_printing.namespace()}.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float16 = half = dtype("float16", np.float16, 2)
+float32 = float = dtype("float32", np.float32, 2)
+float64 = double = dtype("float64", np.float64, 2)
+int8 = dtype("int8", np.int8, 1)
+int16 = short = dtype("int16", np.int16, 1)
+int32 = int = dtype("int32", np.int32, 1)
+int64 = long = dtype("int64", np.int64, 1)
+uint8 = dtype("uint8", np.uint8, 1)
+bool = dtype("bool", np.bool_, 0)  # noqa: A001 - torch's name
+
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+_FROM_NP = {d.np: d for d in ALL}
+_NAMES = {d.name: d for d in ALL}
+_DEFAULT_FOR_CATEGORY = (bool, int64, float32)
+
+
+def _by_name(name):
+    return _NAMES[name]
+
+
+def from_numpy(np_dtype):
+    """The minigrad dtype of a numpy dtype (TypeError for one torch has no equivalent of)."""
+    try:
+        return _FROM_NP[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
+                        "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+
+
+def get(d):
+    """Accept a minigrad dtype, a numpy dtype, a Python type or None (→ None)."""
+    if d is None or isinstance(d, dtype):
+        return d
+    if d is builtins.float:
+        return float64
+    if d is builtins.int:
+        return int64
+    if d is builtins.bool:
+        return bool
+    return from_numpy(d)
+
+
+def default_for_category(category):
+    return _DEFAULT_FOR_CATEGORY[category]
+
+
+def _combine(a, b):
+    if a is None:
+        return b
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    return from_numpy(np.promote_types(a.np, b.np))
+
+
+def result_type(*operands):
+    """torch.result_type over tensors (anything with ``.dtype`` and ``.ndim``) and Python scalars."""
+    dim_t = zero_t = None
+    scalar_cat = -1
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if isinstance(d, dtype):
+            if x.ndim:
+                dim_t = _combine(dim_t, d)
+            else:
+                zero_t = _combine(zero_t, d)
+        else:
+            cat = 0 if isinstance(x, builtins.bool) else 1 if isinstance(x, builtins.int) else 2
+            scalar_cat = max(scalar_cat, cat)
+    out = dim_t
+    if zero_t is not None and (out is None or zero_t.category > out.category):
+        out = zero_t
+    if scalar_cat >= 0 and (out is None or scalar_cat > out.category):
+        out = _DEFAULT_FOR_CATEGORY[scalar_cat]
+    return out
+

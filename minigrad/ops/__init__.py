@@ -1,0 +1,1 @@
+"""Differentiable primitives (``Op`` subclasses) grouped by kind; ``minigrad.tensor`` calls them."""

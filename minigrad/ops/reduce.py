@@ -1,0 +1,180 @@
+"""Reductions. ``axis`` is a tuple of non-negative dims (None: all); backward re-inserts the reduced
+dims and broadcasts.
+
+    d sum = g        d mean = g/n        d max = g at the (first) argmax
+    d var = 2(x−x̄)/(n−c)·g              d logsumexp = softmax(x)·g
+    d prod = prod/x·g (computed without dividing, so zeros are exact)
+    d ‖x‖ₚ = sign(x)|x|ᵖ⁻¹/‖x‖ₚᵖ⁻¹·g
+"""
+import numpy as np
+
+from ..autograd.op import Op
+
+
+def _expand(g, axis, keepdim, shape):
+    """Give ``g`` (reduced over ``axis``) back the reduced dims so it broadcasts to ``shape``."""
+    if keepdim or g.ndim == len(shape):
+        return g
+    if axis is None:
+        return g.reshape((1,) * len(shape))
+    return np.expand_dims(g, axis)
+
+
+class Sum(Op):
+    def forward(self, a, axis=None, keepdim=False, dtype=None):
+        self.name = "SumBackward0" if axis is None else "SumBackward1"
+        self.axis, self.keepdim, self.shape = axis, keepdim, a.shape
+        return np.asarray(a.sum(axis=axis, keepdims=keepdim, dtype=dtype))
+
+    def backward(self, g):
+        return np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
+
+
+class Mean(Op):
+    def forward(self, a, axis=None, keepdim=False, dtype=None):
+        self.name = "MeanBackward0" if axis is None else "MeanBackward1"
+        self.axis, self.keepdim, self.shape = axis, keepdim, a.shape
+        n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
+        self.n = n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(a.mean(axis=axis, keepdims=keepdim, dtype=dtype))
+
+    def backward(self, g):
+        g = g / g.dtype.type(self.n) if self.n else g * np.nan
+        return np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
+
+
+class Extreme(Op):
+    """max/min over everything (MaxBackward1: ties share the gradient evenly) or along one dim
+    (MaxBackward0: the gradient goes to the returned index, the first extreme)."""
+    saves = (0,)
+
+    def forward(self, a, axis=None, keepdim=False, largest=True):
+        self.largest, self.axis, self.keepdim, self.shape = largest, axis, keepdim, a.shape
+        kind = "Max" if largest else "Min"
+        if axis is None:
+            self.name = f"{kind}Backward1"
+            self.a = a
+            self.out = a.max() if largest else a.min()
+            return np.asarray(self.out)
+        self.name = f"{kind}Backward0"
+        idx = a.argmax(axis=axis, keepdims=True) if largest else a.argmin(axis=axis, keepdims=True)
+        nan = np.isnan(a).any(axis=axis, keepdims=True) if a.dtype.kind == "f" else None
+        if nan is not None and nan.any():  # torch returns the first NaN's position
+            idx = np.where(nan, np.isnan(a).argmax(axis=axis, keepdims=True), idx)
+        self.idx = idx
+        vals = np.take_along_axis(a, idx, axis=axis)
+        if not keepdim:
+            vals, idx = vals.squeeze(axis), idx.squeeze(axis)
+        return vals, idx.astype(np.int64)
+
+    def backward(self, g):
+        if self.axis is None:
+            mask = (self.a == self.out) | (np.isnan(self.a) & np.isnan(self.out))
+            return np.where(mask, g / mask.sum(dtype=g.dtype), 0).astype(g.dtype, copy=False)
+        out = np.zeros(self.shape, dtype=g.dtype)
+        gk = g if self.keepdim else np.expand_dims(g, self.axis)
+        np.put_along_axis(out, self.idx, gk, axis=self.axis)
+        return out
+
+
+class Prod(Op):
+    saves = (0,)
+
+    def forward(self, a, axis=None, keepdim=False):
+        self.name = "ProdBackward0" if axis is None else "ProdBackward1"
+        self.a, self.axis, self.keepdim = a, axis, keepdim
+        return np.asarray(a.prod(axis=axis, keepdims=keepdim))
+
+    def backward(self, g):
+        a, axis = self.a, self.axis
+        flat = a.reshape(-1) if axis is None else np.moveaxis(a, axis, -1)
+        # product of all other elements = exclusive prefix product × exclusive suffix product
+        ones = np.ones(flat.shape[:-1] + (1,), dtype=a.dtype)
+        left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+        right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+        others = left * right
+        others = others.reshape(a.shape) if axis is None else np.moveaxis(others, -1, axis)
+        return others * _expand(g, None if axis is None else (axis,), self.keepdim, a.shape)
+
+
+class Var(Op):
+    """Variance with Bessel-style ``correction``; ``std=True`` returns its square root."""
+    saves = (0,)
+
+    def forward(self, a, axis=None, correction=1, keepdim=False, std=False):
+        self.name = "StdBackward0" if std else "VarBackward0"
+        self.a, self.axis, self.keepdim, self.std = a, axis, keepdim, std
+        n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
+        self.denom = max(n - correction, 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.mean = a.mean(axis=axis, keepdims=True)
+            d = a - self.mean
+            var = (d * d).sum(axis=axis, keepdims=keepdim) / a.dtype.type(self.denom)
+            self.out = np.sqrt(var) if std else var
+        return np.asarray(self.out, dtype=a.dtype)
+
+    def backward(self, g):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.std:
+                g = g / (2 * self.out)
+            g = _expand(g, self.axis, self.keepdim, self.a.shape)
+            return (2 * (self.a - self.mean) / g.dtype.type(self.denom) * g).astype(self.a.dtype, copy=False)
+
+
+class LogSumExp(Op):
+    saves = (0,)
+
+    def forward(self, a, axis=None, keepdim=False):
+        self.a, self.axis, self.keepdim = a, axis, keepdim
+        m = a.max(axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+        m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.exp(a - m).sum(axis=axis, keepdims=True)) + m
+        self.out = out
+        return out if keepdim else out.squeeze(axis)
+
+    def backward(self, g):
+        g = _expand(g, self.axis, self.keepdim, self.a.shape)
+        return g * np.exp(self.a - self.out)
+
+
+class Norm(Op):
+    """Vector p-norm over ``axis`` (torch.norm / linalg.vector_norm)."""
+    name = "LinalgVectorNormBackward0"
+    saves = (0,)
+
+    def forward(self, a, p=2.0, axis=None, keepdim=False):
+        self.a, self.p, self.axis, self.keepdim = a, p, axis, keepdim
+        x = np.abs(a)
+        if p == np.inf:
+            out = x.max(axis=axis, keepdims=True)
+        elif p == -np.inf:
+            out = x.min(axis=axis, keepdims=True)
+        elif p == 0:
+            out = (x != 0).sum(axis=axis, keepdims=True).astype(a.dtype)
+        elif p == 1:
+            out = x.sum(axis=axis, keepdims=True)
+        elif p == 2:
+            out = np.sqrt((x * x).sum(axis=axis, keepdims=True))
+        else:
+            out = (x ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
+        self.out = out.astype(a.dtype, copy=False)
+        return self.out if keepdim else self.out.reshape(np.sum(a, axis=axis).shape)
+
+    def backward(self, g):
+        a, p, out = self.a, self.p, self.out
+        g = _expand(g, self.axis, self.keepdim, a.shape)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if p == 0:
+                r = np.zeros_like(a)
+            elif p == 1:
+                r = np.sign(a)
+            elif p in (np.inf, -np.inf):
+                mask = np.abs(a) == out
+                r = np.sign(a) * mask / mask.sum(axis=self.axis, keepdims=True)
+            elif p == 2:
+                r = np.where(out == 0, 0, a / out)
+            else:
+                r = np.where(out == 0, 0, np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1))
+        return (r * g).astype(a.dtype, copy=False)

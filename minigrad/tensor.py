@@ -1,0 +1,1240 @@
+"""The Tensor: an array on a device plus what autograd needs (``requires_grad``, ``grad``,
+``grad_fn``, a version counter shared with its views). Math goes through the ops in
+``minigrad.ops``; this module only validates arguments, promotes dtypes and dispatches."""
+import builtins
+import numbers
+
+import numpy as np
+
+from . import _printing, dtypes
+from . import device as _dev
+from .autograd import op as _op
+from .autograd import engine
+from .autograd.grad_mode import state as _grad_state
+from .ops import elementwise as E
+from .ops import linalg as L
+from .ops import reduce as R
+from .ops import shape as S
+from .ops import softmax as SM
+
+
+class Size(tuple):
+    """A tuple of dims that prints as torch's ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return _printing.size_repr(self)
+
+    __str__ = __repr__
+
+    def numel(self):
+        return int(np.prod(self, dtype=np.int64))
+
+
+class _ReturnTypes(tuple):
+    """``(values, indices)`` of max/min along a dim, named as torch names them."""
+
+    def __new__(cls, name, values, indices):
+        self = super().__new__(cls, (values, indices))
+        self.name = name
+        return self
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"{_printing.namespace()}.return_types.{self.name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _dim(d, ndim, allow_scalar=True):
+    """Wrap a possibly negative dim; torch's IndexError when out of range."""
+    n = builtins.max(ndim, 1) if allow_scalar else ndim
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+    return d % n if ndim else 0
+
+
+def _dims(dim, ndim):
+    """Normalise a dim argument (int, tuple, list or None) to a sorted tuple or None."""
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        if len(dim) == 0:
+            return None
+        out = tuple(sorted(_dim(d, ndim) for d in dim))
+        if len(set(out)) != len(out):
+            raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
+        return out if ndim else None
+    return (_dim(dim, ndim),) if ndim else None
+
+
+def _shape_args(args):
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        args = tuple(args[0])
+    for a in args:
+        if not isinstance(a, (numbers.Integral, np.integer)) or isinstance(a, builtins.bool):
+            raise TypeError(f"expected a sequence of integers or a single integer, got {a!r}")
+    return tuple(int(a) for a in args)
+
+
+class Tensor:
+    __slots__ = ("_data", "_device", "_requires_grad", "_grad", "_grad_fn", "_version", "_retains_grad",
+                 "__weakref__", "__dict__")
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, device=None, dtype=None):
+        """Legacy constructor: ``Tensor(2, 3)`` (zero-filled) or ``Tensor(data)`` (float32 copy)."""
+        dt = dtypes.get(dtype) or dtypes.float32
+        if len(args) == 1 and not isinstance(args[0], (numbers.Integral, np.integer)):
+            data = args[0]
+            arr = np.array(data._data if isinstance(data, Tensor) else data, dtype=dt.np)
+        else:
+            arr = np.zeros(_shape_args(args), dtype=dt.np)
+        return cls._make(arr, _dev.get(device), subclass=cls)
+
+    @classmethod
+    def _make(cls, arr, device=_dev.CPU, requires_grad=False, subclass=None):
+        t = object.__new__(subclass or Tensor)
+        t._data = arr
+        t._device = device
+        t._requires_grad = requires_grad
+        t._grad = None
+        t._grad_fn = None
+        t._version = [0]
+        t._retains_grad = False
+        return t
+
+    def _backend(self):
+        return _dev.backend(self._device)
+
+    def _host(self):
+        """The data as a numpy array (a copy from the device for CUDA tensors)."""
+        return self._data if self._device.type == "cpu" else self._backend().to_host(self._data)
+
+    # ---- properties -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        return Size(self._data.shape) if dim is None else self._data.shape[_dim(dim, self.ndim, False)]
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy(self._data.dtype)
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_cuda(self):
+        return self._device.type == "cuda"
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def element_size(self):
+        return self._data.dtype.itemsize
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self._grad_fn is not None:
+            if value:
+                return
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = builtins.bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size")
+            if value.dtype != self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    def retain_grad(self):
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is not None:
+            import weakref
+            self._grad_fn.retained = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad and self._grad_fn is not None
+
+    @property
+    def data(self):
+        return self.detach()
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._version[0] += 1
+
+    # ---- conversion -------------------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._host().reshape(()).item()
+
+    def tolist(self):
+        return self._host().tolist()
+
+    def numpy(self, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        if self._device.type != "cpu":
+            raise TypeError(f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to "
+                            "copy the tensor to host memory first.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self._host()
+        return a if dtype is None else a.astype(dtype)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return builtins.bool(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._host(), str(self._device), self._requires_grad))
+
+    def detach(self):
+        t = Tensor._make(self._data, self._device)
+        t._version = self._version
+        return t
+
+    def detach_(self):
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def clone(self, memory_format=None):
+        return S.Clone.apply(self)
+
+    def contiguous(self, memory_format=None):
+        if self._data.flags.c_contiguous:
+            return self
+        return S.Clone.apply(self)
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif isinstance(a, dtypes.dtype):
+                dtype = a
+            elif a is not None:
+                device = a
+        out = self
+        if device is not None:
+            d = _dev.get(device)
+            if d != self._device:
+                from .ops.transfer import ToDevice
+                out = ToDevice.apply(out, device=d)
+        if dtype is not None and dtypes.get(dtype) != out.dtype:
+            out = out._cast(dtypes.get(dtype))
+        if copy and out is self:
+            out = self.clone()
+        return out
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to("cuda" if device is None else device)
+
+    def _cast(self, dt):
+        if dt.np == self._data.dtype:
+            return self
+        if dt.category == 2 and self.is_floating_point():
+            return S.Cast.apply(self, dtype=dt.np)
+        return Tensor._make(self._data.astype(dt.np), self._device)
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            return self._printing_type()
+        if isinstance(dtype, str):
+            dtype = _TYPE_NAMES[dtype.split(".")[-1]]
+        return self._cast(dtypes.get(dtype))
+
+    def _printing_type(self):
+        name = {v: k for k, v in _TYPE_NAMES.items()}[self.dtype]
+        cuda = "cuda." if self._device.type == "cuda" else ""
+        return f"{_printing.namespace()}.{cuda}{name}"
+
+    def float(self):
+        return self._cast(dtypes.float32)
+
+    def double(self):
+        return self._cast(dtypes.float64)
+
+    def half(self):
+        return self._cast(dtypes.float16)
+
+    def long(self):
+        return self._cast(dtypes.int64)
+
+    def int(self):
+        return self._cast(dtypes.int32)
+
+    def bool(self):
+        return self._cast(dtypes.bool)
+
+    def byte(self):
+        return self._cast(dtypes.uint8)
+
+    # ---- printing ---------------------------------------------------------------------------
+    def __repr__(self, prefix="tensor("):
+        fn = self._grad_fn
+        return _printing.tensor_repr(
+            self._host(), self.dtype.name, requires_grad=self._requires_grad and fn is None,
+            grad_fn_name=None if fn is None else fn.name,
+            device=None if self._device.type == "cpu" else str(self._device), prefix=prefix)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    # ---- autograd ---------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if not self._requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if gradient is None:
+            if self._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = self._backend().full_like(self._data, 1)
+        else:
+            gradient = gradient if isinstance(gradient, Tensor) else tensor(gradient)
+            if gradient.shape != self.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and "
+                                   f"output[0] has a shape of {self.shape}.")
+            g = gradient._data
+        engine.run([self], [g], retain_graph=builtins.bool(retain_graph))
+
+    def register_hook(self, hook):
+        raise NotImplementedError("Tensor.register_hook is not supported by minigrad")
+
+    def _make_grad(self, arr):
+        return Tensor._make(arr, self._device)
+
+    # ---- in place ---------------------------------------------------------------------------
+    def _check_inplace(self):
+        if self._requires_grad and self._grad_fn is None and _grad_state.enabled:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+    def _bump(self):
+        self._version[0] += 1
+        return self
+
+    def _inplace(self, result):
+        """Make ``self`` hold ``result`` (an out-of-place op's output) as torch's in-place ops do."""
+        self._check_inplace()
+        if result.dtype != self.dtype:
+            if result.dtype.category > self.dtype.category:
+                raise RuntimeError(f"result type {result.dtype.name.capitalize()} can't be cast to the desired "
+                                   f"output type {self.dtype.name.capitalize()}")
+            result = result._cast(self.dtype)
+        if result._grad_fn is None:
+            np.copyto(self._data, np.broadcast_to(result._data, self._data.shape))
+        else:
+            self._data = result._data
+            self._grad_fn = result._grad_fn
+            self._requires_grad = True
+        return self._bump()
+
+    def fill_(self, value):
+        self._check_inplace()
+        self._data[...] = value.item() if isinstance(value, Tensor) else value
+        return self._bump()
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def copy_(self, src, non_blocking=False):
+        src = src if isinstance(src, Tensor) else tensor(src)
+        if _grad_state.enabled and src._requires_grad:
+            self._check_inplace()
+            return self._inplace(src.expand(self.shape)._cast(self.dtype).clone())
+        self._check_inplace()
+        np.copyto(self._data, np.broadcast_to(src._host(), self._data.shape), casting="unsafe")
+        return self._bump()
+
+    def add_(self, other, alpha=1):
+        return self._inplace(self.add(other, alpha=alpha))
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(self.sub(other, alpha=alpha))
+
+    def mul_(self, other):
+        return self._inplace(self * other)
+
+    def div_(self, other):
+        return self._inplace(self / other)
+
+    def clamp_(self, min=None, max=None):  # noqa: A002
+        return self._inplace(self.clamp(min, max))
+
+    def masked_fill_(self, mask, value):
+        return self._inplace(self.masked_fill(mask, value))
+
+    def exp_(self):
+        return self._inplace(self.exp())
+
+    def neg_(self):
+        return self._inplace(-self)
+
+    def relu_(self):
+        return self._inplace(self.relu())
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def _fill_random(self, draw):
+        self._check_inplace()
+        self._data[...] = draw(self._data.shape)
+        return self._bump()
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        from . import random
+        return self._fill_random(lambda s: random.uniform(a, b, s, generator))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        from . import random
+        return self._fill_random(lambda s: random.normal_array(mean, std, s, generator))
+
+    def random_(self, low=0, high=None, generator=None):
+        from . import random
+        if high is None:
+            low, high = 0, (low if low else 2 ** 24 if self.is_floating_point() else np.iinfo(self._data.dtype).max)
+        return self._fill_random(lambda s: random.integers(low, high, s, generator))
+
+    def bernoulli_(self, p=0.5, generator=None):
+        from . import random
+        return self._fill_random(lambda s: random.uniform(0.0, 1.0, s, generator) < p)
+
+    # ---- indexing ---------------------------------------------------------------------------
+    def _index(self, index):
+        """Translate a torch index to a numpy one; returns (numpy_index, node_name, advanced)."""
+        items = index if isinstance(index, tuple) else (index,)
+        out, advanced, all_int = [], False, True
+        for it in items:
+            if isinstance(it, Tensor):
+                arr = it._host()
+                if arr.dtype.kind == "f":
+                    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                if arr.ndim == 0 and arr.dtype.kind in "iu":
+                    it = int(arr)
+                else:
+                    out.append(arr)
+                    advanced = True
+                    all_int = False
+                    continue
+            elif isinstance(it, (list, np.ndarray)):
+                out.append(np.asarray(it))
+                advanced, all_int = True, False
+                continue
+            if not isinstance(it, (numbers.Integral, np.integer)) or isinstance(it, builtins.bool):
+                all_int = False
+            elif self._data.ndim == 0:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+            out.append(it)
+        name = "IndexBackward0" if advanced else ("SelectBackward0" if all_int else "SliceBackward0")
+        return tuple(out), name, advanced
+
+    def __getitem__(self, index):
+        idx, name, advanced = self._index(index)
+        try:
+            return S.Index.apply(self, index=idx, name=name, advanced=advanced)
+        except IndexError as e:
+            raise IndexError(str(e).replace("axis", "dimension")) from None
+
+    def __setitem__(self, index, value):
+        idx, _, _ = self._index(index)
+        if not isinstance(value, Tensor):
+            value = tensor(value, dtype=self.dtype, device=self._device)
+        try:
+            if _grad_state.enabled and (self._requires_grad or value._requires_grad):
+                self._check_inplace()
+                result = S.IndexPut.apply(self, value._cast(self.dtype), index=idx)
+                self._data, self._grad_fn, self._requires_grad = result._data, result._grad_fn, True
+            else:
+                self._data[idx] = value._host()
+        except IndexError as e:
+            raise IndexError(str(e).replace("axis", "dimension")) from None
+        except ValueError as e:
+            raise RuntimeError(str(e)) from None
+        self._bump()
+
+    # ---- shape ------------------------------------------------------------------------------
+    def _resolve_shape(self, shape):
+        shape = list(_shape_args(shape))
+        n = self._data.size
+        if shape.count(-1) > 1:
+            raise RuntimeError("only one dimension can be inferred")
+        if -1 in shape:
+            rest = int(np.prod([s for s in shape if s != -1]))
+            if rest == 0 or n % rest:
+                raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {n}")
+            shape[shape.index(-1)] = n // rest
+        if int(np.prod(shape)) != n:
+            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {n}")
+        return tuple(shape)
+
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+            raise NotImplementedError("view(dtype) is not supported by minigrad")
+        shape = self._resolve_shape(shape)
+        if not self._data.flags.c_contiguous and self._data.size > 1:
+            try:
+                self._data.view().shape = shape
+            except AttributeError:
+                raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                                   "dimension spans across two contiguous subspaces). Use .reshape(...) "
+                                   "instead.") from None
+        return S.View.apply(self, shape=shape)
+
+    def reshape(self, *shape):
+        return S.View.apply(self, shape=self._resolve_shape(shape),
+                            name="ViewBackward0" if self._data.flags.c_contiguous else "UnsafeViewBackward0")
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self._data.ndim == 0:
+            return self.reshape(1)
+        s, e = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        shp = self._data.shape
+        return self.reshape(shp[:s] + (int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
+
+    def unflatten(self, dim, sizes):
+        d = _dim(dim, self.ndim)
+        shp = self._data.shape
+        return self.view(shp[:d] + tuple(sizes) + shp[d + 1:])
+
+    def squeeze(self, dim=None):
+        shp = self._data.shape
+        if dim is None:
+            return S.View.apply(self, shape=tuple(s for s in shp if s != 1), name="SqueezeBackward0")
+        dims = _dims(dim, self.ndim) or ()
+        new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
+        return S.View.apply(self, shape=new, name="SqueezeBackward1")
+
+    def unsqueeze(self, dim):
+        d = _dim(dim, self.ndim + 1, False)
+        shp = self._data.shape
+        return S.View.apply(self, shape=shp[:d] + (1,) + shp[d:], name="UnsqueezeBackward0")
+
+    def permute(self, *dims):
+        dims = _shape_args(dims)
+        if len(dims) != self.ndim:
+            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                               f"the length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} "
+                               f"is not equal to len(dims) = {len(dims)}")
+        dims = tuple(_dim(d, self.ndim) for d in dims)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return S.Permute.apply(self, dims=dims)
+
+    def transpose(self, dim0, dim1):
+        n = self.ndim
+        order = list(range(n))
+        if n:
+            a, b = _dim(dim0, n), _dim(dim1, n)
+            order[a], order[b] = order[b], order[a]
+        return S.Permute.apply(self, dims=tuple(order), name="TransposeBackward0")
+
+    swapaxes = transpose
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return S.Permute.apply(self, dims=tuple(range(self.ndim))[::-1], name="TBackward0")
+
+    @property
+    def T(self):
+        return S.Permute.apply(self, dims=tuple(range(self.ndim))[::-1], name="PermuteBackward0")
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def expand(self, *sizes):
+        sizes = _shape_args(sizes)
+        shp = self._data.shape
+        if len(sizes) < len(shp):
+            raise RuntimeError(f"expand({self._printing_type()}{{{list(shp)}}}, size=[{', '.join(map(str, sizes))}]): "
+                               "the number of sizes provided (%d) must be greater or equal to the number of "
+                               "dimensions in the tensor (%d)" % (len(sizes), len(shp)))
+        lead = len(sizes) - len(shp)
+        target = []
+        for i, s in enumerate(sizes):
+            cur = shp[i - lead] if i >= lead else None
+            if s == -1:
+                if cur is None:
+                    raise RuntimeError("The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                       "non-existing dimension %d" % i)
+                s = cur
+            elif cur is not None and cur != 1 and cur != s:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                                   f"non-singleton dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  "
+                                   f"Tensor sizes: [{', '.join(map(str, shp))}]")
+            target.append(s)
+        return S.Expand.apply(self, shape=tuple(target))
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def repeat(self, *reps):
+        reps = _shape_args(reps)
+        if len(reps) < self.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                               "of tensor")
+        return S.Repeat.apply(self, reps=reps)
+
+    def chunk(self, chunks, dim=0):
+        d = _dim(dim, self.ndim)
+        size = -(-self._data.shape[d] // chunks)
+        return self.split(size, d)
+
+    def split(self, split_size, dim=0):
+        d = _dim(dim, self.ndim)
+        n = self._data.shape[d]
+        sizes = split_size if isinstance(split_size, (list, tuple)) else \
+            [builtins.min(split_size, n - i) for i in range(0, n, split_size)]
+        out, start = [], 0
+        for s in sizes:
+            idx = (slice(None),) * d + (slice(start, start + s),)
+            out.append(self[idx])
+            start += s
+        return tuple(out)
+
+    def unbind(self, dim=0):
+        d = _dim(dim, self.ndim)
+        return tuple(self[(slice(None),) * d + (i,)] for i in range(self._data.shape[d]))
+
+    # ---- arithmetic -------------------------------------------------------------------------
+    def _operands(self, other, name):
+        """Promote ``self`` and ``other`` (tensor or scalar) to torch's common dtype."""
+        if isinstance(other, Tensor):
+            dt = dtypes.result_type(self, other)
+            return self._cast(dt), other._cast(dt)
+        if isinstance(other, (numbers.Number, np.number, np.bool_)):
+            dt = dtypes.result_type(self, other)
+            return self._cast(dt), Tensor._make(np.asarray(other, dtype=dt.np), self._device)
+        if isinstance(other, (list, tuple, np.ndarray)):
+            return self._operands(tensor(other, device=self._device), name)
+        return None, None
+
+    def _binary(self, op, other, reverse=False, float_result=False, **options):
+        a, b = self._operands(other, op.__name__)
+        if a is None:
+            return NotImplemented
+        if float_result and not a.is_floating_point():
+            a, b = a._cast(dtypes.float32), b._cast(dtypes.float32)
+        if reverse:
+            a, b = b, a
+        try:
+            return op.apply(a, b, **options)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({_mismatch(a.shape, b.shape)[0]}) must match the size of "
+                               f"tensor b ({_mismatch(a.shape, b.shape)[1]}) at non-singleton dimension "
+                               f"{_mismatch(a.shape, b.shape)[2]}") from None
+
+    def add(self, other, alpha=1):
+        return self._binary(E.Add, other, alpha=alpha)
+
+    def sub(self, other, alpha=1):
+        if self.dtype is dtypes.bool:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                               "`^` or `logical_xor()` operator instead.")
+        return self._binary(E.Sub, other, alpha=alpha)
+
+    def mul(self, other):
+        return self._binary(E.Mul, other)
+
+    def div(self, other, rounding_mode=None):
+        if rounding_mode is None:
+            return self._binary(E.Div, other, float_result=True)
+        q = self._binary(E.Div, other)
+        with _NoGrad():
+            r = q.trunc() if rounding_mode == "trunc" else q.floor()
+        return r
+
+    def __add__(self, other):
+        return self._binary(E.Add, other)
+
+    def __radd__(self, other):
+        return self._binary(E.Add, other, reverse=True)
+
+    def __sub__(self, other):
+        return self.sub(other)
+
+    def __rsub__(self, other):
+        return self._binary(E.Sub, other, reverse=True)
+
+    def __mul__(self, other):
+        return self._binary(E.Mul, other)
+
+    def __rmul__(self, other):
+        return self._binary(E.Mul, other, reverse=True)
+
+    def __truediv__(self, other):
+        return self._binary(E.Div, other, float_result=True)
+
+    def __rtruediv__(self, other):
+        return self._binary(E.Div, other, reverse=True, float_result=True)
+
+    def __floordiv__(self, other):
+        a, b = self._operands(other, "floor_divide")
+        return Tensor._make(np.floor_divide(a._data, b._data), self._device)
+
+    def __mod__(self, other):
+        a, b = self._operands(other, "remainder")
+        return Tensor._make(np.mod(a._data, b._data), self._device)
+
+    def __pow__(self, other):
+        scalar = not isinstance(other, Tensor)
+        return self._binary(E.Pow, other, scalar_exponent=scalar)
+
+    def __rpow__(self, other):
+        return self._binary(E.Pow, other, reverse=True)
+
+    pow = __pow__
+    true_divide = __truediv__
+    multiply = mul
+    subtract = sub
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(tensor(other), self)
+
+    def __neg__(self):
+        if self.dtype is dtypes.bool:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                               "to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return E.Neg.apply(self)
+
+    neg = negative = __neg__
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return E.Abs.apply(self)
+
+    abs = __abs__
+
+    def _float_unary(self, op):
+        x = self if self.is_floating_point() else self._cast(dtypes.float32)
+        return op.apply(x)
+
+    def exp(self):
+        return self._float_unary(E.Exp)
+
+    def expm1(self):
+        return self._float_unary(E.Expm1)
+
+    def log(self):
+        return self._float_unary(E.Log)
+
+    def log1p(self):
+        return self._float_unary(E.Log1p)
+
+    def sqrt(self):
+        return self._float_unary(E.Sqrt)
+
+    def rsqrt(self):
+        return self._float_unary(E.Rsqrt)
+
+    def sigmoid(self):
+        return self._float_unary(E.Sigmoid)
+
+    def tanh(self):
+        return self._float_unary(E.Tanh)
+
+    def relu(self):
+        return E.Relu.apply(self)
+
+    def sign(self):
+        return E.Sign.apply(self)
+
+    def _nondiff(self, fn):
+        return Tensor._make(fn(self._data), self._device)
+
+    def floor(self):
+        return self._nondiff(np.floor)
+
+    def ceil(self):
+        return self._nondiff(np.ceil)
+
+    def round(self, decimals=0):
+        return self._nondiff(lambda a: np.round(a, decimals))
+
+    def trunc(self):
+        return self._nondiff(np.trunc)
+
+    def isnan(self):
+        return self._nondiff(np.isnan)
+
+    def isinf(self):
+        return self._nondiff(np.isinf)
+
+    def isfinite(self):
+        return self._nondiff(np.isfinite)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            out = self
+            if min is not None:
+                out = maximum(out, min if isinstance(min, Tensor) else tensor(min, dtype=self.dtype))
+            if max is not None:
+                out = minimum(out, max if isinstance(max, Tensor) else tensor(max, dtype=self.dtype))
+            return out
+        return E.Clamp.apply(self, min=min, max=max)
+
+    clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):  # noqa: A002
+        return self.clamp(max=max)
+
+    def maximum(self, other):
+        return self._binary(E.Maximum, other)
+
+    def minimum(self, other):
+        return self._binary(E.Minimum, other)
+
+    def masked_fill(self, mask, value):
+        if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                               f"{getattr(mask, 'dtype', type(mask).__name__)}")
+        if isinstance(value, Tensor):
+            value = value.item()
+        return E.MaskedFill.apply(self, mask=mask._data, value=value)
+
+    def where(self, condition, other):
+        return where(condition, self, other)
+
+    # ---- comparisons and logic (no gradient) ------------------------------------------------
+    def _compare(self, other, fn):
+        a, b = self._operands(other, fn.__name__)
+        if a is None:
+            return NotImplemented
+        return Tensor._make(np.asarray(fn(a._data, b._data)), self._device)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def equal(self, other):
+        return self.shape == other.shape and builtins.bool(np.array_equal(self._host(), other._host()))
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return builtins.bool(np.allclose(self._host(), other._host(), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def __and__(self, other):
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other):
+        return self._compare(other, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._compare(other, np.bitwise_xor)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        if self.is_floating_point():
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        return self._nondiff(np.invert)
+
+    def logical_not(self):
+        return self._nondiff(np.logical_not)
+
+    def logical_and(self, other):
+        return self._compare(other, np.logical_and)
+
+    def logical_or(self, other):
+        return self._compare(other, np.logical_or)
+
+    def logical_xor(self, other):
+        return self._compare(other, np.logical_xor)
+
+    # ---- reductions -------------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        dt = dtypes.get(dtype)
+        if dt is None and not self.is_floating_point():
+            dt = dtypes.int64
+        return R.Sum.apply(self, axis=_dims(dim, self.ndim), keepdim=keepdim, dtype=None if dt is None else dt.np)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        dt = dtypes.get(dtype)
+        if dt is None and not self.is_floating_point():
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
+                               f"or complex dtype. Got: {_TORCH_SCALAR_NAMES[self.dtype.name]}")
+        return R.Mean.apply(self, axis=_dims(dim, self.ndim), keepdim=keepdim, dtype=None if dt is None else dt.np)
+
+    def _extreme(self, dim, keepdim, largest, name):
+        if isinstance(dim, Tensor):
+            return maximum(self, dim) if largest else minimum(self, dim)
+        if self._data.size == 0 and (dim is None or self._data.shape[_dim(dim, self.ndim)] == 0):
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                             "Specify the reduction dim with the 'dim' argument." if dim is None else
+                             f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        if dim is None:
+            return R.Extreme.apply(self, largest=largest)
+        values, indices = R.Extreme.apply(self, axis=_dim(dim, self.ndim), keepdim=keepdim, largest=largest)
+        return _ReturnTypes(name, values, indices)
+
+    def max(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, True, "max")
+
+    def min(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, False, "min")
+
+    def amax(self, dim=(), keepdim=False):
+        return self.max() if dim in ((), None) else self.max(dim, keepdim)[0]
+
+    def amin(self, dim=(), keepdim=False):
+        return self.min() if dim in ((), None) else self.min(dim, keepdim)[0]
+
+    def _arg(self, dim, keepdim, fn):
+        a = self._data
+        if dim is None:
+            return Tensor._make(np.asarray(fn(a.reshape(-1)), dtype=np.int64), self._device)
+        d = _dim(dim, self.ndim)
+        return Tensor._make(np.asarray(fn(a, axis=d, keepdims=keepdim), dtype=np.int64), self._device)
+
+    def argmax(self, dim=None, keepdim=False):
+        return self._arg(dim, keepdim, np.argmax)
+
+    def argmin(self, dim=None, keepdim=False):
+        return self._arg(dim, keepdim, np.argmin)
+
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        x = self if dtype is None else self._cast(dtypes.get(dtype))
+        if dim is None:
+            return R.Prod.apply(x)
+        return R.Prod.apply(x, axis=_dim(dim, self.ndim), keepdim=keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        return self._var(dim, unbiased, keepdim, correction, False)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        return self._var(dim, unbiased, keepdim, correction, True)
+
+    def _var(self, dim, unbiased, keepdim, correction, std):
+        if isinstance(dim, builtins.bool):
+            dim, unbiased = None, dim
+        c = correction if correction is not None else (1 if unbiased is None or unbiased else 0)
+        return R.Var.apply(self, axis=_dims(dim, self.ndim), correction=c, keepdim=keepdim, std=std)
+
+    def logsumexp(self, dim, keepdim=False):
+        return R.LogSumExp.apply(self._float_or_cast(), axis=_dims(dim, self.ndim), keepdim=keepdim)
+
+    def _float_or_cast(self):
+        return self if self.is_floating_point() else self._cast(dtypes.float32)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        p = 2.0 if p in ("fro", None) else p
+        if isinstance(p, str):
+            raise RuntimeError(f"norm(): unsupported norm type {p!r}")
+        return R.Norm.apply(self._float_or_cast(), p=float(p), axis=_dims(dim, self.ndim), keepdim=keepdim)
+
+    def softmax(self, dim, dtype=None):
+        x = self if dtype is None else self._cast(dtypes.get(dtype))
+        return SM.Softmax.apply(x._float_or_cast(), axis=_dim(dim, self.ndim))
+
+    def log_softmax(self, dim, dtype=None):
+        x = self if dtype is None else self._cast(dtypes.get(dtype))
+        return SM.LogSoftmax.apply(x._float_or_cast(), axis=_dim(dim, self.ndim))
+
+    def matmul(self, other):
+        return matmul(self, other)
+
+    mm = matmul
+
+    def dot(self, other):
+        if self.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        return matmul(self, other)
+
+    def all(self, dim=None, keepdim=False):
+        return self._nondiff(lambda a: np.asarray(np.all(a, axis=dim, keepdims=keepdim)))
+
+    def any(self, dim=None, keepdim=False):
+        return self._nondiff(lambda a: np.asarray(np.any(a, axis=dim, keepdims=keepdim)))
+
+    def nonzero(self, as_tuple=False):
+        nz = np.nonzero(self._data)
+        if as_tuple:
+            return tuple(Tensor._make(i.astype(np.int64), self._device) for i in nz)
+        return Tensor._make(np.stack(nz, axis=1).astype(np.int64), self._device)
+
+    def count_nonzero(self, dim=None):
+        return self._nondiff(lambda a: np.asarray(np.count_nonzero(a, axis=dim), dtype=np.int64))
+
+    def cumsum(self, dim):
+        return self._nondiff(lambda a: np.cumsum(a, axis=_dim(dim, self.ndim)))
+
+    def sort(self, dim=-1, descending=False):
+        a = self._data
+        d = _dim(dim, self.ndim)
+        idx = np.argsort(-a if descending else a, axis=d, kind="stable")
+        return _ReturnTypes("sort", self.gather(d, Tensor._make(idx, self._device)),
+                            Tensor._make(idx.astype(np.int64), self._device))
+
+    def gather(self, dim, index):
+        d = _dim(dim, self.ndim)
+        grid = list(np.indices(index.shape, sparse=True))
+        grid[d] = index._data
+        return self[tuple(Tensor._make(np.broadcast_to(g, index.shape), self._device) for g in grid)]
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+        values, indices = self.sort(dim, descending=largest)
+        d = _dim(dim, self.ndim)
+        sl = (slice(None),) * d + (slice(0, k),)
+        return _ReturnTypes("topk", values[sl], indices[sl])
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+        u = np.unique(self._data, return_inverse=return_inverse, return_counts=return_counts)
+        if not isinstance(u, tuple):
+            return Tensor._make(u, self._device)
+        return tuple(Tensor._make(x if i == 0 else x.astype(np.int64), self._device) for i, x in enumerate(u))
+
+
+class _NoGrad:
+    def __enter__(self):
+        self.prev, _grad_state.enabled = _grad_state.enabled, False
+
+    def __exit__(self, *exc):
+        _grad_state.enabled = self.prev
+
+
+def _mismatch(a, b):
+    n = builtins.max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    for i in range(n - 1, -1, -1):
+        if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+            return a[i], b[i], i
+    return a[-1], b[-1], n - 1
+
+
+def _rebuild(arr, device, requires_grad):
+    return tensor(arr, device=device, requires_grad=requires_grad)
+
+
+_TYPE_NAMES = {"FloatTensor": dtypes.float32, "DoubleTensor": dtypes.float64, "HalfTensor": dtypes.float16,
+               "LongTensor": dtypes.int64, "IntTensor": dtypes.int32, "ShortTensor": dtypes.int16,
+               "CharTensor": dtypes.int8, "ByteTensor": dtypes.uint8, "BoolTensor": dtypes.bool}
+_TORCH_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                       "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+_op.Tensor = Tensor
+
+
+# ---- functions over several tensors -----------------------------------------------------------
+def _as_array(data, dtype):
+    """numpy array for ``tensor(data)``: Python floats → float32, ints → int64, as torch infers."""
+    if isinstance(data, Tensor):
+        return data._host().astype(dtype.np if dtype else data._data.dtype, copy=True)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = _tensors_to_lists(data)
+    if isinstance(data, np.ndarray):
+        arr = np.array(data, dtype=None if dtype is None else dtype.np, copy=True)
+    else:
+        arr = np.array(data, dtype=None if dtype is None else dtype.np)
+        if dtype is None:
+            if arr.dtype.kind == "f":
+                arr = arr.astype(np.float32)
+            elif arr.dtype.kind in "iu":
+                arr = arr.astype(np.int64)
+            elif arr.dtype.kind not in "b":
+                raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if arr.dtype == np.float64 and dtype is None and not isinstance(data, np.ndarray):
+        arr = arr.astype(np.float32)
+    dtypes.from_numpy(arr.dtype)
+    return arr
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _tensors_to_lists(data):
+    if isinstance(data, Tensor):
+        return data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_lists(x) for x in data]
+    return data
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    t = Tensor._make(_as_array(data, dtypes.get(dtype)), _dev.CPU)
+    if requires_grad:
+        t.requires_grad = True
+    d = _dev.get(device)
+    return t if d == _dev.CPU else t.to(d).detach().requires_grad_(requires_grad)
+
+
+def matmul(a, b):
+    if not isinstance(b, Tensor) or not isinstance(a, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(b).__name__}")
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
+    ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if ka != kb:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have the same "
+                               f"number of elements, but got {ka} and {kb} elements respectively")
+        if a.ndim <= 2 and b.ndim <= 2:
+            rows = a.shape[0] if a.ndim == 2 else 1
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and "
+                               f"{b.shape[0]}x{b.shape[1] if b.ndim == 2 else 1})")
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{a.shape[0]}, {ka}] but got: [{b.shape[0]}, {kb}].")
+    if a.ndim > 2 or b.ndim > 2:
+        try:
+            np.broadcast_shapes(a.shape[:-2], b.shape[:-2] if b.ndim > 1 else ())
+        except ValueError:
+            m = _mismatch(a.shape[:-2], b.shape[:-2])
+            raise RuntimeError(f"The size of tensor a ({m[0]}) must match the size of tensor b ({m[1]}) at "
+                               f"non-singleton dimension {m[2]}") from None
+    return L.Matmul.apply(a, b)
+
+
+def maximum(a, b):
+    return a.maximum(b)
+
+
+def minimum(a, b):
+    return a.minimum(b)
+
+
+def _as_tensor(x, dt, device):
+    return x._cast(dt) if isinstance(x, Tensor) else Tensor._make(np.asarray(x, dtype=dt.np), device)
+
+
+def where(condition, input=None, other=None):  # noqa: A002
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_TORCH_SCALAR_NAMES[dtypes.from_numpy(cond.dtype).name]}")
+    dev = next((x._device for x in (input, other) if isinstance(x, Tensor)), _dev.CPU)
+    dt = dtypes.result_type(input, other)
+    return E.Where.apply(_as_tensor(input, dt, dev), _as_tensor(other, dt, dev), cond=cond)

@@ -1,0 +1,39 @@
+"""Build minigrad: the Python packages, ``kernels/`` installed as ``minigrad.kernels``, and the Cython
+extension on conv2d's hot path (im2col/col2im)."""
+import sys
+
+from setuptools import Extension, setup
+
+try:
+    import numpy
+    from Cython.Build import cythonize
+except ImportError as exc:  # only without pip's isolated build (pyproject.toml provides both)
+    sys.exit(f"minigrad's build needs Cython and numpy ({exc}); install them or use `pip install .`")
+
+extensions = [
+    Extension("minigrad.kernels.cpu._im2col", ["kernels/cpu/_im2col.pyx"],
+              include_dirs=[numpy.get_include()], extra_compile_args=["-O3"],
+              define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]),
+]
+
+setup(
+    name="minigrad",
+    version="0.1.0",
+    description="PyTorch-style autograd with fused Numba/CUDA loss kernels; runs torch tutorials without torch",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10",
+    packages=["minigrad", "minigrad.autograd", "minigrad.ops", "minigrad.losses", "minigrad.nn",
+              "minigrad.nn.modules", "minigrad.optim", "minigrad.examples",
+              "minigrad.kernels", "minigrad.kernels.cpu", "minigrad.kernels.cuda"],
+    package_dir={"minigrad.kernels": "kernels"},
+    ext_modules=cythonize(extensions, compiler_directives={"language_level": 3}, quiet=True),
+    install_requires=["numpy>=1.24", "numba>=0.59"],
+    extras_require={
+        "cuda": ["numba-cuda>=0.10"],
+        "test": ["pytest>=7", "torch==2.13.0", "hypothesis>=6", "pytest-benchmark>=4"],
+        "bench": ["pytest-benchmark>=4", "torch==2.13.0", "threadpoolctl>=3", "matplotlib>=3"],
+    },
+    entry_points={"console_scripts": ["minigrad=minigrad.__main__:main"]},
+    zip_safe=False,
+)
