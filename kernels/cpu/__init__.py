@@ -4,9 +4,11 @@ Every backend (this one, ``kernels.cuda``) exposes these names with the same arg
 ``minigrad.ops`` are written once. Loss and conv kernels live in their own modules here and are
 imported by name from this package.
 """
+import importlib
+
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
-    abs, add, divide, equal, exp, expm1, greater, greater_equal, less, less_equal, log, log1p,
+    abs, add, divide, equal, exp, expand_dims, expm1, greater, greater_equal, less, less_equal, log, log1p,
     logical_and, logical_not, logical_or, logical_xor, matmul, maximum, minimum, multiply, negative,
     not_equal, power, sign, sqrt, subtract, tanh, where,
 )
@@ -59,3 +61,14 @@ def relu_backward(g, out):
 
 def full_like(a, value):
     return np.full_like(a, value)
+
+
+_modules = {}
+
+
+def load(name):
+    """The kernel module ``<this backend>.<name>`` (a loss, conv2d, pooling), imported once."""
+    mod = _modules.get(name)
+    if mod is None:
+        mod = _modules[name] = importlib.import_module(f"{__name__}.{name}")
+    return mod

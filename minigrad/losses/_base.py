@@ -1,0 +1,65 @@
+"""What every loss shares: reduction arguments, the module bases, and the fused-loss Op.
+
+A fused loss's kernel module (``kernels/<device>/<kernel>.py``, whose ``forward`` is the host-level
+entry point) computes the loss **and**, for each input that needs it,
+dLoss/dInput in the same pass (already divided by the mean's normaliser). Backward only scales
+those buffers by the upstream gradient, so no loss has a separate backward kernel to keep in sync.
+"""
+import warnings
+
+from ..autograd.op import Op
+from ..nn.modules.module import Module
+from ..tensor import Tensor
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def reduction_arg(size_average, reduce, reduction):
+    """Map legacy ``size_average``/``reduce`` onto ``reduction`` (with torch's warning) and check it."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
+                      "instead.", UserWarning, stacklevel=3)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+class FusedLoss(Op):
+    """Op over ``backend.load(kernel).forward(*arrays, need_grad=..., **options) -> (loss, *grads)``.
+
+    ``class_axis`` (for losses whose 'none' output drops a class dim) says where the upstream
+    gradient of an unreduced loss gets that dim back before it scales the saved gradients."""
+    kernel = None
+    class_axis = None
+
+    def forward(self, *arrays, **options):
+        loss, *grads = self.backend.load(self.kernel).forward(*arrays, need_grad=self.needs_input_grad, **options)
+        self.grads = grads
+        return loss
+
+    def backward(self, g):
+        if g.ndim == 0 and g == 1:
+            return tuple(self.grads)
+        if g.ndim and self.class_axis is not None:
+            g = self.backend.expand_dims(g, self.class_axis)
+        return tuple(None if gi is None else self.backend.multiply(gi, g) for gi in self.grads)
+
+
+class _Loss(Module):
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        super().__init__()
+        self.reduction = reduction_arg(size_average, reduce, reduction)
+
+    def extra_repr(self):
+        return ""
+
+
+class _WeightedLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        if weight is not None and not isinstance(weight, Tensor):
+            raise TypeError(f"weight must be a Tensor, not {type(weight).__name__}")
+        self.register_buffer("weight", weight)
