@@ -27,7 +27,7 @@ def _compile(decorator, func, options):
 
 def njit(func=None, **options):
     """``numba.njit`` with caching and NaN-safe fastmath; serial unless ``parallel=True``."""
-    options.setdefault("fastmath", FASTMATH)
+    options.setdefault("fastmath", set(FASTMATH))  # numba rejects a frozenset
     options.setdefault("nogil", True)
     if func is None:
         return lambda f: _compile(numba.njit, f, options)

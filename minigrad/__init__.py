@@ -18,6 +18,8 @@ from .dtypes import (
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .tensor import Size, Tensor, matmul, maximum, minimum, tensor, where
 
+from . import nn, optim  # noqa: E402 - built on everything above
+
 __version__ = "0.1.0"
 _np.seterr(all="ignore")  # torch computes inf/nan silently; so do the numpy paths underneath
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import dtypes, random
+from . import _printing, dtypes, random
 from . import device as _dev
 from .ops import shape as S
 from .tensor import Tensor, _dim, _shape_args, _TYPE_NAMES
@@ -10,7 +10,7 @@ from .tensor import Tensor, _dim, _shape_args, _TYPE_NAMES
 
 def _finish(arr, dtype, device, requires_grad, default=dtypes.float32):
     dt = dtypes.get(dtype) or default
-    t = Tensor._make(np.ascontiguousarray(arr, dtype=dt.np), _dev.CPU)
+    t = Tensor._make(np.asarray(arr, dtype=dt.np, order="C"), _dev.CPU)
     d = _dev.get(device)
     if d != _dev.CPU:
         t = t.to(d).detach()
@@ -150,19 +150,25 @@ def _check_same(tensors, name):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
                         f"{type(tensors).__name__}")
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError(f"{_printing.namespace()}.{name}(): expected a non-empty list of Tensors")
     dt = dtypes.result_type(*tensors)
     return [t._cast(dt) for t in tensors]
 
 
 def cat(tensors, dim=0, out=None):
     tensors = _check_same(tensors, "cat")
-    tensors = [t for t in tensors if not (t.ndim == 1 and t.numel() == 0)] or tensors[:1]
-    ref = tensors[0]
-    d = _dim(dim, ref.ndim, False) if ref.ndim else None
-    if d is None:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    used = [t for t in tensors if not (t.ndim == 1 and t.numel() == 0)] or tensors[:1]  # torch skips 1-D empties
+    ref = used[0]
+    d = _dim(dim, ref.ndim, False)
+    skipped = {id(t) for t in tensors} - {id(t) for t in used}
+    for i, t in enumerate(tensors):
+        if id(t) in skipped:
+            continue
         if t.ndim != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}")
         for k in range(ref.ndim):

@@ -50,9 +50,12 @@ def _by_name(name):
 
 def from_numpy(np_dtype):
     """The minigrad dtype of a numpy dtype (TypeError for one torch has no equivalent of)."""
+    d = _FROM_NP.get(np_dtype)  # the hot path: a numpy dtype object
+    if d is not None:
+        return d
     try:
         return _FROM_NP[np.dtype(np_dtype)]
-    except KeyError:
+    except (KeyError, TypeError):
         raise TypeError(f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
                         "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
 

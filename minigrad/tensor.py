@@ -2,6 +2,7 @@
 ``grad_fn``, a version counter shared with its views). Math goes through the ops in
 ``minigrad.ops``; this module only validates arguments, promotes dtypes and dispatches."""
 import builtins
+import math
 import numbers
 
 import numpy as np
@@ -54,26 +55,35 @@ def _dim(d, ndim, allow_scalar=True):
 
 
 def _dims(dim, ndim):
-    """Normalise a dim argument (int, tuple, list or None) to a sorted tuple or None."""
+    """Normalise a dim argument (int, tuple, list or None) to a sorted tuple (``()`` for a 0-d
+    tensor) or None for "every dim"."""
     if dim is None:
         return None
     if isinstance(dim, (tuple, list)):
         if len(dim) == 0:
             return None
-        out = tuple(sorted(_dim(d, ndim) for d in dim))
-        if len(set(out)) != len(out):
-            raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
-        return out if ndim else None
-    return (_dim(dim, ndim),) if ndim else None
+        out = sorted(_dim(d, ndim) for d in dim)
+        for a, b in zip(out, out[1:]):
+            if a == b:
+                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
+        return tuple(out) if ndim else ()
+    d = _dim(dim, ndim)
+    return (d,) if ndim else ()
 
 
 def _shape_args(args):
-    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
-        args = tuple(args[0])
-    for a in args:
-        if not isinstance(a, (numbers.Integral, np.integer)) or isinstance(a, builtins.bool):
-            raise TypeError(f"expected a sequence of integers or a single integer, got {a!r}")
-    return tuple(int(a) for a in args)
+    """Sizes given as ``f(2, 3)`` or ``f((2, 3))``, as a tuple of ints (anything with ``__index__``)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    out = []
+    for i, a in enumerate(args):
+        if type(a) is not int:
+            if isinstance(a, builtins.bool) or not hasattr(a, "__index__"):
+                raise TypeError(f"argument 'size' must be tuple of ints, but found element of type "
+                                f"{type(a).__name__} at pos {i}")
+            a = a.__index__()
+        out.append(a)
+    return tuple(out)
 
 
 class Tensor:
@@ -84,11 +94,11 @@ class Tensor:
     def __new__(cls, *args, device=None, dtype=None):
         """Legacy constructor: ``Tensor(2, 3)`` (zero-filled) or ``Tensor(data)`` (float32 copy)."""
         dt = dtypes.get(dtype) or dtypes.float32
-        if len(args) == 1 and not isinstance(args[0], (numbers.Integral, np.integer)):
+        if len(args) == 1 and not isinstance(args[0], (numbers.Integral, np.integer, Size)):
             data = args[0]
             arr = np.array(data._data if isinstance(data, Tensor) else data, dtype=dt.np)
         else:
-            arr = np.zeros(_shape_args(args), dtype=dt.np)
+            arr = np.zeros(_shape_args(args) if args else (0,), dtype=dt.np)
         return cls._make(arr, _dev.get(device), subclass=cls)
 
     @classmethod
@@ -181,9 +191,12 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
             if value.dtype != self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{_C_NAMES[value.dtype.name]}' to a "
+                                   f"tensor with dtype '{_C_NAMES[self.dtype.name]}'")
         self._grad = value
 
     @property
@@ -327,6 +340,8 @@ class Tensor:
         if dtype is None:
             return self._printing_type()
         if isinstance(dtype, str):
+            if dtype.split(".")[-1] not in _TYPE_NAMES:
+                raise ValueError(f"invalid type: '{dtype}'")
             dtype = _TYPE_NAMES[dtype.split(".")[-1]]
         return self._cast(dtypes.get(dtype))
 
@@ -395,72 +410,116 @@ class Tensor:
 
     # ---- in place ---------------------------------------------------------------------------
     def _check_inplace(self):
-        if self._requires_grad and self._grad_fn is None and _grad_state.enabled:
+        """torch's errors for an in-place change of a leaf that requires grad, or of a view of one."""
+        if not _grad_state.enabled or not self._requires_grad:
+            return
+        if self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        fn = self._grad_fn
+        while fn.is_view:
+            base = fn.inputs[0]
+            if base._grad_fn is None:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                   "operation.")
+            fn = base._grad_fn
 
     def _bump(self):
         self._version[0] += 1
         return self
 
-    def _inplace(self, result):
-        """Make ``self`` hold ``result`` (an out-of-place op's output) as torch's in-place ops do."""
+    def _snapshot(self):
+        """A new handle on this tensor's current value and graph position. An in-place op records its
+        node on the snapshot, so the node reads the old value and points at the old ``grad_fn``."""
+        t = Tensor._make(self._data, self._device, self._requires_grad)
+        t._grad_fn = self._grad_fn
+        t._version = [self._version[0]]
+        return t
+
+    def _inplace(self, fn, *args, **kwargs):
+        """``self.<op>_(...)``: run ``fn(self, ...)`` out of place and make ``self`` hold the result.
+        When that records a node, ``self`` continues the graph from it (its buffer is replaced, so
+        views taken earlier no longer alias it); otherwise the values are written into ``self``'s
+        buffer, which its views see. Either way the version counter moves on."""
         self._check_inplace()
+        result = fn(self._snapshot() if _grad_state.enabled else self, *args, **kwargs)
+        if result is NotImplemented:
+            raise TypeError(f"unsupported operand type for in-place {fn.__name__}: '{type(args[0]).__name__}'")
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
         if result.dtype != self.dtype:
             if result.dtype.category > self.dtype.category:
-                raise RuntimeError(f"result type {result.dtype.name.capitalize()} can't be cast to the desired "
-                                   f"output type {self.dtype.name.capitalize()}")
+                raise RuntimeError(f"result type {_TORCH_SCALAR_NAMES[result.dtype.name]} can't be cast to the "
+                                   f"desired output type {_TORCH_SCALAR_NAMES[self.dtype.name]}")
             result = result._cast(self.dtype)
         if result._grad_fn is None:
-            np.copyto(self._data, np.broadcast_to(result._data, self._data.shape))
+            self._data[...] = result._data
         else:
-            self._data = result._data
-            self._grad_fn = result._grad_fn
-            self._requires_grad = True
+            self._data, self._grad_fn, self._requires_grad = result._data, result._grad_fn, True
+        return self._bump()
+
+    def _replace(self, op, *inputs, **options):
+        """Make ``self`` the output of ``op`` applied to a snapshot of itself and ``inputs`` (for
+        in-place ops whose node torch names after the op: CopyBackwards, CopySlices, FillBackward)."""
+        out = op.apply(self._snapshot(), *inputs, **options)
+        self._data, self._grad_fn, self._requires_grad = out._data, out._grad_fn, out._requires_grad
         return self._bump()
 
     def fill_(self, value):
         self._check_inplace()
-        self._data[...] = value.item() if isinstance(value, Tensor) else value
+        if isinstance(value, Tensor):
+            value = value.item()
+        if _grad_state.enabled and self._requires_grad:
+            return self._replace(S.Fill, value=value, name="FillBackward2")
+        self._data[...] = value
         return self._bump()
 
     def zero_(self):
-        return self.fill_(0)
+        self._check_inplace()
+        if _grad_state.enabled and self._requires_grad:
+            return self._replace(S.Fill, value=0, name="ZeroBackward0")
+        self._data[...] = 0
+        return self._bump()
 
     def copy_(self, src, non_blocking=False):
         src = src if isinstance(src, Tensor) else tensor(src)
-        if _grad_state.enabled and src._requires_grad:
-            self._check_inplace()
-            return self._inplace(src.expand(self.shape)._cast(self.dtype).clone())
         self._check_inplace()
-        np.copyto(self._data, np.broadcast_to(src._host(), self._data.shape), casting="unsafe")
+        try:
+            if _grad_state.enabled and (self._requires_grad or src._requires_grad):
+                return self._replace(S.Copy, src)
+            np.copyto(self._data, np.broadcast_to(src._host(), self._data.shape), casting="unsafe")
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({_mismatch(self.shape, src.shape)[0]}) must match the size "
+                               f"of tensor b ({_mismatch(self.shape, src.shape)[1]}) at non-singleton dimension "
+                               f"{_mismatch(self.shape, src.shape)[2]}") from None
         return self._bump()
 
     def add_(self, other, alpha=1):
-        return self._inplace(self.add(other, alpha=alpha))
+        return self._inplace(Tensor.add, other, alpha=alpha)
 
     def sub_(self, other, alpha=1):
-        return self._inplace(self.sub(other, alpha=alpha))
+        return self._inplace(Tensor.sub, other, alpha=alpha)
 
     def mul_(self, other):
-        return self._inplace(self * other)
+        return self._inplace(Tensor.mul, other)
 
-    def div_(self, other):
-        return self._inplace(self / other)
+    def div_(self, other, rounding_mode=None):
+        return self._inplace(Tensor.div, other, rounding_mode=rounding_mode)
 
     def clamp_(self, min=None, max=None):  # noqa: A002
-        return self._inplace(self.clamp(min, max))
+        return self._inplace(Tensor.clamp, min, max)
 
     def masked_fill_(self, mask, value):
-        return self._inplace(self.masked_fill(mask, value))
+        return self._inplace(Tensor.masked_fill, mask, value)
 
     def exp_(self):
-        return self._inplace(self.exp())
+        return self._inplace(Tensor.exp)
 
     def neg_(self):
-        return self._inplace(-self)
+        return self._inplace(Tensor.neg)
 
     def relu_(self):
-        return self._inplace(self.relu())
+        return self._inplace(Tensor.relu)
 
     __iadd__ = add_
     __isub__ = sub_
@@ -492,72 +551,110 @@ class Tensor:
 
     # ---- indexing ---------------------------------------------------------------------------
     def _index(self, index):
-        """Translate a torch index to a numpy one; returns (numpy_index, node_name, advanced)."""
-        items = index if isinstance(index, tuple) else (index,)
-        out, advanced, all_int = [], False, True
+        """Translate a torch index to a numpy one. Returns ``(numpy index, advanced, name, alias)``:
+        ``name`` is the node torch records for ``t[index]`` (the last view it applies: Select, Slice
+        or Unsqueeze; Index for advanced indexing; Alias when none) and ``alias`` says the index
+        selects everything unchanged (torch then treats an assignment as ``copy_``/``fill_``)."""
+        bare = not isinstance(index, tuple)
+        items = (index,) if bare else index
+        shape, ndim = self._data.shape, self._data.ndim
+        out, takes, advanced = [], [], False  # takes: how many dims each item consumes
         for it in items:
             if isinstance(it, Tensor):
                 arr = it._host()
                 if arr.dtype.kind == "f":
                     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-                if arr.ndim == 0 and arr.dtype.kind in "iu":
-                    it = int(arr)
-                else:
-                    out.append(arr)
-                    advanced = True
-                    all_int = False
-                    continue
+                it = int(arr) if arr.ndim == 0 and arr.dtype.kind in "iu" else arr
             elif isinstance(it, (list, np.ndarray)):
-                out.append(np.asarray(it))
-                advanced, all_int = True, False
-                continue
-            if not isinstance(it, (numbers.Integral, np.integer)) or isinstance(it, builtins.bool):
-                all_int = False
-            elif self._data.ndim == 0:
-                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+                it = np.asarray(it)
+                if it.size == 0 and it.dtype.kind == "f":
+                    it = it.astype(np.int64)
+            if isinstance(it, np.ndarray):
+                advanced = True
+                takes.append(it.ndim if it.dtype == np.bool_ else 1)
+            elif it is None or isinstance(it, builtins.bool):
+                advanced = advanced or it is not None
+                takes.append(0)
+            elif it is Ellipsis:
+                takes.append(None)
+            elif isinstance(it, (numbers.Integral, np.integer, slice)):
+                if ndim == 0 and not isinstance(it, slice):
+                    raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+                takes.append(1)
+            else:
+                raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
+                                 f"are valid indices (got {type(it).__name__})")
             out.append(it)
-        name = "IndexBackward0" if advanced else ("SelectBackward0" if all_int else "SliceBackward0")
-        return tuple(out), name, advanced
+        used = sum(t for t in takes if t is not None)
+        if used > ndim:
+            raise IndexError(f"too many indices for tensor of dimension {ndim}")
+        name, alias, d = "AliasBackward0", True, 0
+        for it, take in zip(out, takes):
+            if take is None:
+                d += ndim - used
+                continue
+            if isinstance(it, np.ndarray) and it.dtype == np.bool_:
+                for k, (m, s) in enumerate(zip(it.shape, shape[d:d + it.ndim])):
+                    if m != s:
+                        raise IndexError(f"The shape of the mask {list(it.shape)} at index {k} does not match the "
+                                         f"shape of the indexed tensor {list(shape)} at index {d + k}")
+            if isinstance(it, slice) and it.indices(shape[d]) == (0, shape[d], 1):
+                if bare:
+                    name = "SliceBackward0"
+            else:
+                alias = False
+                name = "UnsqueezeBackward0" if it is None else "SliceBackward0" if isinstance(it, slice) else \
+                    "SelectBackward0"
+            d += take
+        return tuple(out), advanced, "IndexBackward0" if advanced else name, alias and not advanced
 
     def __getitem__(self, index):
-        idx, name, advanced = self._index(index)
+        if type(index) is int and self._data.ndim:  # the common t[i]
+            idx, advanced, name = index, False, "SelectBackward0"
+        else:
+            idx, advanced, name, _ = self._index(index)
         try:
             return S.Index.apply(self, index=idx, name=name, advanced=advanced)
         except IndexError as e:
             raise IndexError(str(e).replace("axis", "dimension")) from None
 
     def __setitem__(self, index, value):
-        idx, _, _ = self._index(index)
+        idx, advanced, _, alias = self._index(index)
         if not isinstance(value, Tensor):
             value = tensor(value, dtype=self.dtype, device=self._device)
+        self._check_inplace()
         try:
             if _grad_state.enabled and (self._requires_grad or value._requires_grad):
-                self._check_inplace()
-                result = S.IndexPut.apply(self, value._cast(self.dtype), index=idx)
-                self._data, self._grad_fn, self._requires_grad = result._data, result._grad_fn, True
-            else:
-                self._data[idx] = value._host()
+                name = "IndexPutBackward0" if advanced else \
+                    ("CopyBackwards" if value.ndim else "FillBackward3") if alias else "CopySlices"
+                self._replace(S.IndexPut, value._cast(self.dtype), index=idx, name=name)
+                return
+            self._data[idx] = value._host()
         except IndexError as e:
             raise IndexError(str(e).replace("axis", "dimension")) from None
-        except ValueError as e:
-            raise RuntimeError(str(e)) from None
+        except ValueError:
+            raise _expand_error(value.shape, self._data[idx].shape) from None
         self._bump()
 
     # ---- shape ------------------------------------------------------------------------------
     def _resolve_shape(self, shape):
-        shape = list(_shape_args(shape))
+        """The target of view/reshape with a ``-1`` filled in; torch's error when it cannot hold the data."""
+        shape = _shape_args(shape)
         n = self._data.size
-        if shape.count(-1) > 1:
-            raise RuntimeError("only one dimension can be inferred")
         if -1 in shape:
-            rest = int(np.prod([s for s in shape if s != -1]))
-            if rest == 0 or n % rest:
-                raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {n}")
-            shape[shape.index(-1)] = n // rest
-        if int(np.prod(shape)) != n:
+            if shape.count(-1) > 1:
+                raise RuntimeError("only one dimension can be inferred")
+            rest = math.prod(s for s in shape if s != -1)
+            if rest > 0 and n % rest == 0:
+                i = shape.index(-1)
+                shape = shape[:i] + (n // rest,) + shape[i + 1:]
+        if math.prod(shape) != n or min(shape, default=0) < 0:
+            for s in shape:
+                if s < -1:
+                    raise RuntimeError(f"invalid shape dimension {s}")
             raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {n}")
-        return tuple(shape)
+        return shape
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
@@ -588,13 +685,20 @@ class Tensor:
         s, e = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
         if s > e:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if s == e:
+            return self  # nothing to merge: torch returns the tensor itself
         shp = self._data.shape
-        return self.reshape(shp[:s] + (int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
+        return self.reshape(shp[:s] + (math.prod(shp[s:e + 1]),) + shp[e + 1:])
 
     def unflatten(self, dim, sizes):
         d = _dim(dim, self.ndim)
         shp = self._data.shape
-        return self.view(shp[:d] + tuple(sizes) + shp[d + 1:])
+        sizes = _shape_args((sizes,))
+        known = math.prod(s for s in sizes if s != -1)
+        if (-1 not in sizes and known != shp[d]) or (-1 in sizes and (known == 0 or shp[d] % known)):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {d} "
+                               f"({shp[d]}) in the input tensor")
+        return self.view(shp[:d] + sizes + shp[d + 1:])
 
     def squeeze(self, dim=None):
         shp = self._data.shape
@@ -602,7 +706,8 @@ class Tensor:
             return S.View.apply(self, shape=tuple(s for s in shp if s != 1), name="SqueezeBackward0")
         dims = _dims(dim, self.ndim) or ()
         new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
-        return S.View.apply(self, shape=new, name="SqueezeBackward1")
+        return S.View.apply(self, shape=new,
+                            name="SqueezeBackward2" if isinstance(dim, (tuple, list)) else "SqueezeBackward1")
 
     def unsqueeze(self, dim):
         d = _dim(dim, self.ndim + 1, False)
@@ -660,9 +765,7 @@ class Tensor:
                                        "non-existing dimension %d" % i)
                 s = cur
             elif cur is not None and cur != 1 and cur != s:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
-                                   f"non-singleton dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  "
-                                   f"Tensor sizes: [{', '.join(map(str, shp))}]")
+                raise _expand_error(shp, sizes)
             target.append(s)
         return S.Expand.apply(self, shape=tuple(target))
 
@@ -677,61 +780,101 @@ class Tensor:
         return S.Repeat.apply(self, reps=reps)
 
     def chunk(self, chunks, dim=0):
-        d = _dim(dim, self.ndim)
-        size = -(-self._data.shape[d] // chunks)
-        return self.split(size, d)
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        d = _dim(dim, self.ndim, False)
+        return self.split(builtins.max(1, -(-self._data.shape[d] // chunks)), d)
 
     def split(self, split_size, dim=0):
-        d = _dim(dim, self.ndim)
+        d = _dim(dim, self.ndim, False)
         n = self._data.shape[d]
-        sizes = split_size if isinstance(split_size, (list, tuple)) else \
-            [builtins.min(split_size, n - i) for i in range(0, n, split_size)]
+        if isinstance(split_size, (list, tuple)):
+            sizes, name = _shape_args((split_size,)), "SplitWithSizesBackward0"
+            if sum(sizes) != n or min(sizes, default=0) < 0:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                                   f"at dimension {d}), but got split_sizes={list(sizes)}")
+        else:
+            if split_size <= 0 and not (split_size == 0 and n == 0):
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+            sizes = [builtins.min(split_size, n - i) for i in range(0, n, split_size)] if n else [0]
+            name = "SplitBackward0"
         out, start = [], 0
         for s in sizes:
-            idx = (slice(None),) * d + (slice(start, start + s),)
-            out.append(self[idx])
+            out.append(S.Index.apply(self, index=(slice(None),) * d + (slice(start, start + s),), name=name))
             start += s
         return tuple(out)
 
     def unbind(self, dim=0):
-        d = _dim(dim, self.ndim)
-        return tuple(self[(slice(None),) * d + (i,)] for i in range(self._data.shape[d]))
+        d = _dim(dim, self.ndim, False)
+        return tuple(S.Index.apply(self, index=(slice(None),) * d + (i,), name="UnbindBackward0")
+                     for i in range(self._data.shape[d]))
 
     # ---- arithmetic -------------------------------------------------------------------------
-    def _operands(self, other, name):
-        """Promote ``self`` and ``other`` (tensor or scalar) to torch's common dtype."""
+    def _operands(self, other, name=None):
+        """Promote ``self`` and ``other`` (tensor, Python/numpy scalar, list or array) to torch's
+        common dtype; (None, None) for an operand type tensors do not combine with."""
         if isinstance(other, Tensor):
+            if other._data.dtype == self._data.dtype:
+                return self, other
             dt = dtypes.result_type(self, other)
             return self._cast(dt), other._cast(dt)
-        if isinstance(other, (numbers.Number, np.number, np.bool_)):
-            dt = dtypes.result_type(self, other)
-            return self._cast(dt), Tensor._make(np.asarray(other, dtype=dt.np), self._device)
+        if isinstance(other, (builtins.int, builtins.float, np.number, np.bool_)) and not isinstance(other, complex):
+            # (tensor, scalar): the scalar changes the dtype only when its category is higher
+            cat = 0 if isinstance(other, (builtins.bool, np.bool_)) else \
+                2 if isinstance(other, (builtins.float, np.floating)) else 1
+            a = self if cat <= _KIND_CATEGORY[self._data.dtype.kind] else \
+                self._cast(dtypes.default_for_category(cat))
+            return a, a._scalar(other)
         if isinstance(other, (list, tuple, np.ndarray)):
-            return self._operands(tensor(other, device=self._device), name)
+            return self._operands(tensor(other, device=self._device))
         return None, None
 
-    def _binary(self, op, other, reverse=False, float_result=False, **options):
-        a, b = self._operands(other, op.__name__)
+    def _scalar(self, value):
+        """A 0-d tensor holding ``value`` in this tensor's dtype (integers wrap, as torch's do)."""
+        try:
+            arr = np.asarray(value, dtype=self._data.dtype)
+        except OverflowError:
+            arr = np.asarray(value).astype(self._data.dtype)
+        return Tensor._make(arr, self._device)
+
+    def _binary(self, op, other, reverse=False, float_result=False, name=None, **options):
+        a, b = self._operands(other)
         if a is None:
             return NotImplemented
-        if float_result and not a.is_floating_point():
+        if float_result and a._data.dtype.kind != "f":
             a, b = a._cast(dtypes.float32), b._cast(dtypes.float32)
         if reverse:
             a, b = b, a
         try:
-            return op.apply(a, b, **options)
-        except ValueError:
-            raise RuntimeError(f"The size of tensor a ({_mismatch(a.shape, b.shape)[0]}) must match the size of "
-                               f"tensor b ({_mismatch(a.shape, b.shape)[1]}) at non-singleton dimension "
-                               f"{_mismatch(a.shape, b.shape)[2]}") from None
+            out = op.apply(a, b, **options)
+        except ValueError as e:
+            try:
+                np.broadcast_shapes(a._data.shape, b._data.shape)
+            except ValueError:
+                m = _mismatch(a.shape, b.shape)
+                raise RuntimeError(f"The size of tensor a ({m[0]}) must match the size of tensor b ({m[1]}) at "
+                                   f"non-singleton dimension {m[2]}") from None
+            raise RuntimeError(str(e)) from None
+        if name is not None and out._grad_fn is not None:
+            out._grad_fn.name = name
+        return out
+
+    def _check_bool_sub(self, other):
+        mine = self._data.dtype == np.bool_
+        theirs = other._data.dtype == np.bool_ if isinstance(other, Tensor) else isinstance(other, (builtins.bool,
+                                                                                                    np.bool_))
+        if mine and theirs:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+                               "or `logical_xor()` operator instead.")
+        if mine or theirs:
+            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
     def add(self, other, alpha=1):
         return self._binary(E.Add, other, alpha=alpha)
 
     def sub(self, other, alpha=1):
-        if self.dtype is dtypes.bool:
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
-                               "`^` or `logical_xor()` operator instead.")
+        self._check_bool_sub(other)
         return self._binary(E.Sub, other, alpha=alpha)
 
     def mul(self, other):
@@ -740,10 +883,24 @@ class Tensor:
     def div(self, other, rounding_mode=None):
         if rounding_mode is None:
             return self._binary(E.Div, other, float_result=True)
-        q = self._binary(E.Div, other)
-        with _NoGrad():
-            r = q.trunc() if rounding_mode == "trunc" else q.floor()
-        return r
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+        a, b = self._operands(other)
+        if a is None:
+            raise TypeError(f"div(): argument 'other' must be Tensor or Number, not {type(other).__name__}")
+        if a._data.dtype.kind == "f":  # rounded quotient: a zero gradient (torch's DivBackward2)
+            return E.Rounding.apply(self._binary(E.Div, other), kind=rounding_mode)._renamed("DivBackward2")
+        q = np.floor_divide(a._data, b._data)
+        if rounding_mode == "trunc":  # floor rounds towards -inf; step back where the quotient is inexact
+            q = q + ((q < 0) & (q * b._data != a._data))
+        return Tensor._make(q, self._device)
+
+    def _renamed(self, name):
+        """This tensor with its grad_fn given torch's name for the operation that produced it."""
+        if self._grad_fn is not None:
+            self._grad_fn.name = name
+        return self
 
     def __add__(self, other):
         return self._binary(E.Add, other)
@@ -755,7 +912,8 @@ class Tensor:
         return self.sub(other)
 
     def __rsub__(self, other):
-        return self._binary(E.Sub, other, reverse=True)
+        self._check_bool_sub(other)
+        return self._binary(E.Sub, other, reverse=True, name="RsubBackward1")
 
     def __mul__(self, other):
         return self._binary(E.Mul, other)
@@ -766,23 +924,34 @@ class Tensor:
     def __truediv__(self, other):
         return self._binary(E.Div, other, float_result=True)
 
-    def __rtruediv__(self, other):
-        return self._binary(E.Div, other, reverse=True, float_result=True)
+    def __rtruediv__(self, other):  # torch computes s / x as reciprocal(x) * s
+        return self._binary(E.Div, other, reverse=True, float_result=True, name="MulBackward0")
 
     def __floordiv__(self, other):
-        a, b = self._operands(other, "floor_divide")
+        a, b = self._operands(other)
+        if a is None:
+            return NotImplemented
         return Tensor._make(np.floor_divide(a._data, b._data), self._device)
 
-    def __mod__(self, other):
-        a, b = self._operands(other, "remainder")
-        return Tensor._make(np.mod(a._data, b._data), self._device)
+    def __rfloordiv__(self, other):
+        a, b = self._operands(other)
+        if a is None:
+            return NotImplemented
+        return Tensor._make(np.floor_divide(b._data, a._data), self._device)
+
+    def remainder(self, other):
+        return self._binary(E.Remainder, other)
+
+    __mod__ = remainder
+
+    def __rmod__(self, other):
+        return self._binary(E.Remainder, other, reverse=True)
 
     def __pow__(self, other):
-        scalar = not isinstance(other, Tensor)
-        return self._binary(E.Pow, other, scalar_exponent=scalar)
+        return self._binary(E.Pow, other, scalar_exponent=not isinstance(other, Tensor))
 
     def __rpow__(self, other):
-        return self._binary(E.Pow, other, reverse=True)
+        return self._binary(E.Pow, other, reverse=True, scalar_base=True)
 
     pow = __pow__
     true_divide = __truediv__
@@ -849,16 +1018,16 @@ class Tensor:
         return Tensor._make(fn(self._data), self._device)
 
     def floor(self):
-        return self._nondiff(np.floor)
+        return E.Rounding.apply(self, kind="floor")
 
     def ceil(self):
-        return self._nondiff(np.ceil)
+        return E.Rounding.apply(self, kind="ceil")
 
     def round(self, decimals=0):
-        return self._nondiff(lambda a: np.round(a, decimals))
+        return E.Rounding.apply(self, kind="round", decimals=decimals)
 
     def trunc(self):
-        return self._nondiff(np.trunc)
+        return E.Rounding.apply(self, kind="trunc")
 
     def isnan(self):
         return self._nondiff(np.isnan)
@@ -872,14 +1041,13 @@ class Tensor:
     def clamp(self, min=None, max=None):  # noqa: A002
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        if isinstance(min, Tensor) or isinstance(max, Tensor):
-            out = self
-            if min is not None:
-                out = maximum(out, min if isinstance(min, Tensor) else tensor(min, dtype=self.dtype))
-            if max is not None:
-                out = minimum(out, max if isinstance(max, Tensor) else tensor(max, dtype=self.dtype))
-            return out
-        return E.Clamp.apply(self, min=min, max=max)
+        bounds = [b for b in (min, max) if b is not None]
+        if any(isinstance(b, Tensor) for b in bounds):
+            dt = dtypes.result_type(self, *bounds)
+            bounds = [_as_tensor(b, dt, self._device) for b in bounds]
+            return E.ClampTensor.apply(self._cast(dt), *bounds, has_min=min is not None, has_max=max is not None)
+        x = self._cast(dtypes.result_type(self, *bounds))
+        return E.Clamp.apply(x, min=min, max=max)
 
     clip = clamp
 
@@ -896,11 +1064,16 @@ class Tensor:
         return self._binary(E.Minimum, other)
 
     def masked_fill(self, mask, value):
-        if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool:
+        if not isinstance(mask, Tensor):
+            raise TypeError(f"masked_fill(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}")
+        if mask.dtype is not dtypes.bool:
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                               f"{getattr(mask, 'dtype', type(mask).__name__)}")
+                               f"{_C_NAMES[mask.dtype.name]}")
         if isinstance(value, Tensor):
-            value = value.item()
+            if value.ndim:
+                raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                                   f"{value.ndim} dimension(s).")
+            return E.MaskedFill.apply(self, value._cast(self.dtype), mask=mask._data)
         return E.MaskedFill.apply(self, mask=mask._data, value=value)
 
     def where(self, condition, other):
@@ -970,27 +1143,40 @@ class Tensor:
     # ---- reductions -------------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, dtype=None):
         dt = dtypes.get(dtype)
-        if dt is None and not self.is_floating_point():
+        if dt is None and self._data.dtype.kind != "f":
             dt = dtypes.int64
         return R.Sum.apply(self, axis=_dims(dim, self.ndim), keepdim=keepdim, dtype=None if dt is None else dt.np)
 
     def mean(self, dim=None, keepdim=False, dtype=None):
         dt = dtypes.get(dtype)
-        if dt is None and not self.is_floating_point():
-            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
-                               f"or complex dtype. Got: {_TORCH_SCALAR_NAMES[self.dtype.name]}")
+        if not (dt or self.dtype).is_floating_point:
+            which = "Input" if dt is None else "Optional"
+            raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point "
+                               f"or complex dtype. Got: {_TORCH_SCALAR_NAMES[(dt or self.dtype).name]}")
         return R.Mean.apply(self, axis=_dims(dim, self.ndim), keepdim=keepdim, dtype=None if dt is None else dt.np)
+
+    def _check_reducible(self, name, dim):
+        """torch's IndexError for reducing an empty tensor (or an empty dim) to an extreme."""
+        if dim is None:
+            if self._data.size == 0:
+                raise (RuntimeError if name in ("max", "min") else IndexError)(
+                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0." +
+                    (" Specify the reduction dim with the 'dim' argument." if name in ("max", "min") else ""))
+            return None
+        dims = _dims(dim, self.ndim)
+        for d in dims:
+            if self._data.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        return dims
 
     def _extreme(self, dim, keepdim, largest, name):
         if isinstance(dim, Tensor):
             return maximum(self, dim) if largest else minimum(self, dim)
-        if self._data.size == 0 and (dim is None or self._data.shape[_dim(dim, self.ndim)] == 0):
-            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                             "Specify the reduction dim with the 'dim' argument." if dim is None else
-                             f"{name}(): Expected reduction dim {dim} to have non-zero size.")
-        if dim is None:
-            return R.Extreme.apply(self, largest=largest)
-        values, indices = R.Extreme.apply(self, axis=_dim(dim, self.ndim), keepdim=keepdim, largest=largest)
+        dims = self._check_reducible(name, dim)
+        if dims is None:
+            return R.Amax.apply(self, largest=largest, name="MaxBackward1" if largest else "MinBackward1")
+        x, keepdim = (self.reshape(1), False) if self.ndim == 0 else (self, keepdim)
+        values, indices = R.Extreme.apply(x, axis=dims[0] if dims else 0, keepdim=keepdim, largest=largest)
         return _ReturnTypes(name, values, indices)
 
     def max(self, dim=None, keepdim=False):
@@ -1000,26 +1186,35 @@ class Tensor:
         return self._extreme(dim, keepdim, False, "min")
 
     def amax(self, dim=(), keepdim=False):
-        return self.max() if dim in ((), None) else self.max(dim, keepdim)[0]
+        dims = self._check_reducible("amax", None if dim in ((), []) else dim)
+        return R.Amax.apply(self, axis=dims, keepdim=keepdim, largest=True)
 
     def amin(self, dim=(), keepdim=False):
-        return self.min() if dim in ((), None) else self.min(dim, keepdim)[0]
+        dims = self._check_reducible("amin", None if dim in ((), []) else dim)
+        return R.Amax.apply(self, axis=dims, keepdim=keepdim, largest=False)
 
-    def _arg(self, dim, keepdim, fn):
+    def _arg(self, dim, keepdim, fn, name):
+        if self._data.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input")
+        dims = self._check_reducible(name, dim)
         a = self._data
-        if dim is None:
-            return Tensor._make(np.asarray(fn(a.reshape(-1)), dtype=np.int64), self._device)
-        d = _dim(dim, self.ndim)
-        return Tensor._make(np.asarray(fn(a, axis=d, keepdims=keepdim), dtype=np.int64), self._device)
+        if dims is None:
+            out = fn(a.reshape(-1))
+            if keepdim:
+                out = np.reshape(out, (1,) * a.ndim)
+        else:
+            out = fn(a, axis=dims[0], keepdims=keepdim) if dims else np.zeros((), np.int64)
+        return Tensor._make(np.asarray(out, dtype=np.int64), self._device)
 
     def argmax(self, dim=None, keepdim=False):
-        return self._arg(dim, keepdim, np.argmax)
+        return self._arg(dim, keepdim, np.argmax, "argmax")
 
     def argmin(self, dim=None, keepdim=False):
-        return self._arg(dim, keepdim, np.argmin)
+        return self._arg(dim, keepdim, np.argmin, "argmin")
 
     def prod(self, dim=None, keepdim=False, dtype=None):
-        x = self if dtype is None else self._cast(dtypes.get(dtype))
+        dt = dtypes.get(dtype) or (None if self._data.dtype.kind == "f" else dtypes.int64)
+        x = self if dt is None else self._cast(dt)
         if dim is None:
             return R.Prod.apply(x)
         return R.Prod.apply(x, axis=_dim(dim, self.ndim), keepdim=keepdim)
@@ -1040,13 +1235,14 @@ class Tensor:
         return R.LogSumExp.apply(self._float_or_cast(), axis=_dims(dim, self.ndim), keepdim=keepdim)
 
     def _float_or_cast(self):
-        return self if self.is_floating_point() else self._cast(dtypes.float32)
+        return self if self._data.dtype.kind == "f" else self._cast(dtypes.float32)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         p = 2.0 if p in ("fro", None) else p
         if isinstance(p, str):
-            raise RuntimeError(f"norm(): unsupported norm type {p!r}")
-        return R.Norm.apply(self._float_or_cast(), p=float(p), axis=_dims(dim, self.ndim), keepdim=keepdim)
+            raise RuntimeError(f"norm(): unsupported norm type {p!r}; minigrad computes vector p-norms")
+        x = self._float_or_cast() if dtype is None else self._cast(dtypes.get(dtype))
+        return R.Norm.apply(x, p=float(p), axis=_dims(dim, self.ndim), keepdim=keepdim)
 
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self._cast(dtypes.get(dtype))
@@ -1066,11 +1262,15 @@ class Tensor:
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
         return matmul(self, other)
 
+    def _logical_reduce(self, fn, dim, keepdim):
+        axis = None if dim is None else _dims(dim, self.ndim)
+        return Tensor._make(np.asarray(fn(self._data, axis=axis, keepdims=keepdim)), self._device)
+
     def all(self, dim=None, keepdim=False):
-        return self._nondiff(lambda a: np.asarray(np.all(a, axis=dim, keepdims=keepdim)))
+        return self._logical_reduce(np.all, dim, keepdim)
 
     def any(self, dim=None, keepdim=False):
-        return self._nondiff(lambda a: np.asarray(np.any(a, axis=dim, keepdims=keepdim)))
+        return self._logical_reduce(np.any, dim, keepdim)
 
     def nonzero(self, as_tuple=False):
         nz = np.nonzero(self._data)
@@ -1079,29 +1279,50 @@ class Tensor:
         return Tensor._make(np.stack(nz, axis=1).astype(np.int64), self._device)
 
     def count_nonzero(self, dim=None):
-        return self._nondiff(lambda a: np.asarray(np.count_nonzero(a, axis=dim), dtype=np.int64))
+        axis = None if dim is None else _dims(dim, self.ndim)
+        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=axis), dtype=np.int64), self._device)
 
-    def cumsum(self, dim):
-        return self._nondiff(lambda a: np.cumsum(a, axis=_dim(dim, self.ndim)))
+    def cumsum(self, dim, dtype=None):
+        x = self if dtype is None else self._cast(dtypes.get(dtype))
+        return R.Cumsum.apply(x, axis=_dim(dim, self.ndim) if self.ndim else None)
 
-    def sort(self, dim=-1, descending=False):
+    def sort(self, dim=-1, descending=False, stable=False):
         a = self._data
         d = _dim(dim, self.ndim)
-        idx = np.argsort(-a if descending else a, axis=d, kind="stable")
-        return _ReturnTypes("sort", self.gather(d, Tensor._make(idx, self._device)),
-                            Tensor._make(idx.astype(np.int64), self._device))
+        if self.ndim == 0:
+            return _ReturnTypes("sort", self.clone(), Tensor._make(np.zeros((), np.int64), self._device))
+        key = a if not descending else -a if a.dtype.kind in "fi" else -a.astype(np.int64)
+        idx = np.argsort(key, axis=d, kind="stable").astype(np.int64, copy=False)
+        values = S.Index.apply(self, index=_take_along(idx, d), advanced=True)._renamed("SortBackward0")
+        return _ReturnTypes("sort", values, Tensor._make(idx, self._device))
 
     def gather(self, dim, index):
         d = _dim(dim, self.ndim)
-        grid = list(np.indices(index.shape, sparse=True))
-        grid[d] = index._data
-        return self[tuple(Tensor._make(np.broadcast_to(g, index.shape), self._device) for g in grid)]
+        if not isinstance(index, Tensor) or index._data.dtype.kind not in "iu":
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        idx = index._host()
+        if idx.ndim != builtins.max(self.ndim, 1) and idx.size:
+            raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        n = self._data.shape[d] if self.ndim else 1
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            bad = idx.max() if idx.max() >= n else idx.min()
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+        if self.ndim == 0:
+            return S.Index.apply(self, index=(), advanced=False).clone()._renamed("GatherBackward0")
+        for k, (i, s) in enumerate(zip(idx.shape, self._data.shape)):
+            if k != d and i > s:
+                raise RuntimeError(f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no "
+                                   f"larger than self {list(self.shape)} apart from dimension {d}")
+        return S.Index.apply(self, index=_take_along(idx, d), advanced=True)._renamed("GatherBackward0")
 
     def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
-        values, indices = self.sort(dim, descending=largest)
         d = _dim(dim, self.ndim)
+        n = self._data.shape[d] if self.ndim else 1
+        if not 0 <= k <= n:
+            raise RuntimeError("selected index k out of range")
+        values, indices = self.sort(dim, descending=largest)
         sl = (slice(None),) * d + (slice(0, k),)
-        return _ReturnTypes("topk", values[sl], indices[sl])
+        return _ReturnTypes("topk", values[sl]._renamed("TopkBackward0"), indices[sl])
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
         u = np.unique(self._data, return_inverse=return_inverse, return_counts=return_counts)
@@ -1110,12 +1331,25 @@ class Tensor:
         return tuple(Tensor._make(x if i == 0 else x.astype(np.int64), self._device) for i, x in enumerate(u))
 
 
-class _NoGrad:
-    def __enter__(self):
-        self.prev, _grad_state.enabled = _grad_state.enabled, False
+def _take_along(idx, axis):
+    """The advanced index that picks ``idx[..., i, ...]`` along ``axis`` (numpy's take_along_axis)."""
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[axis] = idx
+    return tuple(grid)
 
-    def __exit__(self, *exc):
-        _grad_state.enabled = self.prev
+
+def _expand_error(shape, sizes):
+    """torch's RuntimeError for expanding ``shape`` to ``sizes`` (the first dim that cannot)."""
+    lead = len(sizes) - len(shape)
+    for i, s in enumerate(sizes):
+        cur = shape[i - lead] if i >= lead else 1
+        if cur not in (1, s):
+            break
+    else:
+        i, s, cur = 0, sizes[0] if sizes else 0, shape[0] if shape else 0
+    return RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at non-singleton "
+                        f"dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
+                        f"[{', '.join(map(str, shape))}]")
 
 
 def _mismatch(a, b):
@@ -1134,6 +1368,9 @@ def _rebuild(arr, device, requires_grad):
 _TYPE_NAMES = {"FloatTensor": dtypes.float32, "DoubleTensor": dtypes.float64, "HalfTensor": dtypes.float16,
                "LongTensor": dtypes.int64, "IntTensor": dtypes.int32, "ShortTensor": dtypes.int16,
                "CharTensor": dtypes.int8, "ByteTensor": dtypes.uint8, "BoolTensor": dtypes.bool}
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+_KIND_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}  # numpy dtype kind -> promotion category
 _TORCH_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                        "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
@@ -1147,21 +1384,42 @@ def _as_array(data, dtype):
         return data._host().astype(dtype.np if dtype else data._data.dtype, copy=True)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _tensors_to_lists(data)
-    if isinstance(data, np.ndarray):
+    if isinstance(data, (np.ndarray, np.generic)):  # numpy data keeps its dtype
         arr = np.array(data, dtype=None if dtype is None else dtype.np, copy=True)
     else:
-        arr = np.array(data, dtype=None if dtype is None else dtype.np)
+        try:
+            arr = np.array(data, dtype=None if dtype is None else dtype.np)
+        except ValueError:
+            raise _ragged_error(data) from None
         if dtype is None:
-            if arr.dtype.kind == "f":
-                arr = arr.astype(np.float32)
-            elif arr.dtype.kind in "iu":
+            if arr.dtype.kind == "f":  # Python floats take the default dtype, numpy float64 scalars stay double
+                keep = arr.dtype == np.float64 and any(isinstance(x, np.float64) for x in _flat(_as_list(data)))
+                arr = arr if keep else arr.astype(np.float32)
+            elif arr.dtype.kind == "i" and arr.dtype != np.int64 and not any(
+                    isinstance(x, np.integer) for x in _flat(_as_list(data))):
                 arr = arr.astype(np.int64)
-            elif arr.dtype.kind not in "b":
-                raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if arr.dtype == np.float64 and dtype is None and not isinstance(data, np.ndarray):
-        arr = arr.astype(np.float32)
+            elif arr.dtype.kind not in "biu":
+                raise TypeError(f"new(): invalid data type '{type(next(_flat(_as_list(data)), data)).__name__}'")
     dtypes.from_numpy(arr.dtype)
     return arr
+
+
+def _as_list(data):
+    return data if isinstance(data, (list, tuple)) else [data]
+
+
+def _ragged_error(data, dim=0):
+    """torch's ValueError for a nested sequence whose lengths disagree."""
+    if isinstance(data, (list, tuple)) and data:
+        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
+        for n in lengths[1:]:
+            if n != lengths[0]:
+                return ValueError(f"expected sequence of length {lengths[0]} at dim {dim + 1} (got {n})")
+        for x in data:
+            err = _ragged_error(x, dim + 1)
+            if err is not None:
+                return err
+    return ValueError(f"could not convert {type(data).__name__} to a tensor") if dim == 0 else None
 
 
 def _flat(data):
@@ -1194,12 +1452,15 @@ def matmul(a, b):
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[a.dtype.name]} != "
+                           f"{_C_NAMES[b.dtype.name]}")
     ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
     if ka != kb:
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have the same "
                                f"number of elements, but got {ka} and {kb} elements respectively")
+        if a.ndim == 2 and b.ndim == 1:
+            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{ka}), vec ({kb})")
         if a.ndim <= 2 and b.ndim <= 2:
             rows = a.shape[0] if a.ndim == 2 else 1
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and "

@@ -55,7 +55,7 @@ class Function:
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .. import device as _device
+        from ..device import backend
         from ..tensor import Tensor
         ctx = FunctionCtx()
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
@@ -69,7 +69,7 @@ class Function:
         node.fn, node.ctx, node.tensor_positions = cls, ctx, positions
         node.name = cls.__name__ + "Backward"
         node.device = tensors[0].device
-        node.backend = _device.backend(node.device)
+        node.backend = backend(node.device)
         node.needs_input_grad = tuple(t.requires_grad for t in tensors)
         first = out[0] if isinstance(out, tuple) else out
         if id(first) not in ctx.non_differentiable:

@@ -16,8 +16,13 @@ def is_grad_enabled():
 
 
 class _GradMode:
-    """Context manager and decorator that sets grad mode and restores it on exit."""
+    """Context manager and decorator that sets grad mode and restores it on exit; also a bare
+    decorator (``@no_grad`` as well as ``@no_grad()``), as torch allows."""
     mode = True
+
+    def __new__(cls, orig_func=None):
+        self = super().__new__(cls)
+        return self if orig_func is None else self(orig_func)
 
     def __enter__(self):
         self._prev = state.enabled
@@ -47,6 +52,9 @@ class enable_grad(_GradMode):
 
 class set_grad_enabled(_GradMode):
     """Applies at construction (so a bare call works), restores the previous mode on exit."""
+
+    def __new__(cls, mode):
+        return object.__new__(cls)
 
     def __init__(self, mode):
         self.mode = bool(mode)

@@ -5,9 +5,12 @@ gradient per tensor input (``None`` where the input needs none). ``apply`` recor
 result's ``grad_fn`` only when grad mode is on and some input requires grad. ``saves`` names the
 inputs whose values backward reads; an in-place change to one of them between forward and backward
 raises instead of giving a wrong gradient. Gradients for broadcast inputs are summed back to the
-input's shape by the engine, so ops return gradients in the broadcast shape.
+input's shape by the engine, so ops return gradients in the broadcast shape. An op whose result is
+a view of its first input sets ``is_view`` (the two then share a version counter); one whose
+backward reads no saved arrays sets ``stateless`` (it may then run again after a backward, as in torch).
 """
-from .. import device as _device
+from ..device import _backends
+from ..device import backend as _load_backend
 from .grad_mode import state
 
 Tensor = None  # set by minigrad.tensor (the module that defines it imports this one)
@@ -16,6 +19,8 @@ Tensor = None  # set by minigrad.tensor (the module that defines it imports this
 class Op:
     saves = ()
     saves_output = False
+    is_view = False
+    stateless = False
     freed = False
 
     name = "OpBackward0"
@@ -34,27 +39,31 @@ class Op:
     @classmethod
     def apply(cls, *inputs, **options):
         ctx = cls()
-        dev = inputs[0]._device
-        for t in inputs:
-            if t._device is not dev and t._device != dev:
-                raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
-                                   f"devices, {t._device} and {dev}!")
+        first = inputs[0]
+        dev = first._device
+        if len(inputs) > 1:
+            for t in inputs:
+                if t._device is not dev and t._device != dev:
+                    raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                                       f"devices, {t._device} and {dev}!")
         ctx.device = dev
-        ctx.backend = _device.backend(dev)
-        requires = state.enabled and any([t._requires_grad for t in inputs])
-        ctx.requires_grad = requires
-        ctx.needs_input_grad = tuple([t._requires_grad for t in inputs]) if requires else (False,) * len(inputs)
+        ctx.backend = _backends.get(dev.type) or _load_backend(dev)
+        requires = False
+        if state.enabled:
+            needs = tuple([t._requires_grad for t in inputs])
+            requires = True in needs
+        ctx.needs_input_grad = needs if requires else (False,) * len(inputs)
         out = ctx.forward(*[t._data for t in inputs], **options)
         if type(out) is tuple:  # first output differentiable, the rest (indices) not
-            first = Tensor._make(out[0], dev)
-            rest = tuple(Tensor._make(o, dev) for o in out[1:])
-            if requires:
-                ctx._record(inputs, first)
-            return (first,) + rest
-        result = Tensor._make(out, dev)
+            result = Tensor._make(out[0], dev)
+            rest = tuple([Tensor._make(o, dev) for o in out[1:]])
+        else:
+            result, rest = Tensor._make(out, dev), None
+        if ctx.is_view:
+            result._version = first._version
         if requires:
             ctx._record(inputs, result)
-        return result
+        return result if rest is None else (result,) + rest
 
     def _record(self, inputs, result):
         self.inputs = inputs
@@ -92,7 +101,10 @@ class Op:
 
     def release(self):
         """Drop what forward saved for backward (after a backward without ``retain_graph``)."""
-        keep = {k: self.__dict__[k] for k in ("inputs", "needs_input_grad", "device", "backend") if k in self.__dict__}
+        if self.stateless:
+            return
+        keep = {k: self.__dict__[k] for k in ("inputs", "needs_input_grad", "device", "backend", "name")
+                if k in self.__dict__}
         self.__dict__.clear()
         self.__dict__.update(keep)
         self.freed = True

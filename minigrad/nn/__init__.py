@@ -1,6 +1,11 @@
 """``minigrad.nn``: modules, parameters, initialisers and the functional interface."""
 from .. import losses as _losses
 from . import functional, init
+from .modules.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .modules.container import ModuleList, Sequential
+from .modules.dropout import Dropout
+from .modules.flatten import Flatten, Unflatten
+from .modules.linear import Identity, Linear
 from .modules.module import Module
 from .parameter import Parameter
 

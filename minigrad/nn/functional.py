@@ -1,4 +1,104 @@
-"""``minigrad.nn.functional``: stateless forms of the layers and every loss."""
+"""``minigrad.nn.functional``: stateless forms of the layers and every loss.
+
+The ``nn`` classes carry the full documentation; each function here has one line."""
+import math
+import warnings
+
 from .. import losses as _losses
+from .. import random as _random
+from ..ops import linalg as _linalg
+from ..device import CPU
+from ..tensor import _TORCH_SCALAR_NAMES, Tensor, matmul
 
 globals().update({name: getattr(_losses, name) for name in _losses.__all__ if not name[0].isupper()})
+
+
+def linear(input, weight, bias=None):  # noqa: A002 - torch's argument names throughout
+    """``y = x·Wᵀ + b`` over the last dim of ``input`` (one fused node: AddmmBackward0 for 2-D input)."""
+    try:
+        x, w = input._data, weight._data
+    except AttributeError:
+        bad, pos, obj = ("input", 1, input) if not isinstance(input, Tensor) else ("weight", 2, weight)
+        raise TypeError(f"linear(): argument '{bad}' (position {pos}) must be Tensor, "
+                        f"not {type(obj).__name__}") from None
+    if w.ndim != 2 and bias is None and x.ndim:  # torch computes x·Wᵀ as a plain matmul here (1-D W: a dot)
+        return matmul(input, weight.t())
+    if x.dtype != w.dtype or x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1]:
+        _linear_error(x, w)
+    if bias is None:
+        return _linalg.Linear.apply(input, weight)
+    b = bias._data
+    if b.dtype != w.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_scalar_name(b)} and {_scalar_name(w)}")
+    if b.shape != (w.shape[0],):  # a broadcast bias: unfused, so its gradient is summed back by the engine
+        return _linalg.Linear.apply(input, weight) + bias
+    return _linalg.Linear.apply(input, weight, bias)
+
+
+def _scalar_name(a):
+    return _TORCH_SCALAR_NAMES[a.dtype.name]
+
+
+def _linear_error(x, w):
+    if x.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {x.ndim}D and {w.ndim}D")
+    if w.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {w.ndim}-D tensor")
+    if x.dtype != w.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar_name(x)} and {_scalar_name(w)}")
+    raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({math.prod(x.shape[:-1])}x{x.shape[-1]} and "
+                       f"{w.shape[1]}x{w.shape[0]})")
+
+
+def relu(input, inplace=False):  # noqa: A002
+    """``max(x, 0)`` elementwise."""
+    return input.relu_() if inplace else input.relu()
+
+
+def sigmoid(input):  # noqa: A002
+    """``1 / (1 + e⁻ˣ)`` elementwise."""
+    return input.sigmoid()
+
+
+def tanh(input):  # noqa: A002
+    """``tanh(x)`` elementwise."""
+    return input.tanh()
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    """torch's legacy choice when ``dim`` is omitted (with its deprecation warning)."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                  "as an argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """``eˣ / Σ eˣ`` along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
+    return input.softmax(dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """``x − log Σ eˣ`` along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
+    return input.log_softmax(dim, dtype=dtype)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero each element with probability ``p`` and scale the rest by ``1/(1−p)`` (identity when not training)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0 or input.numel() == 0:
+        return input
+    if not input.is_floating_point():
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_scalar_name(input._data)}")
+    dt = input._data.dtype
+    keep = (_random.uniform(0.0, 1.0, input._data.shape) >= p).astype(dt)  # kept with probability 1 − p
+    if p < 1:
+        keep /= dt.type(1 - p)
+    mask = Tensor._make(keep, CPU)
+    if input.device != CPU:
+        mask = mask.to(input.device)
+    return input.mul_(mask) if inplace else input * mask

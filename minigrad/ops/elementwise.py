@@ -4,11 +4,25 @@ backward returns gradients in the broadcast shape (the engine sums them back).
     d(a*b) = b·g, a·g        d(a/b) = g/b, −g·a/b²      d(aᵇ) = b·aᵇ⁻¹·g, aᵇ·ln a·g
     d eˣ = eˣ·g              d ln x = g/x              d √x = g/(2√x)     d x^(−½) = −½ x^(−3/2)·g
     d σ(x) = σ(1−σ)·g        d tanh x = (1−tanh²)·g    d relu = [x>0]·g   d |x| = sign(x)·g
+    d (a mod b) = g, −⌊a/b⌋·g                             d floor/ceil/round/trunc = 0
+    clamp(x, lo, hi) = min(max(x, lo), hi): dx = [lo ≤ x ≤ hi]·g, dlo = [x < lo][lo < hi]·g,
+                                            dhi = [x > hi or hi < lo]·g
+Like torch, sign(NaN) = 0 (so |x| passes no gradient at NaN) and relu passes the gradient at NaN.
 """
+import numpy as np
+
 from ..autograd.op import Op
 
 
+def _sign(b, a):
+    """sign(a) with torch's sign(NaN) = 0."""
+    s = b.sign(a)
+    return b.where(b.not_equal(s, s), 0, s).astype(s.dtype, copy=False) if s.dtype.kind == "f" else s
+
+
 class Add(Op):
+    stateless = True
+
     def forward(self, a, b, alpha=1):
         self.alpha = alpha
         return self.backend.add(a, b) if alpha == 1 else self.backend.add(a, self.backend.multiply(b, alpha))
@@ -18,6 +32,8 @@ class Add(Op):
 
 
 class Sub(Op):
+    stateless = True
+
     def forward(self, a, b, alpha=1):
         self.alpha = alpha
         return self.backend.subtract(a, b if alpha == 1 else self.backend.multiply(b, alpha))
@@ -56,12 +72,13 @@ class Div(Op):
 
 
 class Pow(Op):
-    """``a ** b``; named PowBackward0 for a scalar exponent and PowBackward1 for a tensor one."""
+    """``a ** b``; torch names it PowBackward0 for a scalar exponent, PowBackward2 for a scalar base
+    and PowBackward1 when both are tensors."""
     saves = (0, 1)
 
-    def forward(self, a, b, scalar_exponent=False):
+    def forward(self, a, b, scalar_exponent=False, scalar_base=False):
         if not scalar_exponent:
-            self.name = "PowBackward1"
+            self.name = "PowBackward2" if scalar_base else "PowBackward1"
         self.a, self.b = a, b
         self.out = self.backend.power(a, b)
         return self.out
@@ -79,6 +96,8 @@ class Pow(Op):
 
 
 class Neg(Op):
+    stateless = True
+
     def forward(self, a):
         return self.backend.negative(a)
 
@@ -163,15 +182,46 @@ class Abs(Op):
         return self.backend.abs(a)
 
     def backward(self, g):
-        return self.backend.multiply(g, self.backend.sign(self.a))
+        return self.backend.multiply(g, _sign(self.backend, self.a))
 
 
 class Sign(Op):
+    stateless = True
+
     def forward(self, a):
-        return self.backend.sign(a)
+        return _sign(self.backend, a)
 
     def backward(self, g):
-        return self.backend.multiply(g, 0)
+        return self.backend.full_like(g, 0)
+
+
+class Rounding(Op):
+    """floor/ceil/round/trunc: piecewise constant, so the gradient is zero (torch's FloorBackward0, ...)."""
+    stateless = True
+
+    def forward(self, a, kind="floor", decimals=0):
+        self.name = "RoundBackward1" if decimals else kind.capitalize() + "Backward0"
+        if a.dtype.kind != "f":
+            return a.copy()
+        return np.round(a, decimals) if kind == "round" else getattr(np, kind)(a)
+
+    def backward(self, g):
+        return self.backend.full_like(g, 0)
+
+
+class Remainder(Op):
+    """Python-style ``a % b`` (the result takes the sign of ``b``), as torch.remainder."""
+    saves = (0, 1)
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return np.mod(a, b)
+
+    def backward(self, g):
+        gb = None
+        if self.needs_input_grad[1]:
+            gb = self.backend.negative(self.backend.multiply(g, np.floor_divide(self.a, self.b)))
+        return g, gb
 
 
 class Sigmoid(Op):
@@ -210,7 +260,7 @@ class Relu(Op):
 
 
 class Clamp(Op):
-    """Gradient passes where ``min <= x <= max`` (torch's inclusive rule)."""
+    """Clamp to scalar bounds; the gradient passes where ``min <= x <= max`` (torch's inclusive rule)."""
     saves = (0,)
 
     def forward(self, a, min=None, max=None):  # noqa: A002 - torch's names
@@ -227,6 +277,36 @@ class Clamp(Op):
         if self.max is not None:
             keep = b.logical_and(keep, b.less_equal(self.a, self.max))
         return b.where(keep, g, 0).astype(g.dtype, copy=False)
+
+
+class ClampTensor(Op):
+    """Clamp to tensor bounds (``lo``/``hi`` given by ``has_min``/``has_max``), torch's ClampBackward0."""
+    name = "ClampBackward0"
+    saves = (0, 1, 2)
+
+    def forward(self, a, *bounds, has_min=True, has_max=True):
+        b = self.backend
+        self.a = a
+        self.lo = bounds[0] if has_min else None
+        self.hi = bounds[-1] if has_max else None
+        out = a if self.lo is None else b.maximum(a, self.lo)
+        return out if self.hi is None else b.minimum(out, self.hi)
+
+    def backward(self, g):
+        b, a, lo, hi = self.backend, self.a, self.lo, self.hi
+        keep = True
+        if lo is not None:
+            keep = b.greater_equal(a, lo)
+        if hi is not None:
+            keep = b.logical_and(keep, b.less_equal(a, hi))
+        grads = [b.where(keep, g, 0).astype(g.dtype, copy=False)]
+        if lo is not None:
+            below = b.less(a, lo) if hi is None else b.logical_and(b.less(a, lo), b.less(lo, hi))
+            grads.append(b.where(below, g, 0).astype(g.dtype, copy=False))
+        if hi is not None:
+            above = b.greater(a, hi) if lo is None else b.logical_or(b.greater(a, hi), b.less(hi, lo))
+            grads.append(b.where(above, g, 0).astype(g.dtype, copy=False))
+        return tuple(grads)
 
 
 class Maximum(Op):
@@ -263,9 +343,18 @@ class Where(Op):
 
 
 class MaskedFill(Op):
-    def forward(self, a, mask=None, value=None):
+    """``a`` with ``value`` where ``mask``; the value is a Python scalar (MaskedFillBackward0) or a 0-d
+    tensor input that receives the masked gradient sum (MaskedFillBackward1)."""
+
+    def forward(self, a, *v, mask=None, value=None):
         self.mask = mask
+        if v:
+            self.name, value = "MaskedFillBackward1", v[0]
         return self.backend.where(mask, value, a).astype(a.dtype, copy=False)
 
     def backward(self, g):
-        return self.backend.where(self.mask, 0, g).astype(g.dtype, copy=False)
+        w = self.backend.where
+        ga = w(self.mask, 0, g).astype(g.dtype, copy=False)
+        if len(self.needs_input_grad) == 1:
+            return ga
+        return ga, w(self.mask, g, 0).astype(g.dtype, copy=False)

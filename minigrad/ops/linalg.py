@@ -52,7 +52,7 @@ class Linear(Op):
             out += b
             self.name = "AddmmBackward0" if x.ndim == 2 else "ViewBackward0"
         else:
-            self.name = "MmBackward0" if x.ndim == 2 else "UnsafeViewBackward0"
+            self.name = {1: "SqueezeBackward4", 2: "MmBackward0"}.get(x.ndim, "UnsafeViewBackward0")
         return out
 
     def backward(self, g):

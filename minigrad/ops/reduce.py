@@ -2,6 +2,8 @@
 dims and broadcasts.
 
     d sum = g        d mean = g/n        d max = g at the (first) argmax
+    d amax = g shared evenly by the elements equal to the max (max over everything does the same)
+    d cumsum = reversed cumsum of g
     d var = 2(x−x̄)/(n−c)·g              d logsumexp = softmax(x)·g
     d prod = prod/x·g (computed without dividing, so zeros are exact)
     d ‖x‖ₚ = sign(x)|x|ᵖ⁻¹/‖x‖ₚᵖ⁻¹·g
@@ -21,19 +23,24 @@ def _expand(g, axis, keepdim, shape):
 
 
 class Sum(Op):
+    stateless = True
+
     def forward(self, a, axis=None, keepdim=False, dtype=None):
         self.name = "SumBackward0" if axis is None else "SumBackward1"
-        self.axis, self.keepdim, self.shape = axis, keepdim, a.shape
+        self.axis, self.keepdim, self.shape, self.in_dtype = axis, keepdim, a.shape, a.dtype
         return np.asarray(a.sum(axis=axis, keepdims=keepdim, dtype=dtype))
 
     def backward(self, g):
-        return np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
+        g = np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
+        return g.astype(self.in_dtype, copy=False)
 
 
 class Mean(Op):
+    stateless = True
+
     def forward(self, a, axis=None, keepdim=False, dtype=None):
         self.name = "MeanBackward0" if axis is None else "MeanBackward1"
-        self.axis, self.keepdim, self.shape = axis, keepdim, a.shape
+        self.axis, self.keepdim, self.shape, self.in_dtype = axis, keepdim, a.shape, a.dtype
         n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
         self.n = n
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -41,23 +48,39 @@ class Mean(Op):
 
     def backward(self, g):
         g = g / g.dtype.type(self.n) if self.n else g * np.nan
-        return np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
+        g = np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
+        return g.astype(self.in_dtype, copy=False)
+
+
+class Amax(Op):
+    """amax/amin over ``axis`` (None: everything); elements tied for the extreme share the gradient
+    evenly. ``max()``/``min()`` without a dim are this op named MaxBackward1/MinBackward1."""
+    saves = (0,)
+    saves_output = True
+
+    def forward(self, a, axis=None, keepdim=False, largest=True, name=None):
+        self.name = name or ("AmaxBackward0" if largest else "AminBackward0")
+        self.a, self.axis, self.keepdim = a, axis, keepdim
+        self.out = a.max(axis=axis, keepdims=True) if largest else a.min(axis=axis, keepdims=True)
+        return self.out if keepdim else self.out.reshape(np.sum(a, axis=axis).shape)
+
+    def backward(self, g):
+        a, out = self.a, self.out
+        mask = a == out
+        if a.dtype.kind == "f":
+            mask |= np.isnan(a) & np.isnan(out)
+        share = (mask / mask.sum(axis=self.axis, keepdims=True)).astype(g.dtype, copy=False)
+        return share * _expand(g, self.axis, self.keepdim, a.shape)
 
 
 class Extreme(Op):
-    """max/min over everything (MaxBackward1: ties share the gradient evenly) or along one dim
-    (MaxBackward0: the gradient goes to the returned index, the first extreme)."""
+    """max/min along one dim, returning (values, indices); the gradient goes to the returned index
+    (the first extreme, or the first NaN)."""
     saves = (0,)
 
     def forward(self, a, axis=None, keepdim=False, largest=True):
         self.largest, self.axis, self.keepdim, self.shape = largest, axis, keepdim, a.shape
-        kind = "Max" if largest else "Min"
-        if axis is None:
-            self.name = f"{kind}Backward1"
-            self.a = a
-            self.out = a.max() if largest else a.min()
-            return np.asarray(self.out)
-        self.name = f"{kind}Backward0"
+        self.name = "MaxBackward0" if largest else "MinBackward0"
         idx = a.argmax(axis=axis, keepdims=True) if largest else a.argmin(axis=axis, keepdims=True)
         nan = np.isnan(a).any(axis=axis, keepdims=True) if a.dtype.kind == "f" else None
         if nan is not None and nan.any():  # torch returns the first NaN's position
@@ -69,9 +92,6 @@ class Extreme(Op):
         return vals, idx.astype(np.int64)
 
     def backward(self, g):
-        if self.axis is None:
-            mask = (self.a == self.out) | (np.isnan(self.a) & np.isnan(self.out))
-            return np.where(mask, g / mask.sum(dtype=g.dtype), 0).astype(g.dtype, copy=False)
         out = np.zeros(self.shape, dtype=g.dtype)
         gk = g if self.keepdim else np.expand_dims(g, self.axis)
         np.put_along_axis(out, self.idx, gk, axis=self.axis)
@@ -83,11 +103,15 @@ class Prod(Op):
 
     def forward(self, a, axis=None, keepdim=False):
         self.name = "ProdBackward0" if axis is None else "ProdBackward1"
+        if a.ndim == 0:
+            axis = None
         self.a, self.axis, self.keepdim = a, axis, keepdim
         return np.asarray(a.prod(axis=axis, keepdims=keepdim))
 
     def backward(self, g):
         a, axis = self.a, self.axis
+        if a.size == 0:
+            return np.zeros(a.shape, g.dtype)
         flat = a.reshape(-1) if axis is None else np.moveaxis(a, axis, -1)
         # product of all other elements = exclusive prefix product × exclusive suffix product
         ones = np.ones(flat.shape[:-1] + (1,), dtype=a.dtype)
@@ -116,13 +140,14 @@ class Var(Op):
 
     def backward(self, g):
         with np.errstate(invalid="ignore", divide="ignore"):
-            if self.std:
-                g = g / (2 * self.out)
+            if self.std:  # d√v = dv/(2√v), taken as 0 where the std is 0 (as torch)
+                g = np.where(self.out == 0, 0, g / (2 * self.out))
             g = _expand(g, self.axis, self.keepdim, self.a.shape)
             return (2 * (self.a - self.mean) / g.dtype.type(self.denom) * g).astype(self.a.dtype, copy=False)
 
 
 class LogSumExp(Op):
+    name = "LogsumexpBackward0"
     saves = (0,)
 
     def forward(self, a, axis=None, keepdim=False):
@@ -175,6 +200,20 @@ class Norm(Op):
                 r = np.sign(a) * mask / mask.sum(axis=self.axis, keepdims=True)
             elif p == 2:
                 r = np.where(out == 0, 0, a / out)
-            else:
-                r = np.where(out == 0, 0, np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1))
+            else:  # for p < 1 the derivative at a zero element is taken as 0, as torch does
+                r = np.where((out == 0) | (a == 0), 0, np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1))
         return (r * g).astype(a.dtype, copy=False)
+
+
+class Cumsum(Op):
+    """Running sum along ``axis``; integer and bool inputs accumulate in int64, as torch."""
+    stateless = True
+
+    def forward(self, a, axis=0):
+        self.axis = axis
+        return np.cumsum(a, axis=axis, dtype=None if a.dtype.kind == "f" else np.int64).reshape(a.shape)
+
+    def backward(self, g):
+        if g.ndim == 0:
+            return g
+        return np.flip(np.cumsum(np.flip(g, self.axis), axis=self.axis), self.axis)

@@ -7,9 +7,11 @@ from ..autograd.op import Op
 
 class View(Op):
     """reshape/view/flatten/squeeze/unsqueeze; ``name`` is the torch node the caller asked for."""
+    is_view = stateless = True
 
     def forward(self, a, shape=None, name="ViewBackward0"):
         self.name, self.in_shape = name, a.shape
+        self.is_view = name != "UnsafeViewBackward0"  # reshape of a non-contiguous tensor copies
         return a.reshape(shape)
 
     def backward(self, g):
@@ -17,6 +19,8 @@ class View(Op):
 
 
 class Permute(Op):
+    is_view = stateless = True
+
     def forward(self, a, dims=None, name="PermuteBackward0"):
         self.name, self.inverse = name, tuple(np.argsort(dims))
         return a.transpose(dims)
@@ -26,6 +30,8 @@ class Permute(Op):
 
 
 class Expand(Op):
+    is_view = stateless = True
+
     def forward(self, a, shape=None):
         return np.broadcast_to(a, shape)
 
@@ -34,6 +40,8 @@ class Expand(Op):
 
 
 class Repeat(Op):
+    stateless = True
+
     def forward(self, a, reps=None):
         self.in_shape = (1,) * (len(reps) - a.ndim) + a.shape
         self.reps = reps
@@ -48,16 +56,29 @@ class Repeat(Op):
 
 
 class Cat(Op):
-    def forward(self, *arrays, axis=0, name="CatBackward0"):
-        self.name, self.axis = name, axis
-        self.bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=axis)
+    """Concatenation; like torch, 1-D empty tensors are skipped whatever the others' shapes."""
+    stateless = True
+
+    def forward(self, *arrays, axis=0):
+        self.axis = axis
+        self.skip = [a.ndim == 1 and a.size == 0 for a in arrays]
+        if all(self.skip) or not any(self.skip):
+            self.skip = None
+        used = arrays if self.skip is None else [a for a, s in zip(arrays, self.skip) if not s]
+        self.bounds = np.cumsum([a.shape[axis] for a in used])[:-1]
+        return np.concatenate(used, axis=axis)
 
     def backward(self, g):
-        return tuple(np.split(g, self.bounds, axis=self.axis))
+        parts = np.split(g, self.bounds, axis=self.axis)
+        if self.skip is None:
+            return tuple(parts)
+        parts = iter(parts)
+        return tuple(np.zeros(0, g.dtype) if s else next(parts) for s in self.skip)
 
 
 class Stack(Op):
+    stateless = True
+
     def forward(self, *arrays, axis=0):
         self.axis = axis
         return np.stack(arrays, axis=axis)
@@ -67,11 +88,13 @@ class Stack(Op):
 
 
 class Index(Op):
-    """``a[index]`` for a numpy-ready index; advanced indices scatter-add their gradient."""
+    """``a[index]`` for a numpy-ready index; advanced indices scatter-add their gradient. Basic
+    indexing returns a view, as torch does."""
 
     def forward(self, a, index=None, name="IndexBackward0", advanced=False):
         self.name, self.index, self.shape, self.advanced = name, index, a.shape, advanced
-        return a[index]  # basic indexing returns a view, as torch does
+        self.is_view = self.stateless = not advanced
+        return a[index]
 
     def backward(self, g):
         out = np.zeros(self.shape, dtype=g.dtype)
@@ -84,10 +107,9 @@ class Index(Op):
 
 class IndexPut(Op):
     """``a[index] = v`` out of place (torch's CopySlices): ``a`` gets g with the slots zeroed."""
-    name = "CopySlices"
 
-    def forward(self, a, v, index=None):
-        self.index = index
+    def forward(self, a, v, index=None, name="CopySlices"):
+        self.index, self.name = index, name
         out = a.copy()
         out[index] = v
         return out
@@ -102,6 +124,7 @@ class IndexPut(Op):
 
 class Cast(Op):
     name = "ToCopyBackward0"
+    stateless = True
 
     def forward(self, a, dtype=None):
         self.in_dtype = a.dtype
@@ -112,8 +135,36 @@ class Cast(Op):
 
 
 class Clone(Op):
+    stateless = True
+
     def forward(self, a):
         return a.copy()
 
     def backward(self, g):
         return g
+
+
+class Copy(Op):
+    """``dst.copy_(src)`` out of place: src broadcast and cast to dst's dtype; dst's old value gets
+    a zero gradient, src the gradient (cast back to its dtype)."""
+    name = "CopyBackwards"
+    stateless = True
+
+    def forward(self, dst, src):
+        self.src_dtype = src.dtype
+        return np.array(np.broadcast_to(src, dst.shape), dtype=dst.dtype)
+
+    def backward(self, g):
+        return np.zeros_like(g), g.astype(self.src_dtype, copy=False)
+
+
+class Fill(Op):
+    """``t.fill_(value)``/``t.zero_()`` out of place: the old value gets a zero gradient."""
+    stateless = True
+
+    def forward(self, a, value=0, name="FillBackward2"):
+        self.name = name
+        return np.full_like(a, value)
+
+    def backward(self, g):
+        return np.zeros_like(g)

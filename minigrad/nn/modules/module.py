@@ -87,6 +87,11 @@ class Module:
             self.__dict__[key].pop(name, None)
 
     def __getattr__(self, name):
+        """Only reached on a miss in ``__dict__``: entries put straight into the registries still resolve."""
+        d = self.__dict__
+        for key in ("_parameters", "_buffers", "_modules"):
+            if name in d.get(key, ()):
+                return d[key][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name):

@@ -1,0 +1,153 @@
+"""conv2d and max_pool2d kernels against torch, forward + backward, on the segmentation network
+(float32, batch 4): 3x64x64 -> Conv2d(3,64,3,p=1) -> relu -> maxpool 2 -> Conv2d(64,128,3,p=1) -> relu
+-> maxpool 2 -> Conv2d(128,2,3,p=1). The input needs no gradient, so conv1 computes only grad_w, grad_b.
+
+    python benchmarks/bench_conv_kernels.py    # interleaved medians per layer and for the whole step,
+                                               # with the ratio minigrad/torch
+    pytest benchmarks/bench_conv_kernels.py    # the same workloads as pytest-benchmark groups
+
+Time with ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``: those settings halve numpy's matmul.
+"""
+import time
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from minigrad.kernels.cpu import relu, relu_backward
+from minigrad.kernels.cpu.conv2d import conv2d_backward, conv2d_forward
+from minigrad.kernels.cpu.pooling import max_pool2d_backward, max_pool2d_forward
+
+ONE = (1, 1)
+CONVS = {"conv1": (3, 64, 64), "conv2": (64, 128, 32), "conv3": (128, 2, 16)}  # in, out channels, size
+POOLS = {"pool1": (64, 64), "pool2": (128, 32)}                               # channels, input size
+BATCH = 4
+
+
+def _data(seed=0):
+    rng = np.random.default_rng(seed)
+    arrays = {"x": rng.standard_normal((BATCH, 3, 64, 64), dtype=np.float32)}
+    for name, (cin, cout, size) in CONVS.items():
+        arrays[name + ".in"] = rng.standard_normal((BATCH, cin, size, size), dtype=np.float32)
+        arrays[name + ".w"] = rng.standard_normal((cout, cin, 3, 3), dtype=np.float32) * (2 / (9 * cin)) ** 0.5
+        arrays[name + ".b"] = rng.standard_normal(cout, dtype=np.float32) * 0.1
+    for name, (c, size) in POOLS.items():
+        arrays[name + ".in"] = rng.standard_normal((BATCH, c, size, size), dtype=np.float32)
+    return arrays
+
+
+def _mg_conv(x, w, b, need_x):
+    out, saved = conv2d_forward(x, w, b, ONE, ONE, ONE, 1)
+    return out, lambda g: conv2d_backward(g, x, w, saved, ONE, ONE, ONE, 1, (need_x, True, True))[0]
+
+
+def _mg_pool(x):
+    out, argmax = max_pool2d_forward(x, 2, 2, 0, 1, False)
+    return out, lambda g: max_pool2d_backward(g, argmax, x.shape)
+
+
+def _mg_relu(x):
+    out = relu(x)
+    return out, lambda g: relu_backward(g, out)
+
+
+def _fwd_bwd(layer):
+    """Run ``layer() -> (out, backward)`` and its backward on a gradient of ones."""
+    def run():
+        out, backward = layer()
+        backward(np.ones_like(out))
+    return run
+
+
+def minigrad_workloads(a):
+    def step():
+        backwards = []
+        h = a["x"]
+        for i, name in enumerate(CONVS):
+            h, back = _mg_conv(h, a[name + ".w"], a[name + ".b"], need_x=i > 0)
+            backwards.append(back)
+            if i < 2:
+                for layer in (_mg_relu, _mg_pool):
+                    h, back = layer(h)
+                    backwards.append(back)
+        g = np.ones_like(h)
+        for back in reversed(backwards):
+            g = back(g)
+
+    work = {name: _fwd_bwd(lambda n=name, i=i: _mg_conv(a[n + ".in"], a[n + ".w"], a[n + ".b"], need_x=i > 0))
+            for i, name in enumerate(CONVS)}
+    work.update({name: _fwd_bwd(lambda n=name: _mg_pool(a[n + ".in"])) for name in POOLS})
+    work["step"] = step
+    return work
+
+
+def torch_workloads(a):
+    t = {k: torch.from_numpy(v.copy()) for k, v in a.items()}
+    params = [t[n + s] for n in CONVS for s in (".w", ".b")]
+    for p in params:
+        p.requires_grad_(True)
+    for name in list(CONVS)[1:]:
+        t[name + ".in"].requires_grad_(True)
+    for name in POOLS:
+        t[name + ".in"].requires_grad_(True)
+
+    def backward(out):
+        for p in params + [t[n + ".in"] for n in list(CONVS)[1:] + list(POOLS)]:
+            p.grad = None
+        out.backward(torch.ones_like(out))
+
+    def step():
+        h = t["x"]
+        for i, name in enumerate(CONVS):
+            h = F.conv2d(h, t[name + ".w"], t[name + ".b"], padding=1)
+            if i < 2:
+                h = F.max_pool2d(F.relu(h), 2)
+        backward(h)
+
+    work = {name: (lambda n=name: backward(F.conv2d(t[n + ".in"], t[n + ".w"], t[n + ".b"], padding=1)))
+            for name in CONVS}
+    work.update({name: (lambda n=name: backward(F.max_pool2d(t[n + ".in"], 2))) for name in POOLS})
+    work["step"] = step
+    return work
+
+
+ORDER = ["conv1", "pool1", "conv2", "pool2", "conv3", "step"]
+
+
+@pytest.fixture(scope="module")
+def workloads():
+    a = _data()
+    return {"minigrad": minigrad_workloads(a), "torch": torch_workloads(a)}
+
+
+@pytest.mark.parametrize("impl", ["minigrad", "torch"])
+@pytest.mark.parametrize("layer", ORDER)
+def test_forward_backward(benchmark, workloads, layer, impl):
+    benchmark.group = layer
+    benchmark(workloads[impl][layer])
+
+
+def main(rounds=40, warmup=5):
+    a = _data()
+    impls = {"minigrad": minigrad_workloads(a), "torch": torch_workloads(a)}
+    times = {(impl, layer): [] for impl in impls for layer in ORDER}
+    for r in range(warmup + rounds):
+        for layer in ORDER:          # interleave, so load from other processes hits both sides alike
+            for impl, work in impls.items():
+                start = time.perf_counter()
+                work[layer]()
+                if r >= warmup:
+                    times[impl, layer].append(time.perf_counter() - start)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; medians of {rounds} rounds, ms")
+    print(f"{'layer':8}{'minigrad':>10}{'torch':>10}{'ratio':>8}")
+    med = {k: 1e3 * float(np.median(v)) for k, v in times.items()}
+    for layer in ORDER:
+        m, t = med["minigrad", layer], med["torch", layer]
+        print(f"{layer:8}{m:10.3f}{t:10.3f}{m / t:8.2f}")
+    m, t = (sum(med[impl, layer] for layer in ORDER[:-1]) for impl in impls)
+    print(f"{'sum':8}{m:10.3f}{t:10.3f}{m / t:8.2f}   (layers alone, no relu)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Row p-norm distances n = ‖a − b + eps‖ₚ and their derivatives, shared by pairwise_distance and
+triplet_margin_loss (torch composes both from ``norm(x1 − x2 + eps, p, dim=-1)``).
+
+    p = 0: #{dᵢ ≠ 0}     p = ±inf: max/min |dᵢ| (NaN propagates)     else (Σ|dᵢ|ᵖ)^(1/p)
+
+∂n/∂dᵢ as torch's norm_backward computes it (sgn(0) = sgn(NaN) = 0; p = 0 has no gradient):
+
+    p = 1:      sgn(dᵢ)
+    p = 2:      dᵢ / n                               (0 where n = 0)
+    p = ±inf:   sgn(dᵢ)·[|dᵢ| = n or dᵢ NaN] / #ties  (ties share the gradient)
+    p < 1:      sgn(dᵢ)·|dᵢ|ᵖ⁻¹·n¹⁻ᵖ                  (0 where dᵢ = 0)
+    1 < p < 2:  sgn(dᵢ)·|dᵢ|ᵖ⁻¹ / nᵖ⁻¹                 (0 where n = 0)
+    p > 2:      dᵢ·|dᵢ|ᵖ⁻² / nᵖ⁻¹                       (0 where n = 0)
+
+Sums accumulate in float64; dᵢ itself is formed in the input dtype, as torch does. Only p = 2 (the
+hot path) is compiled with fast-math: the other norms compare |dᵢ| with n, so dᵢ must come out
+bit-identical in the norm and in its derivative, which re-association could break.
+"""
+import numpy as np
+
+from ..jit import njit
+
+
+@njit
+def _sgn(d):
+    return 1.0 if d > 0 else (-1.0 if d < 0 else 0.0)
+
+
+@njit
+def norm(a, b, eps, p):
+    """‖a − b + eps‖ₚ of two equal-length 1-D rows, as float64."""
+    if p == 2.0:
+        s = 0.0
+        for i in range(a.size):
+            d = a[i] - b[i] + eps
+            s += d * d
+        return np.sqrt(s)
+    return _norm_exact(a, b, eps, p)
+
+
+@njit(fastmath=False)
+def _norm_exact(a, b, eps, p):
+    if p == 1.0:
+        s = 0.0
+        for i in range(a.size):
+            s += abs(a[i] - b[i] + eps)
+        return s
+    if np.isinf(p):
+        m = abs(a[0] - b[0] + eps)
+        for i in range(1, a.size):
+            v = abs(a[i] - b[i] + eps)
+            if (v > m if p > 0 else v < m) or v != v:
+                m = v
+        return m
+    if p == 0.0:
+        s = 0.0
+        for i in range(a.size):
+            if a[i] - b[i] + eps != 0:
+                s += 1.0
+        return s
+    s = 0.0
+    for i in range(a.size):
+        s += abs(a[i] - b[i] + eps) ** p
+    return s ** (1.0 / p)
+
+
+@njit
+def add_grad(a, b, eps, p, n, c, ga, gb):
+    """ga += c·∂n/∂a and gb −= c·∂n/∂a for n = ‖a − b + eps‖ₚ (p ≠ 0); an empty ga or gb is skipped."""
+    need_a, need_b = ga.size > 0, gb.size > 0
+    if p == 2.0:
+        k = 0.0 if n == 0 else c / n
+        for i in range(a.size):
+            r = (a[i] - b[i] + eps) * k
+            if need_a:
+                ga[i] += r
+            if need_b:
+                gb[i] -= r
+        return
+    _add_grad_exact(a, b, eps, p, n, c, ga, gb)
+
+
+@njit(fastmath=False)
+def _add_grad_exact(a, b, eps, p, n, c, ga, gb):
+    need_a, need_b = ga.size > 0, gb.size > 0
+    ties = 1.0
+    if np.isinf(p):
+        ties = 0.0
+        for i in range(a.size):
+            d = a[i] - b[i] + eps
+            if abs(d) == n or d != d:
+                ties += 1.0
+    for i in range(a.size):
+        d = a[i] - b[i] + eps
+        ad = abs(d)
+        if p == 1.0:
+            r = _sgn(d) * c
+        elif np.isinf(p):
+            r = _sgn(d) * (c / ties) if ad == n or d != d else 0.0
+        elif p < 1.0:
+            r = _sgn(d) * (0.0 if d == 0 else ad ** (p - 1.0)) * c * n ** (1.0 - p)
+        elif p < 2.0:
+            r = _sgn(d) * ad ** (p - 1.0) * (0.0 if n == 0 else c / n ** (p - 1.0))
+        else:
+            r = d * ad ** (p - 2.0) * (0.0 if n == 0 else c / n ** (p - 1.0))
+        if need_a:
+            ga[i] += r
+        if need_b:
+            gb[i] -= r

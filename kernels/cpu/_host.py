@@ -1,0 +1,57 @@
+"""Host-side pieces shared by the loss kernels: broadcasting, gradient buffers, the reduction's
+normaliser and float16 support."""
+import functools
+import math
+
+import numpy as np
+
+
+def expand(a, shape):
+    """``a`` broadcast to ``shape`` and C-contiguous (a copy only where it is not already)."""
+    return a if a.shape == shape and a.flags.c_contiguous else np.ascontiguousarray(np.broadcast_to(a, shape))
+
+
+def broadcast(*arrays):
+    """The common shape and the arrays expanded to it."""
+    shape = arrays[0].shape
+    if all(a.shape == shape and a.flags.c_contiguous for a in arrays):
+        return shape, arrays
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    return shape, [expand(a, shape) for a in arrays]
+
+
+def rows(shape):
+    """(R, D): the number of rows and the row length when the last dim is the reduced one (a 0-d
+    shape is one row of one)."""
+    return (math.prod(shape[:-1]), shape[-1]) if shape else (1, 1)
+
+
+def buffer(shape, dtype, need):
+    """A gradient buffer of ``shape``, or an empty stand-in of the same rank when not needed (the
+    kernel skips it, and the same compiled specialisation serves both cases)."""
+    return np.empty(shape if need else (0,) * len(shape), dtype)
+
+
+def scale(reduction, n):
+    """The mean's normaliser: 1/n for 'mean' (inf for n = 0, so an empty mean is 0·inf = NaN as in
+    torch), else 1."""
+    if reduction != "mean":
+        return 1.0
+    return 1.0 / n if n else float("inf")
+
+
+def result(reduction, total, s, out, dtype):
+    """The loss as returned to the Op: the unreduced array for 'none', else the 0-d ``total·s``."""
+    return out if reduction == "none" else np.asarray(total * s, dtype=dtype)
+
+
+def float16_in_float32(forward):
+    """Wrap a host ``forward`` whose first array sets the dtype: Numba has no float16 arithmetic, so
+    float16 arrays run in float32 and the loss and gradients come back as float16."""
+    @functools.wraps(forward)
+    def run(*arrays, **options):
+        if arrays[0].dtype != np.float16:
+            return forward(*arrays, **options)
+        out = forward(*[a.astype(np.float32) if a.dtype == np.float16 else a for a in arrays], **options)
+        return tuple(None if o is None else o.astype(np.float16) for o in out)
+    return run

@@ -1,0 +1,99 @@
+"""The loop every elementwise loss shares: map a per-element function, reduce, differentiate.
+
+A loss's kernel module writes ``@element elem(x, y, z, w, p) -> (l, ∂l/∂x, ∂l/∂y, ∂l/∂z)`` for one
+element (x the input, y the target, z and w optional third and fourth operands such as a weight or
+a variance, p the loss's parameters as an array of the data's dtype), builds its loops once with
+``loops(elem)`` and calls ``run``. Constants exact in float32 (0, ½, 1, ...) are float32 globals,
+which Numba folds without widening float32 math; float64 data promotes them.
+
+Over the n elements of the broadcast shape, with divisor D (n for 'mean' unless the loss gives its
+own, 1 for 'sum'):
+
+    loss = Σᵢ lᵢ / D  ('mean', 'sum')   or   lᵢ  ('none')
+    ∂loss/∂xᵢ = (∂l/∂x)ᵢ / D             (likewise y and z; D = 1 for 'none')
+
+The sum accumulates in float64; each element's math and every array written stay in the data's
+dtype. Numba has no float16 arithmetic, so float16 runs in float32 and is cast back.
+
+x and y are materialised at the broadcast shape; z and w are too unless they hold one element,
+which the loop reads at index i·0 (a scalar weight or variance is never expanded). A missing z or
+w reads as 1 (the neutral weight).
+"""
+import inspect
+import types
+import zlib
+
+import numpy as np
+
+from ..jit import njit, prange
+from ._host import broadcast, buffer, result, scale
+from ._parallel import Twin
+
+
+def element(func):
+    """Compile a per-element function with numpy's error model (x/0 gives ±inf or NaN, as in torch)."""
+    return njit(func, error_model="numpy")
+
+
+def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
+    keep, nx, ny, nz = out.size > 0, gx.size > 0, gy.size > 0, gz.size > 0
+    total = 0.0
+    for i in prange(x.size):
+        l, dx, dy, dz = elem(x[i], y[i], z[i * zs], w[i * ws], p)  # noqa: F821 - bound by ``loops``
+        total += l
+        if keep:
+            out[i] = l
+        if nx:
+            gx[i] = dx * s
+        if ny:
+            gy[i] = dy * s
+        if nz:
+            gz[i] = dz * s
+    return total
+
+
+_LOOP_ID = zlib.crc32(_loop.__code__.co_code + repr(_loop.__code__.co_consts).encode())
+
+
+def loops(elem):
+    """``_loop`` compiled around ``elem``, serial and threaded (``_parallel.Twin``).
+
+    The copy is filed under ``elem``'s module and named with a checksum of ``_loop``, so Numba
+    caches it per loss and recompiles it when either that module or ``_loop`` changes."""
+    py = elem.py_func
+    code = _loop.__code__.replace(co_filename=inspect.getfile(py))
+    func = types.FunctionType(code, {**_loop.__globals__, "elem": elem}, "_loop")
+    func.__qualname__ = f"_loop_{py.__name__}_{_LOOP_ID:08x}"
+    return Twin(func)
+
+
+_ONE = {np.dtype(t): np.ones(1, t) for t in (np.float32, np.float64)}
+_EMPTY = {np.dtype(t): np.empty(0, t) for t in (np.float32, np.float64)}
+
+
+def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
+    """Run ``kernel`` (from ``loops``) over ``operands``: x, y[, z[, w]], None for a missing one;
+    z and w must broadcast to the shape of x and y.
+
+    ``need_grad`` says, per differentiable operand (x, y[, z]), whether to write its gradient;
+    ``divisor`` replaces n as the mean's divisor. Returns (loss, grad per ``need_grad`` entry or
+    None), the loss 0-d for 'mean'/'sum' and at the broadcast shape for 'none'."""
+    dt = operands[0].dtype
+    if dt == np.float16:
+        loss, *grads = run(kernel, [None if a is None else a.astype(np.float32) for a in operands], need_grad,
+                           reduction, params, divisor)
+        return (loss.astype(dt), *[None if g is None else g.astype(dt) for g in grads])
+    one, empty = _ONE[dt], _EMPTY[dt]
+    zw = [one if a is None else a for a in operands[2:]] + [one] * (4 - len(operands))
+    big = [a.size != 1 for a in zw]
+    shape, full = broadcast(operands[0], operands[1], *[a for a, b in zip(zw, big) if b])
+    rest = iter(full[2:])
+    z, w = [next(rest) if b else a for a, b in zip(zw, big)]
+    n = full[0].size
+    s = scale(reduction, n if divisor is None else divisor)
+    out = np.empty(shape, dt) if reduction == "none" else empty
+    grads = [np.empty(shape, dt) if need else None for need in need_grad]
+    gx, gy, gz = [empty if g is None else g.reshape(-1) for g in grads] + [empty] * (3 - len(grads))
+    total = kernel(n, full[0].reshape(-1), full[1].reshape(-1), z.reshape(-1), w.reshape(-1), int(big[0]),
+                   int(big[1]), np.array(params, dt), dt.type(s), out.reshape(-1), gx, gy, gz)
+    return (result(reduction, total, s, out, dt), *grads)

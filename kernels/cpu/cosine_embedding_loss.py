@@ -1,0 +1,70 @@
+"""cosine_embedding_loss over rows of x₁, x₂ (broadcast against each other and the target y), as
+torch composes it with ε = 1e-12:
+
+    P = Σ x₁x₂    M₁ = Σ x₁² + ε    M₂ = Σ x₂² + ε    cos = P / √(M₁M₂)
+    l = ([y = 1] ? 1 − cos : 0) + ([y = −1] ? max(0, cos − margin) : 0)
+
+With ∂l/∂cos = −[y = 1] + [y = −1]·[cos − margin ≥ 0] (clamp_min's rule; the target only selects):
+
+    ∂cos/∂x₁ = x₂/√(M₁M₂) − cos·x₁/M₁        ∂cos/∂x₂ = x₁/√(M₁M₂) − cos·x₂/M₂
+
+computed even where ∂l/∂cos = 0, so a NaN row gives NaN gradients as in torch. 'mean' divides by
+the number of rows. Sums accumulate in float64.
+"""
+import numpy as np
+
+from ..jit import prange
+from ._host import expand, float16_in_float32, result, rows, scale
+from ._parallel import twin
+
+EPSILON = 1e-12
+
+
+@twin
+def _kernel(x1, x2, y, margin, s, out, g1, g2):
+    keep, need1, need2 = out.size > 0, g1.size > 0, g2.size > 0
+    total = 0.0
+    for r in prange(x1.shape[0]):
+        a, b = x1[r], x2[r]
+        dot, m1, m2 = 0.0, EPSILON, EPSILON
+        for i in range(a.size):
+            dot += a[i] * b[i]
+            m1 += a[i] * a[i]
+            m2 += b[i] * b[i]
+        denom = np.sqrt(m1 * m2)
+        cos = dot / denom
+        l = 0.0
+        dcos = 0.0
+        if y[r] == 1:
+            l = 1.0 - cos
+            dcos = -s
+        if y[r] == -1:
+            c = cos - margin
+            l += 0.0 if c < 0 else c
+            dcos += s if c >= 0 else 0.0
+        total += l
+        if keep:
+            out[r] = l
+        k, k1, k2 = dcos / denom, dcos * cos / m1, dcos * cos / m2
+        if need1:
+            for i in range(a.size):
+                g1[r, i] = k * b[i] - k1 * a[i]
+        if need2:
+            for i in range(a.size):
+                g2[r, i] = k * a[i] - k2 * b[i]
+    return total
+
+
+@float16_in_float32
+def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
+    """x₁, x₂: (N, D) with y (N), or (D) with a 0-d y."""
+    shape = np.broadcast_shapes(x1.shape, x2.shape, y.shape + (1,))
+    R, D = rows(shape)
+    a, b = expand(x1, shape).reshape(R, D), expand(x2, shape).reshape(R, D)
+    dt = a.dtype
+    s = scale(reduction, R)
+    out = np.empty(R if reduction == "none" else 0, dt)
+    g1, g2 = (np.empty((R, D) if need else (R, 0), dt) for need in need_grad[:2])
+    total = _kernel(a.size, a, b, expand(y, shape[:-1]).reshape(R), float(margin), s, out, g1, g2)
+    loss = result(reduction, total, s, out.reshape(shape[:-1]) if reduction == "none" else out, dt)
+    return loss, g1.reshape(shape) if need_grad[0] else None, g2.reshape(shape) if need_grad[1] else None, None

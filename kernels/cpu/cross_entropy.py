@@ -1,0 +1,332 @@
+"""cross_entropy, fused: log-softmax, the loss and dL/dlogits in one pass over the logits.
+
+Layout as in ``nll_loss``: logits x[n, c, s] of shape (N, C, S), positions p = (n, s). Per position
+m = max_c x_c, e_c = exp(x_c − m), Z = Σ_c e_c, p_c = e_c / Z, −log p_c = log Z − (x_c − m), and
+d(−log p_k)/dx_c = p_c − [k = c].
+
+Class targets t (class weights w, 1 if none; label smoothing ε; C classes):
+
+    ℓ_p = (1−ε)·w_t·(−log p_t) + (ε/C)·Σ_c w_c·(−log p_c)          (0 where t == ignore_index)
+    dℓ_p/dx_c = [(1−ε)·w_t + (ε/C)·Σ_k w_k]·p_c − (1−ε)·w_t·[c = t] − (ε/C)·w_c
+
+    'mean' divides both terms by W = Σ_{p not ignored} w[t_p] (torch's normaliser, NaN when W = 0),
+    'sum' by 1; the gradient at an ignored position is 0·(…) (NaN only if its logits hold NaN/inf,
+    as torch's log_softmax backward gives).
+
+Probability targets y (x's shape), smoothed y' = (1−ε)·y + ε/C:
+
+    ℓ_p = −Σ_c w_c·y'_c·log p_c                       'mean' divides by the position count N·S
+    dℓ_p/dx_c = p_c·Σ_k w_k·y'_k − w_c·y'_c
+    dℓ_p/dy_c = −(1−ε)·w_c·log p_c,   dℓ_p/dw_c = −y'_c·log p_c   (per position; the Op sums over p)
+
+The pass: the max over classes (a read), e_c written straight into the gradient buffer (a scratch
+buffer when no gradient is wanted), Z and ℓ_p, then the gradient overwrites e_c in place while it is
+still in cache. (N, C) logits go row by row; (N, C, S) logits go in blocks of BLOCK positions so every
+inner loop runs over contiguous s and vectorises. ``_exp.exp_into`` is the vectorisable exp.
+"""
+import math
+
+import numpy as np
+
+from ..jit import njit, prange
+from ._exp import exp_into
+from ._host import buffer, result, scale
+from ._parallel import twin
+from .nll_loss import chunks, compute_dtype, layout, loss_shape, target_weight_sum
+
+BLOCK = 512
+
+
+# ------------------------------------------------------------------------------------ softmax parts
+
+@njit(inline="always")
+def _softmax_row(xr, er, bits):
+    """er[c] = exp(xr[c] − m); returns (m, Z)."""
+    m = xr[0]
+    for c in range(1, xr.shape[0]):
+        m = xr[c] if xr[c] > m else m
+    for c in range(xr.shape[0]):
+        er[c] = xr[c] - m
+    exp_into(er, er, bits)
+    z = 0.0
+    for c in range(xr.shape[0]):
+        z += er[c]
+    return m, z
+
+
+@njit(inline="always")
+def _softmax_block(x, xo, e, eo, es, n_classes, spatial, width, m, z, bits):
+    """For positions j < width of a block: m[j] = max_c x, e[eo + c·es + j] = exp(x − m[j]), z[j] = Σ_c.
+    x holds class c of the block at xo + c·spatial."""
+    for j in range(width):
+        m[j] = x[xo + j]
+        z[j] = 0.0
+    for c in range(1, n_classes):
+        o = xo + c * spatial
+        for j in range(width):
+            v = x[o + j]
+            m[j] = v if v > m[j] else m[j]
+    for c in range(n_classes):
+        o, d = xo + c * spatial, eo + c * es
+        for j in range(width):
+            e[d + j] = x[o + j] - m[j]
+        seg = e[d:d + width]
+        exp_into(seg, seg, bits)
+        for j in range(width):
+            z[j] += e[d + j]
+
+
+# ------------------------------------------------------------------------------------ class targets
+
+@twin(error_model="numpy")
+def _class_rows(x, g, out, n_chunks, t, w, ignore_index, eps, sc):
+    """(N, C) logits row by row: ℓ into ``out``, dℓ·sc into ``g`` when non-empty; returns Σ ℓ."""
+    rows, n_classes = x.shape
+    has_grad = g.shape[0] > 0
+    keep, eps_c = 1.0 - eps, eps / n_classes
+    w_sum = 0.0
+    for c in range(n_classes):
+        w_sum += w[c]
+    partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
+    for chunk in prange(n_chunks):
+        e = g if has_grad else np.empty((1, n_classes), x.dtype)
+        bits = np.empty(n_classes, np.int32)
+        part = 0.0
+        for i in range(chunk * rows // n_chunks, (chunk + 1) * rows // n_chunks):
+            xr = x[i]
+            er = e[i] if has_grad else e[0]
+            m, z = _softmax_row(xr, er, bits)
+            ti = t[i]
+            wt = k = loss = 0.0
+            if ti != ignore_index:
+                log_z = np.log(z)
+                wt, k = w[ti], sc
+                loss = keep * wt * (log_z - (xr[ti] - m))
+                if eps > 0:
+                    shifted = 0.0
+                    for c in range(n_classes):
+                        shifted += w[c] * (xr[c] - m)
+                    loss += eps_c * (w_sum * log_z - shifted)
+            out[i] = loss
+            part += loss
+            if has_grad:
+                a = x.dtype.type((keep * wt + eps_c * w_sum) * k / z)
+                if eps > 0:
+                    b = x.dtype.type(eps_c * k)
+                    for c in range(n_classes):
+                        er[c] = a * er[c] - b * w[c]
+                else:
+                    for c in range(n_classes):
+                        er[c] *= a
+                if ti != ignore_index:
+                    er[ti] -= keep * wt * k
+        partial[chunk] = part
+    return partial.sum()
+
+
+@twin(error_model="numpy")
+def _class_blocks(x, g, out, n_chunks, n_classes, spatial, t, w, ignore_index, eps, sc):
+    """Flat (N·C·S) logits in blocks of BLOCK positions (block b: sample b // per_sample, positions
+    from (b % per_sample)·BLOCK); ``t``/``out`` are flat (N·S). Returns Σ ℓ."""
+    has_grad = g.shape[0] > 0
+    keep, eps_c = 1.0 - eps, eps / n_classes
+    w_sum = 0.0
+    for c in range(n_classes):
+        w_sum += w[c]
+    per_sample = (spatial + BLOCK - 1) // BLOCK
+    n_blocks = (t.shape[0] // spatial) * per_sample
+    partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
+    for chunk in prange(n_chunks):
+        e = g if has_grad else np.empty(n_classes * BLOCK, x.dtype)
+        m, z, shifted = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK)
+        a, k = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
+        bits = np.empty(BLOCK, np.int32)
+        part = 0.0
+        for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
+            n, s0 = b // per_sample, (b % per_sample) * BLOCK
+            width = min(BLOCK, spatial - s0)
+            xo, po = n * n_classes * spatial + s0, n * spatial + s0
+            eo, es = (xo, spatial) if has_grad else (0, BLOCK)
+            _softmax_block(x, xo, e, eo, es, n_classes, spatial, width, m, z, bits)
+            if eps > 0:
+                for j in range(width):
+                    shifted[j] = 0.0
+                for c in range(n_classes):
+                    for j in range(width):
+                        shifted[j] += w[c] * (x[xo + c * spatial + j] - m[j])
+            for j in range(width):
+                tj = t[po + j]
+                wt = loss = 0.0
+                k[j] = 0
+                if tj != ignore_index:
+                    log_z = np.log(z[j])
+                    wt, k[j] = w[tj], sc
+                    loss = keep * wt * (log_z - (x[xo + tj * spatial + j] - m[j]))
+                    if eps > 0:
+                        loss += eps_c * (w_sum * log_z - shifted[j])
+                out[po + j] = loss
+                part += loss
+                a[j] = (keep * wt + eps_c * w_sum) * k[j] / z[j]
+            if has_grad:
+                for c in range(n_classes):
+                    d = eo + c * es
+                    if eps > 0:
+                        bc = x.dtype.type(eps_c * w[c])
+                        for j in range(width):
+                            e[d + j] = a[j] * e[d + j] - bc * k[j]
+                    else:
+                        for j in range(width):
+                            e[d + j] *= a[j]
+                for j in range(width):
+                    tj = t[po + j]
+                    if tj != ignore_index:
+                        e[eo + tj * es + j] -= keep * w[tj] * k[j]
+        partial[chunk] = part
+    return partial.sum()
+
+
+# ------------------------------------------------------------------------------ probability targets
+
+@twin(error_model="numpy")
+def _prob_rows(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
+    """(N, C) logits and targets row by row; gradients into whichever of g, gy, gw are non-empty."""
+    rows, n_classes = x.shape
+    has_grad = g.shape[0] > 0
+    keep, eps_c = 1.0 - eps, eps / n_classes
+    partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
+    for chunk in prange(n_chunks):
+        e = g if has_grad else np.empty((1, n_classes), x.dtype)
+        bits = np.empty(n_classes, np.int32)
+        part = 0.0
+        for i in range(chunk * rows // n_chunks, (chunk + 1) * rows // n_chunks):
+            xr, yr = x[i], y[i]
+            er = e[i] if has_grad else e[0]
+            m, z = _softmax_row(xr, er, bits)
+            log_z = np.log(z)
+            wy = loss = 0.0
+            for c in range(n_classes):
+                wyc = w[c] * (keep * yr[c] + eps_c)
+                wy += wyc
+                loss += wyc * (log_z - (xr[c] - m))
+            out[i] = loss
+            part += loss
+            if has_grad:
+                a = x.dtype.type(wy * sc / z)
+                for c in range(n_classes):
+                    er[c] = a * er[c] - sc * w[c] * (keep * yr[c] + eps_c)
+            if gy.shape[0] > 0:
+                for c in range(n_classes):
+                    gy[i, c] = sc * keep * w[c] * (log_z - (xr[c] - m))
+            if gw.shape[0] > 0:
+                for c in range(n_classes):
+                    gw[i, c] = sc * (keep * yr[c] + eps_c) * (log_z - (xr[c] - m))
+        partial[chunk] = part
+    return partial.sum()
+
+
+@twin(error_model="numpy")
+def _prob_blocks(x, y, g, gy, gw, out, n_chunks, n_classes, spatial, w, eps, sc):
+    """Flat (N·C·S) logits and targets in blocks, as ``_class_blocks``."""
+    has_grad = g.shape[0] > 0
+    keep, eps_c = 1.0 - eps, eps / n_classes
+    per_sample = (spatial + BLOCK - 1) // BLOCK
+    n_blocks = (out.shape[0] // spatial) * per_sample
+    partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
+    for chunk in prange(n_chunks):
+        e = g if has_grad else np.empty(n_classes * BLOCK, x.dtype)
+        m, z, wy, loss = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
+        log_z, a = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
+        bits = np.empty(BLOCK, np.int32)
+        part = 0.0
+        for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
+            n, s0 = b // per_sample, (b % per_sample) * BLOCK
+            width = min(BLOCK, spatial - s0)
+            xo, po = n * n_classes * spatial + s0, n * spatial + s0
+            eo, es = (xo, spatial) if has_grad else (0, BLOCK)
+            _softmax_block(x, xo, e, eo, es, n_classes, spatial, width, m, z, bits)
+            for j in range(width):
+                log_z[j] = np.log(z[j])
+                wy[j] = 0.0
+                loss[j] = 0.0
+            for c in range(n_classes):
+                o, wc = xo + c * spatial, w[c]
+                for j in range(width):
+                    wyc = wc * (keep * y[o + j] + eps_c)
+                    wy[j] += wyc
+                    loss[j] += wyc * (log_z[j] - (x[o + j] - m[j]))
+            for j in range(width):
+                out[po + j] = loss[j]
+                part += loss[j]
+                a[j] = wy[j] * sc / z[j]
+            for c in range(n_classes):
+                o, d, wc = xo + c * spatial, eo + c * es, w[c]
+                if has_grad:
+                    for j in range(width):
+                        e[d + j] = a[j] * e[d + j] - sc * wc * (keep * y[o + j] + eps_c)
+                if gy.shape[0] > 0:
+                    for j in range(width):
+                        gy[o + j] = sc * keep * wc * (log_z[j] - (x[o + j] - m[j]))
+                if gw.shape[0] > 0:
+                    for j in range(width):
+                        gw[o + j] = sc * (keep * y[o + j] + eps_c) * (log_z[j] - (x[o + j] - m[j]))
+        partial[chunk] = part
+    return partial.sum()
+
+
+# ------------------------------------------------------------------------------------------- host
+
+def _run(kernels, x, per_class, grads, out, options):
+    """Σ ℓ and the gradient buffers (x's shape, or None where not wanted) from the row kernel
+    (S = 1) or the block kernel of ``kernels``. ``x`` and the arrays in ``per_class`` (x's shape)
+    are in the compute dtype; ``options`` are the kernel's trailing arguments."""
+    n, n_classes, spatial = layout(x.shape)
+    rows = spatial == 1
+    shape = (n, n_classes) if rows else (x.size,)
+    bufs = [buffer(shape, x.dtype, wanted) for wanted in grads]
+    arrays = [a.reshape(shape) for a in (x, *per_class)] + bufs
+    if n_classes == 0:  # ℓ = an empty sum over classes
+        total = 0.0
+    elif rows:
+        total = kernels[0](x.size, *arrays, out, chunks(n, x.size), *options)
+    else:
+        blocks = n * ((spatial + BLOCK - 1) // BLOCK)
+        total = kernels[1](x.size, *arrays, out, chunks(blocks, x.size), n_classes, spatial, *options)
+    return total, [b.reshape(x.shape) if wanted else None for b, wanted in zip(bufs, grads)]
+
+
+def _classes(x, target, weight, need_grad, ignore_index, reduction, eps):
+    dtype = compute_dtype(x.dtype)
+    n_classes = layout(x.shape)[1]
+    w = np.ones(n_classes, dtype) if weight is None else weight.astype(dtype, copy=False).reshape(-1)
+    t = target.astype(np.int64, copy=False).reshape(-1)
+    s = scale(reduction, target_weight_sum(t, w, ignore_index))
+    out = np.zeros(t.shape[0], dtype)
+    total, (g,) = _run((_class_rows, _class_blocks), x.astype(dtype, copy=False), (), need_grad[:1], out,
+                       (t, w, ignore_index, eps, s))
+    loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
+    return (loss, None if g is None else g.astype(x.dtype, copy=False)) + (None,) * (len(need_grad) - 1)
+
+
+def _probabilities(x, y, weight, need_grad, reduction, eps):
+    arrays = (x, y) if weight is None else (x, y, weight)
+    result_dtype = np.result_type(*arrays)
+    dtype = compute_dtype(result_dtype)
+    w = np.ones(layout(x.shape)[1], dtype) if weight is None else weight.astype(dtype, copy=False)
+    positions = math.prod(loss_shape(x.shape))
+    s = scale(reduction, positions if x.size else 0)  # torch: an empty input's mean is NaN
+    out = np.zeros(positions, dtype)
+    wants = tuple(need_grad) + (False,) * (3 - len(need_grad))
+    total, grads = _run((_prob_rows, _prob_blocks), x.astype(dtype, copy=False), (y.astype(dtype, copy=False),),
+                        wants, out, (w, eps, s))
+    loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), result_dtype).astype(result_dtype,
+                                                                                             copy=False)
+    return (loss,) + tuple(None if g is None else g.astype(a.dtype, copy=False) for g, a in zip(grads, arrays))
+
+
+def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """(loss, dL/dx, dL/dtarget[, dL/dweight per position, x's shape]) for logits ``x`` and class targets
+    (int64/uint8) or class probabilities (floating, x's shape). ``label_smoothing`` <= 0 is none."""
+    eps = float(label_smoothing) if label_smoothing > 0 else 0.0
+    if target.dtype.kind == "f":
+        return _probabilities(x, target, weight, need_grad, reduction, eps)
+    return _classes(x, target, weight, need_grad, ignore_index, reduction, eps)

@@ -1,0 +1,49 @@
+"""hinge_embedding_loss, elementwise over the broadcast of x and the target y (torch's composition):
+
+    l = ([y ≠ 1] ? max(0, margin − x) : 0) + ([y ≠ −1] ? x : 0)
+
+so y = 1 gives x, y = −1 gives max(0, margin − x), any other y both terms; a NaN in the selected
+term stays NaN. clamp_min passes the gradient where margin − x ≥ 0 (a NaN x gets none), the target
+only selects (no gradient):
+
+    ∂l/∂x = −[y ≠ 1]·[margin − x ≥ 0] + [y ≠ −1]
+
+'mean' divides the sum and the gradient by n, the number of broadcast elements. Integer inputs run
+the same loop in their own dtype (margin truncated to it), as torch does.
+"""
+from ..jit import prange
+from ._host import broadcast, buffer, float16_in_float32, result, scale
+from ._parallel import twin
+
+
+@twin
+def _kernel(x, y, margin, s, out, gx):
+    zero = s - s
+    keep, need = out.size > 0, gx.size > 0
+    total = 0.0
+    for i in prange(x.size):
+        c = margin - x[i]
+        hinge = y[i] != 1
+        ident = y[i] != -1
+        l = (zero if c < zero else c) if hinge else zero
+        if ident:
+            l += x[i]
+        total += l
+        if keep:
+            out[i] = l
+        if need:
+            g = -s if hinge and c >= zero else zero
+            gx[i] = g + s if ident else g
+    return total
+
+
+@float16_in_float32
+def forward(x, y, need_grad, margin=1.0, reduction="mean"):
+    shape, (x, y) = broadcast(x, y)
+    dt = x.dtype
+    s = scale(reduction, x.size)
+    out = buffer(shape, dt, reduction == "none")
+    gx = buffer(shape, dt, need_grad[0])
+    total = _kernel(x.size, x.reshape(-1), y.reshape(-1), dt.type(margin), dt.type(s), out.reshape(-1),
+                    gx.reshape(-1))
+    return result(reduction, total, s, out, dt), gx if need_grad[0] else None, None

@@ -1,0 +1,50 @@
+"""margin_ranking_loss, elementwise over the broadcast of x₁, x₂ and the target y:
+
+    u = −y·(x₁ − x₂) + margin        l = max(0, u)   (a NaN u stays NaN, as torch's clamp_min)
+
+torch passes the gradient of clamp_min where u ≥ 0 (an exact tie u = 0 included, a NaN u excluded):
+
+    ∂l/∂x₁ = −y·[u ≥ 0]      ∂l/∂x₂ = y·[u ≥ 0]      ∂l/∂y = −(x₁ − x₂)·[u ≥ 0]
+
+'mean' divides the sum and every gradient by n, the number of broadcast elements.
+"""
+import numpy as np
+
+from ._host import broadcast, buffer, float16_in_float32, result, scale
+from ..jit import prange
+from ._parallel import twin
+
+
+@twin
+def _kernel(x1, x2, y, margin, s, out, g1, g2, gy):
+    """Sum of l in float64; writes l to ``out`` and s·∂l/∂· to each non-empty gradient buffer."""
+    zero = s - s
+    keep, need1, need2, needy = out.size > 0, g1.size > 0, g2.size > 0, gy.size > 0
+    total = 0.0
+    for i in prange(x1.size):
+        d = x1[i] - x2[i]
+        u = margin - y[i] * d
+        l = zero if u < zero else u
+        total += l
+        if keep:
+            out[i] = l
+        on = s if u >= zero else zero
+        if need1:
+            g1[i] = -y[i] * on
+        if need2:
+            g2[i] = y[i] * on
+        if needy:
+            gy[i] = -d * on
+    return total
+
+
+@float16_in_float32
+def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
+    shape, (x1, x2, y) = broadcast(x1, x2, y)
+    dt = x1.dtype
+    s = scale(reduction, x1.size)
+    out = buffer(shape, dt, reduction == "none")
+    grads = [buffer(shape, dt, need) for need in need_grad]
+    flat = [a.reshape(-1) for a in (x1, x2, y, out, *grads)]
+    total = _kernel(x1.size, *flat[:3], dt.type(margin), dt.type(s), *flat[3:])
+    return (result(reduction, total, s, out, dt),) + tuple(g if need else None for g, need in zip(grads, need_grad))

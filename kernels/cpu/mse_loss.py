@@ -1,0 +1,21 @@
+"""mse_loss, elementwise over the broadcast of input x and target y:
+
+    l = (x − y)²        ∂l/∂x = 2(x − y)        ∂l/∂y = −2(x − y)
+
+'mean' divides the sum and the gradients by n, the number of broadcast elements.
+"""
+from ._pointwise import element, loops, run
+
+
+@element
+def _mse(x, y, z, w, p):
+    d = x - y
+    g = d + d
+    return d * d, g, -g, d - d
+
+
+_KERNEL = loops(_mse)
+
+
+def forward(x, y, need_grad, reduction="mean"):
+    return run(_KERNEL, (x, y), need_grad, reduction)

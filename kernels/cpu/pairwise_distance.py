@@ -1,0 +1,36 @@
+"""pairwise_distance: n_r = ‖x₁[r] − x₂[r] + eps‖ₚ over the last dim of the broadcast of x₁ and x₂.
+
+Derivation (see ``_distance``, d = x₁ − x₂ + eps):  ∂n/∂x₁ = ∂n/∂d,  ∂n/∂x₂ = −∂n/∂d;
+p = 0 (a count) has no gradient. No reduction: the upstream gradient of n_r scales row r.
+"""
+import numpy as np
+
+from ..jit import prange
+from ._distance import add_grad, norm
+from ._host import broadcast, float16_in_float32, rows
+from ._parallel import twin
+
+
+@twin
+def _kernel(x1, x2, eps, p, out, g1, g2):
+    for r in prange(x1.shape[0]):
+        n = norm(x1[r], x2[r], eps, p)
+        out[r] = n
+        if g1.size or g2.size:
+            g1[r, :] = 0
+            g2[r, :] = 0
+            add_grad(x1[r], x2[r], eps, p, n, 1.0, g1[r], g2[r])
+
+
+@float16_in_float32
+def forward(x1, x2, need_grad, p=2.0, eps=1e-6, keepdim=False):
+    shape, (x1, x2) = broadcast(x1, x2)
+    R, D = rows(shape)
+    a, b = x1.reshape(R, D), x2.reshape(R, D)
+    dt = x1.dtype
+    need1, need2 = need_grad if p != 0 else (False, False)
+    out = np.empty(R, dt)
+    g1, g2 = (np.empty((R, D if need else 0), dt) for need in (need1, need2))
+    _kernel(a.size, a, b, dt.type(eps), float(p), out, g1, g2)
+    out_shape = shape[:-1] + (1,) if keepdim and shape else shape[:-1]
+    return out.reshape(out_shape), g1.reshape(shape) if need1 else None, g2.reshape(shape) if need2 else None

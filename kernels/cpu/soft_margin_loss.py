@@ -1,0 +1,28 @@
+"""soft_margin_loss of input x and ±1 targets y, elementwise over their broadcast, in torch's
+(unshifted) form:
+
+    l = log(1 + e^(−y·x))          ∂l/∂x = −y·e^(−y·x) / (1 + e^(−y·x))
+
+so, as in torch, −y·x ≳ 88 (float32) overflows the exponential: the loss is inf and the gradient
+NaN. The target gets no gradient. 'mean' divides the sum and the gradient by n.
+"""
+import math
+
+import numpy as np
+
+from ._pointwise import element, loops, run
+
+_ZERO, _ONE = np.float32(0), np.float32(1)
+
+
+@element
+def _soft_margin(x, y, z, w, p):
+    e = math.exp(-y * x)
+    return math.log1p(e), -y * e / (_ONE + e), _ZERO, _ZERO
+
+
+_KERNEL = loops(_soft_margin)
+
+
+def forward(x, y, need_grad, reduction="mean"):
+    return run(_KERNEL, (x, y), need_grad, reduction)

@@ -1,0 +1,74 @@
+"""``python -m minigrad run SCRIPT [ARGS...]`` (also the ``minigrad`` command): run an unchanged PyTorch
+script on minigrad through the torch alias.
+
+The script runs as ``python SCRIPT [ARGS...]`` would run it: ``sys.argv`` is ``[SCRIPT, ARGS...]``,
+``sys.path[0]`` is the script's folder, ``__name__`` is ``"__main__"``, and an uncaught exception prints
+its traceback (without this runner's frames) and exits with status 1.
+"""
+import argparse
+import builtins
+import io
+import os
+import sys
+import types
+from importlib.machinery import SourceFileLoader
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="minigrad", description="minigrad command-line tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a PyTorch script with `import torch` resolving to minigrad",
+                         description="Run SCRIPT with `import torch` (and torch.nn, torch.optim, ...) resolving "
+                                     "to minigrad, as `python SCRIPT ARGS...` would.")
+    run.add_argument("script", help="the Python file to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    return parser
+
+
+def _script_frames(tb, path):
+    """The traceback from the first frame inside the script: the runner's own frames dropped (None for an
+    error before the script started, e.g. its SyntaxError, which the interpreter prints without frames)."""
+    while tb is not None and tb.tb_frame.f_code.co_filename != path:
+        tb = tb.tb_next
+    return tb
+
+
+def _exec_as_main(path):
+    """Execute the file at ``path`` as the ``__main__`` module, the way ``python SCRIPT`` does."""
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__file__=path, __cached__=None, __builtins__=builtins,
+                         __loader__=SourceFileLoader("__main__", path))
+    sys.modules["__main__"] = main
+    with io.open_code(path) as f:
+        code = compile(f.read(), path, "exec")
+    exec(code, main.__dict__)
+
+
+def run(script, args):
+    """Run ``script`` under the torch alias; returns the exit status for an uncaught exception."""
+    from .compat import install_torch_alias
+    path = os.path.abspath(script)
+    if not os.path.isfile(path):
+        print(f"{sys.executable}: can't open file {path!r}: [Errno 2] No such file or directory", file=sys.stderr)
+        return 2
+    install_torch_alias()
+    sys.argv = [script, *args]
+    sys.path[0] = os.path.dirname(path)
+    try:
+        _exec_as_main(path)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - printed like the interpreter's own handler
+        tb = _script_frames(exc.__traceback__, path)
+        sys.excepthook(type(exc), exc.with_traceback(tb), tb)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
+    return 0
+
+
+def main(argv=None):
+    opts = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    sys.exit(run(opts.script, opts.args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""What the margin and distance losses share: torch's argument-type and broadcast errors, float
+promotion, and the grad_fn names of the losses torch composes from primitives."""
+import numbers
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import _TORCH_SCALAR_NAMES, Tensor, _mismatch
+from ._base import FusedLoss
+
+
+def tensor_arg(x, fn, name, pos):
+    """``x`` when it is a Tensor, else torch's argument-parser TypeError."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def float_arg(v, fn, name, pos=None):
+    """A float argument as torch's parser accepts it (a real number or a one-element tensor)."""
+    if isinstance(v, Tensor) and v.numel() == 1:
+        return float(v.item())
+    if isinstance(v, numbers.Real):
+        return float(v)
+    where = "" if pos is None else f" (position {pos})"
+    raise TypeError(f"{fn}(): argument '{name}'{where} must be float, not {type(v).__name__}")
+
+
+def check_subtractable(a, b):
+    """torch's error for ``a − b`` on two bool tensors."""
+    if a.dtype is dtypes.bool and b.dtype is dtypes.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+
+
+def check_norm_dim(shape, p):
+    """torch's error for a p-norm without an identity (p < 0 or ±inf) over an empty last dim."""
+    if shape and shape[-1] == 0 and (p < 0 or p == float("inf")):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {len(shape) - 1}"
+                           "because this dimension is empty and the operation does not have an identity")
+
+
+def sizes(t):
+    """A shape as torch's messages print it: [3, 5]."""
+    return f"[{', '.join(map(str, t.shape))}]"
+
+
+def check_class_input(input, kernel):  # noqa: A002
+    """torch's rule for (C) / (N, C) class scores (0-d counts as one class); ``kernel`` names torch's
+    kernel in the error for a non-float input."""
+    if not ((input.ndim == 2 and input.shape[1]) or (input.ndim == 1 and input.shape[0]) or input.ndim == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{sizes(input)}")
+    if not input.is_floating_point() or input.dtype is dtypes.float16:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_SCALAR_NAMES[input.dtype.name]}\'')
+
+
+def check_dtype(t, dtype, name):
+    """torch's RuntimeError for a tensor argument of the wrong dtype."""
+    if t.dtype is not dtype:
+        raise RuntimeError(f"expected scalar type {_TORCH_SCALAR_NAMES[dtype.name]} but found "
+                           f"{_TORCH_SCALAR_NAMES[t.dtype.name]} (argument '{name}')")
+
+
+def broadcast_shape(*shapes):
+    """The broadcast of ``shapes``, folded left to right as torch's ops meet them; a mismatch raises
+    torch's RuntimeError naming the sizes and the dimension."""
+    out = shapes[0]
+    for shape in shapes[1:]:
+        try:
+            out = np.broadcast_shapes(out, shape)
+        except ValueError:
+            a, b, dim = _mismatch(out, shape)
+            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                               f"non-singleton dimension {dim}") from None
+    return out
+
+
+def promote(*tensors):
+    """The tensors cast to their common dtype, integer and bool results becoming float32 (torch adds
+    a float margin or eps, which promotes them)."""
+    dt = dtypes.result_type(*tensors)
+    if not dt.is_floating_point:
+        dt = dtypes.float32
+    return [t._cast(dt) for t in tensors]
+
+
+class ComposedLoss(FusedLoss):
+    """A fused loss that torch builds from primitives, so its grad_fn is named after torch's last
+    primitive: MeanBackward0 / SumBackward0, or ``none_name`` for reduction='none'."""
+    none_name = None
+
+    def forward(self, *arrays, reduction, **options):
+        self.name = "MeanBackward0" if reduction == "mean" else "SumBackward0" if reduction == "sum" else self.none_name
+        return super().forward(*arrays, reduction=reduction, **options)

@@ -1,0 +1,79 @@
+"""What the elementwise losses (mse, l1, smooth L1, Huber, BCE, KL, soft margin, Poisson and Gaussian
+NLL) share beyond ``_margin``: torch's target-size warning, its dtype errors, the weighted form of
+mse/l1/huber, and an Op whose backward fails where torch's does."""
+import warnings
+
+from .. import dtypes
+from ..autograd.grad_mode import state
+from ..tensor import _TORCH_SCALAR_NAMES
+from ._base import FusedLoss
+from ._margin import broadcast_shape
+
+
+def expand_warning(input, target):  # noqa: A002 - torch's argument names
+    """torch's UserWarning (and, when they do not broadcast, its RuntimeError) for a target whose size
+    differs from the input's: mse, l1, smooth L1 and Huber broadcast the two."""
+    if target.size() != input.size():
+        warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=3)
+        broadcast_shape(input.shape, target.shape)
+
+
+def scalar_name(dt):
+    """torch's name of a dtype in error messages (Float, Long, ...)."""
+    return _TORCH_SCALAR_NAMES[dt.name]
+
+
+def float_operands(kernel, *tensors):
+    """``tensors`` cast to their promoted dtype; torch's NotImplementedError (naming its ``kernel``)
+    when that dtype is not floating."""
+    dt = tensors[0].dtype
+    if all(t.dtype is dt for t in tensors) and dt.is_floating_point:
+        return tensors
+    dt = dtypes.result_type(*tensors)
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+    return [t._cast(dt) for t in tensors]
+
+
+def cast_error(result, out):
+    """torch's RuntimeError for a floating result written to an integer output."""
+    return RuntimeError(f"result type {scalar_name(result)} can't be cast to the desired output type "
+                        f"{scalar_name(out)}")
+
+
+def check_no_grad(t, fn, name):
+    """torch's RuntimeError for an argument it cannot differentiate that requires grad."""
+    if t is not None and t.requires_grad and state.enabled:
+        raise RuntimeError(f"The function '{fn}' is not differentiable with respect to argument '{name}'. This "
+                           "input cannot have requires_grad True.")
+
+
+def weighted(loss, input, weight, reduction, by_weight):  # noqa: A002
+    """torch's composite for mse/l1/huber with ``weight`` (the input's size): ``loss·weight``,
+    summed, or for 'mean' divided by Σweight (``by_weight``, mse and l1) or averaged (Huber)."""
+    if weight.size() != input.size():
+        raise ValueError("Weights and input must have the same size.")
+    out = loss * weight
+    if reduction == "none":
+        return out
+    if reduction == "sum":
+        return out.sum()
+    if reduction == "mean":
+        return out.sum() / weight.sum() if by_weight else out.mean()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+
+
+class DeferredErrorLoss(FusedLoss):
+    """A fused loss given ``backward_error``: torch computes such a forward (Huber with a target of
+    another dtype, soft margin with a bool target) and raises this RuntimeError only in backward."""
+
+    def forward(self, *arrays, backward_error=None, **options):
+        self.backward_error = backward_error
+        return super().forward(*arrays, **options)
+
+    def backward(self, g):
+        if self.backward_error:
+            raise RuntimeError(self.backward_error)
+        return super().backward(g)

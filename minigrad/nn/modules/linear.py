@@ -1,0 +1,75 @@
+"""``Linear`` (an affine map with torch's default initialisation) and ``Identity``."""
+import math
+
+from ... import creation
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+
+class Identity(Module):
+    r"""A placeholder that returns its input unchanged; any constructor arguments are ignored.
+
+    Shape: input ``(*)``, output ``(*)`` (the same tensor).
+
+    Example::
+
+        >>> nn.Identity(54, unused_argument1=0.1)(minigrad.randn(128, 20)).shape
+        minigrad.Size([128, 20])
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):  # noqa: A002 - torch's argument name
+        return input
+
+
+class Linear(Module):
+    r"""Applies the affine map :math:`y = x W^T + b` to the last dim of the input.
+
+    Args:
+        in_features: size of each input sample's last dim.
+        out_features: size of each output sample's last dim.
+        bias: if ``False`` the layer learns no additive bias. Default: ``True``.
+        device, dtype: where and in which floating dtype the parameters are created.
+
+    Shape: input ``(*, in_features)`` (``*``: any number of leading dims, including none),
+    output ``(*, out_features)``.
+
+    Attributes:
+        weight: ``(out_features, in_features)``, initialised from :math:`U(-k, k)`, :math:`k = 1/\sqrt{in\_features}`
+            (``kaiming_uniform_`` with ``a=√5``, as torch does).
+        bias: ``(out_features,)``, initialised from :math:`U(-k, k)` too.
+
+    Example::
+
+        >>> m = nn.Linear(20, 30)
+        >>> m(minigrad.randn(128, 20)).shape
+        minigrad.Size([128, 30])
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(creation.empty((out_features, in_features), device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):  # noqa: A002
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

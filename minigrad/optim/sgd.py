@@ -1,0 +1,119 @@
+"""Stochastic gradient descent, with torch's exact update rule.
+
+For each parameter p with gradient g (parameters whose grad is None are skipped):
+
+    g ← −g                                  if maximize
+    g ← g + weight_decay·p                  if weight_decay ≠ 0
+    if momentum ≠ 0:
+        buf ← g (a copy)                    on the first step
+        buf ← momentum·buf + (1 − dampening)·g   afterwards
+        g ← g + momentum·buf if nesterov else buf
+    p ← p − lr·g
+
+The update works on the raw arrays in place (no graph is recorded) and bumps each parameter's version
+counter, like any in-place op.
+"""
+from ..autograd.grad_mode import enable_grad
+from ..device import backend
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight decay.
+
+    Args:
+        params: an iterable of parameters, or of dicts defining parameter groups.
+        lr: learning rate. Default: 1e-3.
+        momentum: momentum factor. Default: 0.
+        dampening: dampening of the momentum. Default: 0.
+        weight_decay: L2 penalty added to the gradient. Default: 0.
+        nesterov: Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``). Default: ``False``.
+        maximize: ascend the objective instead of descending it. Default: ``False``.
+        foreach, differentiable, fused: accepted for compatibility and kept in the groups; minigrad has a
+            single implementation.
+
+    The update (``buf`` is ``state[p]["momentum_buffer"]``, set to ``g`` on the first momentum step):
+
+    .. math::
+        g \leftarrow \pm g + \lambda p,\quad b \leftarrow \mu b + (1-\tau) g,\quad
+        p \leftarrow p - \gamma\,(g + \mu b \text{ if nesterov else } b)
+
+    Example::
+
+        >>> optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> optimizer.zero_grad()
+        >>> loss_fn(model(input), target).backward()
+        >>> optimizer.step()
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
+                 foreach=None, differentiable=False, fused=None):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused and differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if fused and foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            for key, value in (("nesterov", False), ("maximize", False), ("foreach", None),
+                               ("differentiable", False), ("fused", False)):
+                group.setdefault(key, value)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = group["lr"]
+            lr = float(lr) if isinstance(lr, Tensor) else lr
+            momentum, weight_decay = group["momentum"], group["weight_decay"]
+            plain = not (momentum or weight_decay or group["maximize"])
+            for p in group["params"]:
+                grad = p._grad
+                if grad is None:
+                    continue
+                b = backend(p._device)
+                if plain:
+                    b.subtract(p._data, b.multiply(grad._data, lr), out=p._data)
+                else:
+                    self._update(b, p, grad._data, lr, group)
+                p._version[0] += 1
+        return loss
+
+    def _update(self, b, p, g, lr, group):
+        """The full rule (module docstring) for one parameter, on raw arrays of backend ``b``."""
+        momentum, weight_decay = group["momentum"], group["weight_decay"]
+        if group["maximize"]:
+            g = b.negative(g)
+        if weight_decay != 0:
+            g = b.add(g, b.multiply(p._data, weight_decay))
+        if momentum != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = Tensor._make(b.copy(g), p._device)
+            else:
+                d = buf._data
+                b.multiply(d, momentum, out=d)
+                b.add(d, g if group["dampening"] == 0 else b.multiply(g, 1 - group["dampening"]), out=d)
+                buf._version[0] += 1
+            g = b.add(g, b.multiply(buf._data, momentum)) if group["nesterov"] else buf._data
+        b.subtract(p._data, b.multiply(g, lr), out=p._data)

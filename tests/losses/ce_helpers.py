@@ -1,0 +1,56 @@
+"""Shared pieces of the cross_entropy / nll_loss tests (not a test module): inputs, the torch
+comparison with keyword tensors built per library (a class weight must not require grad), and the
+check that a call raises torch's exception with torch's message."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from compare import compare
+from margin_helpers import grad_fn_name
+
+
+def logits(shape, dtype=np.float32, seed=0):
+    return (np.random.default_rng(seed).standard_normal(shape) * 2).astype(dtype)
+
+
+def classes(shape, n_classes, seed=1, ignore=None):
+    """int64 class indices; every third one set to ``ignore`` when given (and there are several)."""
+    t = np.random.default_rng(seed).integers(0, n_classes, shape)
+    if ignore is not None and t.size > 1:
+        t.reshape(-1)[::3] = ignore
+    return t
+
+
+def probs(shape, dtype=np.float32, seed=2):
+    return np.random.default_rng(seed).random(shape).astype(dtype)
+
+
+def _lib_args(lib, args, kw):
+    conv = lambda v: lib.tensor(v) if isinstance(v, np.ndarray) else v  # noqa: E731
+    return [conv(a) for a in args], {k: conv(v) for k, v in kw.items()}
+
+
+def fns(name, **kw):
+    """``F.<name>(*a, **kw)`` for minigrad and torch, numpy arrays in ``kw`` becoming each library's tensors."""
+    mg_kw, th_kw = _lib_args(minigrad, (), kw)[1], _lib_args(torch, (), kw)[1]
+    return (lambda *a: getattr(minigrad.nn.functional, name)(*a, **mg_kw),
+            lambda *a: getattr(torch.nn.functional, name)(*a, **th_kw))
+
+
+def check(name, inputs, grad=True, rtol=None, atol=None, **kw):
+    """Values, dtypes, gradients of every float input in ``inputs`` and the grad_fn name, as torch."""
+    out_mg, out_th = compare(*fns(name, **kw), inputs, grad=grad, rtol=rtol, atol=atol)
+    assert grad_fn_name(out_mg) == grad_fn_name(out_th)
+    return out_mg, out_th
+
+
+def same_error(name, args, **kw):
+    """``F.<name>`` raises in torch and in minigrad: the same exception type and message."""
+    th_args, th_kw = _lib_args(torch, args, kw)
+    mg_args, mg_kw = _lib_args(minigrad, args, kw)
+    with pytest.raises(Exception) as th:
+        getattr(torch.nn.functional, name)(*th_args, **th_kw)
+    with pytest.raises(th.type) as mg:
+        getattr(minigrad.nn.functional, name)(*mg_args, **mg_kw)
+    assert str(mg.value) == str(th.value)
