@@ -15,7 +15,7 @@ def _finish(arr, dtype, device, requires_grad, default=dtypes.float32):
     if d != _dev.CPU:
         t = t.to(d).detach()
     if requires_grad:
-        t.requires_grad = True
+        t._factory_requires_grad()
     return t
 
 
@@ -38,47 +38,64 @@ def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=Non
     return _finish(np.zeros(_size(size)), dtype, device, requires_grad)
 
 
+def _check_number(name, arg, pos, value):
+    if not isinstance(value, (int, float, np.number, np.bool_)):
+        raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Number, not {type(value).__name__}")
+
+
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    if isinstance(fill_value, Tensor) and fill_value.ndim == 0:
+        fill_value = fill_value.item()
+    _check_number("full", "fill_value", 2, fill_value)
     default = dtypes.result_type(fill_value)
     return _finish(np.full(_size((size,)), fill_value), dtype, device, requires_grad, default)
 
 
-def _like(fn, t, dtype, device, requires_grad, *args):
-    return fn(*args, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
+def _like(fn, t, dtype, device, requires_grad):
+    """``fn`` (zeros, ones, ...) with ``t``'s shape, dtype and device unless given."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{fn.__name__}_like(): argument 'input' (position 1) must be Tensor, not {type(t).__name__}")
+    return fn(t.shape, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
-    return _like(zeros, input, dtype, device, requires_grad, input.shape)
+    return _like(zeros, input, dtype, device, requires_grad)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
-    return _like(ones, input, dtype, device, requires_grad, input.shape)
+    return _like(ones, input, dtype, device, requires_grad)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
-    return _like(empty, input, dtype, device, requires_grad, input.shape)
+    return _like(empty, input, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"full_like(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
-    return _like(rand, input, dtype, device, requires_grad, input.shape)
+    return _like(rand, input, dtype, device, requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
-    return _like(randn, input, dtype, device, requires_grad, input.shape)
+    return _like(randn, input, dtype, device, requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    args = (("end", 1, start),) if end is None else (("start", 1, start), ("end", 2, end), ("step", 3, step))
+    for arg, pos, value in args:
+        _check_number("arange", arg, pos, value.item() if isinstance(value, Tensor) else value)
     if end is None:
         start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     default = dtypes.result_type(start, end, step)
     n = int(np.ceil((end - start) / step))
     return _finish(start + step * np.arange(n), dtype, device, requires_grad, default)
@@ -91,14 +108,25 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, n if m is None else m), dtype, device, requires_grad)
 
 
+def _float_only(name, dtype):
+    dt = dtypes.get(dtype)
+    if dt is not None and not dt.is_floating_point:
+        raise NotImplementedError(f"{name}(): draws floating point numbers only, got dtype {dt.name}")
+
+
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    _float_only("randn", dtype)
     return _finish(random.normal_array(0.0, 1.0, _size(size), generator), dtype, device, requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    _float_only("rand", dtype)
     return _finish(random.uniform(0.0, 1.0, _size(size), generator), dtype, device, requires_grad)
 
 
@@ -114,6 +142,8 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     return _finish(random.permutation(n, generator), dtype, device, requires_grad, dtypes.int64)
 
 
@@ -126,6 +156,8 @@ def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, re
         return _finish(random.normal_array(m, s, shape, generator), ref.dtype, ref.device, False)
     if size is None:
         raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     return _finish(random.normal_array(mean, std, _size((size,)), generator), dtype, device, requires_grad)
 
 

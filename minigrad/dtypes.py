@@ -56,14 +56,16 @@ def from_numpy(np_dtype):
     try:
         return _FROM_NP[np.dtype(np_dtype)]
     except (KeyError, TypeError):
-        raise TypeError(f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
-                        "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+        raise TypeError(f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only "
+                        "supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
 
 
 def get(d):
     """Accept a minigrad dtype, a numpy dtype, a Python type or None (→ None)."""
     if d is None or isinstance(d, dtype):
         return d
+    if isinstance(d, str):
+        raise TypeError(f"expected a dtype such as minigrad.float32, got the string {d!r}")
     if d is builtins.float:
         return float64
     if d is builtins.int:

@@ -9,8 +9,8 @@ import numpy as np
 
 from . import _printing, dtypes
 from . import device as _dev
+from . import autograd as _autograd
 from .autograd import op as _op
-from .autograd import engine
 from .autograd.grad_mode import state as _grad_state
 from .ops import elementwise as E
 from .ops import linalg as L
@@ -175,6 +175,13 @@ class Tensor:
         if value and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = builtins.bool(value)
+
+    def _factory_requires_grad(self):
+        """``requires_grad=True`` given to a factory (``tensor``, ``zeros``, ...), with torch's wording."""
+        if self._data.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = True
+        return self
 
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
@@ -388,19 +395,7 @@ class Tensor:
 
     # ---- autograd ---------------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        if not self._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        if gradient is None:
-            if self._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = self._backend().full_like(self._data, 1)
-        else:
-            gradient = gradient if isinstance(gradient, Tensor) else tensor(gradient)
-            if gradient.shape != self.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and "
-                                   f"output[0] has a shape of {self.shape}.")
-            g = gradient._data
-        engine.run([self], [g], retain_graph=builtins.bool(retain_graph))
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def register_hook(self, hook):
         raise NotImplementedError("Tensor.register_hook is not supported by minigrad")
@@ -533,16 +528,22 @@ class Tensor:
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         from . import random
+        if a > b:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
         return self._fill_random(lambda s: random.uniform(a, b, s, generator))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         from . import random
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         return self._fill_random(lambda s: random.normal_array(mean, std, s, generator))
 
     def random_(self, low=0, high=None, generator=None):
         from . import random
         if high is None:
             low, high = 0, (low if low else 2 ** 24 if self.is_floating_point() else np.iinfo(self._data.dtype).max)
+        if low >= high:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
         return self._fill_random(lambda s: random.integers(low, high, s, generator))
 
     def bernoulli_(self, p=0.5, generator=None):
@@ -610,8 +611,10 @@ class Tensor:
         return tuple(out), advanced, "IndexBackward0" if advanced else name, alias and not advanced
 
     def __getitem__(self, index):
-        if type(index) is int and self._data.ndim:  # the common t[i]
+        if type(index) is int and self._data.ndim:  # the common t[i] and t[a:b]
             idx, advanced, name = index, False, "SelectBackward0"
+        elif type(index) is slice and self._data.ndim:
+            idx, advanced, name = index, False, "SliceBackward0"
         else:
             idx, advanced, name, _ = self._index(index)
         try:
@@ -652,7 +655,8 @@ class Tensor:
         if math.prod(shape) != n or min(shape, default=0) < 0:
             for s in shape:
                 if s < -1:
-                    raise RuntimeError(f"invalid shape dimension {s}")
+                    raise RuntimeError(f"invalid shape dimension {s} at index {shape.index(s)} of shape "
+                               f"[{', '.join(map(str, shape))}]")
             raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {n}")
         return shape
 
@@ -728,8 +732,8 @@ class Tensor:
     def transpose(self, dim0, dim1):
         n = self.ndim
         order = list(range(n))
+        a, b = _dim(dim0, n), _dim(dim1, n)
         if n:
-            a, b = _dim(dim0, n), _dim(dim1, n)
             order[a], order[b] = order[b], order[a]
         return S.Permute.apply(self, dims=tuple(order), name="TransposeBackward0")
 
@@ -777,6 +781,10 @@ class Tensor:
         if len(reps) < self.ndim:
             raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
                                "of tensor")
+        if min(reps, default=0) < 0:
+            shape = (1,) * (len(reps) - self.ndim) + self._data.shape
+            out = [r * s for r, s in zip(reps, shape)]
+            raise RuntimeError(f"Trying to create tensor with negative dimension {min(out)}: {out}")
         return S.Repeat.apply(self, reps=reps)
 
     def chunk(self, chunks, dim=0):
@@ -848,12 +856,7 @@ class Tensor:
         try:
             out = op.apply(a, b, **options)
         except ValueError as e:
-            try:
-                np.broadcast_shapes(a._data.shape, b._data.shape)
-            except ValueError:
-                m = _mismatch(a.shape, b.shape)
-                raise RuntimeError(f"The size of tensor a ({m[0]}) must match the size of tensor b ({m[1]}) at "
-                                   f"non-singleton dimension {m[2]}") from None
+            _broadcast_shape(a._data.shape, b._data.shape)
             raise RuntimeError(str(e)) from None
         if name is not None and out._grad_fn is not None:
             out._grad_fn.name = name
@@ -929,18 +932,15 @@ class Tensor:
 
     def __floordiv__(self, other):
         a, b = self._operands(other)
-        if a is None:
-            return NotImplemented
-        return Tensor._make(np.floor_divide(a._data, b._data), self._device)
+        return NotImplemented if a is None else _np_binary(np.floor_divide, a, b)
 
     def __rfloordiv__(self, other):
         a, b = self._operands(other)
-        if a is None:
-            return NotImplemented
-        return Tensor._make(np.floor_divide(b._data, a._data), self._device)
+        return NotImplemented if a is None else _np_binary(np.floor_divide, b, a)
 
     def remainder(self, other):
-        return self._binary(E.Remainder, other)
+        return self._binary(E.Remainder, other,
+                            name="RemainderBackward1" if isinstance(other, Tensor) else "RemainderBackward0")
 
     __mod__ = remainder
 
@@ -1045,17 +1045,21 @@ class Tensor:
         if any(isinstance(b, Tensor) for b in bounds):
             dt = dtypes.result_type(self, *bounds)
             bounds = [_as_tensor(b, dt, self._device) for b in bounds]
-            return E.ClampTensor.apply(self._cast(dt), *bounds, has_min=min is not None, has_max=max is not None)
+            try:
+                return E.ClampTensor.apply(self._cast(dt), *bounds, has_min=min is not None, has_max=max is not None)
+            except ValueError:
+                _broadcast_shape(self._data.shape, *[b._data.shape for b in bounds])
+                raise
         x = self._cast(dtypes.result_type(self, *bounds))
         return E.Clamp.apply(x, min=min, max=max)
 
     clip = clamp
 
     def clamp_min(self, min):  # noqa: A002
-        return self.clamp(min=min)
+        return self.clamp(min=min)._renamed("ClampMinBackward0")
 
     def clamp_max(self, max):  # noqa: A002
-        return self.clamp(max=max)
+        return self.clamp(max=max)._renamed("ClampMaxBackward0")
 
     def maximum(self, other):
         return self._binary(E.Maximum, other)
@@ -1073,18 +1077,24 @@ class Tensor:
             if value.ndim:
                 raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                    f"{value.ndim} dimension(s).")
-            return E.MaskedFill.apply(self, value._cast(self.dtype), mask=mask._data)
-        return E.MaskedFill.apply(self, mask=mask._data, value=value)
+            value = value._cast(self.dtype)
+        try:
+            if isinstance(value, Tensor):
+                return E.MaskedFill.apply(self, value, mask=mask._data)
+            return E.MaskedFill.apply(self, mask=mask._data, value=value)
+        except ValueError:
+            _broadcast_shape(mask._data.shape, self._data.shape)
+            raise
 
     def where(self, condition, other):
         return where(condition, self, other)
 
     # ---- comparisons and logic (no gradient) ------------------------------------------------
     def _compare(self, other, fn):
-        a, b = self._operands(other, fn.__name__)
+        a, b = self._operands(other)
         if a is None:
             return NotImplemented
-        return Tensor._make(np.asarray(fn(a._data, b._data)), self._device)
+        return _np_binary(fn, a, b)
 
     def __eq__(self, other):
         return self._compare(other, np.equal)
@@ -1352,6 +1362,28 @@ def _expand_error(shape, sizes):
                         f"[{', '.join(map(str, shape))}]")
 
 
+def _np_binary(fn, a, b):
+    """A tensor of numpy's ``fn`` over two promoted tensors (no gradient), with torch's broadcast error."""
+    try:
+        return Tensor._make(np.asarray(fn(a._data, b._data)), a._device)
+    except ValueError:
+        _broadcast_shape(a._data.shape, b._data.shape)
+        raise
+
+
+def _broadcast_shape(*shapes):
+    """The broadcast of ``shapes``; torch's RuntimeError naming the first pair that cannot broadcast."""
+    out = ()
+    for s in shapes:
+        try:
+            out = np.broadcast_shapes(out, s)
+        except ValueError:
+            m = _mismatch(out, s)
+            raise RuntimeError(f"The size of tensor a ({m[0]}) must match the size of tensor b ({m[1]}) at "
+                               f"non-singleton dimension {m[2]}") from None
+    return out
+
+
 def _mismatch(a, b):
     n = builtins.max(len(a), len(b))
     a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
@@ -1441,7 +1473,7 @@ def _tensors_to_lists(data):
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     t = Tensor._make(_as_array(data, dtypes.get(dtype)), _dev.CPU)
     if requires_grad:
-        t.requires_grad = True
+        t._factory_requires_grad()
     d = _dev.get(device)
     return t if d == _dev.CPU else t.to(d).detach().requires_grad_(requires_grad)
 
@@ -1455,25 +1487,19 @@ def matmul(a, b):
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[a.dtype.name]} != "
                            f"{_C_NAMES[b.dtype.name]}")
     ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
-    if ka != kb:
+    if b.ndim > 2:  # a batched product: the batch dims must broadcast, then the inner sizes agree
+        batch = _broadcast_shape(a.shape[:-2], b.shape[:-2])
+        if ka != kb:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{math.prod(batch)}, {ka}] but got: [{math.prod(batch)}, {kb}].")
+    elif ka != kb:  # torch folds a's leading dims into rows
+        rows = math.prod(a.shape[:-1])
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have the same "
                                f"number of elements, but got {ka} and {kb} elements respectively")
-        if a.ndim == 2 and b.ndim == 1:
-            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{ka}), vec ({kb})")
-        if a.ndim <= 2 and b.ndim <= 2:
-            rows = a.shape[0] if a.ndim == 2 else 1
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and "
-                               f"{b.shape[0]}x{b.shape[1] if b.ndim == 2 else 1})")
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{a.shape[0]}, {ka}] but got: [{b.shape[0]}, {kb}].")
-    if a.ndim > 2 or b.ndim > 2:
-        try:
-            np.broadcast_shapes(a.shape[:-2], b.shape[:-2] if b.ndim > 1 else ())
-        except ValueError:
-            m = _mismatch(a.shape[:-2], b.shape[:-2])
-            raise RuntimeError(f"The size of tensor a ({m[0]}) must match the size of tensor b ({m[1]}) at "
-                               f"non-singleton dimension {m[2]}") from None
+        if b.ndim == 1:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})")
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and {b.shape[0]}x{b.shape[1]})")
     return L.Matmul.apply(a, b)
 
 
@@ -1493,9 +1519,16 @@ def where(condition, input=None, other=None):  # noqa: A002
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype == np.uint8:  # torch still accepts byte masks
+        cond = cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_TORCH_SCALAR_NAMES[dtypes.from_numpy(cond.dtype).name]}")
     dev = next((x._device for x in (input, other) if isinstance(x, Tensor)), _dev.CPU)
     dt = dtypes.result_type(input, other)
-    return E.Where.apply(_as_tensor(input, dt, dev), _as_tensor(other, dt, dev), cond=cond)
+    a, b = _as_tensor(input, dt, dev), _as_tensor(other, dt, dev)
+    try:
+        return E.Where.apply(a, b, cond=cond)
+    except ValueError:
+        _broadcast_shape(cond.shape, a._data.shape, b._data.shape)
+        raise

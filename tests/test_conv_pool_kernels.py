@@ -17,6 +17,15 @@ TOL = {np.float32: dict(rtol=1e-4, atol=1e-5), np.float64: dict(rtol=1e-10, atol
 DTYPES = [np.float32, np.float64]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _torch_single_thread():
+    """torch's thread pool only slows down these tiny reference ops (a lot, on a busy machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def rand(shape, dtype, seed):
     return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
 

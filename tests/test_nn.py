@@ -154,12 +154,12 @@ def test_relu_inplace_like_torch():
                 lambda: TF.relu(torch.randn(3, requires_grad=True), inplace=True))
 
 
-@pytest.mark.xfail(strict=True, reason="core: Tensor._inplace records the node with the tensor itself as its "
-                                       "input, so the gradient never reaches the tensor's earlier graph")
-def test_relu_inplace_on_intermediate_backpropagates():
-    out_mg, out_th = compare(lambda a: MF.relu(a * 1, inplace=True), lambda a: TF.relu(a * 1, inplace=True),
-                             [rand((4, 3))])
-    assert node(out_mg) == node(out_th) == "ReluBackward0"
+@pytest.mark.parametrize("inplace_fn", [lambda F, h: F.relu(h, inplace=True),
+                                        lambda F, h: F.dropout(h, 0.0 + 1e-9, inplace=True)])
+def test_inplace_layers_on_intermediates_backpropagate(inplace_fn):
+    minigrad.manual_seed(0)
+    out_mg, out_th = compare(lambda a: inplace_fn(MF, a * 1), lambda a: inplace_fn(TF, a * 1), [rand((4, 3))])
+    assert node(out_mg) == node(out_th)
 
 
 def test_dropout_train_scales_survivors_and_grad_is_mask():

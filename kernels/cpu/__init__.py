@@ -56,7 +56,7 @@ def relu(a):
 
 
 def relu_backward(g, out):
-    return np.where(out > 0, g, 0)
+    return np.where(out <= 0, 0, g)  # NaN outputs pass the gradient, as torch's threshold_backward
 
 
 def full_like(a, value):

@@ -28,8 +28,15 @@ def rows(shape):
 
 def buffer(shape, dtype, need):
     """A gradient buffer of ``shape``, or an empty stand-in of the same rank when not needed (the
-    kernel skips it, and the same compiled specialisation serves both cases)."""
-    return np.empty(shape if need else (0,) * len(shape), dtype)
+    kernel skips it, and the same compiled specialisation serves both cases); a 0-d shape's stand-in
+    is (0,), since no 0-d array is empty (kernels take 0-d buffers flattened)."""
+    return np.empty(shape if need else (0,) * max(len(shape), 1), dtype)
+
+
+def row_buffer(R, D, dtype, need):
+    """An (R, D) gradient buffer for a row kernel, or an (R, 0) stand-in when not needed: its rows
+    still index (as empty rows), so the kernel takes ``g[r]`` either way and skips empty ones."""
+    return np.empty((R, D if need else 0), dtype)
 
 
 def scale(reduction, n):

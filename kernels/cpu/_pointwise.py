@@ -23,16 +23,21 @@ import inspect
 import types
 import zlib
 
+import numba
 import numpy as np
 
-from ..jit import njit, prange
-from ._host import broadcast, buffer, result, scale
+from ..jit import prange
+from . import _vecmath
+from ._host import broadcast, result, scale
 from ._parallel import Twin
 
 
 def element(func):
-    """Compile a per-element function with numpy's error model (x/0 gives ±inf or NaN, as in torch)."""
-    return njit(func, error_model="numpy")
+    """Compile a per-element function for ``loops``: inlined into the loop in Numba's IR (LLVM would
+    leave a call, which stops vectorisation), so it runs under the loop's flags: the kernels'
+    fastmath and numpy's error model (x/0 gives ±inf or NaN, as in torch). It has no cache of its
+    own: its code is cached inside each loop, keyed by ``loops`` on its source."""
+    return numba.njit(func, inline="always")
 
 
 def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
@@ -52,19 +57,24 @@ def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
     return total
 
 
-_LOOP_ID = zlib.crc32(_loop.__code__.co_code + repr(_loop.__code__.co_consts).encode())
+def _source(module):
+    with open(inspect.getfile(module), "rb") as f:
+        return f.read()
 
 
 def loops(elem):
     """``_loop`` compiled around ``elem``, serial and threaded (``_parallel.Twin``).
 
-    The copy is filed under ``elem``'s module and named with a checksum of ``_loop``, so Numba
-    caches it per loss and recompiles it when either that module or ``_loop`` changes."""
+    Each copy is named after a checksum of ``_loop``, ``elem``'s module and ``_vecmath``: Numba's
+    cache only watches the file holding the function it compiles, so without the checksum an edit to
+    the loss or to the math it inlines would load a stale kernel."""
     py = elem.py_func
-    code = _loop.__code__.replace(co_filename=inspect.getfile(py))
+    code = _loop.__code__
+    digest = zlib.crc32(code.co_code + repr(code.co_consts).encode() + _source(inspect.getmodule(py))
+                        + _source(_vecmath))
     func = types.FunctionType(code, {**_loop.__globals__, "elem": elem}, "_loop")
-    func.__qualname__ = f"_loop_{py.__name__}_{_LOOP_ID:08x}"
-    return Twin(func)
+    func.__qualname__ = f"_loop_{py.__module__.rpartition('.')[2]}_{digest:08x}"
+    return Twin(func, error_model="numpy")  # the inlined elem runs under the loop's flags
 
 
 _ONE = {np.dtype(t): np.ones(1, t) for t in (np.float32, np.float64)}

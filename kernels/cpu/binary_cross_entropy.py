@@ -8,12 +8,11 @@ as torch computes them: the clamp at −100 keeps the loss finite at x ∈ {0, 1
 gradient finite there (±1e12·w), and the target gradient is ±inf there. 'mean' divides the sum and
 the gradients by n. ``out_of_range`` is the range check torch makes per element.
 """
-import math
-
 import numpy as np
 
 from ..jit import njit
 from ._pointwise import element, loops, run
+from ._vecmath import log, log1p
 
 _ZERO, _ONE, _FLOOR = np.float32(0), np.float32(1), np.float32(-100)
 
@@ -21,11 +20,11 @@ _ZERO, _ONE, _FLOOR = np.float32(0), np.float32(1), np.float32(-100)
 @element
 def _bce(x, y, w, unused, p):
     eps = p[0]
-    log_x = max(math.log(x), _FLOOR)
-    log_1mx = max(math.log1p(-x), _FLOOR)
+    log_x = max(log(x), _FLOOR)
+    log_1mx = max(log1p(-x), _FLOOR)
     l = -w * (y * log_x + (_ONE - y) * log_1mx)
     gx = w * (x - y) / max(x * (_ONE - x), eps)
-    gy = -w * math.log(x / (_ONE - x))
+    gy = -w * log(x / (_ONE - x))
     return l, gx, gy, _ZERO
 
 

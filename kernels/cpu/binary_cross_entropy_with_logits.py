@@ -3,29 +3,29 @@ p_w (each 1 if none), in torch's stable form with log σ(x) = min(x, 0) − log1
 
     l = w·((1 − y)·x − (1 + (p_w − 1)·y)·log σ(x))
     ∂l/∂x = w·((1 + (p_w − 1)·y)·σ(x) − p_w·y)
-    ∂l/∂y = w·(log σ(−x) − p_w·log σ(x)),      log σ(−x) = log σ(x) − x
+    ∂l/∂y = w·(log σ(−x) − p_w·log σ(x))         (= −w·x when p_w = 1)
 
 e^−|x| never overflows, so |x| ≥ 100 (even 1e4) gives the exact limits: l = w·x for y = 0, x ≫ 0
 and l = w·p_w·|x| for y = 1, x ≪ 0. σ(x) is 1/(1 + e^−|x|) for x ≥ 0 and e^−|x|/(1 + e^−|x|) below.
 'mean' divides the sum and the gradients by n.
 """
-import math
-
 import numpy as np
 
 from ._pointwise import element, loops, run
+from ._vecmath import exp, log1p
 
 _ZERO, _ONE = np.float32(0), np.float32(1)
 
 
 @element
 def _bce_logits(x, y, w, pw, p):
-    e = math.exp(-abs(x))
-    log_sig = min(x, _ZERO) - math.log1p(e)
+    e = exp(-abs(x))
+    log_sig = min(x, _ZERO) - log1p(e)
     sig = _ONE / (_ONE + e) if x >= 0 else e / (_ONE + e)
     lw = _ONE + (pw - _ONE) * y
     l = w * ((_ONE - y) * x - lw * log_sig)
-    return l, w * (lw * sig - pw * y), w * (log_sig - x - pw * log_sig), _ZERO
+    log_sig_neg = min(-x, _ZERO) - log1p(e)
+    return l, w * (lw * sig - pw * y), w * (log_sig_neg - pw * log_sig), _ZERO
 
 
 _KERNEL = loops(_bce_logits)

@@ -15,7 +15,11 @@ so one broadcast ``np.matmul`` writes the output in NCHW order without a transpo
     grad_W[g] = sum_n grad_out[n, g] @ cols[n, g]^T
     grad_x    = col2im(W[g]^T @ grad_out[n, g])
 
-A 1x1 kernel with stride 1 and no padding needs no im2col: ``cols`` is a view of ``x``.
+A 1x1 kernel with stride 1 and no padding needs no im2col: ``cols`` is a view of ``x``. Otherwise
+``cols`` (kh*kw times the input) lives in a per-thread workspace that grows to the largest conv seen
+and is reused by every call: forward saves nothing and backward recomputes ``cols`` (one im2col,
+cheaper than keeping a fresh buffer of that size alive, and page-faulting it in, on every step), then
+overwrites them with ``W^T @ grad_out`` for col2im.
 
 ``padding`` is (ph, pw) — symmetric — or (top, bottom, left, right); the latter is how the caller
 passes torch's 'same' padding for an even effective kernel d*(k-1): total d*(k-1), top gets the floor
@@ -31,7 +35,7 @@ _scratch = threading.local()
 
 
 def _workspace(shape, dtype):
-    """A per-thread scratch array, reused across calls; only valid until the next call."""
+    """A per-thread scratch array of ``shape``, valid until the next call in this thread."""
     n = int(np.prod(shape)) * np.dtype(dtype).itemsize
     buf = getattr(_scratch, "buf", None)
     if buf is None or buf.nbytes < n:
@@ -89,11 +93,7 @@ def _columns(x, geo):
 
 
 def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
-    """Return ``(out, None)``: backward recomputes the columns from ``x``.
-
-    Keeping the column buffer alive from forward to backward costs more than recomputing it: it is
-    kh*kw times the input, and fresh buffers of that size page-fault on every step.
-    """
+    """Return ``(out, saved)``; ``saved`` is None (backward recomputes the columns from ``x``)."""
     x = np.ascontiguousarray(x)
     geo = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
     out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
@@ -104,8 +104,7 @@ def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
 
 
 def conv2d_backward(grad_out, x, weight, saved, stride, padding, dilation, groups, needs=(True, True, True)):
-    """Return ``(grad_x, grad_w, grad_b)`` for the entries of ``needs`` that are true, else None.
-    ``saved`` is forward's (unused: None)."""
+    """Return ``(grad_x, grad_w, grad_b)`` for the entries of ``needs`` that are true, else None."""
     x = np.ascontiguousarray(x)
     geo = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
     ocg = geo.OC // geo.G

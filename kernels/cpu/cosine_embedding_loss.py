@@ -14,7 +14,7 @@ the number of rows. Sums accumulate in float64.
 import numpy as np
 
 from ..jit import prange
-from ._host import expand, float16_in_float32, result, rows, scale
+from ._host import buffer, expand, float16_in_float32, result, row_buffer, rows, scale
 from ._parallel import twin
 
 EPSILON = 1e-12
@@ -33,18 +33,18 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2):
             m2 += b[i] * b[i]
         denom = np.sqrt(m1 * m2)
         cos = dot / denom
-        l = 0.0
+        loss = 0.0
         dcos = 0.0
         if y[r] == 1:
-            l = 1.0 - cos
+            loss = 1.0 - cos
             dcos = -s
         if y[r] == -1:
             c = cos - margin
-            l += 0.0 if c < 0 else c
+            loss += 0.0 if c < 0 else c
             dcos += s if c >= 0 else 0.0
-        total += l
+        total += loss
         if keep:
-            out[r] = l
+            out[r] = loss
         k, k1, k2 = dcos / denom, dcos * cos / m1, dcos * cos / m2
         if need1:
             for i in range(a.size):
@@ -63,8 +63,8 @@ def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     a, b = expand(x1, shape).reshape(R, D), expand(x2, shape).reshape(R, D)
     dt = a.dtype
     s = scale(reduction, R)
-    out = np.empty(R if reduction == "none" else 0, dt)
-    g1, g2 = (np.empty((R, D) if need else (R, 0), dt) for need in need_grad[:2])
+    out = buffer((R,), dt, reduction == "none")
+    g1, g2 = (row_buffer(R, D, dt, need) for need in need_grad[:2])
     total = _kernel(a.size, a, b, expand(y, shape[:-1]).reshape(R), float(margin), s, out, g1, g2)
     loss = result(reduction, total, s, out.reshape(shape[:-1]) if reduction == "none" else out, dt)
     return loss, g1.reshape(shape) if need_grad[0] else None, g2.reshape(shape) if need_grad[1] else None, None

@@ -13,7 +13,7 @@ No reduction: the upstream gradient of each output scales its row. The kernel wo
 import numpy as np
 
 from ..jit import prange
-from ._host import broadcast, float16_in_float32, rows
+from ._host import broadcast, float16_in_float32, row_buffer, rows
 from ._parallel import twin
 
 
@@ -53,7 +53,7 @@ def forward(x1, x2, need_grad, dim=1, eps=1e-8):
     R, D = rows(moved)
     dt = x1.dtype
     out = np.empty(R, dt)
-    g1, g2 = (np.empty((R, D) if need else (R, 0), dt) for need in need_grad)
+    g1, g2 = (row_buffer(R, D, dt, need) for need in need_grad)
     _kernel(R * D, x1.reshape(R, D), x2.reshape(R, D), float(eps), out, g1, g2)
     grads = [None if not need else g.reshape(moved) if last else
              np.ascontiguousarray(np.moveaxis(g.reshape(moved), -1, dim)) for g, need in zip((g1, g2), need_grad)]

@@ -32,7 +32,7 @@ from ..jit import njit, prange
 from ._exp import exp_into
 from ._host import buffer, result, scale
 from ._parallel import twin
-from .nll_loss import chunks, compute_dtype, layout, loss_shape, target_weight_sum
+from .nll_loss import chunks, class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
 
 BLOCK = 512
 
@@ -276,14 +276,15 @@ def _prob_blocks(x, y, g, gy, gw, out, n_chunks, n_classes, spatial, w, eps, sc)
 # ------------------------------------------------------------------------------------------- host
 
 def _run(kernels, x, per_class, grads, out, options):
-    """Σ ℓ and the gradient buffers (x's shape, or None where not wanted) from the row kernel
-    (S = 1) or the block kernel of ``kernels``. ``x`` and the arrays in ``per_class`` (x's shape)
-    are in the compute dtype; ``options`` are the kernel's trailing arguments."""
+    """Σ ℓ and the gradient buffers (x's shape, None where not wanted) from the row kernel (S = 1)
+    or the block kernel of ``kernels``. ``x`` and ``per_class`` (arrays of x's shape) are cast to
+    the compute dtype and made contiguous; ``options`` are the kernel's trailing arguments."""
     n, n_classes, spatial = layout(x.shape)
+    dtype = out.dtype
     rows = spatial == 1
     shape = (n, n_classes) if rows else (x.size,)
-    bufs = [buffer(shape, x.dtype, wanted) for wanted in grads]
-    arrays = [a.reshape(shape) for a in (x, *per_class)] + bufs
+    bufs = [buffer(shape, dtype, wanted) for wanted in grads]
+    arrays = [np.ascontiguousarray(a, dtype).reshape(shape) for a in (x, *per_class)] + bufs
     if n_classes == 0:  # ℓ = an empty sum over classes
         total = 0.0
     elif rows:
@@ -296,13 +297,12 @@ def _run(kernels, x, per_class, grads, out, options):
 
 def _classes(x, target, weight, need_grad, ignore_index, reduction, eps):
     dtype = compute_dtype(x.dtype)
-    n_classes = layout(x.shape)[1]
-    w = np.ones(n_classes, dtype) if weight is None else weight.astype(dtype, copy=False).reshape(-1)
-    t = target.astype(np.int64, copy=False).reshape(-1)
+    w, t = class_arrays(layout(x.shape)[1], weight, target, dtype)
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.zeros(t.shape[0], dtype)
-    total, (g,) = _run((_class_rows, _class_blocks), x.astype(dtype, copy=False), (), need_grad[:1], out,
-                       (t, w, ignore_index, eps, s))
+    total, (g,) = _run((_class_rows, _class_blocks), x, (), need_grad[:1], out, (t, w, ignore_index, eps, s))
+    if s == np.inf:  # torch divides the nll and smoothing sums by W = 0 apart; the nll one is 0/0
+        total = np.nan
     loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
     return (loss, None if g is None else g.astype(x.dtype, copy=False)) + (None,) * (len(need_grad) - 1)
 
@@ -311,16 +311,15 @@ def _probabilities(x, y, weight, need_grad, reduction, eps):
     arrays = (x, y) if weight is None else (x, y, weight)
     result_dtype = np.result_type(*arrays)
     dtype = compute_dtype(result_dtype)
-    w = np.ones(layout(x.shape)[1], dtype) if weight is None else weight.astype(dtype, copy=False)
+    w = ones(layout(x.shape)[1], dtype) if weight is None else np.ascontiguousarray(weight, dtype)
     positions = math.prod(loss_shape(x.shape))
     s = scale(reduction, positions if x.size else 0)  # torch: an empty input's mean is NaN
     out = np.zeros(positions, dtype)
     wants = tuple(need_grad) + (False,) * (3 - len(need_grad))
-    total, grads = _run((_prob_rows, _prob_blocks), x.astype(dtype, copy=False), (y.astype(dtype, copy=False),),
-                        wants, out, (w, eps, s))
-    loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), result_dtype).astype(result_dtype,
-                                                                                             copy=False)
-    return (loss,) + tuple(None if g is None else g.astype(a.dtype, copy=False) for g, a in zip(grads, arrays))
+    total, grads = _run((_prob_rows, _prob_blocks), x, (y,), wants, out, (w, eps, s))
+    loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), result_dtype)
+    return (loss.astype(result_dtype, copy=False),) + tuple(None if g is None else g.astype(a.dtype, copy=False)
+                                                            for g, a in zip(grads, arrays))
 
 
 def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean", label_smoothing=0.0):

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ._pointwise import element, loops, run
+from ._vecmath import log
 
 _HALF, _ONE = np.float32(0.5), np.float32(1)
 
@@ -22,11 +23,11 @@ def _gaussian_nll(x, y, v, w, p):
     v = eps if v < eps else v
     d = x - y
     r = d / v
-    return _HALF * (math.log(v) + d * r) + c, r, -r, _HALF * (_ONE / v - r * r)
+    return _HALF * (log(v) + d * r) + c, r, -r, _HALF * (_ONE / v - r * r)
 
 
 _KERNEL = loops(_gaussian_nll)
 
 
 def forward(x, y, var, need_grad, reduction="mean", eps=1e-6, full=False):
-    return run(_KERNEL, (x, y, var), need_grad, reduction, (eps, 0.5 * math.log(2 * math.pi) if full else 0.0))
+    return run(_KERNEL, (x, y, var), need_grad, reduction, (eps, 0.5 * log(2 * math.pi) if full else 0.0))

@@ -25,12 +25,12 @@ def _kernel(x, y, margin, s, out, gx):
         c = margin - x[i]
         hinge = y[i] != 1
         ident = y[i] != -1
-        l = (zero if c < zero else c) if hinge else zero
+        loss = (zero if c < zero else c) if hinge else zero
         if ident:
-            l += x[i]
-        total += l
+            loss += x[i]
+        total += loss
         if keep:
-            out[i] = l
+            out[i] = loss
         if need:
             g = -s if hinge and c >= zero else zero
             gx[i] = g + s if ident else g

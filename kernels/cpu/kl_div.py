@@ -7,11 +7,10 @@
 xlogy(0, ·) = 0, so a zero target contributes 0 to the loss (its target gradient is 0/0 = NaN, as in
 torch). 'mean' divides by n; 'batchmean' is the sum divided by the batch size (the ``divisor``).
 """
-import math
-
 import numpy as np
 
 from ._pointwise import element, loops, run
+from ._vecmath import exp, log
 
 _ZERO, _ONE = np.float32(0), np.float32(1)
 
@@ -19,9 +18,9 @@ _ZERO, _ONE = np.float32(0), np.float32(1)
 @element
 def _kl_div(x, y, z, w, p):
     if p[0]:
-        e = math.exp(y)
+        e = exp(y)
         return e * (y - x), -e, e * (y - x + _ONE), _ZERO
-    log_y = math.log(y) if y != 0 else _ZERO
+    log_y = log(y) if y != 0 else _ZERO
     return y * log_y - y * x, -y, log_y + y / y - x, _ZERO
 
 

@@ -8,10 +8,8 @@ torch passes the gradient of clamp_min where u ≥ 0 (an exact tie u = 0 include
 
 'mean' divides the sum and every gradient by n, the number of broadcast elements.
 """
-import numpy as np
-
-from ._host import broadcast, buffer, float16_in_float32, result, scale
 from ..jit import prange
+from ._host import broadcast, buffer, float16_in_float32, result, scale
 from ._parallel import twin
 
 
@@ -24,10 +22,10 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, gy):
     for i in prange(x1.size):
         d = x1[i] - x2[i]
         u = margin - y[i] * d
-        l = zero if u < zero else u
-        total += l
+        loss = zero if u < zero else u
+        total += loss
         if keep:
-            out[i] = l
+            out[i] = loss
         on = s if u >= zero else zero
         if need1:
             g1[i] = -y[i] * on

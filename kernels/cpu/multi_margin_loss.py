@@ -55,7 +55,8 @@ def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     s = scale(reduction, N)
     out = buffer((N,), dt, reduction == "none")
     gx = buffer(x2.shape, dt, need_grad[0])
-    total = _kernel(x2.size, x2, np.ascontiguousarray(y).reshape(-1), w, int(p), dt.type(margin), dt.type(s / C), out, gx)
+    y1 = np.ascontiguousarray(y).reshape(-1)
+    total = _kernel(x2.size, x2, y1, w, int(p), dt.type(margin), dt.type(s / C), out, gx)
     if reduction == "none":
         out = out.reshape(y.shape)
     return result(reduction, total, s, out, dt), gx.reshape(x.shape) if need_grad[0] else None, None

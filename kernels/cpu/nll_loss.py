@@ -14,6 +14,7 @@ With W = 0 the factor is w[t_p] · (1/W) = 0 · inf = NaN at non-ignored targets
 ``target_weight_sum`` range-checks the targets (and yields W) before any kernel indexes with them.
 Sums accumulate in float64; Numba has no float16 arithmetic, so float16 runs in float32.
 """
+import functools
 import math
 
 import numba
@@ -65,6 +66,18 @@ def _target_weight_sum(t, w, ignore_index):
     return -1, total
 
 
+@functools.lru_cache(maxsize=64)
+def ones(n_classes, dtype):
+    """The weights of an unweighted loss (shared; the kernels only read them)."""
+    return np.ones(n_classes, dtype)
+
+
+def class_arrays(n_classes, weight, target, dtype):
+    """The class weights (ones when None) in ``dtype`` and the targets as int64, flat and contiguous."""
+    w = ones(n_classes, dtype) if weight is None else np.ascontiguousarray(weight, dtype).reshape(-1)
+    return w, np.ascontiguousarray(target, np.int64).reshape(-1)
+
+
 def target_weight_sum(t, w, ignore_index):
     """W = Σ w[t_p] over the non-ignored flat int64 targets; IndexError as torch for one out of range."""
     bad, total = _target_weight_sum(t, w, ignore_index)
@@ -76,34 +89,37 @@ def target_weight_sum(t, w, ignore_index):
 @twin(error_model="numpy")
 def _nll(x, t, w, g, out, n_chunks, n_classes, spatial, ignore_index, sc):
     """ℓ_p into ``out`` and -w[t_p]·sc into the pre-zeroed ``g`` (when non-empty); returns Σ ℓ_p.
-    ``x``/``g`` are flat (N·C·S), ``t``/``out`` flat (N·S)."""
+    ``x``/``g`` are flat (N·C·S), ``t``/``out`` flat (N·S); p = n·S + s."""
     has_grad = g.shape[0] > 0
     positions = t.shape[0]
     partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
     for chunk in prange(n_chunks):
+        p0, p1 = chunk * positions // n_chunks, (chunk + 1) * positions // n_chunks
+        base, s = (p0 // spatial) * n_classes * spatial, p0 % spatial  # x offset of (n, 0, 0), and s
         part = 0.0
-        for p in range(chunk * positions // n_chunks, (chunk + 1) * positions // n_chunks):
+        for p in range(p0, p1):
             c = t[p]
-            if c == ignore_index:
-                out[p] = 0
-                continue
-            at = ((p // spatial) * n_classes + c) * spatial + p % spatial
-            loss = -w[c] * x[at]
+            loss = 0.0
+            if c != ignore_index:
+                at = base + c * spatial + s
+                loss = -w[c] * x[at]
+                if has_grad:
+                    g[at] = -w[c] * sc
             out[p] = loss
             part += loss
-            if has_grad:
-                g[at] = -w[c] * sc
+            s += 1
+            if s == spatial:
+                base, s = base + n_classes * spatial, 0
         partial[chunk] = part
     return partial.sum()
 
 
 def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean"):
     """(loss, dL/dx or None, None[, None]) for log-probabilities ``x`` and int64/uint8 class targets."""
-    n, n_classes, spatial = layout(x.shape)
+    _, n_classes, spatial = layout(x.shape)
     dtype = compute_dtype(x.dtype)
-    xf = x.astype(dtype, copy=False).reshape(-1)
-    w = np.ones(n_classes, dtype) if weight is None else weight.astype(dtype, copy=False).reshape(-1)
-    t = target.astype(np.int64, copy=False).reshape(-1)
+    xf = np.ascontiguousarray(x, dtype).reshape(-1)
+    w, t = class_arrays(n_classes, weight, target, dtype)
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     g = np.zeros(xf.shape[0] if need_grad[0] else 0, dtype)
     out = np.empty(t.shape[0], dtype)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..jit import prange
 from ._distance import add_grad, norm
-from ._host import broadcast, float16_in_float32, rows
+from ._host import broadcast, float16_in_float32, row_buffer, rows
 from ._parallel import twin
 
 
@@ -30,7 +30,7 @@ def forward(x1, x2, need_grad, p=2.0, eps=1e-6, keepdim=False):
     dt = x1.dtype
     need1, need2 = need_grad if p != 0 else (False, False)
     out = np.empty(R, dt)
-    g1, g2 = (np.empty((R, D if need else 0), dt) for need in (need1, need2))
+    g1, g2 = (row_buffer(R, D, dt, need) for need in (need1, need2))
     _kernel(a.size, a, b, dt.type(eps), float(p), out, g1, g2)
     out_shape = shape[:-1] + (1,) if keepdim and shape else shape[:-1]
     return out.reshape(out_shape), g1.reshape(shape) if need1 else None, g2.reshape(shape) if need2 else None

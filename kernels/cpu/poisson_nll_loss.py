@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from ._pointwise import element, loops, run
+from ._vecmath import exp, log
 
 _ZERO, _HALF, _ONE = np.float32(0), np.float32(0.5), np.float32(1)
 
@@ -24,15 +25,15 @@ _ZERO, _HALF, _ONE = np.float32(0), np.float32(0.5), np.float32(1)
 def _poisson_nll(x, y, z, w, p):
     log_input, full, eps, two_pi = p[0], p[1], p[2], p[3]
     if log_input:
-        e = math.exp(x)
+        e = exp(x)
         l, gx, gy = e - y * x, e - y, -x
     else:
-        log_x = math.log(x + eps)
+        log_x = log(x + eps)
         l, gx, gy = x - y * log_x, _ONE - y / (x + eps), -log_x
     if full:
-        log_y = math.log(y)
+        log_y = log(y)
         if not y <= 1:
-            l += y * log_y - y + _HALF * math.log(two_pi * y)
+            l += y * log_y - y + _HALF * log(two_pi * y)
         gy += (log_y + _HALF / y) * (_ZERO if y <= 1 else _ONE)
     return l, gx, gy, _ZERO
 

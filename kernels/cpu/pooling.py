@@ -64,7 +64,7 @@ def _planes(a):
 _U = np.uint64  # indexing with unsigned ints skips Numba's negative-index wraparound, so loops vectorise
 
 
-@njit(inline="always")
+@njit
 def _window(start, d, k, size):
     """Range [lo, hi) of taps i < k with 0 <= start + i*d < size."""
     lo = 0
@@ -97,7 +97,7 @@ def _max_run(x, out, arg, o0, n, plane, W, r0, c0, kh, kw, sw, dh, dw):
         arg[_U(o0 + q)] = best_at
 
 
-@njit(inline="always")
+@njit
 def _max_border(x, out, arg, o, plane, W, h0, i_lo, i_hi, w0, kw, dh, dw):
     """One output whose column taps are clipped by the left/right edge."""
     j_lo, j_hi = _window(w0, dw, kw, W)

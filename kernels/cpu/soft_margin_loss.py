@@ -6,19 +6,18 @@
 so, as in torch, −y·x ≳ 88 (float32) overflows the exponential: the loss is inf and the gradient
 NaN. The target gets no gradient. 'mean' divides the sum and the gradient by n.
 """
-import math
-
 import numpy as np
 
 from ._pointwise import element, loops, run
+from ._vecmath import exp, log1p
 
 _ZERO, _ONE = np.float32(0), np.float32(1)
 
 
 @element
 def _soft_margin(x, y, z, w, p):
-    e = math.exp(-y * x)
-    return math.log1p(e), -y * e / (_ONE + e), _ZERO, _ZERO
+    e = exp(-y * x)
+    return log1p(e), -y * e / (_ONE + e), _ZERO, _ZERO
 
 
 _KERNEL = loops(_soft_margin)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..jit import prange
 from ._distance import add_grad, norm
-from ._host import broadcast, float16_in_float32, result, rows, scale
+from ._host import broadcast, buffer, float16_in_float32, result, row_buffer, rows, scale
 from ._parallel import twin
 
 
@@ -36,10 +36,10 @@ def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn):
             w_an = 0.0 if d_an > d_pn else (0.5 if d_an == d_pn else 1.0)
             w_pn = 0.0 if d_pn > d_an else (0.5 if d_an == d_pn else 1.0)
         u = margin + d_ap - d_neg
-        l = 0.0 if u < 0 else u
-        total += l
+        loss = 0.0 if u < 0 else u
+        total += loss
         if keep:
-            out[r] = l
+            out[r] = loss
         if need:
             h = s if u >= 0 else 0.0
             ga[r, :] = 0
@@ -60,8 +60,8 @@ def forward(anchor, positive, negative, need_grad, margin=1.0, p=2.0, eps=1e-6, 
     dt = anchor.dtype
     need_grad = need_grad if p != 0 else (False,) * 3
     s = scale(reduction, R)
-    out = np.empty(R if reduction == "none" else 0, dt)
-    grads = [np.empty((R, D if need else 0), dt) for need in need_grad]
+    out = buffer((R,), dt, reduction == "none")
+    grads = [row_buffer(R, D, dt, need) for need in need_grad]
     total = _kernel(R * D, a, pos, neg, float(margin), dt.type(eps), float(p), bool(swap), s, out, *grads)
     return (result(reduction, total, s, out.reshape(shape[:-1]) if reduction == "none" else out, dt),) + \
         tuple(g.reshape(shape) if need else None for g, need in zip(grads, need_grad))

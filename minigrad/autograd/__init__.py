@@ -15,22 +15,43 @@ def _as_list(x):
 
 
 def _root_grads(outputs, grad_outputs):
-    from ..tensor import Tensor
+    """The gradient arrays backward starts from: ones for scalar outputs, else the given ones (cast
+    to each output's dtype), with torch's errors."""
+    from ..tensor import Tensor, tensor
     grads = []
-    for out, g in zip(outputs, _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)):
+    given = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
+    if len(given) != len(outputs):
+        raise RuntimeError(f"grad_tensors should have the same length as tensors: got {len(given)} and "
+                           f"{len(outputs)}")
+    for i, (out, g) in enumerate(zip(outputs, given)):
         if not out.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._make(out._backend().full_like(out._data, 1), out.device)
-        grads.append(g._data)
+            grads.append(out._backend().full_like(out._data, 1))
+            continue
+        g = g if isinstance(g, Tensor) else tensor(g)
+        if g.shape != out.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
+                               f"shape of {out.shape}.")
+        grads.append(g._data.astype(out._data.dtype, copy=False))
     return grads
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (only into ``inputs`` when given)."""
+    if create_graph:
+        raise NotImplementedError("minigrad does not record graphs of gradients (create_graph=True)")
     tensors = _as_list(tensors)
-    engine.run(tensors, _root_grads(tensors, grad_tensors), retain_graph=bool(retain_graph))
+    roots = _root_grads(tensors, grad_tensors)
+    if inputs is None:
+        engine.run(tensors, roots, retain_graph=bool(retain_graph))
+        return
+    inputs = _as_list(inputs)
+    for t, g in zip(inputs, engine.run(tensors, roots, retain_graph=bool(retain_graph), capture=inputs)):
+        if g is not None:
+            engine._accumulate(t, g)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,

@@ -46,14 +46,14 @@ def run(tensors, grads, retain_graph=False, capture=None):
             fn = t._grad_fn
             pending[fn] = g if fn not in pending else t._backend().add(pending[fn], g)
             roots.append(fn)
+    anomaly = state.anomaly
     with no_grad():
         for node in _topological(roots):
             g = pending.pop(node, None)
             if g is None:
                 continue
-            retained = getattr(node, "retained", None)
-            if retained is not None and retained() is not None:
-                _accumulate(retained(), g)
+            if node.retained is not None and node.retained() is not None:
+                _accumulate(node.retained(), g)
             if node in capture_nodes:
                 _deliver(capture_nodes[node], g, captured)
             node.check_saved()
@@ -65,7 +65,7 @@ def run(tensors, grads, retain_graph=False, capture=None):
                     continue
                 if gi.shape != t._data.shape:
                     gi = node.backend.sum_to_shape(gi, t._data.shape)
-                if state.anomaly:
+                if anomaly:
                     _check_anomaly(node, gi)
                 fn = t._grad_fn
                 if fn is None:

@@ -22,6 +22,7 @@ class Op:
     is_view = False
     stateless = False
     freed = False
+    retained = None  # weakref to the output when it called retain_grad()
 
     name = "OpBackward0"
 
@@ -41,19 +42,25 @@ class Op:
         ctx = cls()
         first = inputs[0]
         dev = first._device
-        if len(inputs) > 1:
+        ctx.device = dev
+        ctx.backend = _backends.get(dev.type) or _load_backend(dev)
+        # the one- and two-input cases (nearly every call) skip building lists
+        if len(inputs) == 1:
+            needs = (first._requires_grad,)
+        else:
             for t in inputs:
                 if t._device is not dev and t._device != dev:
                     raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
                                        f"devices, {t._device} and {dev}!")
-        ctx.device = dev
-        ctx.backend = _backends.get(dev.type) or _load_backend(dev)
-        requires = False
-        if state.enabled:
             needs = tuple([t._requires_grad for t in inputs])
-            requires = True in needs
-        ctx.needs_input_grad = needs if requires else (False,) * len(inputs)
-        out = ctx.forward(*[t._data for t in inputs], **options)
+        requires = True in needs and state.enabled
+        ctx.needs_input_grad = needs if requires else (False,) * len(needs)
+        if len(inputs) == 1:
+            out = ctx.forward(first._data, **options)
+        elif len(inputs) == 2:
+            out = ctx.forward(first._data, inputs[1]._data, **options)
+        else:
+            out = ctx.forward(*[t._data for t in inputs], **options)
         if type(out) is tuple:  # first output differentiable, the rest (indices) not
             result = Tensor._make(out[0], dev)
             rest = tuple([Tensor._make(o, dev) for o in out[1:]])

@@ -28,7 +28,7 @@ def float_arg(v, fn, name, pos=None):
 
 def check_subtractable(a, b):
     """torch's error for ``a − b`` on two bool tensors."""
-    if a.dtype is dtypes.bool and b.dtype is dtypes.bool:
+    if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                            "`logical_xor()` operator instead.")
 
@@ -66,6 +66,8 @@ def broadcast_shape(*shapes):
     """The broadcast of ``shapes``, folded left to right as torch's ops meet them; a mismatch raises
     torch's RuntimeError naming the sizes and the dimension."""
     out = shapes[0]
+    if all(shape == out for shape in shapes):
+        return out
     for shape in shapes[1:]:
         try:
             out = np.broadcast_shapes(out, shape)
@@ -79,6 +81,9 @@ def broadcast_shape(*shapes):
 def promote(*tensors):
     """The tensors cast to their common dtype, integer and bool results becoming float32 (torch adds
     a float margin or eps, which promotes them)."""
+    first = tensors[0]._data.dtype
+    if first.kind == "f" and all(t._data.dtype == first for t in tensors):
+        return tensors
     dt = dtypes.result_type(*tensors)
     if not dt.is_floating_point:
         dt = dtypes.float32

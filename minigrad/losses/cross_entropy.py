@@ -74,8 +74,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if weight is not None:
         tensor_arg(weight, _FN, "weight", 3)
     ignore_index = int_arg(ignore_index, _FN, "ignore_index", 5)
-    label_smoothing = float_arg(label_smoothing, _FN, "label_smoothing", 6)
-    if input.shape == target.shape:
+    if type(label_smoothing) is not float:
+        label_smoothing = float_arg(label_smoothing, _FN, "label_smoothing", 6)
+    if input._data.shape == target._data.shape:
         _check_probability_target(input, target, weight, ignore_index, label_smoothing)
         if weight is not None and not weight.is_floating_point():  # torch promotes input·target·weight
             weight = weight._cast(dtypes.result_type(input, target))

@@ -15,6 +15,8 @@ _TARGET_DTYPES = (dtypes.int64, dtypes.uint8)
 
 def int_arg(v, fn, name, pos):
     """An int argument as torch's parser accepts it (an integer, or a one-element integer tensor)."""
+    if type(v) is int:
+        return v
     if isinstance(v, Tensor) and v.numel() == 1 and v.dtype.category == 1:
         return int(v.item())
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
@@ -37,15 +39,15 @@ def _scalar_name(t):
 def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 - torch's names
     """torch's checks for class-index targets (nll_loss_nd, then nll_loss / nll_loss2d), in torch's
     order; ``check_input`` is False when cross_entropy's log_softmax already rejected a non-float input."""
-    ndim, tdim = input.ndim, target.ndim
+    shape, tshape = input._data.shape, target._data.shape
+    ndim, tdim = len(shape), len(tshape)
     if ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {ndim})")
-    batch = target.shape[0] if tdim else 0
-    if ndim != 1 and input.shape[0] != batch:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
-    if ndim not in (1, 2, 4) and tuple(target.shape[1:]) != tuple(input.shape[2:]):
-        want = ", ".join(map(str, input.shape[:1] + input.shape[2:]))
-        raise RuntimeError(f"Expected target size [{want}], got {sizes(target)}")
+    batch = tshape[0] if tdim else 0
+    if ndim != 1 and shape[0] != batch:
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size ({batch}).")
+    if ndim not in (1, 2, 4) and tshape[1:] != shape[2:]:
+        raise RuntimeError(f"Expected target size [{', '.join(map(str, shape[:1] + shape[2:]))}], got {sizes(target)}")
     spatial = ndim > 2
     if weight is not None and weight.requires_grad and state.enabled:
         raise RuntimeError(f"The function 'nll_loss{'2d' if spatial else ''}_forward' is not differentiable with "
@@ -57,17 +59,17 @@ def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 
                            f"{tdim}")
     if target.dtype not in _TARGET_DTYPES:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_name(target)}")
-    n_classes = input.shape[1] if ndim > 1 else input.shape[0]
+    n_classes = shape[1] if ndim > 1 else shape[0]
     if not spatial:
-        if ndim == 1 and tdim == 1 and target.shape[0] != 1:
-            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
-        if weight is not None and (weight.ndim != 1 or weight.shape[0] != n_classes):
+        if ndim == 1 and tdim == 1 and tshape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}")
+        if weight is not None and weight._data.shape != (n_classes,):
             raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no classes "
                                f"but got weight tensor of shape: {sizes(weight)}")
     else:
         if weight is not None and weight.numel() != n_classes:
             raise RuntimeError("weight tensor should be defined either for all or no classes")
-        if tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        if tshape[1:] != shape[2:]:
             raise RuntimeError(f"size mismatch (got input: {sizes(input)} , target: {sizes(target)}")
     if check_input and not input.is_floating_point():
         kernel = "nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame"

@@ -215,7 +215,10 @@ class Remainder(Op):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        return np.mod(a, b)
+        if a.dtype.kind != "f":
+            return np.mod(a, b)
+        r = np.fmod(a, b)  # torch's float rule, which keeps fmod's signed zeros: r + b where the signs differ
+        return np.where((r != 0) & ((b < 0) != (r < 0)), r + b, r).astype(r.dtype, copy=False)
 
     def backward(self, g):
         gb = None
@@ -261,11 +264,10 @@ class Relu(Op):
 
 class Clamp(Op):
     """Clamp to scalar bounds; the gradient passes where ``min <= x <= max`` (torch's inclusive rule)."""
+    name = "ClampBackward1"
     saves = (0,)
 
     def forward(self, a, min=None, max=None):  # noqa: A002 - torch's names
-        self.name = "ClampBackward1" if (min is not None and max is not None) else \
-            ("ClampMinBackward0" if min is not None else "ClampMaxBackward0")
         self.a, self.min, self.max = a, min, max
         return self.backend.clip(a, min, max)
 
@@ -282,10 +284,10 @@ class Clamp(Op):
 class ClampTensor(Op):
     """Clamp to tensor bounds (``lo``/``hi`` given by ``has_min``/``has_max``), torch's ClampBackward0."""
     name = "ClampBackward0"
-    saves = (0, 1, 2)
 
     def forward(self, a, *bounds, has_min=True, has_max=True):
         b = self.backend
+        self.saves = tuple(range(1 + len(bounds)))
         self.a = a
         self.lo = bounds[0] if has_min else None
         self.hi = bounds[-1] if has_max else None

@@ -7,19 +7,23 @@ import numpy as np
 
 from ..autograd.op import Op
 
-_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}
+# torch's node for each (a.ndim, b.ndim); batched products end in a reshape (UnsafeViewBackward0),
+# except a matrix times a batch, which ends in a copy (CloneBackward0)
+_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
 
 
 class Matmul(Op):
     saves = (0, 1)
 
     def forward(self, a, b):
-        self.name = _NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0" if b.ndim <= 2 else "BmmBackward0")
+        self.name = _NAMES.get((a.ndim, b.ndim), "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0")
         self.a, self.b = a, b
         return np.matmul(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
+        if a.ndim == 1 and b.ndim == 1:  # dot: g is 0-d
+            return (g * b if self.needs_input_grad[0] else None), (g * a if self.needs_input_grad[1] else None)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = g

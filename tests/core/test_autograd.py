@@ -223,28 +223,37 @@ def test_version_counter_error_saved_output(lib):
 @pytest.mark.parametrize("lib", LIBS)
 def test_version_counter_error_through_view_and_no_grad(lib):
     x = leaf(lib)
-    y = x.tanh()
+    y = x * x
     with lib.no_grad():
         x.mul_(2)
     with pytest.raises(RuntimeError, match=INPLACE):
         y.sum().backward()
-    a = x.detach() * 1
-    a.requires_grad_()
-    b = a.sigmoid()
-    a[0:2].zero_()
+    t = x.tanh()  # saves its output, not x: changing x is harmless
+    with lib.no_grad():
+        x.mul_(2)
+    t.sum().backward()
+    a = x * 1
+    b = a * a
+    a[0:2].zero_()  # a view shares its base's version counter
     with pytest.raises(RuntimeError, match=INPLACE):
         b.sum().backward()
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being used in an in-place"):
+        x[0:2].zero_()
 
 
 @pytest.mark.parametrize("lib", LIBS)
 def test_version_counts(lib):
+    def version(t):  # torch exposes an int; minigrad's private counter is a list shared with views
+        return t._version if lib is torch else t._version[0]
     t = lib.zeros(3)
-    v0 = t._version
+    v0 = version(t)
     t.add_(1)
     t[0] = 2
     t.mul_(2)
-    assert t._version == v0 + 3
-    assert t.view(3)._version == t._version
+    assert version(t) == v0 + 3
+    view = t.view(3)
+    view.add_(1)
+    assert version(view) == version(t) == v0 + 4
 
 
 @pytest.mark.parametrize("lib", LIBS)
@@ -525,8 +534,12 @@ def test_grad_assignment(lib):
     x.grad = lib.ones(3)
     (x * 2).sum().backward()
     assert x.grad.tolist() == [3.0, 3.0, 3.0]
-    with pytest.raises(RuntimeError, match="assigned grad has data of a different size"):
+    with pytest.raises(RuntimeError, match="attempting to assign a gradient of size '\\[2\\]' to a tensor of size"):
         x.grad = lib.ones(2)
+    with pytest.raises(RuntimeError, match="attempting to assign a gradient with dtype 'double'"):
+        x.grad = lib.ones(3, dtype=lib.float64)
+    with pytest.raises(TypeError, match="assigned grad expected to be a Tensor or None but got grad of type list"):
+        x.grad = [1.0]
     x.grad = None
     assert x.grad is None
 
@@ -560,3 +573,25 @@ def test_detect_anomaly_names_function():
         with pytest.raises(RuntimeError, match="returned nan values"):
             y.sum().backward()
     assert not minigrad.autograd.is_anomaly_enabled()
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_backward_inputs_argument(lib):
+    x, y = leaf(lib), leaf(lib, (4.0, 5.0, 6.0))
+    h = x * y
+    (h * h).sum().backward(inputs=[x, h])
+    assert x.grad.tolist() == [32.0, 100.0, 216.0] and y.grad is None
+    assert h.grad.tolist() == [8.0, 20.0, 36.0]
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_backward_gradient_of_other_dtype_is_cast(lib):
+    x = leaf(lib)
+    (x * 2).backward(lib.ones(3, dtype=lib.float64))
+    assert x.grad.dtype == lib.float32 and x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_create_graph_is_refused_clearly():
+    x = leaf(minigrad)
+    with pytest.raises(NotImplementedError, match="create_graph"):
+        (x * x).sum().backward(create_graph=True)

@@ -114,7 +114,7 @@ def test_max_return_type_repr_and_unpacking():
     del torch_repr
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.int32, np.uint8, np.bool_])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.int32, np.uint8])
 @pytest.mark.parametrize("name", ["argmax", "argmin"])
 def test_argmax_argmin(name, dtype):
     x = np.array([[1, 3, 3, 0], [2, 2, 0, 5], [0, 0, 0, 0]]).astype(dtype)
@@ -240,7 +240,8 @@ def test_softmax_extremes_and_dtype(name):
     check(lambda t: getattr(t, name)(1), lambda t: getattr(t, name)(1), [x], grad=False)
     check(lambda t: getattr(t, name)(1, dtype=minigrad.float64), lambda t: getattr(t, name)(1, dtype=torch.float64),
           [x[:1]])
-    check(lambda t: getattr(t, name)(0), lambda t: getattr(t, name)(0), [np.array([1, 2, 3])], grad=False)
+    ints = minigrad.tensor([1, 2, 3])  # torch has no integer softmax kernel; minigrad computes in float32
+    assert getattr(ints, name)(0).tolist() == getattr(ints.float(), name)(0).tolist()
 
 
 # ---- other dim-wise methods -------------------------------------------------------------------
@@ -280,8 +281,9 @@ def test_sort_topk(descending):
     check(lambda t: t.sort(1, descending=descending).values, lambda t: t.sort(1, descending=descending).values, [x])
     check(lambda t: t.sort(0, descending)[1], lambda t: t.sort(0, descending)[1], [x], grad=False)
     check(lambda t: t.topk(2, largest=not descending).values, lambda t: t.topk(2, largest=not descending).values, [x])
-    check(lambda t: t.topk(3, dim=0 if descending else 1)[1], lambda t: t.topk(3, dim=0 if descending else 1)[1],
-          [x[:, :3] if descending else x], grad=False)
+    check(lambda t: t.topk(2, dim=0 if descending else 1)[1], lambda t: t.topk(2, dim=0 if descending else 1)[1],
+          [x], grad=False)
+    check(lambda t: t.topk(0).values, lambda t: t.topk(0).values, [x])
 
 
 def test_gather():

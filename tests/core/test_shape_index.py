@@ -26,7 +26,7 @@ SHAPE_OPS = {
     "permute_neg": (lambda t: t.permute(-1, 0, 1), X234),
     "transpose": (lambda t: t.transpose(0, 2), X234), "transpose_neg": (lambda t: t.transpose(-1, -2), X34),
     "swapaxes": (lambda t: t.swapaxes(0, 1), X34),
-    "t": (lambda t: t.t(), X34), "t_1d": (lambda t: t.t(), np.arange(3.0)), "T": (lambda t: t.T, X234),
+    "t": (lambda t: t.t(), X34), "t_1d": (lambda t: t.t(), np.arange(3.0)), "T": (lambda t: t.T, X34),
     "mT": (lambda t: t.mT, X234),
     "expand": (lambda t: t.expand(2, 3, 4), X34), "expand_-1": (lambda t: t.expand(5, -1), rand((1, 4))),
     "expand_as": (lambda t: t.expand_as(torch.zeros(2, 3, 4) if isinstance(t, torch.Tensor) else

@@ -1,6 +1,10 @@
 """Shared pieces of the cross_entropy / nll_loss tests (not a test module): inputs, the torch
 comparison with keyword tensors built per library (a class weight must not require grad), and the
 check that a call raises torch's exception with torch's message."""
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -8,6 +12,21 @@ import torch
 import minigrad
 from compare import compare
 from margin_helpers import grad_fn_name
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "seed-examples"  # shared/ sits beside the repo
+
+
+# (C,), (N, C), and (N, C, d...) with 3-D, 4-D and 5-D inputs; (2, 3, 1100) crosses the kernel's
+# 512-position blocks with a ragged last one; (6, 1) has a single class.
+CLASS_SHAPES = [(5,), (7, 5), (4, 3, 6), (2, 5, 3, 4), (2, 3, 2, 2, 3), (2, 3, 1100), (6, 1)]
+
+
+def n_classes(shape):
+    return shape[1] if len(shape) > 1 else shape[0]
+
+
+def target_shape(shape):
+    return shape[:1] + shape[2:] if len(shape) > 1 else ()
 
 
 def logits(shape, dtype=np.float32, seed=0):
@@ -24,6 +43,26 @@ def classes(shape, n_classes, seed=1, ignore=None):
 
 def probs(shape, dtype=np.float32, seed=2):
     return np.random.default_rng(seed).random(shape).astype(dtype)
+
+
+OPTIONS = {
+    "plain": {},
+    "weight": {"weight": True},
+    "ignored": {"ignore": -100},
+    "ignore_class_1": {"ignore": 1, "ignore_index": 1},
+    "smoothing": {"label_smoothing": 0.25},
+    "all": {"weight": True, "ignore": -100, "label_smoothing": 0.4},
+}
+
+
+def class_case(shape, dtype, opts, seed=0):
+    """(logits, targets, keyword arguments) for one option set of OPTIONS."""
+    opts = dict(opts)
+    c = n_classes(shape)
+    t = classes(target_shape(shape), c, seed + 1, opts.pop("ignore", None))
+    if opts.pop("weight", False):
+        opts["weight"] = np.random.default_rng(seed + 2).uniform(0.2, 2.0, c).astype(dtype)
+    return logits(shape, dtype, seed), t, opts
 
 
 def _lib_args(lib, args, kw):
@@ -54,3 +93,9 @@ def same_error(name, args, **kw):
     with pytest.raises(th.type) as mg:
         getattr(minigrad.nn.functional, name)(*mg_args, **mg_kw)
     assert str(mg.value) == str(th.value)
+
+
+def run_example(name):
+    """Run a tutorial example through the torch alias (``python -m minigrad run``)."""
+    return subprocess.run([sys.executable, "-m", "minigrad", "run", str(EXAMPLES / name)], capture_output=True,
+                          text=True, timeout=300)

@@ -20,9 +20,12 @@ def signs(shape, dtype=np.float64, seed=1):
 
 
 def fns(name, **kw):
-    """``F.<name>(*args, **kw)`` for minigrad and for torch."""
-    return (lambda *a: getattr(minigrad.nn.functional, name)(*a, **kw),
-            lambda *a: getattr(torch.nn.functional, name)(*a, **kw))
+    """``F.<name>(*args, **kw)`` for minigrad and for torch; numpy arrays in ``kw`` (a weight) become
+    each library's tensor."""
+    def make(lib):
+        kw_lib = {k: lib.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+        return lambda *a: getattr(lib.nn.functional, name)(*a, **kw_lib)
+    return make(minigrad), make(torch)
 
 
 def grad_fn_name(t):
@@ -43,7 +46,7 @@ def check(name, inputs, grad=True, rtol=None, atol=None, **kw):
 def raises_like_torch(name, inputs, match, **kw):
     """Both libraries raise the same exception type; minigrad's message matches ``match``."""
     fn_mg, fn_th = fns(name, **kw)
-    with pytest.raises(Exception) as th:
+    with pytest.raises(Exception) as th:  # noqa: PT011 - the type is torch's, whatever it is
         fn_th(*[torch.tensor(a) if isinstance(a, np.ndarray) else a for a in inputs])
     with pytest.raises(th.type, match=match):
         fn_mg(*[minigrad.tensor(a) if isinstance(a, np.ndarray) else a for a in inputs])

@@ -74,9 +74,8 @@ def test_pairwise_distance_module():
     m = minigrad.nn.PairwiseDistance(p=1, eps=0.1, keepdim=True)
     assert (m.norm, m.eps, m.keepdim) == (1, 0.1, True) and repr(m) == "PairwiseDistance()"
     x1, x2 = rand((3, 4)), rand((3, 4), seed=1)
-    np.testing.assert_array_equal(m(minigrad.tensor(x1), minigrad.tensor(x2)).numpy(),
-                                  torch.nn.PairwiseDistance(p=1, eps=0.1, keepdim=True)(torch.tensor(x1),
-                                                                                     torch.tensor(x2)).numpy())
+    want = torch.nn.PairwiseDistance(p=1, eps=0.1, keepdim=True)(torch.tensor(x1), torch.tensor(x2))
+    np.testing.assert_array_equal(m(minigrad.tensor(x1), minigrad.tensor(x2)).numpy(), want.numpy())
 
 
 # -------------------------------------------------------------------------------- cosine_similarity
@@ -327,7 +326,9 @@ def test_gradcheck_triplet_norms(p):
 
 def test_gradcheck_triplet_with_distance():
     inputs = [rand((3, 4), seed=s) for s in range(3)]
-    cos = lambda x, y: 1.0 - F.cosine_similarity(x, y)  # noqa: E731
+
+    def cos(x, y):
+        return 1.0 - F.cosine_similarity(x, y)
     assert gradcheck(lambda *a: F.triplet_margin_with_distance_loss(*a, distance_function=cos, margin=1.5), inputs)
 
 

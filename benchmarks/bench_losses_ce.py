@@ -1,0 +1,59 @@
+"""cross_entropy and nll_loss against torch, forward + backward, float32, on the same inputs.
+
+Sizes: tiny is 64x10 (segmentation: 2x3x4x4), medium 8192x1000 (segmentation: 16x21x128x128). The
+logits require grad, class targets do not; probability targets do not either (as in distillation
+with a fixed teacher). Variants: ``+ls`` label smoothing 0.1, ``+probs`` class-probability targets,
+``seg-`` (N, C, H, W) logits with (N, H, W) targets.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_losses_ce.py
+        # interleaved medians and the ratio minigrad/torch per case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE pytest benchmarks/bench_losses_ce.py
+        # the same workloads as pytest-benchmark groups
+"""
+import numpy as np
+import pytest
+
+from _loss_bench import bench, table
+
+SHAPES = {"tiny": (64, 10), "medium": (8192, 1000), "seg-tiny": (2, 3, 4, 4), "seg-medium": (16, 21, 128, 128)}
+VARIANTS = {"": {}, "+ls": {"label_smoothing": 0.1}}
+
+
+def _logits(shape):
+    return np.random.default_rng(0).standard_normal(shape, dtype=np.float32)
+
+
+def _classes(shape):
+    return np.random.default_rng(1).integers(0, shape[1], shape[:1] + shape[2:])
+
+
+def _probs(shape):
+    p = np.random.default_rng(2).random(shape, dtype=np.float32)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def make(name, size):
+    """(arrays, requires grad, kwargs) of a case: ``size`` is a SHAPES key with an optional variant suffix."""
+    base, _, variant = size.partition("+")
+    shape = SHAPES[base]
+    if variant == "probs":
+        return [_logits(shape), _probs(shape)], (True, False), {}
+    if name == "nll_loss":  # log-probabilities, as after log_softmax
+        x = _logits(shape)
+        return [x - np.log(np.exp(x).sum(axis=1, keepdims=True)), _classes(shape)], (True, False), {}
+    return [_logits(shape), _classes(shape)], (True, False), VARIANTS["+" + variant if variant else ""]
+
+
+CASES = ([("cross_entropy", s) for s in ("tiny", "medium", "tiny+ls", "medium+ls", "tiny+probs", "medium+probs",
+                                         "seg-tiny", "seg-medium")]
+         + [("nll_loss", s) for s in ("tiny", "medium", "seg-medium")])
+
+
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+@pytest.mark.parametrize("name, size", CASES)
+def test_bench(benchmark, name, size, lib):
+    bench(benchmark, make, name, size, lib)
+
+
+if __name__ == "__main__":
+    table(make, CASES)

@@ -1,0 +1,54 @@
+"""The elementwise losses against torch, forward + backward, float32, on the same inputs.
+
+Sizes: tiny is 64x10, medium 2048x2048 (4M elements). The input requires grad, the target does not
+(as in training); gaussian_nll_loss's variance requires grad too.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_losses_elementwise.py
+        # interleaved medians and the ratio minigrad/torch per loss and size
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE pytest benchmarks/bench_losses_elementwise.py
+        # the same workloads as pytest-benchmark groups
+"""
+import numpy as np
+import pytest
+
+from _loss_bench import bench, table
+
+SIZES = {"tiny": (64, 10), "medium": (2048, 2048)}
+
+
+def _x(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+
+
+def _unit(shape, seed=1, low=0.0):
+    return np.random.default_rng(seed).uniform(low, 1.0, shape).astype(np.float32)
+
+
+# name -> make(shape) -> (arrays, requires grad, kwargs)
+LOSSES = {
+    "mse_loss": lambda s: ([_x(s), _x(s, 1)], (True, False), {}),
+    "l1_loss": lambda s: ([_x(s), _x(s, 1)], (True, False), {}),
+    "smooth_l1_loss": lambda s: ([_x(s), _x(s, 1)], (True, False), {}),
+    "huber_loss": lambda s: ([_x(s), _x(s, 1)], (True, False), {}),
+    "binary_cross_entropy": lambda s: ([_unit(s, 0, 0.01), _unit(s)], (True, False), {}),
+    "binary_cross_entropy_with_logits": lambda s: ([_x(s), _unit(s)], (True, False), {}),
+    "kl_div": lambda s: ([_x(s) - 3, _unit(s)], (True, False), {"reduction": "batchmean"}),
+    "soft_margin_loss": lambda s: ([_x(s), np.sign(_x(s, 1))], (True, False), {}),
+    "poisson_nll_loss": lambda s: ([_x(s), _unit(s) * 4], (True, False), {}),
+    "gaussian_nll_loss": lambda s: ([_x(s), _x(s, 1), _unit(s, 2, 0.1)], (True, False, True), {}),
+}
+CASES = [(name, size) for name in LOSSES for size in SIZES]
+
+
+def make(name, size):
+    return LOSSES[name](SIZES[size])
+
+
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+@pytest.mark.parametrize("name, size", CASES)
+def test_bench(benchmark, name, size, lib):
+    bench(benchmark, make, name, size, lib)
+
+
+if __name__ == "__main__":
+    table(make, CASES)
