@@ -1,12 +1,14 @@
 """The harness the loss benchmarks share: a forward + backward closure per library over the same
 arrays, interleaved medians, and the pytest-benchmark case. Each bench_losses_<group>.py supplies
-``make(name, size) -> (arrays, requires_grad flags, kwargs)``."""
+``make(name, size) -> (arrays, requires_grad flags, kwargs)`` and its (name, size) cases, and gets
+``test_bench = pytest_case(make, CASES)`` and ``table(make, CASES)`` for its ``__main__``."""
 import os
 import platform
 import sys
 import time
 
 import numpy as np
+import pytest
 import torch
 
 import minigrad
@@ -44,6 +46,15 @@ def bench(benchmark, make, name, size, lib):
     run = workload(minigrad if lib == "minigrad" else torch, name, *make(name, size))
     run()
     benchmark(run)
+
+
+def pytest_case(make, cases):
+    """The pytest-benchmark test over ``cases`` for both libraries: ``test_bench = pytest_case(make, CASES)``."""
+    @pytest.mark.parametrize("lib", ["minigrad", "torch"])
+    @pytest.mark.parametrize("name, size", cases)
+    def test_bench(benchmark, name, size, lib):
+        bench(benchmark, make, name, size, lib)
+    return test_bench
 
 
 def _median(run, seconds):

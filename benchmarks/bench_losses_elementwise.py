@@ -9,9 +9,8 @@ Sizes: tiny is 64x10, medium 2048x2048 (4M elements). The input requires grad, t
         # the same workloads as pytest-benchmark groups
 """
 import numpy as np
-import pytest
 
-from _loss_bench import bench, table
+from _loss_bench import pytest_case, table
 
 SIZES = {"tiny": (64, 10), "medium": (2048, 2048)}
 
@@ -44,11 +43,7 @@ def make(name, size):
     return LOSSES[name](SIZES[size])
 
 
-@pytest.mark.parametrize("lib", ["minigrad", "torch"])
-@pytest.mark.parametrize("name, size", CASES)
-def test_bench(benchmark, name, size, lib):
-    bench(benchmark, make, name, size, lib)
-
+test_bench = pytest_case(make, CASES)
 
 if __name__ == "__main__":
     table(make, CASES)

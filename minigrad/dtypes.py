@@ -57,7 +57,8 @@ def from_numpy(np_dtype):
         return _FROM_NP[np.dtype(np_dtype)]
     except (KeyError, TypeError):
         raise TypeError(f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only "
-                        "supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+                        "supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, and "
+                        "bool.") from None
 
 
 def get(d):

@@ -120,12 +120,12 @@ def test_install_in_running_interpreter_and_not_by_default():
     assert res.stdout == "torch.float32 torch.Size([1])\n"
 
 
-def test_example_trains(tmp_path):
-    res = subprocess.run(python_m(os.path.join(ROOT, "minigrad", "examples", "train_mlp.py"), "--epochs", "4"),
+def test_example_trains():
+    res = subprocess.run(python_m(os.path.join(ROOT, "minigrad", "examples", "train_mlp.py")),
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
-    assert [line.split(",")[0] for line in lines] == [f"Epoch [{k}/4]" for k in range(1, 5)]
+    assert [line.split(",")[0] for line in lines] == [f"Epoch [{k}/10]" for k in range(1, 11)]
     losses = [float(re.search(r"Loss: ([0-9.]+)", line).group(1)) for line in lines]
     accs = [float(re.search(r"Test acc: ([0-9.]+)%", line).group(1)) for line in lines]
-    assert losses[-1] < losses[0] and accs[-1] > 70.0
+    assert losses[-1] < 0.6 * losses[0] and accs[-1] > 75.0  # a 3-class problem: chance is 33%

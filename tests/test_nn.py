@@ -124,6 +124,21 @@ def test_elementwise_functionals(name):
     assert node(out_mg) == node(out_th)
 
 
+@pytest.mark.parametrize("name", ["relu", "dropout", "linear"])
+def test_functionals_reject_non_tensors_like_torch(name):
+    args = ([[1.0]], torch.ones(1, 1)) if name == "linear" else ([1.0],)
+    raises_like(lambda: getattr(MF, name)(*[minigrad.ones(1, 1) if isinstance(a, torch.Tensor) else a for a in args]),
+                lambda: getattr(TF, name)(*args))
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softmax", "log_softmax"])
+def test_method_forwarding_functionals_fail_on_non_tensors_like_torch(name):
+    with pytest.raises(AttributeError):
+        getattr(TF, name)([1.0], 0) if "softmax" in name else getattr(TF, name)([1.0])
+    with pytest.raises(AttributeError):
+        getattr(MF, name)([1.0], 0) if "softmax" in name else getattr(MF, name)([1.0])
+
+
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 @pytest.mark.parametrize("ndim", [0, 1, 2, 3, 4])
 def test_softmax_implicit_dim_warns_and_picks_torch_dim(name, ndim):

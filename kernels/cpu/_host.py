@@ -11,6 +11,11 @@ def expand(a, shape):
     return a if a.shape == shape and a.flags.c_contiguous else np.ascontiguousarray(np.broadcast_to(a, shape))
 
 
+def broadcast_shape(*shapes):
+    """``np.broadcast_shapes`` with a fast path for equal shapes (it costs microseconds)."""
+    return shapes[0] if all(s == shapes[0] for s in shapes) else np.broadcast_shapes(*shapes)
+
+
 def broadcast(*arrays):
     """The common shape and the arrays expanded to it."""
     shape = arrays[0].shape

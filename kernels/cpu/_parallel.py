@@ -2,32 +2,44 @@
 
 ``parallel=True`` costs ~0.6 ms of thread start-up per call, so below ``PARALLEL_MIN`` elements the
 serial compile of the same source runs (``prange`` is plain ``range`` there).
+
+Numba's on-disk cache keys a kernel on its own file only: a kernel that calls jitted helpers from
+another module would keep running a stale compile after that module changes. ``depends`` names such
+modules; a checksum of their source goes into the kernel's cached name, so editing one recompiles.
 """
 import types
+import zlib
 
 from ..jit import njit
 
 PARALLEL_MIN = 1 << 16
 
 
+def _renamed(func, suffix):
+    clone = types.FunctionType(func.__code__, func.__globals__, func.__name__ + suffix, func.__defaults__,
+                               func.__closure__)
+    clone.__qualname__ = func.__qualname__ + suffix
+    return clone
+
+
 class Twin:
     """``kernel(work, *args)`` runs the threaded compile when ``work >= PARALLEL_MIN``."""
 
-    def __init__(self, func, **options):
-        # the threaded copy gets its own qualified name so Numba caches the two in separate files
-        # (its cache index does not key on target options)
-        clone = types.FunctionType(func.__code__, func.__globals__, func.__name__ + "_parallel",
-                                   func.__defaults__, func.__closure__)
-        clone.__qualname__ = func.__qualname__ + "_parallel"
-        self.serial = njit(func, **options)
-        self.parallel = njit(clone, parallel=True, **options)
+    def __init__(self, func, depends=(), **options):
+        tag = ""
+        if depends:
+            source = b"".join(open(m.__file__, "rb").read() for m in depends)
+            tag = f"_{zlib.crc32(source):08x}"
+        # the threaded copy gets its own name too: Numba's cache index does not key on target options
+        self.serial = njit(_renamed(func, tag) if tag else func, **options)
+        self.parallel = njit(_renamed(func, tag + "_parallel"), parallel=True, **options)
 
     def __call__(self, work, *args):
         return (self.parallel if work >= PARALLEL_MIN else self.serial)(*args)
 
 
 def twin(func=None, **options):
-    """Decorator form of ``Twin``: ``@twin`` or ``@twin(error_model="numpy")``."""
+    """Decorator form of ``Twin``: ``@twin`` or ``@twin(depends=(module,), error_model="numpy")``."""
     if func is None:
         return lambda f: Twin(f, **options)
     return Twin(func, **options)

@@ -94,16 +94,19 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
                            reduction, params, divisor)
         return (loss.astype(dt), *[None if g is None else g.astype(dt) for g in grads])
     one, empty = _ONE[dt], _EMPTY[dt]
-    zw = [one if a is None else a for a in operands[2:]] + [one] * (4 - len(operands))
+    x, y, *zw = operands
+    zw = [one if a is None else a for a in zw] + [one] * (2 - len(zw))
     big = [a.size != 1 for a in zw]
-    shape, full = broadcast(operands[0], operands[1], *[a for a, b in zip(zw, big) if b])
-    rest = iter(full[2:])
-    z, w = [next(rest) if b else a for a, b in zip(zw, big)]
-    n = full[0].size
-    s = scale(reduction, n if divisor is None else divisor)
+    if x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and not (big[0] or big[1]):
+        shape = x.shape  # the common case, checked inline: nothing to broadcast or copy
+    else:
+        shape, full = broadcast(x, y, *[a for a, b in zip(zw, big) if b])
+        x, y, rest = full[0], full[1], iter(full[2:])
+        zw = [next(rest) if b else a for a, b in zip(zw, big)]
+    s = scale(reduction, x.size if divisor is None else divisor)
     out = np.empty(shape, dt) if reduction == "none" else empty
     grads = [np.empty(shape, dt) if need else None for need in need_grad]
     gx, gy, gz = [empty if g is None else g.reshape(-1) for g in grads] + [empty] * (3 - len(grads))
-    total = kernel(n, full[0].reshape(-1), full[1].reshape(-1), z.reshape(-1), w.reshape(-1), int(big[0]),
-                   int(big[1]), np.array(params, dt), dt.type(s), out.reshape(-1), gx, gy, gz)
+    total = kernel(x.size, x.reshape(-1), y.reshape(-1), zw[0].reshape(-1), zw[1].reshape(-1), int(big[0]),
+                   int(big[1]), np.array(params, dt) if params else empty, dt.type(s), out.reshape(-1), gx, gy, gz)
     return (result(reduction, total, s, out, dt), *grads)

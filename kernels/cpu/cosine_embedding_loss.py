@@ -14,7 +14,7 @@ the number of rows. Sums accumulate in float64.
 import numpy as np
 
 from ..jit import prange
-from ._host import buffer, expand, float16_in_float32, result, row_buffer, rows, scale
+from ._host import broadcast_shape, buffer, expand, float16_in_float32, result, row_buffer, rows, scale
 from ._parallel import twin
 
 EPSILON = 1e-12
@@ -58,7 +58,7 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2):
 @float16_in_float32
 def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     """x₁, x₂: (N, D) with y (N), or (D) with a 0-d y."""
-    shape = np.broadcast_shapes(x1.shape, x2.shape, y.shape + (1,))
+    shape = broadcast_shape(x1.shape, x2.shape, y.shape + (1,))
     R, D = rows(shape)
     a, b = expand(x1, shape).reshape(R, D), expand(x2, shape).reshape(R, D)
     dt = a.dtype

@@ -14,13 +14,12 @@ one row (the usual (C) class weight) is read in place instead of being expanded.
 import numpy as np
 
 from ..jit import prange
-from ._exp import exp_into
-from ._host import buffer, expand, float16_in_float32, result, row_buffer, rows, scale
-from ._log1p import log1p_into
+from . import _exp, _log1p
+from ._host import broadcast_shape, buffer, expand, float16_in_float32, result, row_buffer, rows, scale
 from ._parallel import twin
 
 
-@twin
+@twin(depends=(_exp, _log1p))
 def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, per_chunk):
     """Rows in chunks of ``per_chunk`` (one scratch set per chunk): per row, e = e^−|x| and
     log1p(e) first in vectorised passes, then the loss and gradients with float64 sums."""
@@ -34,8 +33,8 @@ def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, per_chunk):
         for r in range(c * per_chunk, min(R, (c + 1) * per_chunk)):
             for i in range(K):
                 e[i] = -abs(x[r, i])
-            exp_into(e, e, bits)
-            log1p_into(e, lp)
+            _exp.exp_into(e, e, bits)
+            _log1p.log1p_into(e, lp)
             wr = w[r * w_step]
             row = 0.0
             for i in range(K):
@@ -63,7 +62,7 @@ def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, per_chunk):
 def forward(x, t, *weight, need_grad, reduction="mean"):
     """``weight`` is () or (w,); the class dim is ``x.ndim − 1`` of the broadcast shape."""
     arrays = (x, t) + weight
-    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    shape = broadcast_shape(*(a.shape for a in arrays))
     axis = x.ndim - 1
     moved = shape[:axis] + shape[axis + 1:] + shape[axis:axis + 1]
     last = axis == len(shape) - 1

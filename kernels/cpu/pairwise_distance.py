@@ -6,20 +6,20 @@ p = 0 (a count) has no gradient. No reduction: the upstream gradient of n_r scal
 import numpy as np
 
 from ..jit import prange
-from ._distance import add_grad, norm
+from . import _distance
 from ._host import broadcast, float16_in_float32, row_buffer, rows
 from ._parallel import twin
 
 
-@twin
+@twin(depends=(_distance,))
 def _kernel(x1, x2, eps, p, out, g1, g2):
     for r in prange(x1.shape[0]):
-        n = norm(x1[r], x2[r], eps, p)
+        n = _distance.norm(x1[r], x2[r], eps, p)
         out[r] = n
         if g1.size or g2.size:
             g1[r, :] = 0
             g2[r, :] = 0
-            add_grad(x1[r], x2[r], eps, p, n, 1.0, g1[r], g2[r])
+            _distance.add_grad(x1[r], x2[r], eps, p, n, 1.0, g1[r], g2[r])
 
 
 @float16_in_float32

@@ -17,21 +17,21 @@ has no gradient. 'mean' divides by the number of rows (the loss and every gradie
 import numpy as np
 
 from ..jit import prange
-from ._distance import add_grad, norm
+from . import _distance
 from ._host import broadcast, buffer, float16_in_float32, result, row_buffer, rows, scale
 from ._parallel import twin
 
 
-@twin
+@twin(depends=(_distance,))
 def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn):
     keep, need = out.size > 0, ga.size > 0 or gp.size > 0 or gn.size > 0
     total = 0.0
     for r in prange(a.shape[0]):
-        d_ap = norm(a[r], pos[r], eps, p)
-        d_an = norm(a[r], neg[r], eps, p)
+        d_ap = _distance.norm(a[r], pos[r], eps, p)
+        d_an = _distance.norm(a[r], neg[r], eps, p)
         d_neg, d_pn, w_an, w_pn = d_an, 0.0, 1.0, 0.0
         if swap:
-            d_pn = norm(pos[r], neg[r], eps, p)
+            d_pn = _distance.norm(pos[r], neg[r], eps, p)
             d_neg = min(d_an, d_pn) if d_an == d_an and d_pn == d_pn else np.nan
             w_an = 0.0 if d_an > d_pn else (0.5 if d_an == d_pn else 1.0)
             w_pn = 0.0 if d_pn > d_an else (0.5 if d_an == d_pn else 1.0)
@@ -45,10 +45,10 @@ def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn):
             ga[r, :] = 0
             gp[r, :] = 0
             gn[r, :] = 0
-            add_grad(a[r], pos[r], eps, p, d_ap, h, ga[r], gp[r])
-            add_grad(a[r], neg[r], eps, p, d_an, -h * w_an, ga[r], gn[r])
+            _distance.add_grad(a[r], pos[r], eps, p, d_ap, h, ga[r], gp[r])
+            _distance.add_grad(a[r], neg[r], eps, p, d_an, -h * w_an, ga[r], gn[r])
             if swap:
-                add_grad(pos[r], neg[r], eps, p, d_pn, -h * w_pn, gp[r], gn[r])
+                _distance.add_grad(pos[r], neg[r], eps, p, d_pn, -h * w_pn, gp[r], gn[r])
     return total
 
 

@@ -58,16 +58,14 @@ class L1Loss(_Loss):
         size_average, reduce (bool, optional): deprecated, see ``reduction``.
         reduction (str, optional): 'none' | 'mean' | 'sum'. Default 'mean'.
 
-    Shape:
-        - input: :math:`(*)`, any shape; target: the same shape.
-        - output: scalar, or the input's shape for 'none'.
+    Shape: input and target of any one shape (integer ones give an integer loss, whose 'mean'
+    raises as in torch); the output is a scalar, or that shape for 'none'.
 
     Example::
 
-        >>> loss = nn.L1Loss()
-        >>> x = torch.randn(3, 5, requires_grad=True)
-        >>> y = torch.randn(3, 5)
-        >>> loss(x, y).backward()
+        >>> loss = nn.L1Loss(reduction="sum")
+        >>> pred = torch.randn(4, requires_grad=True)
+        >>> loss(pred, torch.zeros(4)).backward()    # pred.grad == pred.sign()
     """
 
     def forward(self, input, target):  # noqa: A002

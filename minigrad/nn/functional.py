@@ -6,11 +6,15 @@ import warnings
 
 from .. import losses as _losses
 from .. import random as _random
-from ..ops import linalg as _linalg
 from ..device import CPU
+from ..ops import linalg as _linalg
 from ..tensor import _TORCH_SCALAR_NAMES, Tensor, matmul
 
 globals().update({name: getattr(_losses, name) for name in _losses.__all__ if not name[0].isupper()})
+
+
+def _not_tensor(fn, obj, name="input", position=1):
+    return TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(obj).__name__}")
 
 
 def linear(input, weight, bias=None):  # noqa: A002 - torch's argument names throughout
@@ -18,9 +22,8 @@ def linear(input, weight, bias=None):  # noqa: A002 - torch's argument names thr
     try:
         x, w = input._data, weight._data
     except AttributeError:
-        bad, pos, obj = ("input", 1, input) if not isinstance(input, Tensor) else ("weight", 2, weight)
-        raise TypeError(f"linear(): argument '{bad}' (position {pos}) must be Tensor, "
-                        f"not {type(obj).__name__}") from None
+        raise (_not_tensor("linear", input) if not isinstance(input, Tensor) else
+               _not_tensor("linear", weight, "weight", 2)) from None
     if w.ndim != 2 and bias is None and x.ndim:  # torch computes x·Wᵀ as a plain matmul here (1-D W: a dot)
         return matmul(input, weight.t())
     if x.dtype != w.dtype or x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1]:
@@ -52,6 +55,8 @@ def _linear_error(x, w):
 
 def relu(input, inplace=False):  # noqa: A002
     """``max(x, 0)`` elementwise."""
+    if not isinstance(input, Tensor):
+        raise _not_tensor("relu", input)
     return input.relu_() if inplace else input.relu()
 
 
@@ -90,6 +95,8 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Zero each element with probability ``p`` and scale the rest by ``1/(1−p)`` (identity when not training)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not isinstance(input, Tensor):
+        raise _not_tensor("dropout", input)
     if not training or p == 0 or input.numel() == 0:
         return input
     if not input.is_floating_point():

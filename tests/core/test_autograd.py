@@ -49,9 +49,9 @@ def test_backward_twice_through_nodes_without_saved_tensors(lib, expr):
     x = leaf(lib)
     y = eval(expr).sum()
     y.backward()
+    once = x.grad.clone()
     y.backward()
-    first = x.grad.clone()
-    assert x.grad.tolist() == (first / 2 * 2).tolist()
+    assert x.grad.tolist() == (once * 2).tolist()
 
 
 @pytest.mark.parametrize("lib", LIBS)
@@ -95,16 +95,6 @@ def test_grad_is_a_private_buffer_per_leaf():
     (x + y).sum().backward()
     x.grad.add_(1.0)
     assert y.grad.tolist() == [1.0, 1.0, 1.0]
-
-
-@pytest.mark.parametrize("lib", LIBS)
-def test_gradient_of_shared_subexpression_and_diamond(lib):
-    x = leaf(lib)
-    a = x * 2
-    b = a.exp() + a.sin() if hasattr(a, "sin") else a.exp() + a.tanh()
-    c = (a * b).sum()
-    c.backward()
-    assert x.grad is not None
 
 
 def test_diamond_graph_matches_torch():
@@ -449,7 +439,7 @@ def test_autograd_backward_function(lib):
 @pytest.mark.parametrize("lib", LIBS)
 def test_gradcheck_passes_and_detects_wrong_gradient(lib):
     x = lib.tensor([0.3, -1.2, 2.0], dtype=lib.float64, requires_grad=True)
-    assert lib.autograd.gradcheck(lambda t: (t * t).sin() if hasattr(t, "sin") else (t * t).tanh(), (x,))
+    assert lib.autograd.gradcheck(lambda t: (t * t).tanh(), (x,))
 
     class Wrong(lib.autograd.Function):
         @staticmethod
@@ -548,10 +538,9 @@ def test_non_leaf_grad_is_none_and_next_functions():
     x = leaf(minigrad)
     y = x * 2
     z = y.exp()
-    assert [node_name(y)] == [type(z.grad_fn.next_functions[0][0]).__name__.replace("Op", "")] or \
-        z.grad_fn.next_functions[0][0] is y.grad_fn
+    assert z.grad_fn.next_functions == ((y.grad_fn, 0),)
     z.sum().backward()
-    assert y.grad is None
+    assert y.grad is None and node_name(z) == "ExpBackward0"
 
 
 def test_mixed_precision_graph_gradients_keep_leaf_dtypes():

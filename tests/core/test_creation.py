@@ -22,9 +22,10 @@ def lib_args(lib, args, kw):
 
 
 CREATION = [
-    ("zeros", (2, 3), {}), ("zeros", ((2, 3),), {}), ("zeros", ([2, 3],), {}), ("zeros", ((),), {}), ("zeros", (0,), {}),
-    ("zeros", (2,), {"dtype": "@int64"}), ("zeros", (2,), {"requires_grad": True}),
-    ("ones", (3,), {}), ("ones", (2, 2), {"dtype": "@float64", "requires_grad": True}), ("ones", (2,), {"dtype": "@bool"}),
+    ("zeros", (2, 3), {}), ("zeros", ((2, 3),), {}), ("zeros", ([2, 3],), {}), ("zeros", ((),), {}),
+    ("zeros", (0,), {}), ("zeros", (2,), {"dtype": "@int64"}), ("zeros", (2,), {"requires_grad": True}),
+    ("ones", (3,), {}), ("ones", (2, 2), {"dtype": "@float64", "requires_grad": True}),
+    ("ones", (2,), {"dtype": "@bool"}),
     ("ones", (1, 0, 2), {"dtype": "@uint8"}), ("full", ((2,), 3), {}), ("full", ((2,), 3.0), {}),
     ("full", ((2, 1), True), {}), ("full", ([2], 1), {"dtype": "@float64"}), ("full", ((), 2.5), {}),
     ("arange", (5,), {}), ("arange", (0.0, 1, 0.25), {}), ("arange", (1, 4, 0.5), {}), ("arange", (10, 0, -3), {}),
@@ -78,8 +79,9 @@ def test_empty():
 def test_random_shapes_and_dtypes(args):
     for name in ("rand", "randn"):
         for kw in ({}, {"dtype": "float64"}, {"requires_grad": True}):
-            mg = getattr(minigrad, name)(*args, **{k: getattr(minigrad, v) if k == "dtype" else v for k, v in kw.items()})
-            th = getattr(torch, name)(*args, **{k: getattr(torch, v) if k == "dtype" else v for k, v in kw.items()})
+            mg_kw = {k: getattr(minigrad, v) if k == "dtype" else v for k, v in kw.items()}
+            th_kw = {k: getattr(torch, v) if k == "dtype" else v for k, v in kw.items()}
+            mg, th = getattr(minigrad, name)(*args, **mg_kw), getattr(torch, name)(*args, **th_kw)
             assert tuple(mg.shape) == tuple(th.shape) and mg.dtype.name == str(th.dtype).split(".")[1]
             assert mg.requires_grad == th.requires_grad and mg.is_leaf
 
@@ -117,7 +119,8 @@ def test_normal_forms():
     for mg_args, th_args in (((0.0, 1.0, (2, 3)), (0.0, 1.0, (2, 3))),
                              ((minigrad.zeros(4), 1.0), (torch.zeros(4), 1.0)),
                              ((minigrad.zeros(2, 1), minigrad.ones(3)), (torch.zeros(2, 1), torch.ones(3))),
-                             ((0.0, minigrad.ones(3, dtype=minigrad.float64)), (0.0, torch.ones(3, dtype=torch.float64)))):
+                             ((0.0, minigrad.ones(3, dtype=minigrad.float64)),
+                              (0.0, torch.ones(3, dtype=torch.float64)))):
         mg, th = minigrad.normal(*mg_args), torch.normal(*th_args)
         assert tuple(mg.shape) == tuple(th.shape) and mg.dtype.name == str(th.dtype).split(".")[1]
     big = minigrad.normal(5.0, 2.0, (20000,)).numpy()
@@ -155,8 +158,7 @@ def test_rng_state_roundtrip_and_generator():
 def test_inplace_random_fills():
     minigrad.manual_seed(6)
     t = minigrad.empty(1000)
-    u = t.uniform_(2.0, 3.0).numpy()
-    assert t.uniform_() is t and u.min() >= 2.0 - 1e-6 if False else True
+    assert t.uniform_() is t
     v = minigrad.empty(1000).uniform_(2.0, 3.0).numpy()
     assert v.min() >= 2.0 and v.max() < 3.0
     r = minigrad.empty(1000, dtype=minigrad.int64).random_(3, 7).numpy()
@@ -248,8 +250,9 @@ def test_pickle_roundtrip():
 def test_cuda_device_raises_clear_error_without_gpu():
     if minigrad.cuda.is_available():
         pytest.skip("a GPU is present")
-    for fn in (lambda: minigrad.zeros(2, device="cuda"), lambda: minigrad.ones(2).cuda(), lambda: minigrad.ones(2).to("cuda"),
-               lambda: minigrad.tensor([1.0], device="cuda:0"), lambda: minigrad.randn(2, device=minigrad.device("cuda"))):
+    for fn in (lambda: minigrad.zeros(2, device="cuda"), lambda: minigrad.ones(2).cuda(),
+               lambda: minigrad.ones(2).to("cuda"), lambda: minigrad.tensor([1.0], device="cuda:0"),
+               lambda: minigrad.randn(2, device=minigrad.device("cuda"))):
         with pytest.raises(RuntimeError, match="CUDA"):
             fn()
     assert minigrad.cuda.device_count() == 0

@@ -95,9 +95,7 @@ def test_binary_function_form(name):
 def test_maximum_minimum_ties_split_gradient(name):
     a = np.array([1.0, 2.0, 3.0, 4.0])
     b = np.array([1.0, 3.0, 3.0, 0.0])
-    fn = operator.methodcaller(name)
     check(lambda x, y: getattr(x, name)(y), lambda x, y: getattr(x, name)(y), [a, b])
-    del fn
 
 
 SCALAR_OPS = {

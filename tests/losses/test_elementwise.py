@@ -13,6 +13,7 @@ from compare import compare, gradcheck
 from elementwise_helpers import check, counts, unit
 from margin_helpers import FLOATS, REDUCTIONS, check_inputs_unchanged, check_no_grad_work, grad_fn_name, rand, signs
 
+pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides", "ignore:Using a target size")
 F = minigrad.nn.functional
 SHAPES = [(7, 5), (3, 4, 5), (), (0, 4), (1,)]
 
@@ -65,7 +66,6 @@ def _options(opts, reduction):
     return dict(opts, reduction=reduction)
 
 
-@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -99,7 +99,6 @@ def test_gradcheck(name, make, fixed, opts):
 
 
 # ---------------------------------------------------------------------------------- broadcasting
-@pytest.mark.filterwarnings("ignore:Using a target size")
 @pytest.mark.parametrize("shapes", [((4, 5), (5,)), ((5,), (4, 5)), ((4, 1), (1, 5)), ((3, 1, 5), (4, 1))], ids=str)
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss"])
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -244,13 +243,11 @@ NO_GRAD = [("mse_loss", regression), ("l1_loss", regression), ("smooth_l1_loss",
            ("gaussian_nll_loss", gaussian_inputs)]
 
 
-@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
 @pytest.mark.parametrize("name, make", NO_GRAD, ids=[n for n, _ in NO_GRAD])
 def test_no_gradient_work_without_grad(monkeypatch, name, make):
     check_no_grad_work(monkeypatch, name, name, make((4, 3), np.float32))
 
 
-@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
 @pytest.mark.parametrize("name, make", [c for c in NO_GRAD if c[0] != "soft_margin_loss"],
                          ids=[n for n, _ in NO_GRAD if n != "soft_margin_loss"])
 def test_inputs_unchanged(name, make):
