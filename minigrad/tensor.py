@@ -484,9 +484,9 @@ class Tensor:
                 return self._replace(S.Copy, src)
             np.copyto(self._data, np.broadcast_to(src._host(), self._data.shape), casting="unsafe")
         except ValueError:
-            raise RuntimeError(f"The size of tensor a ({_mismatch(self.shape, src.shape)[0]}) must match the size "
-                               f"of tensor b ({_mismatch(self.shape, src.shape)[1]}) at non-singleton dimension "
-                               f"{_mismatch(self.shape, src.shape)[2]}") from None
+            shape = _broadcast_shape(self._data.shape, src._data.shape)
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(shape)}") from None
         return self._bump()
 
     def add_(self, other, alpha=1):

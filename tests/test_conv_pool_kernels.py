@@ -62,36 +62,43 @@ def _conv_cases():
     return cases
 
 
-@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-@pytest.mark.parametrize("shape,out_ch,k,stride,pad,dil,groups,bias", _conv_cases())
-def test_conv2d(shape, out_ch, k, stride, pad, dil, groups, bias, dtype):
-    x = rand(shape, dtype, 0)
-    w = rand((out_ch, shape[1] // groups, k, k), dtype, 1)
-    b = rand(out_ch, dtype, 2) if bias else None
-    geo = ((stride, stride), (pad, pad), (dil, dil), groups)
+def check_conv(x, w, b, stride, pad, dil, groups=1, torch_pad=None):
+    """Forward and all gradients against torch; ``pad`` is ours (int or 4-tuple), ``torch_pad`` torch's."""
+    geo = ((stride, stride), (pad, pad) if isinstance(pad, int) else pad, (dil, dil), groups)
     out, saved = conv2d_forward(x, w, b, *geo)
-    t_out, g, t_grads = torch_grads(lambda x, w, b: F.conv2d(x, w, b, stride, pad, dil, groups), [x, w, b])
-    close(out, t_out, dtype, "out")
-    grads = conv2d_backward(g, x, w, saved, *geo, needs=(True, True, bias))
+    t_out, g, t_grads = torch_grads(
+        lambda x, w, b: F.conv2d(x, w, b, stride, pad if torch_pad is None else torch_pad, dil, groups), [x, w, b])
+    close(out, t_out, x.dtype.type, "out")
+    grads = conv2d_backward(g, x, w, saved, *geo, needs=(True, True, b is not None))
     for got, want, what in zip(grads, t_grads, ("grad_x", "grad_w", "grad_b")):
         if want is None:
             assert got is None
         else:
-            close(got, want, dtype, what, scale=10)
+            close(got, want, x.dtype.type, what, scale=10)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("shape,out_ch,k,stride,pad,dil,groups,bias", _conv_cases())
+def test_conv2d(shape, out_ch, k, stride, pad, dil, groups, bias, dtype):
+    check_conv(rand(shape, dtype, 0), rand((out_ch, shape[1] // groups, k, k), dtype, 1),
+               rand(out_ch, dtype, 2) if bias else None, stride, pad, dil, groups)
+
+
+@pytest.mark.parametrize("shape,k,stride,pad,dil", [((2, 3, 2, 3), 5, 1, 2, 1), ((1, 2, 2, 2), 3, 1, 2, 2),
+                                                   ((1, 2, 3, 1), 3, 2, 2, 1), ((2, 2, 1, 4), 2, 1, 3, 3)])
+def test_conv2d_padding_wider_than_input(shape, k, stride, pad, dil):
+    """Taps whose whole column (or row) range falls in the padding."""
+    check_conv(rand(shape, np.float64, 0), rand((3, shape[1], k, k), np.float64, 1), rand(3, np.float64, 2),
+               stride, pad, dil)
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("k,dil", [(2, 1), (4, 1), (2, 3)])
 def test_conv2d_same_even_kernel(k, dil):
     """torch's 'same' pads d*(k-1) in total, the floor half top/left: a 4-tuple padding."""
-    x, w, b = rand((2, 3, 7, 6), np.float64, 0), rand((5, 3, k, k), np.float64, 1), rand(5, np.float64, 2)
     total = dil * (k - 1)
-    pad = (total // 2, total - total // 2) * 2
-    out, saved = conv2d_forward(x, w, b, (1, 1), pad, (dil, dil), 1)
-    t_out, g, t_grads = torch_grads(lambda x, w, b: F.conv2d(x, w, b, 1, "same", dil), [x, w, b])
-    close(out, t_out, np.float64, "out")
-    for got, want in zip(conv2d_backward(g, x, w, saved, (1, 1), pad, (dil, dil), 1), t_grads):
-        close(got, want, np.float64, "grad")
+    check_conv(rand((2, 3, 7, 6), np.float64, 0), rand((5, 3, k, k), np.float64, 1), rand(5, np.float64, 2),
+               1, (total // 2, total - total // 2) * 2, dil, torch_pad="same")
 
 
 def test_conv2d_needs_and_strided_grad_out():

@@ -1,4 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# distutils: extra_compile_args = -fno-tree-loop-distribute-patterns
 """im2col / col2im: the data movement of 2-D convolution (the arithmetic is a BLAS matmul).
 
 For an input plane ``x[n, c]`` of size H x W, kernel (kh, kw), stride (sh, sw), top/left padding
@@ -11,26 +12,18 @@ so asymmetric ('same' with an even kernel) padding needs nothing more here. ``co
 adjoint: it sums every column entry back into the input position it was copied from.
 
 Both loop over (n, c) planes, so a plane stays in L1/L2 while its kh*kw rows are produced or
-consumed; the inner ``ow`` loop is a contiguous copy/add for stride 1. Both arrays are C-contiguous.
+consumed. With stride 1 and OW == W (every 'same' convolution) a column row is the input plane
+shifted by a constant offset, so each (i, j) row is one long copy (or add) plus zeroing the |pw - j*dw|
+columns per output row that wrapped around from the neighbouring input row. Otherwise rows go one
+output row at a time.
+
+The copy/add loops stay loops (``-fno-tree-loop-distribute-patterns``): GCC would turn the copy into
+``memcpy``, and glibc's ``memcpy`` switches to ``rep movsb`` from ~4 KiB, which runs at half speed on
+AMD Zen here. Serial, no OpenMP: the loops are memory-bound, and OpenMP workers spinning after a
+parallel region slow down the BLAS threads of the matmul that follows.
 """
 from cython cimport floating
 from libc.string cimport memset
-
-
-cdef inline Py_ssize_t _span_start(Py_ssize_t off, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
-    """Smallest o in [0, n] with o*s + off >= 0."""
-    if off >= 0:
-        return 0
-    cdef Py_ssize_t o = (-off + s - 1) // s
-    return o if o < n else n
-
-
-cdef inline Py_ssize_t _span_stop(Py_ssize_t off, Py_ssize_t s, Py_ssize_t size, Py_ssize_t n) noexcept nogil:
-    """Smallest o in [0, n] with o*s + off >= size (one past the last in-range output)."""
-    if off >= size:
-        return 0
-    cdef Py_ssize_t o = (size - off + s - 1) // s
-    return o if o < n else n
 
 
 cdef struct Geometry:
@@ -52,44 +45,81 @@ cdef Geometry _geometry(const Py_ssize_t* x_shape, const Py_ssize_t* cols_shape,
     return g
 
 
+cdef inline Py_ssize_t _ceil_div(Py_ssize_t a, Py_ssize_t s) noexcept nogil:
+    """ceil(a / s) for a >= 0, s >= 1 (no division for s == 1: these run for every plane and tap)."""
+    return a if s == 1 else (a + s - 1) // s
+
+
+cdef inline Py_ssize_t _span_start(Py_ssize_t off, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
+    """Smallest o in [0, n] with o*s + off >= 0."""
+    return 0 if off >= 0 else min(_ceil_div(-off, s), n)
+
+
+cdef inline Py_ssize_t _span_stop(Py_ssize_t off, Py_ssize_t s, Py_ssize_t size, Py_ssize_t n) noexcept nogil:
+    """Smallest o in [0, n] with o*s + off >= size (one past the last in-range output), or 0."""
+    return 0 if off >= size else min(_ceil_div(size - off, s), n)
+
+
+cdef inline void _copy(floating* dst, const floating* src, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        dst[k] = src[k]
+
+
+cdef inline void _add(floating* dst, const floating* src, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        dst[k] += src[k]
+
+
+cdef inline void _zero_wrapped(floating* row, Py_ssize_t oh_lo, Py_ssize_t oh_hi, Py_ssize_t lo,
+                               Py_ssize_t hi, Py_ssize_t OW) noexcept nogil:
+    """Zero columns [0, lo) and [hi, OW) of output rows [oh_lo, oh_hi)."""
+    cdef Py_ssize_t oh, ow
+    for oh in range(oh_lo, oh_hi):
+        for ow in range(lo):
+            row[oh * OW + ow] = 0
+        for ow in range(hi, OW):
+            row[oh * OW + ow] = 0
+
+
 cdef void _im2col_plane(const floating* src, floating* dst, const Geometry* g) noexcept nogil:
-    cdef Py_ssize_t i, j, oh, ow, ih, lo, hi, off, oh_lo, oh_hi
-    cdef Py_ssize_t H = g.H, W = g.W, sh = g.sh, sw = g.sw, OH = g.OH, OW = g.OW
+    cdef Py_ssize_t i, j, oh, ow, lo, hi, off, oh_lo, oh_hi, first
+    cdef Py_ssize_t W = g.W, sw = g.sw, OH = g.OH, OW = g.OW
+    cdef bint shifted = g.sh == 1 and sw == 1 and OW == W
     cdef const floating* srow
     cdef floating* row
     for i in range(g.kh):
-        oh_lo = _span_start(i * g.dh - g.ph, sh, OH)
-        oh_hi = _span_stop(i * g.dh - g.ph, sh, H, OH)
-        if oh_hi < oh_lo:
-            oh_hi = oh_lo
+        oh_lo = _span_start(i * g.dh - g.ph, g.sh, OH)
+        oh_hi = max(oh_lo, _span_stop(i * g.dh - g.ph, g.sh, g.H, OH))
         for j in range(g.kw):
             row = dst + (i * g.kw + j) * OH * OW
             off = j * g.dw - g.pw
             lo = _span_start(off, sw, OW)
-            hi = _span_stop(off, sw, W, OW)
-            if hi < lo:
-                hi = lo
+            hi = max(lo, _span_stop(off, sw, W, OW))
             memset(row, 0, oh_lo * OW * sizeof(floating))
-            for oh in range(oh_lo, oh_hi):
-                ih = oh * sh + i * g.dh - g.ph
-                srow = src + ih * W
-                for ow in range(lo):
-                    row[oh * OW + ow] = 0
-                if sw == 1:
-                    for ow in range(lo, hi):
-                        row[oh * OW + ow] = srow[ow + off]
-                else:
-                    for ow in range(lo, hi):
-                        row[oh * OW + ow] = srow[ow * sw + off]
-                for ow in range(hi, OW):
-                    row[oh * OW + ow] = 0
             memset(row + oh_hi * OW, 0, (OH - oh_hi) * OW * sizeof(floating))
+            if shifted and lo < hi:  # one copy from the first in-range tap to the last
+                first = oh_lo * OW + lo
+                _copy(row + first, src + first + (i * g.dh - g.ph) * W + off, (oh_hi - 1) * OW + hi - first)
+                _zero_wrapped(row, oh_lo, oh_hi, lo, hi, OW)
+            else:
+                for oh in range(oh_lo, oh_hi):
+                    srow = src + (oh * g.sh + i * g.dh - g.ph) * W
+                    if sw == 1:
+                        for ow in range(lo, hi):
+                            row[oh * OW + ow] = srow[ow + off]
+                    else:
+                        for ow in range(lo, hi):
+                            row[oh * OW + ow] = srow[ow * sw + off]
+                _zero_wrapped(row, oh_lo, oh_hi, lo, hi, OW)
 
 
-cdef void _col2im_plane(const floating* src, floating* dst, const Geometry* g) noexcept nogil:
-    cdef Py_ssize_t i, j, oh, ow, ih, lo, hi, off, oh_lo, oh_hi
+cdef void _col2im_plane(floating* src, floating* dst, const Geometry* g) noexcept nogil:
+    cdef Py_ssize_t i, j, oh, ow, lo, hi, off, oh_lo, oh_hi, first
     cdef Py_ssize_t H = g.H, W = g.W, sh = g.sh, sw = g.sw, OH = g.OH, OW = g.OW
-    cdef const floating* row
+    cdef bint shifted = sh == 1 and sw == 1 and OW == W
+    cdef floating* row
     cdef floating* drow
     memset(dst, 0, H * W * sizeof(floating))
     for i in range(g.kh):
@@ -100,14 +130,19 @@ cdef void _col2im_plane(const floating* src, floating* dst, const Geometry* g) n
             off = j * g.dw - g.pw
             lo = _span_start(off, sw, OW)
             hi = _span_stop(off, sw, W, OW)
-            for oh in range(oh_lo, oh_hi):
-                drow = dst + (oh * sh + i * g.dh - g.ph) * W
-                if sw == 1:
-                    for ow in range(lo, hi):
-                        drow[ow + off] += row[oh * OW + ow]
-                else:
-                    for ow in range(lo, hi):
-                        drow[ow * sw + off] += row[oh * OW + ow]
+            if shifted and oh_lo < oh_hi and lo < hi:  # zero the padding taps, then one long add
+                _zero_wrapped(row, oh_lo, oh_hi, lo, hi, OW)
+                first = oh_lo * OW + lo
+                _add(dst + first + (i * g.dh - g.ph) * W + off, row + first, (oh_hi - 1) * OW + hi - first)
+            else:
+                for oh in range(oh_lo, oh_hi):
+                    drow = dst + (oh * sh + i * g.dh - g.ph) * W
+                    if sw == 1:
+                        for ow in range(lo, hi):
+                            drow[ow + off] += row[oh * OW + ow]
+                    else:
+                        for ow in range(lo, hi):
+                            drow[ow * sw + off] += row[oh * OW + ow]
 
 
 def im2col(const floating[:, :, :, ::1] x, floating[:, :, ::1] cols, kernel, stride, padding, dilation,
@@ -121,9 +156,11 @@ def im2col(const floating[:, :, :, ::1] x, floating[:, :, ::1] cols, kernel, str
                 _im2col_plane(&x[n, c, 0, 0], &cols[n, c * rows, 0], &g)
 
 
-def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] x, kernel, stride, padding, dilation,
-           out_size):
-    """Overwrite ``x`` (N, C, H, W) with the adjoint of :func:`im2col` applied to ``cols``."""
+def col2im(floating[:, :, ::1] cols, floating[:, :, :, ::1] x, kernel, stride, padding, dilation, out_size):
+    """Overwrite ``x`` (N, C, H, W) with the adjoint of :func:`im2col` applied to ``cols``.
+
+    ``cols`` is scratch: its entries for padding taps may be zeroed.
+    """
     cdef Geometry g = _geometry(x.shape, cols.shape, kernel, stride, padding, dilation, out_size)
     cdef Py_ssize_t n, c, rows = g.kh * g.kw
     with nogil:

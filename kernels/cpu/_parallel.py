@@ -6,13 +6,31 @@ serial compile of the same source runs (``prange`` is plain ``range`` there).
 Numba's on-disk cache keys a kernel on its own file only: a kernel that calls jitted helpers from
 another module would keep running a stale compile after that module changes. ``depends`` names such
 modules; a checksum of their source goes into the kernel's cached name, so editing one recompiles.
+
+Threaded compiles run one at a time, under ``_LAUNCH`` (see ``kernels/jit.py``: the workqueue
+threading layer aborts on concurrent launches). Serial compiles release the GIL and run concurrently.
+A fork while another thread holds the lock would leave the child's copy locked forever, so the child
+starts with a fresh one.
 """
+import os
+import pathlib
+import threading
 import types
 import zlib
 
 from ..jit import njit
 
 PARALLEL_MIN = 1 << 16
+_LAUNCH = threading.Lock()
+
+
+def _fresh_lock():
+    global _LAUNCH
+    _LAUNCH = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_lock)
 
 
 def _renamed(func, suffix):
@@ -28,14 +46,17 @@ class Twin:
     def __init__(self, func, depends=(), **options):
         tag = ""
         if depends:
-            source = b"".join(open(m.__file__, "rb").read() for m in depends)
+            source = b"".join(pathlib.Path(m.__file__).read_bytes() for m in depends)
             tag = f"_{zlib.crc32(source):08x}"
         # the threaded copy gets its own name too: Numba's cache index does not key on target options
         self.serial = njit(_renamed(func, tag) if tag else func, **options)
         self.parallel = njit(_renamed(func, tag + "_parallel"), parallel=True, **options)
 
     def __call__(self, work, *args):
-        return (self.parallel if work >= PARALLEL_MIN else self.serial)(*args)
+        if work < PARALLEL_MIN:
+            return self.serial(*args)
+        with _LAUNCH:
+            return self.parallel(*args)
 
 
 def twin(func=None, **options):

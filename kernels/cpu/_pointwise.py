@@ -16,8 +16,8 @@ The sum accumulates in float64; each element's math and every array written stay
 dtype. Numba has no float16 arithmetic, so float16 runs in float32 and is cast back.
 
 x and y are materialised at the broadcast shape; z and w are too unless they hold one element,
-which the loop reads at index i·0 (a scalar weight or variance is never expanded). A missing z or
-w reads as 1 (the neutral weight).
+which the loop expands block by block (a scalar weight or variance is never expanded in memory). A
+missing z or w reads as 1 (the neutral weight).
 """
 import inspect
 import types
@@ -40,20 +40,41 @@ def element(func):
     return numba.njit(func, inline="always")
 
 
+_BLOCK = 512  # elements per block: its six scratch rows stay in L1
+
+
 def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
+    # Blocks, so the inner loop has no branch and LLVM vectorises it: each of the loss and the three
+    # gradients goes to its output's slice when that is wanted, else to a scratch row, and z and w are
+    # slices or, when they hold one element (zs/ws = 0), a scratch row filled with it.
+    n = x.size
     keep, nx, ny, nz = out.size > 0, gx.size > 0, gy.size > 0, gz.size > 0
     total = 0.0
-    for i in prange(x.size):
-        l, dx, dy, dz = elem(x[i], y[i], z[i * zs], w[i * ws], p)  # noqa: F821 - bound by ``loops``
-        total += l
-        if keep:
-            out[i] = l
-        if nx:
-            gx[i] = dx * s
-        if ny:
-            gy[i] = dy * s
-        if nz:
-            gz[i] = dz * s
+    for b in prange((n + _BLOCK - 1) // _BLOCK):
+        lo = b * _BLOCK
+        hi = min(lo + _BLOCK, n)
+        m = hi - lo
+        scratch = np.empty(6 * _BLOCK, x.dtype)
+        lb = out[lo:hi] if keep else scratch[:m]
+        dxb = gx[lo:hi] if nx else scratch[_BLOCK:_BLOCK + m]
+        dyb = gy[lo:hi] if ny else scratch[2 * _BLOCK:2 * _BLOCK + m]
+        dzb = gz[lo:hi] if nz else scratch[3 * _BLOCK:3 * _BLOCK + m]
+        zb = z[lo:hi] if zs else scratch[4 * _BLOCK:4 * _BLOCK + m]
+        wb = w[lo:hi] if ws else scratch[5 * _BLOCK:5 * _BLOCK + m]
+        if not zs:
+            zb[:] = z[0]
+        if not ws:
+            wb[:] = w[0]
+        xb, yb = x[lo:hi], y[lo:hi]
+        part = 0.0
+        for j in range(m):
+            l, dx, dy, dz = elem(xb[j], yb[j], zb[j], wb[j], p)  # noqa: F821 - bound by ``loops``
+            part += l
+            lb[j] = l
+            dxb[j] = dx * s
+            dyb[j] = dy * s
+            dzb[j] = dz * s
+        total += part
     return total
 
 

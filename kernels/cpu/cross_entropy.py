@@ -32,9 +32,7 @@ from ..jit import njit, prange
 from ._exp import exp_into
 from ._host import buffer, result, scale
 from ._parallel import twin
-from .nll_loss import chunks, class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
-
-BLOCK = 512
+from .nll_loss import BLOCK, chunks, class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
 
 
 # ------------------------------------------------------------------------------------ softmax parts
@@ -55,31 +53,31 @@ def _softmax_row(xr, er, bits):
 
 
 @njit(inline="always")
-def _softmax_block(x, xo, e, eo, es, n_classes, spatial, width, m, z, bits):
-    """For positions j < width of a block: m[j] = max_c x, e[eo + c·es + j] = exp(x − m[j]), z[j] = Σ_c.
-    x holds class c of the block at xo + c·spatial."""
+def _softmax_block(x2, e2, s0, e0, width, m, z, bits):
+    """Positions s0 … s0+width of one sample's (C, S) logits x2: m = max over classes,
+    e2[c, e0 + j] = exp(x2[c, s0 + j] − m[j]), z = Σ_c e. e2 is the sample's gradient (e0 = s0) or
+    a (C, BLOCK) scratch (e0 = 0)."""
+    first = x2[0, s0:s0 + width]
     for j in range(width):
-        m[j] = x[xo + j]
+        m[j] = first[j]
         z[j] = 0.0
-    for c in range(1, n_classes):
-        o = xo + c * spatial
+    for c in range(1, x2.shape[0]):
+        xs = x2[c, s0:s0 + width]
         for j in range(width):
-            v = x[o + j]
-            m[j] = v if v > m[j] else m[j]
-    for c in range(n_classes):
-        o, d = xo + c * spatial, eo + c * es
+            m[j] = xs[j] if xs[j] > m[j] else m[j]
+    for c in range(x2.shape[0]):
+        xs, es = x2[c, s0:s0 + width], e2[c, e0:e0 + width]
         for j in range(width):
-            e[d + j] = x[o + j] - m[j]
-        seg = e[d:d + width]
-        exp_into(seg, seg, bits)
+            es[j] = xs[j] - m[j]
+        exp_into(es, es, bits)
         for j in range(width):
-            z[j] += e[d + j]
+            z[j] += es[j]
 
 
 # ------------------------------------------------------------------------------------ class targets
 
 @twin(error_model="numpy")
-def _class_rows(x, g, out, n_chunks, t, w, ignore_index, eps, sc):
+def _class_rows(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
     """(N, C) logits row by row: ℓ into ``out``, dℓ·sc into ``g`` when non-empty; returns Σ ℓ."""
     rows, n_classes = x.shape
     has_grad = g.shape[0] > 0
@@ -125,19 +123,20 @@ def _class_rows(x, g, out, n_chunks, t, w, ignore_index, eps, sc):
 
 
 @twin(error_model="numpy")
-def _class_blocks(x, g, out, n_chunks, n_classes, spatial, t, w, ignore_index, eps, sc):
-    """Flat (N·C·S) logits in blocks of BLOCK positions (block b: sample b // per_sample, positions
-    from (b % per_sample)·BLOCK); ``t``/``out`` are flat (N·S). Returns Σ ℓ."""
+def _class_blocks(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
+    """(N, C, S) logits in blocks of BLOCK positions of one sample (block b: sample b // per_sample,
+    positions from (b % per_sample)·BLOCK); ``t``/``out`` are (N, S). Returns Σ ℓ."""
+    n_samples, n_classes, spatial = x.shape
     has_grad = g.shape[0] > 0
     keep, eps_c = 1.0 - eps, eps / n_classes
     w_sum = 0.0
     for c in range(n_classes):
         w_sum += w[c]
     per_sample = (spatial + BLOCK - 1) // BLOCK
-    n_blocks = (t.shape[0] // spatial) * per_sample
+    n_blocks = n_samples * per_sample
     partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
     for chunk in prange(n_chunks):
-        e = g if has_grad else np.empty(n_classes * BLOCK, x.dtype)
+        e = g if has_grad else np.empty((1, n_classes, BLOCK), x.dtype)
         m, z, shifted = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK)
         a, k = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
         bits = np.empty(BLOCK, np.int32)
@@ -145,42 +144,44 @@ def _class_blocks(x, g, out, n_chunks, n_classes, spatial, t, w, ignore_index, e
         for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
             n, s0 = b // per_sample, (b % per_sample) * BLOCK
             width = min(BLOCK, spatial - s0)
-            xo, po = n * n_classes * spatial + s0, n * spatial + s0
-            eo, es = (xo, spatial) if has_grad else (0, BLOCK)
-            _softmax_block(x, xo, e, eo, es, n_classes, spatial, width, m, z, bits)
+            x2 = x[n]
+            e2, e0 = (e[n], s0) if has_grad else (e[0], 0)
+            _softmax_block(x2, e2, s0, e0, width, m, z, bits)
+            tn, on = t[n, s0:s0 + width], out[n, s0:s0 + width]
             if eps > 0:
                 for j in range(width):
                     shifted[j] = 0.0
                 for c in range(n_classes):
+                    xs, wc = x2[c, s0:s0 + width], w[c]
                     for j in range(width):
-                        shifted[j] += w[c] * (x[xo + c * spatial + j] - m[j])
+                        shifted[j] += wc * (xs[j] - m[j])
             for j in range(width):
-                tj = t[po + j]
+                tj = tn[j]
                 wt = loss = 0.0
                 k[j] = 0
                 if tj != ignore_index:
                     log_z = np.log(z[j])
                     wt, k[j] = w[tj], sc
-                    loss = keep * wt * (log_z - (x[xo + tj * spatial + j] - m[j]))
+                    loss = keep * wt * (log_z - (x2[tj, s0 + j] - m[j]))
                     if eps > 0:
                         loss += eps_c * (w_sum * log_z - shifted[j])
-                out[po + j] = loss
+                on[j] = loss
                 part += loss
                 a[j] = (keep * wt + eps_c * w_sum) * k[j] / z[j]
             if has_grad:
                 for c in range(n_classes):
-                    d = eo + c * es
+                    es = e2[c, e0:e0 + width]
                     if eps > 0:
                         bc = x.dtype.type(eps_c * w[c])
                         for j in range(width):
-                            e[d + j] = a[j] * e[d + j] - bc * k[j]
+                            es[j] = a[j] * es[j] - bc * k[j]
                     else:
                         for j in range(width):
-                            e[d + j] *= a[j]
+                            es[j] *= a[j]
                 for j in range(width):
-                    tj = t[po + j]
+                    tj = tn[j]
                     if tj != ignore_index:
-                        e[eo + tj * es + j] -= keep * w[tj] * k[j]
+                        e2[tj, e0 + j] -= keep * w[tj] * k[j]
         partial[chunk] = part
     return partial.sum()
 
@@ -225,15 +226,16 @@ def _prob_rows(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
 
 
 @twin(error_model="numpy")
-def _prob_blocks(x, y, g, gy, gw, out, n_chunks, n_classes, spatial, w, eps, sc):
-    """Flat (N·C·S) logits and targets in blocks, as ``_class_blocks``."""
+def _prob_blocks(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
+    """(N, C, S) logits and targets in blocks, as ``_class_blocks``; ``out`` is (N, S)."""
+    n_samples, n_classes, spatial = x.shape
     has_grad = g.shape[0] > 0
     keep, eps_c = 1.0 - eps, eps / n_classes
     per_sample = (spatial + BLOCK - 1) // BLOCK
-    n_blocks = (out.shape[0] // spatial) * per_sample
+    n_blocks = n_samples * per_sample
     partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
     for chunk in prange(n_chunks):
-        e = g if has_grad else np.empty(n_classes * BLOCK, x.dtype)
+        e = g if has_grad else np.empty((1, n_classes, BLOCK), x.dtype)
         m, z, wy, loss = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
         log_z, a = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
         bits = np.empty(BLOCK, np.int32)
@@ -241,57 +243,61 @@ def _prob_blocks(x, y, g, gy, gw, out, n_chunks, n_classes, spatial, w, eps, sc)
         for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
             n, s0 = b // per_sample, (b % per_sample) * BLOCK
             width = min(BLOCK, spatial - s0)
-            xo, po = n * n_classes * spatial + s0, n * spatial + s0
-            eo, es = (xo, spatial) if has_grad else (0, BLOCK)
-            _softmax_block(x, xo, e, eo, es, n_classes, spatial, width, m, z, bits)
+            x2, y2 = x[n], y[n]
+            e2, e0 = (e[n], s0) if has_grad else (e[0], 0)
+            _softmax_block(x2, e2, s0, e0, width, m, z, bits)
             for j in range(width):
                 log_z[j] = np.log(z[j])
                 wy[j] = 0.0
                 loss[j] = 0.0
             for c in range(n_classes):
-                o, wc = xo + c * spatial, w[c]
+                xs, ys, wc = x2[c, s0:s0 + width], y2[c, s0:s0 + width], w[c]
                 for j in range(width):
-                    wyc = wc * (keep * y[o + j] + eps_c)
+                    wyc = wc * (keep * ys[j] + eps_c)
                     wy[j] += wyc
-                    loss[j] += wyc * (log_z[j] - (x[o + j] - m[j]))
+                    loss[j] += wyc * (log_z[j] - (xs[j] - m[j]))
+            on = out[n, s0:s0 + width]
             for j in range(width):
-                out[po + j] = loss[j]
+                on[j] = loss[j]
                 part += loss[j]
                 a[j] = wy[j] * sc / z[j]
             for c in range(n_classes):
-                o, d, wc = xo + c * spatial, eo + c * es, w[c]
+                xs, ys, wc = x2[c, s0:s0 + width], y2[c, s0:s0 + width], w[c]
                 if has_grad:
+                    es = e2[c, e0:e0 + width]
                     for j in range(width):
-                        e[d + j] = a[j] * e[d + j] - sc * wc * (keep * y[o + j] + eps_c)
+                        es[j] = a[j] * es[j] - sc * wc * (keep * ys[j] + eps_c)
                 if gy.shape[0] > 0:
+                    gys = gy[n, c, s0:s0 + width]
                     for j in range(width):
-                        gy[o + j] = sc * keep * wc * (log_z[j] - (x[o + j] - m[j]))
+                        gys[j] = sc * keep * wc * (log_z[j] - (xs[j] - m[j]))
                 if gw.shape[0] > 0:
+                    gws = gw[n, c, s0:s0 + width]
                     for j in range(width):
-                        gw[o + j] = sc * (keep * y[o + j] + eps_c) * (log_z[j] - (x[o + j] - m[j]))
+                        gws[j] = sc * (keep * ys[j] + eps_c) * (log_z[j] - (xs[j] - m[j]))
         partial[chunk] = part
     return partial.sum()
 
 
 # ------------------------------------------------------------------------------------------- host
 
-def _run(kernels, x, per_class, grads, out, options):
+def _run(kernels, x, per_class, grads, out, per_position, options):
     """Σ ℓ and the gradient buffers (x's shape, None where not wanted) from the row kernel (S = 1)
-    or the block kernel of ``kernels``. ``x`` and ``per_class`` (arrays of x's shape) are cast to
-    the compute dtype and made contiguous; ``options`` are the kernel's trailing arguments."""
+    or the block kernel of ``kernels``. ``x`` and ``per_class`` (arrays of x's shape) are cast to the
+    compute dtype and made contiguous; ``out`` and ``per_position`` (arrays with one entry per
+    position) are shaped (N,) or (N, S); ``options`` are the kernel's trailing arguments."""
     n, n_classes, spatial = layout(x.shape)
     dtype = out.dtype
     rows = spatial == 1
-    shape = (n, n_classes) if rows else (x.size,)
+    shape, positions = ((n, n_classes), (n,)) if rows else ((n, n_classes, spatial), (n, spatial))
     bufs = [buffer(shape, dtype, wanted) for wanted in grads]
     arrays = [np.ascontiguousarray(a, dtype).reshape(shape) for a in (x, *per_class)] + bufs
+    arrays += [a.reshape(positions) for a in (out, *per_position)]
     if n_classes == 0:  # ℓ = an empty sum over classes
         total = 0.0
-    elif rows:
-        total = kernels[0](x.size, *arrays, out, chunks(n, x.size), *options)
     else:
-        blocks = n * ((spatial + BLOCK - 1) // BLOCK)
-        total = kernels[1](x.size, *arrays, out, chunks(blocks, x.size), n_classes, spatial, *options)
+        units = n if rows else n * ((spatial + BLOCK - 1) // BLOCK)
+        total = kernels[0 if rows else 1](x.size, *arrays, chunks(units, x.size), *options)
     return total, [b.reshape(x.shape) if wanted else None for b, wanted in zip(bufs, grads)]
 
 
@@ -300,7 +306,7 @@ def _classes(x, target, weight, need_grad, ignore_index, reduction, eps):
     w, t = class_arrays(layout(x.shape)[1], weight, target, dtype)
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.zeros(t.shape[0], dtype)
-    total, (g,) = _run((_class_rows, _class_blocks), x, (), need_grad[:1], out, (t, w, ignore_index, eps, s))
+    total, (g,) = _run((_class_rows, _class_blocks), x, (), need_grad[:1], out, (t,), (w, ignore_index, eps, s))
     if s == np.inf:  # torch divides the nll and smoothing sums by W = 0 apart; the nll one is 0/0
         total = np.nan
     loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
@@ -316,7 +322,7 @@ def _probabilities(x, y, weight, need_grad, reduction, eps):
     s = scale(reduction, positions if x.size else 0)  # torch: an empty input's mean is NaN
     out = np.zeros(positions, dtype)
     wants = tuple(need_grad) + (False,) * (3 - len(need_grad))
-    total, grads = _run((_prob_rows, _prob_blocks), x, (y,), wants, out, (w, eps, s))
+    total, grads = _run((_prob_rows, _prob_blocks), x, (y,), wants, out, (), (w, eps, s))
     loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), result_dtype)
     return (loss.astype(result_dtype, copy=False),) + tuple(None if g is None else g.astype(a.dtype, copy=False)
                                                             for g, a in zip(grads, arrays))

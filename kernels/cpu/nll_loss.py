@@ -12,6 +12,8 @@ class weights are w (all 1 when none is given):
 
 With W = 0 the factor is w[t_p] · (1/W) = 0 · inf = NaN at non-ignored targets, as in torch.
 ``target_weight_sum`` range-checks the targets (and yields W) before any kernel indexes with them.
+(N, C) inputs gather x[n, t_n]; (N, C, S) inputs run in blocks of BLOCK positions, class by class,
+so the reads and writes stream through contiguous s instead of hopping between the C planes.
 Sums accumulate in float64; Numba has no float16 arithmetic, so float16 runs in float32.
 """
 import functools
@@ -25,6 +27,7 @@ from ._host import result, scale
 from ._parallel import PARALLEL_MIN, twin
 
 _CHUNKS_PER_THREAD = 4
+BLOCK = 512  # positions per block of the (N, C, S) kernels: C·BLOCK elements stay in cache
 
 
 def layout(shape):
@@ -87,43 +90,79 @@ def target_weight_sum(t, w, ignore_index):
 
 
 @twin(error_model="numpy")
-def _nll(x, t, w, g, out, n_chunks, n_classes, spatial, ignore_index, sc):
-    """ℓ_p into ``out`` and -w[t_p]·sc into the pre-zeroed ``g`` (when non-empty); returns Σ ℓ_p.
-    ``x``/``g`` are flat (N·C·S), ``t``/``out`` flat (N·S); p = n·S + s."""
+def _nll_rows(x, t, w, g, out, n_chunks, ignore_index, sc):
+    """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p], and -w[t_p]·sc into the pre-zeroed ``g``
+    (when non-empty); returns Σ ℓ_p."""
     has_grad = g.shape[0] > 0
-    positions = t.shape[0]
+    rows = x.shape[0]
     partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
     for chunk in prange(n_chunks):
-        p0, p1 = chunk * positions // n_chunks, (chunk + 1) * positions // n_chunks
-        base, s = (p0 // spatial) * n_classes * spatial, p0 % spatial  # x offset of (n, 0, 0), and s
         part = 0.0
-        for p in range(p0, p1):
+        for p in range(chunk * rows // n_chunks, (chunk + 1) * rows // n_chunks):
             c = t[p]
             loss = 0.0
             if c != ignore_index:
-                at = base + c * spatial + s
-                loss = -w[c] * x[at]
+                loss = -w[c] * x[p, c]
                 if has_grad:
-                    g[at] = -w[c] * sc
+                    g[p, c] = -w[c] * sc
             out[p] = loss
             part += loss
-            s += 1
-            if s == spatial:
-                base, s = base + n_classes * spatial, 0
+        partial[chunk] = part
+    return partial.sum()
+
+
+@twin(error_model="numpy")
+def _nll_blocks(x, t, w, g, out, n_chunks, ignore_index, sc):
+    """(N, C, S) input in blocks of BLOCK positions of one sample, class by class over contiguous s
+    instead of gathering across the C planes; every element of ``g`` (when non-empty) is written.
+    ``t``/``out`` are (N, S)."""
+    n_samples, n_classes, spatial = x.shape
+    has_grad = g.shape[0] > 0
+    per_sample = (spatial + BLOCK - 1) // BLOCK
+    n_blocks = n_samples * per_sample
+    partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
+    for chunk in prange(n_chunks):
+        loss, hit_class = np.empty(BLOCK, x.dtype), np.empty(BLOCK, np.int64)
+        part = 0.0
+        for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
+            n, s0 = b // per_sample, (b % per_sample) * BLOCK
+            width = min(BLOCK, spatial - s0)
+            tn = t[n, s0:s0 + width]
+            for j in range(width):
+                hit_class[j] = -1 if tn[j] == ignore_index else tn[j]
+                loss[j] = 0
+            for c in range(n_classes):
+                xs, wc = x[n, c, s0:s0 + width], w[c]
+                for j in range(width):
+                    loss[j] = -wc * xs[j] if hit_class[j] == c else loss[j]
+                if has_grad:
+                    gs, gc = g[n, c, s0:s0 + width], x.dtype.type(-wc * sc)
+                    for j in range(width):
+                        gs[j] = gc if hit_class[j] == c else 0
+            on = out[n, s0:s0 + width]
+            for j in range(width):
+                on[j] = loss[j]
+                part += loss[j]
         partial[chunk] = part
     return partial.sum()
 
 
 def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean"):
     """(loss, dL/dx or None, None[, None]) for log-probabilities ``x`` and int64/uint8 class targets."""
-    _, n_classes, spatial = layout(x.shape)
+    n, n_classes, spatial = layout(x.shape)
     dtype = compute_dtype(x.dtype)
-    xf = np.ascontiguousarray(x, dtype).reshape(-1)
     w, t = class_arrays(n_classes, weight, target, dtype)
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
-    g = np.zeros(xf.shape[0] if need_grad[0] else 0, dtype)
     out = np.empty(t.shape[0], dtype)
-    total = _nll(t.shape[0], xf, t, w, g, out, chunks(t.shape[0], t.shape[0]), n_classes, spatial, ignore_index, s)
+    xc = np.ascontiguousarray(x, dtype)
+    if spatial == 1:
+        g = np.zeros((n, n_classes) if need_grad[0] else (0, 0), dtype)
+        total = _nll_rows(x.size, xc.reshape(n, n_classes), t, w, g, out, chunks(n, x.size), ignore_index, s)
+    else:
+        g = np.empty((n, n_classes, spatial) if need_grad[0] else (0, 0, 0), dtype)
+        units = n * ((spatial + BLOCK - 1) // BLOCK)
+        total = _nll_blocks(x.size, xc.reshape(n, n_classes, spatial), t.reshape(n, spatial), w, g,
+                            out.reshape(n, spatial), chunks(units, x.size), ignore_index, s)
     loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
     grad = g.reshape(x.shape).astype(x.dtype, copy=False) if need_grad[0] else None
     return (loss, grad) + (None,) * (len(need_grad) - 1)

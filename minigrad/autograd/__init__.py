@@ -1,9 +1,8 @@
 """Reverse-mode automatic differentiation: grad mode, ``backward``/``grad``, custom Functions."""
-import contextlib
-
-from . import engine
+from . import engine, op
+from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled, state
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
 
 __all__ = ["Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "enable_grad", "grad",
@@ -17,7 +16,6 @@ def _as_list(x):
 def _root_grads(outputs, grad_outputs):
     """The gradient arrays backward starts from: ones for scalar outputs, else the given ones (cast
     to each output's dtype), with torch's errors."""
-    from ..tensor import Tensor, tensor
     grads = []
     given = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(given) != len(outputs):
@@ -31,7 +29,9 @@ def _root_grads(outputs, grad_outputs):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             grads.append(out._backend().full_like(out._data, 1))
             continue
-        g = g if isinstance(g, Tensor) else tensor(g)
+        if not isinstance(g, op.Tensor):
+            from ..tensor import tensor
+            g = tensor(g)
         if g.shape != out.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
                                f"shape of {out.shape}.")
@@ -81,24 +81,3 @@ def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - torch's
     if requires_grad:
         data.requires_grad_(True)
     return data
-
-
-def set_detect_anomaly(mode, check_nan=True):
-    prev = state.anomaly
-    state.anomaly = bool(mode) and check_nan
-
-    class _Restore(contextlib.ContextDecorator):
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            state.anomaly = prev
-    return _Restore()
-
-
-def detect_anomaly(check_nan=True):
-    return set_detect_anomaly(True, check_nan)
-
-
-def is_anomaly_enabled():
-    return state.anomaly

@@ -3,9 +3,8 @@
 Gradients reaching an input are summed back to its shape here (``backend.sum_to_shape``), the only
 place broadcasting is undone. Leaves accumulate into ``.grad``; ``autograd.grad`` captures instead.
 """
-import numpy as np
-
-from .grad_mode import no_grad, state
+from . import anomaly_mode
+from .grad_mode import no_grad
 
 
 def _topological(roots):
@@ -28,11 +27,6 @@ def _topological(roots):
     return order[::-1]
 
 
-def _check_anomaly(node, g):
-    if g is not None and g.dtype.kind == "f" and np.isnan(np.asarray(node.backend.to_host(g))).any():
-        raise RuntimeError(f"Function '{node.name}' returned nan values in its 0th output.")
-
-
 def run(tensors, grads, retain_graph=False, capture=None):
     """Backpropagate ``grads`` (raw arrays) from ``tensors``. With ``capture`` (a list of tensors),
     return their gradients (None where unreached) instead of accumulating into leaves."""
@@ -46,7 +40,7 @@ def run(tensors, grads, retain_graph=False, capture=None):
             fn = t._grad_fn
             pending[fn] = g if fn not in pending else t._backend().add(pending[fn], g)
             roots.append(fn)
-    anomaly = state.anomaly
+    check_nan = anomaly_mode.checking_nan()
     with no_grad():
         for node in _topological(roots):
             g = pending.pop(node, None)
@@ -60,13 +54,13 @@ def run(tensors, grads, retain_graph=False, capture=None):
             in_grads = node.backward(g)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
-            for t, gi, need in zip(node.inputs, in_grads, node.needs_input_grad):
+            for i, (t, gi, need) in enumerate(zip(node.inputs, in_grads, node.needs_input_grad)):
                 if not need or gi is None:
                     continue
                 if gi.shape != t._data.shape:
                     gi = node.backend.sum_to_shape(gi, t._data.shape)
-                if anomaly:
-                    _check_anomaly(node, gi)
+                if check_nan:
+                    anomaly_mode.raise_on_nan(node, i, gi)
                 fn = t._grad_fn
                 if fn is None:
                     _deliver(t, gi, captured)

@@ -5,7 +5,6 @@ import threading
 
 class _State(threading.local):
     enabled = True
-    anomaly = False
 
 
 state = _State()

@@ -9,6 +9,8 @@ input's shape by the engine, so ops return gradients in the broadcast shape. An 
 a view of its first input sets ``is_view`` (the two then share a version counter); one whose
 backward reads no saved arrays sets ``stateless`` (it may then run again after a backward, as in torch).
 """
+import numpy as np
+
 from ..device import _backends
 from ..device import backend as _load_backend
 from .grad_mode import state
@@ -107,7 +109,10 @@ class Op:
                 "to compute its gradient.")
 
     def release(self):
-        """Drop what forward saved for backward (after a backward without ``retain_graph``)."""
+        """Drop what forward saved for backward (after a backward without ``retain_graph``), inputs
+        included: of those only their place in the graph stays (``_Edge``), as torch frees them."""
+        if "inputs" in self.__dict__:
+            self.inputs = tuple([_Edge.of(t) for t in self.inputs])
         if self.stateless:
             return
         keep = {k: self.__dict__[k] for k in ("inputs", "needs_input_grad", "device", "backend", "name")
@@ -122,3 +127,18 @@ class Op:
 
     def __repr__(self):
         return f"<{self.name} object at {hex(id(self))}>"
+
+
+class _Edge:
+    """A released node's stand-in for an input: its ``grad_fn`` (the graph stays walkable) and a
+    zero-byte array of its shape and dtype (all the engine reads of it), not its values. A leaf
+    that takes gradients stays itself: the engine accumulates into it."""
+    __slots__ = ("_grad_fn", "_requires_grad", "_data")
+
+    def __init__(self, t):
+        self._grad_fn, self._requires_grad = t._grad_fn, t._requires_grad
+        self._data = np.broadcast_to(np.empty((), t._data.dtype), t._data.shape)
+
+    @classmethod
+    def of(cls, t):
+        return t if type(t) is cls or (t._grad_fn is None and t._requires_grad) else cls(t)

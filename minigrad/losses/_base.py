@@ -14,14 +14,20 @@ from ..tensor import Tensor
 REDUCTIONS = ("none", "mean", "sum")
 
 
-def reduction_arg(size_average, reduce, reduction):
-    """Map legacy ``size_average``/``reduce`` onto ``reduction`` (with torch's warning) and check it."""
+def legacy_reduction(size_average, reduce, reduction, stacklevel=3):
+    """Map legacy ``size_average``/``reduce`` onto ``reduction``, with torch's warning."""
     if size_average is not None or reduce is not None:
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
         reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
         warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
-                      "instead.", UserWarning, stacklevel=3)
+                      "instead.", UserWarning, stacklevel=stacklevel)
+    return reduction
+
+
+def reduction_arg(size_average, reduce, reduction):
+    """``legacy_reduction``, then check the value (torch checks when the loss is computed)."""
+    reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
     if reduction not in REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
@@ -51,7 +57,7 @@ class FusedLoss(Op):
 class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
-        self.reduction = reduction_arg(size_average, reduce, reduction)
+        self.reduction = legacy_reduction(size_average, reduce, reduction)
 
     def extra_repr(self):
         return ""

@@ -39,8 +39,8 @@ class Matmul(Op):
                 ga = ga.sum(axis=tuple(range(ga.ndim - a.ndim)))
         if self.needs_input_grad[1]:
             gb = np.matmul(np.swapaxes(a2, -1, -2), g2)
-            if gb.ndim > b2.ndim:
-                gb = gb.sum(axis=tuple(range(gb.ndim - 2)))
+            if gb.ndim > b2.ndim:  # batch dims b lacks; the engine sums the ones it broadcast
+                gb = gb.sum(axis=tuple(range(gb.ndim - b2.ndim)))
             gb = gb[:, 0] if b.ndim == 1 else gb
         return ga, gb
 

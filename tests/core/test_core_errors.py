@@ -149,6 +149,8 @@ CASES = {
     "arange_bad": lambda t: t.arange("a"),
     "eye_neg": lambda t: t.eye(-1),
     "randperm_neg": lambda t: t.randperm(-1),
+    "copy_bigger": lambda t: t.ones(3).copy_(t.ones(2, 3)),
+    "iadd_bigger": lambda t: t.ones(3).add_(t.ones(2, 3)),
     "uniform_bad": lambda t: t.ones(2).uniform_(3, 1),
     "random_bad": lambda t: t.ones(2).random_(5, 2),
     "var_dim_oob": lambda t: t.ones(2).var(3),

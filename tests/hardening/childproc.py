@@ -1,0 +1,25 @@
+"""Run a Python snippet in a fresh interpreter and read back what it printed last, as JSON."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+
+def run(code, env=None, timeout=300, cwd=None, args=()):
+    """``python -c code`` with ``env`` added to (a key set to None: removed from) this environment;
+    returns the CompletedProcess. The snippet is dedented."""
+    full = dict(os.environ)
+    for key, value in (env or {}).items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
+                          env=full, timeout=timeout, cwd=cwd)
+
+
+def result(proc):
+    """The JSON on the child's last stdout line; fails with its exit status and stderr otherwise."""
+    assert proc.returncode == 0, f"child exited with {proc.returncode}:\n{proc.stderr[-4000:]}"
+    return json.loads(proc.stdout.strip().splitlines()[-1])
