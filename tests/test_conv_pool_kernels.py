@@ -162,10 +162,11 @@ def test_max_pool2d_ties(fill, k, s, p):
     check_max_pool(x, k, s, p, 1, True)
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 @pytest.mark.parametrize("k,s,p,d", [(2, 2, 0, 1), (3, 1, 1, 1), (3, 2, 1, 2)])
-def test_max_pool2d_nan(k, s, p, d):
+def test_max_pool2d_nan(k, s, p, d, dtype):
     """A NaN wins its window; with several, the last one's index is kept (torch's CPU kernel)."""
-    x = rand((2, 3, 8, 9), np.float64, 0)
+    x = rand((2, 3, 8, 9), dtype, 0)
     x.reshape(-1)[np.random.default_rng(1).choice(x.size, 40, replace=False)] = np.nan
     check_max_pool(x, k, s, p, d, False)
 
@@ -178,10 +179,22 @@ def test_max_pool2d_unbatched_and_threaded(monkeypatch):
 
 
 @pytest.mark.parametrize("args,message", [((3, 1, 2, 1), "pad should be at most half"),
-                                          ((5, 1, 0, 1), "Output size is too small")])
+                                          ((5, 1, 0, 1), "Output size is too small"),
+                                          ((2, 0, 0, 1), "stride should be greater than zero")])
 def test_max_pool2d_errors(args, message):
     with pytest.raises(RuntimeError, match=message):
         max_pool2d_forward(rand((1, 1, 4, 4), np.float32, 0), *args, False)
+
+
+def test_pool_argument_forms():
+    """(k,) and [k, k] mean k; stride None or () means the kernel size."""
+    x = rand((1, 2, 7, 6), np.float32, 0)
+    np.testing.assert_array_equal(max_pool2d_forward(x, (3,), None, [1], 1, False)[0],
+                                  max_pool2d_forward(x, 3, 3, 1, (1, 1), False)[0])
+    np.testing.assert_array_equal(avg_pool2d_forward(x, [2, 2], (), 0, False, True, None),
+                                  avg_pool2d_forward(x, 2, 2, 0, False, True, None))
+    with pytest.raises(RuntimeError, match="divisor must be not zero"):
+        avg_pool2d_forward(x, 2, 2, 0, False, True, 0)
 
 
 # -------------------------------------------------------------------------------------- average pools

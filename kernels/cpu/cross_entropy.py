@@ -22,38 +22,62 @@ Probability targets y (x's shape), smoothed y' = (1−ε)·y + ε/C:
 The pass: the max over classes (a read), e_c written straight into the gradient buffer (a scratch
 buffer when no gradient is wanted), Z and ℓ_p, then the gradient overwrites e_c in place while it is
 still in cache. (N, C) logits go row by row; (N, C, S) logits go in blocks of BLOCK positions so every
-inner loop runs over contiguous s and vectorises. ``_exp.exp_into`` is the vectorisable exp.
+inner loop runs over contiguous s and vectorises. ``_vecmath.exp`` is the vectorisable exp.
 """
 import math
 
 import numpy as np
 
 from ..jit import njit, prange
-from ._exp import exp_into
+from . import _vecmath
+from ._vecmath import exp
 from ._host import buffer, result, scale
 from ._parallel import twin
 from .nll_loss import BLOCK, chunks, class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
+
+LANES = 16  # running maxima of a row's max: one AVX-512 vector of float32
 
 
 # ------------------------------------------------------------------------------------ softmax parts
 
 @njit(inline="always")
-def _softmax_row(xr, er, bits):
-    """er[c] = exp(xr[c] − m); returns (m, Z)."""
+def _row_max(xr, lanes):
+    """max(xr) over LANES running maxima, so the loop vectorises (one running max is a chain of
+    dependent selects). A NaN need not win here: it reaches Z, and so ℓ, through exp anyway."""
+    n = xr.shape[0]
     m = xr[0]
-    for c in range(1, xr.shape[0]):
+    if n >= 2 * LANES:
+        for i in range(LANES):
+            lanes[i] = xr[i]
+        full = n - n % LANES
+        for c0 in range(LANES, full, LANES):
+            for i in range(LANES):
+                v = xr[c0 + i]
+                lanes[i] = v if v > lanes[i] else lanes[i]
+        for i in range(1, LANES):
+            m = lanes[i] if lanes[i] > m else m
+        for c in range(full, n):
+            m = xr[c] if xr[c] > m else m
+        return m
+    for c in range(1, n):
         m = xr[c] if xr[c] > m else m
-    for c in range(xr.shape[0]):
-        er[c] = xr[c] - m
-    exp_into(er, er, bits)
+    return m
+
+
+@njit(inline="always")
+def _softmax_row(xr, er, lanes):
+    """er[c] = exp(xr[c] − m); returns (m, Z)."""
+    m = _row_max(xr, lanes)
     z = 0.0
     for c in range(xr.shape[0]):
-        z += er[c]
+        e = exp(xr[c] - m)
+        er[c] = e
+        z += e
     return m, z
 
 
 @njit(inline="always")
-def _softmax_block(x2, e2, s0, e0, width, m, z, bits):
+def _softmax_block(x2, e2, s0, e0, width, m, z):
     """Positions s0 … s0+width of one sample's (C, S) logits x2: m = max over classes,
     e2[c, e0 + j] = exp(x2[c, s0 + j] − m[j]), z = Σ_c e. e2 is the sample's gradient (e0 = s0) or
     a (C, BLOCK) scratch (e0 = 0)."""
@@ -68,15 +92,14 @@ def _softmax_block(x2, e2, s0, e0, width, m, z, bits):
     for c in range(x2.shape[0]):
         xs, es = x2[c, s0:s0 + width], e2[c, e0:e0 + width]
         for j in range(width):
-            es[j] = xs[j] - m[j]
-        exp_into(es, es, bits)
-        for j in range(width):
-            z[j] += es[j]
+            e = exp(xs[j] - m[j])
+            es[j] = e
+            z[j] += e
 
 
 # ------------------------------------------------------------------------------------ class targets
 
-@twin(error_model="numpy")
+@twin(depends=(_vecmath,), error_model="numpy")
 def _class_rows(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
     """(N, C) logits row by row: ℓ into ``out``, dℓ·sc into ``g`` when non-empty; returns Σ ℓ."""
     rows, n_classes = x.shape
@@ -88,12 +111,12 @@ def _class_rows(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
     partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
     for chunk in prange(n_chunks):
         e = g if has_grad else np.empty((1, n_classes), x.dtype)
-        bits = np.empty(n_classes, np.int32)
+        lanes = np.empty(LANES, x.dtype)
         part = 0.0
         for i in range(chunk * rows // n_chunks, (chunk + 1) * rows // n_chunks):
             xr = x[i]
             er = e[i] if has_grad else e[0]
-            m, z = _softmax_row(xr, er, bits)
+            m, z = _softmax_row(xr, er, lanes)
             ti = t[i]
             wt = k = loss = 0.0
             if ti != ignore_index:
@@ -122,7 +145,7 @@ def _class_rows(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
     return partial.sum()
 
 
-@twin(error_model="numpy")
+@twin(depends=(_vecmath,), error_model="numpy")
 def _class_blocks(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
     """(N, C, S) logits in blocks of BLOCK positions of one sample (block b: sample b // per_sample,
     positions from (b % per_sample)·BLOCK); ``t``/``out`` are (N, S). Returns Σ ℓ."""
@@ -139,14 +162,13 @@ def _class_blocks(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
         e = g if has_grad else np.empty((1, n_classes, BLOCK), x.dtype)
         m, z, shifted = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK)
         a, k = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
-        bits = np.empty(BLOCK, np.int32)
         part = 0.0
         for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
             n, s0 = b // per_sample, (b % per_sample) * BLOCK
             width = min(BLOCK, spatial - s0)
             x2 = x[n]
             e2, e0 = (e[n], s0) if has_grad else (e[0], 0)
-            _softmax_block(x2, e2, s0, e0, width, m, z, bits)
+            _softmax_block(x2, e2, s0, e0, width, m, z)
             tn, on = t[n, s0:s0 + width], out[n, s0:s0 + width]
             if eps > 0:
                 for j in range(width):
@@ -188,7 +210,7 @@ def _class_blocks(x, g, out, t, n_chunks, w, ignore_index, eps, sc):
 
 # ------------------------------------------------------------------------------ probability targets
 
-@twin(error_model="numpy")
+@twin(depends=(_vecmath,), error_model="numpy")
 def _prob_rows(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
     """(N, C) logits and targets row by row; gradients into whichever of g, gy, gw are non-empty."""
     rows, n_classes = x.shape
@@ -197,12 +219,12 @@ def _prob_rows(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
     partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
     for chunk in prange(n_chunks):
         e = g if has_grad else np.empty((1, n_classes), x.dtype)
-        bits = np.empty(n_classes, np.int32)
+        lanes = np.empty(LANES, x.dtype)
         part = 0.0
         for i in range(chunk * rows // n_chunks, (chunk + 1) * rows // n_chunks):
             xr, yr = x[i], y[i]
             er = e[i] if has_grad else e[0]
-            m, z = _softmax_row(xr, er, bits)
+            m, z = _softmax_row(xr, er, lanes)
             log_z = np.log(z)
             wy = loss = 0.0
             for c in range(n_classes):
@@ -225,7 +247,7 @@ def _prob_rows(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
     return partial.sum()
 
 
-@twin(error_model="numpy")
+@twin(depends=(_vecmath,), error_model="numpy")
 def _prob_blocks(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
     """(N, C, S) logits and targets in blocks, as ``_class_blocks``; ``out`` is (N, S)."""
     n_samples, n_classes, spatial = x.shape
@@ -238,14 +260,13 @@ def _prob_blocks(x, y, g, gy, gw, out, n_chunks, w, eps, sc):
         e = g if has_grad else np.empty((1, n_classes, BLOCK), x.dtype)
         m, z, wy, loss = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
         log_z, a = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
-        bits = np.empty(BLOCK, np.int32)
         part = 0.0
         for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
             n, s0 = b // per_sample, (b % per_sample) * BLOCK
             width = min(BLOCK, spatial - s0)
             x2, y2 = x[n], y[n]
             e2, e0 = (e[n], s0) if has_grad else (e[0], 0)
-            _softmax_block(x2, e2, s0, e0, width, m, z, bits)
+            _softmax_block(x2, e2, s0, e0, width, m, z)
             for j in range(width):
                 log_z[j] = np.log(z[j])
                 wy[j] = 0.0

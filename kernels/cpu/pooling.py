@@ -25,7 +25,11 @@ from ._parallel import twin
 
 
 def _pair(v):
-    return (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
+    """An int or a 1- or 2-sequence as a pair (torch's ``_pair``)."""
+    if isinstance(v, (int, np.integer)):
+        return v, v
+    v = tuple(v)
+    return v * 2 if len(v) == 1 else v
 
 
 def pool_output_size(in_size, kernel, stride, pad, dilation, ceil_mode):
@@ -39,8 +43,11 @@ def pool_output_size(in_size, kernel, stride, pad, dilation, ceil_mode):
 def _geometry(x_shape, kernel_size, stride, padding, dilation, ceil_mode):
     """Normalise the arguments (stride None/empty -> kernel_size) and return them with (OH, OW)."""
     kernel = _pair(kernel_size)
-    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _pair(stride)
+    stride = _pair(stride) if isinstance(stride, (int, np.integer)) or stride else kernel
     padding, dilation = _pair(padding), _pair(dilation)
+    for name, v in (("kernel size", kernel), ("stride", stride), ("dilation", dilation)):
+        if min(v) <= 0:
+            raise RuntimeError(f"{name} should be greater than zero, but got {v}")
     for p, k, d in zip(padding, kernel, dilation):
         if p > k // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
@@ -208,7 +215,9 @@ def _avg_pool_windows(x_shape, kernel_size, stride, padding, ceil_mode, count_in
     (kh, kw), (sh, sw), (ph, pw), _, (OH, OW) = _geometry(x_shape, kernel_size, stride, padding, 1, ceil_mode)
     h_lo, h_hi, h_div = _avg_windows(x_shape[-2], OH, kh, sh, ph, count_include_pad)
     w_lo, w_hi, w_div = _avg_windows(x_shape[-1], OW, kw, sw, pw, count_include_pad)
-    if divisor_override:
+    if divisor_override is not None:
+        if divisor_override == 0:
+            raise RuntimeError("divisor must be not zero")
         h_div, w_div = np.full(OH, divisor_override, np.int64), np.ones(OW, np.int64)
     return h_lo, h_hi, w_lo, w_hi, h_div, w_div
 

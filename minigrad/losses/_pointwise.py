@@ -6,18 +6,20 @@ import warnings
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..tensor import _TORCH_SCALAR_NAMES
-from ._base import FusedLoss
+from ._base import FusedLoss, legacy_reduction
 from ._margin import broadcast_shape
 
 
-def expand_warning(input, target):  # noqa: A002 - torch's argument names
-    """torch's UserWarning (and, when they do not broadcast, its RuntimeError) for a target whose size
-    differs from the input's: mse, l1, smooth L1 and Huber broadcast the two."""
+def regression_start(input, target, size_average, reduce, reduction):  # noqa: A002 - torch's names
+    """How torch's mse, l1, smooth L1 and Huber begin: a UserWarning (and, when they do not broadcast,
+    a RuntimeError) for a target whose size differs from the input's, then the legacy reduction
+    arguments, which override ``reduction``. Returns the reduction."""
     if target.size() != input.size():
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", UserWarning, stacklevel=3)
         broadcast_shape(input.shape, target.shape)
+    return legacy_reduction(size_average, reduce, reduction, stacklevel=4)
 
 
 def scalar_name(dt):

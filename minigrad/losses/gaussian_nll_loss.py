@@ -2,7 +2,6 @@
 from ..creation import full_like
 from ._base import _Loss
 from ._margin import ComposedLoss, broadcast_shape, promote
-from ._pointwise import scalar_name
 
 __all__ = ["gaussian_nll_loss", "GaussianNLLLoss"]
 
@@ -21,7 +20,7 @@ class GaussianNllLossOp(ComposedLoss):
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
-    """Gaussian negative log likelihood ``½(ln var + (input − target)²/var)``, reduced; see :class:`GaussianNLLLoss`."""
+    """Gaussian negative log likelihood ``½(ln var + (input − target)²/var)``; see :class:`GaussianNLLLoss`."""
     if isinstance(var, float):
         if var < 0:
             raise ValueError("var has negative entry/entries")

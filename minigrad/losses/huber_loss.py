@@ -2,7 +2,7 @@
 from .. import dtypes
 from ._base import _Loss, reduction_arg
 from ._margin import float_arg
-from ._pointwise import DeferredErrorLoss, cast_error, expand_warning, scalar_name, weighted
+from ._pointwise import DeferredErrorLoss, cast_error, regression_start, scalar_name, weighted
 
 __all__ = ["huber_loss", "HuberLoss"]
 
@@ -13,8 +13,8 @@ class HuberLossOp(DeferredErrorLoss):
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
-    """½(input − target)² below ``delta``, delta·(|input − target| − ½delta) above, reduced; see :class:`HuberLoss`."""
-    expand_warning(input, target)
+    """½d² below ``delta``, delta·(|d| − ½delta) above (d = input − target), reduced; see :class:`HuberLoss`."""
+    reduction = regression_start(input, target, None, None, reduction)
     if weight is None:
         reduction = reduction_arg(None, None, reduction)
     delta = float_arg(delta, "huber_loss", "delta", 4)

@@ -24,7 +24,7 @@ class KlDivOp(ComposedLoss):
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):  # noqa: A002
-    """Pointwise KL divergence ``target·(ln target − input)`` of log-probabilities, reduced; see :class:`KLDivLoss`."""
+    """Pointwise KL divergence ``target·(ln target − input)``, reduced; see :class:`KLDivLoss`."""
     tensor_arg(input, _FN, "input", 1)
     tensor_arg(target, _FN, "target", 2)
     if type(log_target) is not bool:
@@ -84,11 +84,7 @@ class KLDivLoss(_Loss):
     """
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
-        legacy = size_average is not None or reduce is not None
-        # _Loss validates against none/mean/sum, which lacks 'batchmean'
-        super().__init__(size_average, reduce, "sum" if reduction == "batchmean" else reduction)
-        if not legacy:
-            self.reduction = reduction
+        super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
     def forward(self, input, target):  # noqa: A002

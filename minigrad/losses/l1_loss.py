@@ -2,7 +2,7 @@
 from .. import dtypes
 from ._base import _Loss, reduction_arg
 from ._margin import ComposedLoss
-from ._pointwise import expand_warning, weighted
+from ._pointwise import regression_start, weighted
 
 __all__ = ["l1_loss", "L1Loss"]
 
@@ -14,10 +14,7 @@ class L1LossOp(ComposedLoss):
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """Absolute error ``|input − target|``, reduced; see :class:`L1Loss`."""
-    expand_warning(input, target)
-    if size_average is not None or reduce is not None:
-        reduction = reduction_arg(size_average, reduce, reduction)
-    return l1(input, target, reduction, weight)
+    return l1(input, target, regression_start(input, target, size_average, reduce, reduction), weight)
 
 
 def l1(input, target, reduction, weight=None):  # noqa: A002

@@ -1,6 +1,6 @@
 """mse_loss / MSELoss."""
 from ._base import FusedLoss, _Loss, reduction_arg
-from ._pointwise import expand_warning, float_operands, weighted
+from ._pointwise import float_operands, regression_start, weighted
 
 __all__ = ["mse_loss", "MSELoss"]
 
@@ -12,9 +12,7 @@ class MseLossOp(FusedLoss):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """Squared error ``(input − target)²``, reduced; see :class:`MSELoss`."""
-    expand_warning(input, target)
-    if size_average is not None or reduce is not None:
-        reduction = reduction_arg(size_average, reduce, reduction)
+    reduction = regression_start(input, target, size_average, reduce, reduction)
     input, target = float_operands("mse_cpu", input, target)
     if weight is not None:
         return weighted(MseLossOp.apply(input, target, reduction="none"), input, weight, reduction, True)

@@ -25,7 +25,7 @@ def _bool_arg(v, name, pos):
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,  # noqa: A002
                      reduce=None, reduction="mean"):
-    """Poisson negative log likelihood ``exp(input) − target·input`` (or ``input − target·ln(input + eps)``), reduced; see :class:`PoissonNLLLoss`."""
+    """Poisson negative log likelihood ``exp(input) − target·input``, reduced; see :class:`PoissonNLLLoss`."""
     if size_average is not None or reduce is not None:
         reduction = reduction_arg(size_average, reduce, reduction)
     reduction = reduction_arg(None, None, reduction)

@@ -1,7 +1,7 @@
 """smooth_l1_loss / SmoothL1Loss."""
 from ._base import FusedLoss, _Loss, reduction_arg
 from ._margin import float_arg
-from ._pointwise import expand_warning, float_operands
+from ._pointwise import float_operands, regression_start
 from .l1_loss import l1
 
 __all__ = ["smooth_l1_loss", "SmoothL1Loss"]
@@ -13,10 +13,8 @@ class SmoothL1LossOp(FusedLoss):
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
-    """½(input − target)²/beta below ``beta``, |input − target| − ½beta above, reduced; see :class:`SmoothL1Loss`."""
-    expand_warning(input, target)
-    if size_average is not None or reduce is not None:
-        reduction = reduction_arg(size_average, reduce, reduction)
+    """½d²/beta below ``beta``, |d| − ½beta above (d = input − target), reduced; see :class:`SmoothL1Loss`."""
+    reduction = regression_start(input, target, size_average, reduce, reduction)
     beta = float_arg(beta, "smooth_l1_loss", "beta", 4)
     if beta == 0.0:
         return l1(input, target, reduction)

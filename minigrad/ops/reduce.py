@@ -41,10 +41,10 @@ class Mean(Op):
     def forward(self, a, axis=None, keepdim=False, dtype=None):
         self.name = "MeanBackward0" if axis is None else "MeanBackward1"
         self.axis, self.keepdim, self.shape, self.in_dtype = axis, keepdim, a.shape, a.dtype
-        n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
-        self.n = n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(a.mean(axis=axis, keepdims=keepdim, dtype=dtype))
+        self.n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
+        if self.n == 0:  # the mean of nothing is NaN (numpy would also warn)
+            return np.full(np.sum(a, axis=axis, keepdims=keepdim).shape, np.nan, dtype=dtype or a.dtype)
+        return np.asarray(a.mean(axis=axis, keepdims=keepdim, dtype=dtype))
 
     def backward(self, g):
         g = g / g.dtype.type(self.n) if self.n else g * np.nan

@@ -5,18 +5,22 @@ import subprocess
 import sys
 import textwrap
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 
-def run(code, env=None, timeout=300, cwd=None, args=()):
-    """``python -c code`` with ``env`` added to (a key set to None: removed from) this environment;
-    returns the CompletedProcess. The snippet is dedented."""
+
+def run(*parts, env=None, timeout=300, cwd=None, args=()):
+    """``python -c`` the code ``parts`` (each dedented, then joined) with ``env`` added to (a key set
+    to None: removed from) this environment; returns the CompletedProcess."""
     full = dict(os.environ)
+    full["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, full.get("PYTHONPATH")]))  # for ``workloads``
     for key, value in (env or {}).items():
         if value is None:
             full.pop(key, None)
         else:
             full[key] = value
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
-                          env=full, timeout=timeout, cwd=cwd)
+    code = "\n".join(textwrap.dedent(part) for part in parts)
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=full,
+                          timeout=timeout, cwd=cwd)
 
 
 def result(proc):

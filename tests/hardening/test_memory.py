@@ -94,11 +94,11 @@ def test_backward_frees_saved_buffers_while_loss_is_alive(no_cycle_collector):
     refs = [weakref.ref(v) for n in nodes for v in _held(n, [*net.parameters(), x, target])]
     refs.append(weakref.ref(hidden))
     assert len(refs) >= 5
+    names = [n.name for n in nodes]
     del nodes, hidden
     loss.backward()
     assert [type(r()).__name__ for r in refs if r() is not None] == []
-    assert [n.name for n in _graph(loss.grad_fn)][:2] == ["NllLossBackward0", "LogSoftmaxBackward0"] or \
-        loss.grad_fn.name  # the graph's structure (names, next_functions) stays readable, as in torch
+    assert [n.name for n in _graph(loss.grad_fn)] == names  # the structure stays readable, as in torch
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         loss.backward()
 
@@ -109,7 +109,7 @@ def test_mlp_loop_memory_is_flat():
     """10,000 steps of the documents' MLP loop (with a loss computed and dropped unbackpropagated
     every 10th step): resident memory after 1,000 warm-up steps grows by at most 5 %, and the count
     of tracked Python objects stays put."""
-    proc = run(MEASURE + """
+    proc = run(MEASURE, """
         torch.manual_seed(0)
         x, target = torch.randn(4, 10), torch.tensor([0, 2, 1, 2])
         net = nn.Sequential(nn.Linear(10, 5), nn.ReLU(), nn.Linear(5, 3))
@@ -145,7 +145,7 @@ def test_mlp_loop_memory_is_flat():
 def test_segmentation_loop_memory_is_flat():
     """200 steps of the documents' segmentation loop (Conv2d, relu, max_pool2d, ×2, Conv2d, cross
     entropy over (N, C, H, W)): resident memory after 20 warm-up steps grows by at most 5 %."""
-    proc = run(MEASURE + """
+    proc = run(MEASURE, """
         import minigrad.nn.functional as F
         torch.manual_seed(0)
         x, target = torch.randn(2, 3, 16, 16), torch.randint(0, 2, (2, 4, 4))

@@ -430,3 +430,9 @@ def test_kldiv_module_reduction_batchmean_and_legacy():
     assert minigrad.nn.KLDivLoss(reduction="batchmean").reduction == "batchmean"
     with pytest.warns(UserWarning):
         assert minigrad.nn.KLDivLoss(size_average=False).reduction == "sum"
+
+
+def test_module_reduction_checked_at_call_time_as_torch():
+    loss = minigrad.nn.MSELoss(reduction="avg")  # torch accepts it here and fails in forward
+    with pytest.raises(ValueError, match="avg is not a valid value for reduction"):
+        loss(minigrad.tensor(X), minigrad.tensor(Y))

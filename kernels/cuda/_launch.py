@@ -1,0 +1,150 @@
+"""Launch geometry, the block reduction and the scalar result that every CUDA loss kernel shares.
+
+Geometry. A kernel covers ``units`` work items: elements (``per_block`` = THREADS_PER_BLOCK, one
+item a thread) or rows (``per_block`` = 1, one row a block, its threads spread over the row's
+elements). It runs ``blocks(units, per_block)`` ≤ MAX_BLOCKS blocks and strides over the rest, so
+every kernel loops ``for u in range(first, units, step)``. Tests patch both constants small so tiny
+inputs still cross blocks and strides.
+
+Two layouts of one loop (``coop``): the class-target losses run a row per block when the class dim
+is contiguous (threads over classes, block reductions) and a position per thread otherwise (a loop
+over classes, no reduction), from one kernel body: ``units``/``lanes`` give the loop bounds and
+``lane_reduce`` reduces across the block only in the cooperative layout.
+
+The loss sum is deterministic (no atomics): each thread sums its items' losses in float64, each
+block sums its threads' sums in shared memory (``block_reduce``) into ``partial[block]``, and
+``_finish`` sums the partials in one block and writes the 0-d loss
+
+    total · s                    (s: the host's normaliser, 1/n for 'mean', else 1)
+    total · s / divisor          (nll / cross_entropy: W, a device scalar; W = 0 gives NaN for CE)
+
+in the loss dtype.
+"""
+import math
+
+import numpy as np
+from numba import cuda, float64
+from numba.extending import intrinsic, overload
+
+THREADS_PER_BLOCK = 256
+MAX_BLOCKS = 1024
+_SHARED = 1024  # float64 scratch per block: room for the largest block CUDA allows
+SUM, MAX, MIN = 0, 1, 2
+NAN = math.nan
+
+
+def blocks(units, per_block):
+    """Blocks for ``units`` items at ``per_block`` items a block: at least 1, at most MAX_BLOCKS."""
+    return max(1, min(MAX_BLOCKS, -(-units // per_block)))
+
+
+def launch(kernel, units, per_block, *args):
+    """``kernel(*args)`` on ``blocks(units, per_block)`` blocks of THREADS_PER_BLOCK threads."""
+    kernel[blocks(units, per_block), THREADS_PER_BLOCK](*args)
+
+
+def reduced(kernel, units, per_block, args, reduction, s, dtype, out, divisor=None, mode=0):
+    """Launch ``kernel(*args, partial)`` and return the loss: ``out`` for 'none', else the 0-d
+    device array of Σ partial · s, divided by ``divisor[()]`` when ``mode`` is 1 (2: and NaN where
+    it is 0)."""
+    n = blocks(units, per_block)
+    partial = cuda.device_array(n, np.float64)
+    kernel[n, THREADS_PER_BLOCK](*args, partial)
+    if reduction == "none":
+        return out
+    loss = cuda.device_array((), dtype)
+    _finish[1, THREADS_PER_BLOCK](partial, float(s), loss if divisor is None else divisor, mode, loss)
+    return loss
+
+
+def cast_like(value, like):
+    """``value`` converted to the type of ``like`` (Python stand-in; kernels compile the overload):
+    a dtype-generic cast, e.g. a float64 block maximum back to float32 data."""
+    return type(like)(value)
+
+
+@intrinsic
+def _cast(typingctx, value, like):
+    return like(value, like), lambda context, builder, sig, args: context.cast(builder, args[0], sig.args[0],
+                                                                                sig.return_type)
+
+
+@overload(cast_like)
+def _cast_like(value, like):
+    return lambda value, like: _cast(value, like)
+
+
+@cuda.jit(device=True)
+def _combine(a, b, op):
+    if op == SUM:
+        return a + b
+    if a != a or b != b:  # NaN propagates through a max/min
+        return a + b
+    if op == MAX:
+        return a if a >= b else b
+    return a if a <= b else b
+
+
+@cuda.jit(device=True)
+def block_reduce(value, op):
+    """The SUM, MAX or MIN of ``value`` over the block's threads, in float64, returned to every
+    thread. A tree in shared memory over any block size; every thread of the block must call it."""
+    shared = cuda.shared.array(_SHARED, float64)
+    tid, n = cuda.threadIdx.x, cuda.blockDim.x
+    shared[tid] = value
+    cuda.syncthreads()
+    step = 1
+    while step < n:
+        step *= 2
+    step //= 2
+    while step > 0:
+        if tid < step and tid + step < n:
+            shared[tid] = _combine(shared[tid], shared[tid + step], op)
+        cuda.syncthreads()
+        step //= 2
+    total = shared[0]
+    cuda.syncthreads()  # the scratch is free for the next reduction
+    return total
+
+
+@cuda.jit(device=True)
+def units(coop):
+    """(first, step) of this thread's work items: rows of a block (coop) or items of a thread."""
+    if coop:
+        return cuda.blockIdx.x, cuda.gridDim.x
+    return cuda.grid(1), cuda.gridsize(1)
+
+
+@cuda.jit(device=True)
+def lanes(coop):
+    """(first, step) of this thread's elements within a work item: shared by the block (coop) or
+    all its own."""
+    if coop:
+        return cuda.threadIdx.x, cuda.blockDim.x
+    return 0, 1
+
+
+@cuda.jit(device=True)
+def lane_reduce(value, op, coop):
+    """``block_reduce`` in the cooperative layout; a thread's own value otherwise."""
+    return block_reduce(value, op) if coop else value
+
+
+@cuda.jit(device=True)
+def lead(coop):
+    """Whether this thread records its work item's scalars (the block's first thread, or any)."""
+    return cuda.threadIdx.x == 0 or not coop
+
+
+@cuda.jit
+def _finish(partial, s, divisor, mode, out):
+    acc = 0.0
+    for b in range(cuda.threadIdx.x, partial.size, cuda.blockDim.x):
+        acc += partial[b]
+    total = block_reduce(acc, SUM)
+    if cuda.threadIdx.x == 0:
+        value = total * s
+        if mode:
+            d = divisor[()]
+            value = NAN if mode == 2 and d == 0 else value / d
+        out[()] = value

@@ -1,0 +1,61 @@
+"""Threads: separate models trained at the same time in two Python threads give exactly the results
+they give one after the other, with no abort (``kernels/jit.py``: the threading layer and the lock
+that keeps parallel kernels from launching concurrently)."""
+import threading
+
+import minigrad
+from childproc import result, run
+from minigrad import nn
+
+
+def test_two_threads_train_like_sequential_runs():
+    proc = run("""
+        import json, threading
+        import numba
+        import workloads
+
+        STEPS = 40  # enough overlap that unguarded parallel launches abort every time (measured 6/6)
+        sequential = [workloads.train(job, STEPS) for job in workloads.build(seed=0)]
+        jobs = workloads.build(seed=0)
+        start = threading.Barrier(len(jobs))
+        concurrent = [None] * len(jobs)
+
+        def worker(i):
+            start.wait()
+            concurrent[i] = workloads.train(jobs[i], STEPS)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(jobs))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(json.dumps({"sequential": sequential, "concurrent": concurrent, "layer": numba.threading_layer(),
+                          "threaded_kernels": workloads.threaded_kernels_run()}))
+    """, timeout=300)
+    out = result(proc)  # an abort ("workqueue threading layer is not threadsafe") fails here
+    assert out["threaded_kernels"] >= 2, "the jobs never reached a prange kernel"
+    assert out["concurrent"] == out["sequential"], f"threading layer {out['layer']}"
+
+
+def test_grad_mode_is_per_thread():
+    """``no_grad`` in one thread does not stop another thread from recording its graph."""
+    inside, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def quiet():
+        with minigrad.no_grad():
+            inside.set()
+            done.wait(30)
+            seen["quiet"] = (nn.Linear(3, 2)(minigrad.randn(4, 3))).requires_grad
+
+    def training():
+        inside.wait(30)
+        seen["training"] = minigrad.is_grad_enabled() and nn.Linear(3, 2)(minigrad.randn(4, 3)).sum().grad_fn.name
+        done.set()
+
+    threads = [threading.Thread(target=quiet), threading.Thread(target=training)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"quiet": False, "training": "SumBackward0"}
