@@ -45,7 +45,6 @@ def _row_max(xr, lanes):
     """max(xr) over LANES running maxima, so the loop vectorises (one running max is a chain of
     dependent selects). A NaN need not win here: it reaches Z, and so ℓ, through exp anyway."""
     n = xr.shape[0]
-    m = xr[0]
     if n >= 2 * LANES:
         for i in range(LANES):
             lanes[i] = xr[i]
@@ -54,11 +53,13 @@ def _row_max(xr, lanes):
             for i in range(LANES):
                 v = xr[c0 + i]
                 lanes[i] = v if v > lanes[i] else lanes[i]
+        m = lanes[0]
         for i in range(1, LANES):
             m = lanes[i] if lanes[i] > m else m
         for c in range(full, n):
             m = xr[c] if xr[c] > m else m
         return m
+    m = xr[0]
     for c in range(1, n):
         m = xr[c] if xr[c] > m else m
     return m

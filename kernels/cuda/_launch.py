@@ -23,8 +23,25 @@ in the loss dtype.
 import math
 
 import numpy as np
-from numba import cuda, float64
+from numba import config, float64
+from numba import cuda as numba_cuda
 from numba.extending import intrinsic, overload
+
+
+class _Simulated:
+    """``cuda`` for this module under the simulator: the running kernel's simulated module.
+
+    The simulator swaps its module into a device function's globals for each call and restores the
+    real one when that call returns, so with other modules' kernels calling this module's device
+    functions, the first thread of a block to return would pull ``cuda`` from under the others.
+    Looking the module up per access avoids the swap (it replaces only globals that are numba.cuda)."""
+
+    def __getattr__(self, name):
+        from numba.cuda.simulator.kernel import _get_kernel_context
+        return getattr(_get_kernel_context() or numba_cuda, name)
+
+
+cuda = _Simulated() if config.ENABLE_CUDASIM else numba_cuda
 
 THREADS_PER_BLOCK = 256
 MAX_BLOCKS = 1024
@@ -45,15 +62,17 @@ def launch(kernel, units, per_block, *args):
 
 def reduced(kernel, units, per_block, args, reduction, s, dtype, out, divisor=None, mode=0):
     """Launch ``kernel(*args, partial)`` and return the loss: ``out`` for 'none', else the 0-d
-    device array of Σ partial · s, divided by ``divisor[()]`` when ``mode`` is 1 (2: and NaN where
-    it is 0)."""
+    device array of Σ partial · s, for 'mean' divided by ``divisor[()]`` when one is given and
+    ``mode`` is 1 (2: and NaN where it is 0)."""
     n = blocks(units, per_block)
     partial = cuda.device_array(n, np.float64)
     kernel[n, THREADS_PER_BLOCK](*args, partial)
     if reduction == "none":
         return out
     loss = cuda.device_array((), dtype)
-    _finish[1, THREADS_PER_BLOCK](partial, float(s), loss if divisor is None else divisor, mode, loss)
+    if divisor is None or reduction != "mean":
+        divisor, mode = loss, 0  # any 0-d array: not read
+    _finish[1, THREADS_PER_BLOCK](partial, float(s), divisor, mode, loss)
     return loss
 
 
@@ -105,6 +124,14 @@ def block_reduce(value, op):
     total = shared[0]
     cuda.syncthreads()  # the scratch is free for the next reduction
     return total
+
+
+@cuda.jit(device=True)
+def write_partial(acc, partial):
+    """partial[block] = Σ over the block's threads of ``acc`` (every thread of the block calls it)."""
+    total = block_reduce(acc, SUM)
+    if cuda.threadIdx.x == 0:
+        partial[cuda.blockIdx.x] = total
 
 
 @cuda.jit(device=True)

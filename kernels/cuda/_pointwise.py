@@ -29,10 +29,18 @@ from numba.extending import overload
 
 from ..cpu import _vecmath
 from ._host import broadcast, empty, narrowed, scale, widened
-from ._launch import SUM, THREADS_PER_BLOCK, block_reduce, reduced
+from ._launch import THREADS_PER_BLOCK, reduced, write_partial
 
-for _stand_in, _libdevice in ((_vecmath.exp, math.exp), (_vecmath.log, math.log), (_vecmath.log1p, math.log1p)):
-    overload(_stand_in, target="cuda")(lambda v, f=_libdevice: lambda v: f(v))
+
+
+def _libdevice(func):
+    def typer(v):
+        return lambda v: func(v)
+    return typer
+
+
+for _stand_in, _func in ((_vecmath.exp, math.exp), (_vecmath.log, math.log), (_vecmath.log1p, math.log1p)):
+    overload(_stand_in, target="cuda")(_libdevice(_func))
 
 _PARAMS = 4  # the most parameters an element function reads from p
 _MISSING, _SINGLE, _FULL = 0, 1, 2
@@ -74,9 +82,7 @@ def loops(elem):
                     gy[i] = dy * s
                 if nz:
                     gz[i] = dz * s
-            total = block_reduce(acc, SUM)
-            if cuda.threadIdx.x == 0:
-                partial[cuda.blockIdx.x] = total
+            write_partial(acc, partial)
 
         return run
 

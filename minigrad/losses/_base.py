@@ -9,7 +9,6 @@ import warnings
 
 from ..autograd.op import Op
 from ..nn.modules.module import Module
-from ..tensor import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -66,6 +65,4 @@ class _Loss(Module):
 class _WeightedLoss(_Loss):
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
-        if weight is not None and not isinstance(weight, Tensor):
-            raise TypeError(f"weight must be a Tensor, not {type(weight).__name__}")
         self.register_buffer("weight", weight)

@@ -65,6 +65,18 @@ def test_threaded_kernels_vs_torch(shape, reduction):
     check("cross_entropy", [x, t], grad=False, reduction=reduction)
 
 
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_row_max_anywhere_in_a_long_row(dtype):
+    """Rows of C >= 32 take their max over 16 running lanes: the max in every lane and in the tail,
+    a huge max (so a wrong max overflows exp), and NaN first or later in a row."""
+    x = logits((8, 50), dtype)
+    for row, at in enumerate((0, 1, 15, 16, 31, 47, 48, 49)):
+        x[row, at] = 80.0
+    check("cross_entropy", [x, classes((8,), 50)], reduction="none")
+    x[0, 0], x[1, 17] = np.nan, np.nan
+    check("cross_entropy", [x, classes((8,), 50)], reduction="none")
+
+
 def test_mixed_dtypes_vs_torch():
     """float16 runs (in float32) as torch; probability targets promote with input and weight."""
     x, t, _ = class_case((6, 4), np.float16, {})

@@ -1,0 +1,60 @@
+"""cosine_similarity on the device along ``dim`` of the broadcast of x₁ and x₂ (derivation:
+``kernels/cpu/cosine_similarity.py``): with nₖ = ‖xₖ‖₂ and cₖ = max(nₖ, eps),
+
+    out = Σ x₁x₂ / (c₁c₂)      ∂out/∂x₁ = (x₂/c₂ − out·x₁/n₁) / c₁      (likewise x₂; 0 terms where nₖ = 0)
+
+The arrays are viewed as (A, D, B) with D the reduced dim, so a row (a, ·, b) is reduced in place by
+one block (no transpose for a dim that is not last). Sums in float64. No reduction.
+"""
+import math
+
+from numba import cuda
+
+from ._host import broadcast, buffer, empty, float16_in_float32
+from ._launch import SUM, block_reduce, lanes, launch, units
+
+
+@cuda.jit
+def _kernel(x1, x2, eps, out, g1, g2):
+    _, D, B = x1.shape
+    need1, need2 = g1.size > 0, g2.size > 0
+    first, step = units(True)
+    lo, stride = lanes(True)
+    for r in range(first, out.size, step):
+        a, b = r // B, r % B
+        dot, s1, s2 = 0.0, 0.0, 0.0
+        for i in range(lo, D, stride):
+            u, v = x1[a, i, b], x2[a, i, b]
+            dot += u * v
+            s1 += u * u
+            s2 += v * v
+        dot, s1, s2 = block_reduce(dot, SUM), block_reduce(s1, SUM), block_reduce(s2, SUM)
+        n1, n2 = math.sqrt(s1), math.sqrt(s2)
+        c1 = eps if n1 < eps else n1
+        c2 = eps if n2 < eps else n2
+        cos = dot / c1 / c2
+        if cuda.threadIdx.x == 0:
+            out[r] = cos
+        if need1 or need2:
+            k = 1.0 / (c1 * c2)
+            k1 = 0.0 if n1 == 0 else cos / (c1 * n1)
+            k2 = 0.0 if n2 == 0 else cos / (c2 * n2)
+            for i in range(lo, D, stride):
+                u, v = x1[a, i, b], x2[a, i, b]
+                if need1:
+                    g1[a, i, b] = k * v - k1 * u
+                if need2:
+                    g2[a, i, b] = k * u - k2 * v
+
+
+@float16_in_float32
+def forward(x1, x2, need_grad, dim=1, eps=1e-8):
+    """``dim`` is non-negative, in the broadcast shape (0 for 0-d inputs)."""
+    shape, (x1, x2) = broadcast(x1, x2)
+    view = (math.prod(shape[:dim]), shape[dim] if shape else 1, math.prod(shape[dim + 1:]))
+    dt = x1.dtype
+    out = empty(view[0] * view[2], dt)
+    g1, g2 = (buffer(view, dt, need) for need in need_grad)
+    launch(_kernel, out.size, 1, x1.reshape(view), x2.reshape(view), float(eps), out, g1, g2)
+    return (out.reshape(shape[:dim] + shape[dim + 1:]),) + tuple(g.reshape(shape) if need else None
+                                                                 for g, need in zip((g1, g2), need_grad))

@@ -1,0 +1,96 @@
+"""nll_loss on the device over log-probabilities x viewed as (N, C, S) (``cpu.nll_loss.layout``;
+derivation in ``kernels/cpu/nll_loss.py``): at position p = (n, s) with target t_p and class weight w,
+
+    ℓ_p = −w[t_p]·x[n, t_p, s]   (0 where t_p = ignore_index)      dL/dx[n, c, s] = −w[t_p]·[c = t_p]·sc
+
+'mean' divides the sum and sc by W = Σ_{p not ignored} w[t_p], reduced on the device first
+(``weight_sum``) and read there, so nothing comes back to the host; 'sum'/'none' use sc = 1.
+
+Layouts (``_launch``): (N, C) inputs run a row per block, its threads over the classes; (N, C, S)
+inputs a position per thread, looping over the classes (reads and writes contiguous along s).
+
+torch's host-side IndexError for a target outside [0, C) would cost a device→host copy per call, so
+the kernels check instead: such a position's loss and gradient are NaN (and W, so a mean, is NaN);
+nothing outside the class dim is read.
+"""
+import math
+
+import numpy as np
+from numba import cuda
+
+from ..cpu.nll_loss import compute_dtype, layout, loss_shape
+from ._host import buffer, empty, narrowed, scale, widened
+from ._launch import THREADS_PER_BLOCK, lanes, lead, reduced, units, write_partial
+
+
+@cuda.jit(device=True)
+def class_weight(w, c, one):
+    """w[c], or 1 without weights (an empty ``w``)."""
+    return w[c] if w.size > 0 else one
+
+
+@cuda.jit
+def _weight_sum(t, w, one, n_classes, ignore_index, partial):
+    acc = 0.0
+    for p in range(cuda.grid(1), t.size, cuda.gridsize(1)):
+        c = t[p]
+        if c != ignore_index:
+            acc += class_weight(w, c, one) if 0 <= c < n_classes else math.nan
+    write_partial(acc, partial)
+
+
+def weight_sum(t, w, one, n_classes, ignore_index):
+    """W = Σ w[t_p] over the non-ignored flat targets, as a 0-d float64 device array (NaN when a
+    target is out of range)."""
+    return reduced(_weight_sum, t.size, THREADS_PER_BLOCK, (t, w, one, n_classes, ignore_index), "sum", 1.0,
+                   np.float64, None)
+
+
+def plan(x, target, weight, reduction, ignore_index):
+    """What nll_loss and cross_entropy with class targets share on the host: (dtype, the (N, C, S)
+    view, flat targets, weights (empty for none), the normaliser W (a placeholder unless 'mean'),
+    whether the row layout applies, the per-position loss buffer)."""
+    n, n_classes, spatial = layout(x.shape)
+    dt = x.dtype
+    w = empty(0, dt) if weight is None else weight.reshape(-1)
+    t = target.reshape(-1)
+    mean = reduction == "mean"
+    W = weight_sum(t, w, dt.type(1), n_classes, ignore_index) if mean else empty((), np.float64)
+    return dt, (n, n_classes, spatial), t, w, W, spatial == 1, empty(t.size, dt)
+
+
+@cuda.jit
+def _kernel(x, t, w, one, ignore_index, W, mean, coop, out, g, partial):
+    _, C, S = x.shape
+    sc = 1.0 / W[()] if mean else 1.0
+    has_grad = g.size > 0
+    acc = 0.0
+    first, step = units(coop)
+    lo, stride = lanes(coop)
+    for u in range(first, t.size, step):
+        n, s = u // S, u % S
+        c = t[u]
+        ignored = c == ignore_index
+        valid = not ignored and 0 <= c < C
+        loss = -class_weight(w, c, one) * x[n, c, s] if valid else (one - one if ignored else math.nan)
+        if lead(coop):
+            out[u] = loss
+            acc += loss
+        if has_grad:
+            gc = -class_weight(w, c, one) * sc if valid else (0.0 if ignored else math.nan)
+            for k in range(lo, C, stride):
+                g[n, k, s] = gc if k == c or not (valid or ignored) else 0.0
+    write_partial(acc, partial)
+
+
+def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean"):
+    """(loss, dL/dx or None, None[, None]) for log-probabilities ``x`` and int64/uint8 class targets."""
+    half = compute_dtype(x.dtype) != x.dtype
+    x, weight = widened((x, weight))
+    dt, view, t, w, W, coop, out = plan(x, target, weight, reduction, ignore_index)
+    g = buffer(view, dt, need_grad[0])
+    args = (x.reshape(view), t, w, dt.type(1), ignore_index, W, reduction == "mean", coop, out, g)
+    loss = reduced(_kernel, t.size, 1 if coop else THREADS_PER_BLOCK, args, reduction, 1.0, dt,
+                   out.reshape(loss_shape(x.shape)), W, 1)
+    results = (loss, g.reshape(x.shape) if need_grad[0] else None)
+    return (narrowed(results) if half else results) + (None,) * (len(need_grad) - 1)
