@@ -2,12 +2,14 @@
 (float32, batch 4): 3x64x64 -> Conv2d(3,64,3,p=1) -> relu -> maxpool 2 -> Conv2d(64,128,3,p=1) -> relu
 -> maxpool 2 -> Conv2d(128,2,3,p=1). The input needs no gradient, so conv1 computes only grad_w, grad_b.
 
-    python benchmarks/bench_conv_kernels.py    # interleaved medians per layer and for the whole step,
+    python benchmarks/bench_conv_kernels.py [--threads N] [--rounds R]
+                                               # interleaved medians per layer and for the whole step,
                                                # with the ratio minigrad/torch
     pytest benchmarks/bench_conv_kernels.py    # the same workloads as pytest-benchmark groups
 
 Time with ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``: those settings halve numpy's matmul.
 """
+import argparse
 import time
 
 import numpy as np
@@ -128,25 +130,36 @@ def test_forward_backward(benchmark, workloads, layer, impl):
     benchmark(workloads[impl][layer])
 
 
-def main(rounds=40, warmup=5):
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--threads", type=int, help="BLAS, Numba and torch threads (default: theirs)")
+    args = parser.parse_args()
+    if args.threads:
+        import numba
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(args.threads)
+        numba.set_num_threads(args.threads)
+        torch.set_num_threads(args.threads)
     a = _data()
     impls = {"minigrad": minigrad_workloads(a), "torch": torch_workloads(a)}
     times = {(impl, layer): [] for impl in impls for layer in ORDER}
-    for r in range(warmup + rounds):
+    for r in range(args.warmup + args.rounds):
         for layer in ORDER:          # interleave, so load from other processes hits both sides alike
             for impl, work in impls.items():
                 start = time.perf_counter()
                 work[layer]()
-                if r >= warmup:
+                if r >= args.warmup:
                     times[impl, layer].append(time.perf_counter() - start)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; medians of {rounds} rounds, ms")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; medians of {args.rounds} rounds, ms")
     print(f"{'layer':8}{'minigrad':>10}{'torch':>10}{'ratio':>8}")
     med = {k: 1e3 * float(np.median(v)) for k, v in times.items()}
     for layer in ORDER:
         m, t = med["minigrad", layer], med["torch", layer]
         print(f"{layer:8}{m:10.3f}{t:10.3f}{m / t:8.2f}")
     m, t = (sum(med[impl, layer] for layer in ORDER[:-1]) for impl in impls)
-    print(f"{'sum':8}{m:10.3f}{t:10.3f}{m / t:8.2f}   (layers alone, no relu)")
+    print(f"{'layers':8}{m:10.3f}{t:10.3f}{m / t:8.2f}   (sum of the rows above step)")
 
 
 if __name__ == "__main__":

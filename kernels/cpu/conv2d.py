@@ -15,6 +15,10 @@ so one broadcast ``np.matmul`` writes the output in NCHW order without a transpo
     grad_W[g] = sum_n grad_out[n, g] @ cols[n, g]^T
     grad_x    = col2im(W[g]^T @ grad_out[n, g])
 
+With stride 1 and OC < C, grad_x is instead computed as what it equals: a stride-1 convolution of
+grad_out with the kernel flipped in space and transposed in/out channels, padded d*(k-1) - pad on
+each side. Same arithmetic, but its im2col buffer has OC*kh*kw rows where col2im's has C*kh*kw.
+
 A 1x1 kernel with stride 1 and no padding needs no im2col: ``cols`` is a view of ``x``. Otherwise
 ``cols`` (kh*kw times the input) lives in a per-thread workspace that grows to the largest conv seen
 and is reused by every call: forward saves nothing and backward recomputes ``cols`` (one im2col,
@@ -23,7 +27,7 @@ overwrites them with ``W^T @ grad_out`` for col2im.
 
 ``padding`` is (ph, pw) — symmetric — or (top, bottom, left, right); the latter is how the caller
 passes torch's 'same' padding for an even effective kernel d*(k-1): total d*(k-1), top gets the floor
-half, bottom the rest.
+half, bottom the rest. Entries may be negative (crop), as the grad_x convolution above needs.
 """
 import threading
 
@@ -56,27 +60,28 @@ def conv2d_output_size(in_size, kernel, stride, pad_lo, pad_hi, dilation):
 
 
 class _Geometry:
-    __slots__ = ("N", "C", "H", "W", "OC", "G", "kernel", "stride", "pad", "dilation", "out_hw",
-                 "K", "L", "pointwise")
+    __slots__ = ("N", "C", "H", "W", "OC", "G", "OCg", "kernel", "stride", "pads", "dilation", "out_hw",
+                 "K", "L", "cols_shape", "pointwise")
 
     def __init__(self, x_shape, w_shape, stride, padding, dilation, groups):
         self.N, self.C, self.H, self.W = x_shape
         self.OC, cg, kh, kw = w_shape
         if self.C != cg * groups or self.OC % groups:
             raise RuntimeError(f"conv2d: input {x_shape} and weight {w_shape} do not match groups={groups}")
-        top, bottom, left, right = _pads(padding)
-        self.G, self.kernel, self.stride, self.dilation = groups, (kh, kw), tuple(stride), tuple(dilation)
-        self.pad = (top, left)
+        self.pads = top, bottom, left, right = _pads(padding)
+        self.G, self.OCg = groups, self.OC // groups
+        self.kernel, self.stride, self.dilation = (kh, kw), tuple(stride), tuple(dilation)
         self.out_hw = (conv2d_output_size(self.H, kh, stride[0], top, bottom, dilation[0]),
                        conv2d_output_size(self.W, kw, stride[1], left, right, dilation[1]))
         if min(self.out_hw) <= 0:
             raise RuntimeError(f"conv2d: input {x_shape} is smaller than the (dilated, padded) kernel")
         self.K = cg * kh * kw
         self.L = self.out_hw[0] * self.out_hw[1]
-        self.pointwise = (kh, kw) == (1, 1) and self.stride == (1, 1) and (top, bottom, left, right) == (0,) * 4
+        self.cols_shape = (self.N, self.C * kh * kw, self.L)
+        self.pointwise = (kh, kw) == (1, 1) and self.stride == (1, 1) and self.pads == (0,) * 4
 
     def im2col_args(self):
-        return self.kernel, self.stride, self.pad, self.dilation, self.out_hw
+        return self.kernel, self.stride, (self.pads[0], self.pads[2]), self.dilation, self.out_hw
 
     def grouped(self, a, rows):
         """View a (N, G*rows, ...) array as (N, G, rows, L)."""
@@ -87,7 +92,7 @@ def _columns(x, geo):
     """``cols`` as (N, G, K, L): a view of ``x`` for a pointwise conv, else im2col into the workspace."""
     if geo.pointwise:
         return geo.grouped(x, geo.K)
-    cols = _workspace((geo.N, geo.C * geo.kernel[0] * geo.kernel[1], geo.L), x.dtype)
+    cols = _workspace(geo.cols_shape, x.dtype)
     im2col(x, cols, *geo.im2col_args())
     return geo.grouped(cols, geo.K)
 
@@ -97,7 +102,7 @@ def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
     x = np.ascontiguousarray(x)
     geo = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
     out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
-    np.matmul(weight.reshape(geo.G, geo.OC // geo.G, geo.K), _columns(x, geo), out=geo.grouped(out, geo.OC // geo.G))
+    np.matmul(weight.reshape(geo.G, geo.OCg, geo.K), _columns(x, geo), out=geo.grouped(out, geo.OCg))
     if bias is not None:
         out += bias.reshape(geo.OC, 1, 1)
     return out, None
@@ -107,22 +112,41 @@ def conv2d_backward(grad_out, x, weight, saved, stride, padding, dilation, group
     """Return ``(grad_x, grad_w, grad_b)`` for the entries of ``needs`` that are true, else None."""
     x = np.ascontiguousarray(x)
     geo = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
-    ocg = geo.OC // geo.G
     grad_out = np.ascontiguousarray(grad_out)
-    go = geo.grouped(grad_out, ocg)
     grad_x = grad_w = grad_b = None
     if needs[2]:
         grad_b = grad_out.reshape(geo.N, geo.OC, geo.L).sum(axis=2).sum(axis=0)
     if needs[1]:
-        per_sample = np.matmul(go, _columns(x, geo).swapaxes(2, 3))       # (N, G, OC/G, K)
-        grad_w = per_sample.sum(axis=0).reshape(weight.shape)
+        go, cols = geo.grouped(grad_out, geo.OCg), _columns(x, geo)
+        if geo.OCg >= geo.K:                                               # (G, OC/G, K)
+            grad_w = np.matmul(go, cols.swapaxes(2, 3)).sum(axis=0)
+        else:  # OpenBLAS is several times slower with a thin left operand: make the long side M
+            grad_w = np.matmul(cols, go.swapaxes(2, 3)).sum(axis=0).swapaxes(1, 2)
+        grad_w = grad_w.reshape(weight.shape)
     if needs[0]:
-        w_t = weight.reshape(geo.G, ocg, geo.K).swapaxes(1, 2)              # (G, K, OC/G)
-        grad_x = np.empty(x.shape, x.dtype)
-        if geo.pointwise:
-            np.matmul(w_t, go, out=geo.grouped(grad_x, geo.K))
-        else:  # the workspace's columns are consumed: reuse it for their gradient
-            grad_cols = _workspace((geo.N, geo.C * geo.kernel[0] * geo.kernel[1], geo.L), x.dtype)
-            np.matmul(w_t, go, out=geo.grouped(grad_cols, geo.K))
-            col2im(grad_cols, grad_x, *geo.im2col_args())
+        grad_x = _grad_input(grad_out, weight, geo)
     return grad_x, grad_w, grad_b
+
+
+def _grad_input(grad_out, weight, geo):
+    """grad_x by the cheapest of three routes (same arithmetic, different memory traffic)."""
+    if geo.stride == (1, 1) and geo.OC < geo.C and not geo.pointwise:
+        # grad_out correlated with the spatially flipped, in/out-swapped kernel, padded by d*(k-1) - pad
+        # on each side: its im2col has OC/C times the rows of the buffer col2im would read
+        kh, kw = geo.kernel
+        dh, dw = geo.dilation
+        top, bottom, left, right = geo.pads
+        flipped = weight.reshape(geo.G, geo.OCg, geo.C // geo.G, kh, kw).swapaxes(1, 2)[..., ::-1, ::-1]
+        pads = (dh * (kh - 1) - top, dh * (kh - 1) - bottom, dw * (kw - 1) - left, dw * (kw - 1) - right)
+        return conv2d_forward(grad_out, flipped.reshape(geo.C, geo.OCg, kh, kw), None, (1, 1), pads,
+                              geo.dilation, geo.G)[0]
+    go = geo.grouped(grad_out, geo.OCg)
+    w_t = weight.reshape(geo.G, geo.OCg, geo.K).swapaxes(1, 2)              # (G, K, OC/G)
+    grad_x = np.empty((geo.N, geo.C, geo.H, geo.W), grad_out.dtype)
+    if geo.pointwise:
+        np.matmul(w_t, go, out=geo.grouped(grad_x, geo.K))
+    else:  # col2im(W^T @ grad_out); the workspace's columns are consumed, so it holds W^T @ grad_out
+        grad_cols = _workspace(geo.cols_shape, grad_out.dtype)
+        np.matmul(w_t, go, out=geo.grouped(grad_cols, geo.K))
+        col2im(grad_cols, grad_x, *geo.im2col_args())
+    return grad_x

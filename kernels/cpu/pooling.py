@@ -174,33 +174,47 @@ def max_pool2d_backward(grad_out, argmax, input_shape):
 # Both average pools are "sum a rectangle, divide": row o of the output reads input rows
 # [h_lo[o], h_hi[o]), column o columns [w_lo[o], w_hi[o]), and divides by h_div[oh] * w_div[ow].
 
+@njit(inline="always")
+def _window_span(p, H, W, ih0, ih1, iw0, iw1):
+    """Flat (start, row count, columns [lo, hi)) of a window; full-width rows are contiguous, so they
+    become one run of (ih1-ih0)*W elements that vectorises."""
+    start = (p * H + ih0) * W
+    if iw0 == 0 and iw1 == W:
+        return start, 1, 0, (ih1 - ih0) * W
+    return start, ih1 - ih0, iw0, iw1
+
+
 @twin
-def _window_mean_kernel(x, out, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
-    P = x.shape[0]
-    OH, OW = out.shape[1], out.shape[2]
+def _window_mean_kernel(x3, out3, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
+    P, H, W = x3.shape
+    OH, OW = out3.shape[1], out3.shape[2]
+    x, out = x3.reshape(-1), out3.reshape(-1)
     zero = x.dtype.type(0)
     for p in prange(P):
         for oh in range(OH):
             for ow in range(OW):
+                start, rows, lo, hi = _window_span(p, H, W, h_lo[oh], h_hi[oh], w_lo[ow], w_hi[ow])
                 s = zero
-                for ih in range(h_lo[oh], h_hi[oh]):
-                    for iw in range(w_lo[ow], w_hi[ow]):
-                        s += x[p, ih, iw]
-                out[p, oh, ow] = s / x.dtype.type(h_div[oh] * w_div[ow])
+                for r in range(rows):
+                    for k in range(start + r * W + lo, start + r * W + hi):
+                        s += x[_U(k)]
+                out[_U((p * OH + oh) * OW + ow)] = s / x.dtype.type(h_div[oh] * w_div[ow])
 
 
 @twin
-def _window_mean_backward_kernel(grad_out, grad_x, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
-    P = grad_out.shape[0]
-    OH, OW = grad_out.shape[1], grad_out.shape[2]
+def _window_mean_backward_kernel(grad_out3, grad_x3, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
+    P, H, W = grad_x3.shape
+    OH, OW = grad_out3.shape[1], grad_out3.shape[2]
+    grad_out, grad_x = grad_out3.reshape(-1), grad_x3.reshape(-1)
     for p in prange(P):
-        grad_x[p] = 0
+        grad_x[p * H * W:(p + 1) * H * W] = 0
         for oh in range(OH):
             for ow in range(OW):
-                g = grad_out[p, oh, ow] / grad_x.dtype.type(h_div[oh] * w_div[ow])
-                for ih in range(h_lo[oh], h_hi[oh]):
-                    for iw in range(w_lo[ow], w_hi[ow]):
-                        grad_x[p, ih, iw] += g
+                g = grad_out[_U((p * OH + oh) * OW + ow)] / grad_x.dtype.type(h_div[oh] * w_div[ow])
+                start, rows, lo, hi = _window_span(p, H, W, h_lo[oh], h_hi[oh], w_lo[ow], w_hi[ow])
+                for r in range(rows):
+                    for k in range(start + r * W + lo, start + r * W + hi):
+                        grad_x[_U(k)] += g
 
 
 def _avg_windows(in_size, out_size, kernel, stride, pad, count_include_pad):

@@ -17,7 +17,7 @@ def _sgn(d):
 
 
 @cuda.jit(device=True)
-def norm(a, b, r, eps, p):
+def norm(a, b, r, eps, p, scratch):
     """‖a[r] − b[r] + eps‖ₚ of two (R, D) arrays' row r, as float64, returned to every thread."""
     first, step = lanes(True)
     inf = math.isinf(p)
@@ -35,7 +35,7 @@ def norm(a, b, r, eps, p):
             acc += 1.0 if d != 0 else 0.0
         else:
             acc += ad ** p
-    total = block_reduce(acc, (MAX if p > 0 else MIN) if inf else SUM)
+    total = block_reduce(acc, (MAX if p > 0 else MIN) if inf else SUM, scratch)
     if p == 2.0:
         return math.sqrt(total)
     if inf or p == 0.0 or p == 1.0:
@@ -44,7 +44,7 @@ def norm(a, b, r, eps, p):
 
 
 @cuda.jit(device=True)
-def add_grad(a, b, r, eps, p, n, c, ga, gb):
+def add_grad(a, b, r, eps, p, n, c, ga, gb, scratch):
     """ga[r] += c·∂n/∂a and gb[r] −= c·∂n/∂a for n = ‖a[r] − b[r] + eps‖ₚ (p ≠ 0); an empty ga or gb
     is skipped. Each thread updates only its own elements."""
     need_a, need_b = ga.size > 0, gb.size > 0
@@ -57,7 +57,7 @@ def add_grad(a, b, r, eps, p, n, c, ga, gb):
             d = a[r, i] - b[r, i] + eps
             if abs(d) == n or d != d:
                 count += 1.0
-        ties = block_reduce(count, SUM)
+        ties = block_reduce(count, SUM, scratch)
     k = 0.0 if n == 0 else c / n
     for i in range(first, a.shape[1], step):
         d = a[r, i] - b[r, i] + eps

@@ -56,8 +56,9 @@ def expand(a, shape, dtype=None):
 
 
 def broadcast(*arrays):
-    """The common shape and the arrays expanded to it."""
-    shape = broadcast_shape(*(a.shape for a in arrays))
+    """The common shape (a plain tuple: the simulator's shapes refuse negative indices) and the arrays
+    expanded to it."""
+    shape = tuple(broadcast_shape(*(a.shape for a in arrays)))
     return shape, [expand(a, shape) for a in arrays]
 
 

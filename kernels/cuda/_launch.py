@@ -27,6 +27,8 @@ from numba import config, float64
 from numba import cuda as numba_cuda
 from numba.extending import intrinsic, overload
 
+from . import _math  # noqa: F401 - registers the device math every kernel may use
+
 
 class _Simulated:
     """``cuda`` for this module under the simulator: the running kernel's simulated module.
@@ -45,7 +47,7 @@ cuda = _Simulated() if config.ENABLE_CUDASIM else numba_cuda
 
 THREADS_PER_BLOCK = 256
 MAX_BLOCKS = 1024
-_SHARED = 1024  # float64 scratch per block: room for the largest block CUDA allows
+SCRATCH = 1024  # float64 shared scratch a kernel declares for its reductions: the largest block
 SUM, MAX, MIN = 0, 1, 2
 NAN = math.nan
 
@@ -105,12 +107,13 @@ def _combine(a, b, op):
 
 
 @cuda.jit(device=True)
-def block_reduce(value, op):
+def block_reduce(value, op, scratch):
     """The SUM, MAX or MIN of ``value`` over the block's threads, in float64, returned to every
-    thread. A tree in shared memory over any block size; every thread of the block must call it."""
-    shared = cuda.shared.array(_SHARED, float64)
+    thread: a tree over any block size in ``scratch``, the kernel's float64 shared array of SCRATCH
+    elements (declared once per kernel: a device function's own shared array would be defined again
+    in every library that links it). Every thread of the block must call it."""
     tid, n = cuda.threadIdx.x, cuda.blockDim.x
-    shared[tid] = value
+    scratch[tid] = value
     cuda.syncthreads()
     step = 1
     while step < n:
@@ -118,18 +121,18 @@ def block_reduce(value, op):
     step //= 2
     while step > 0:
         if tid < step and tid + step < n:
-            shared[tid] = _combine(shared[tid], shared[tid + step], op)
+            scratch[tid] = _combine(scratch[tid], scratch[tid + step], op)
         cuda.syncthreads()
         step //= 2
-    total = shared[0]
+    total = scratch[0]
     cuda.syncthreads()  # the scratch is free for the next reduction
     return total
 
 
 @cuda.jit(device=True)
-def write_partial(acc, partial):
+def write_partial(acc, partial, scratch):
     """partial[block] = Σ over the block's threads of ``acc`` (every thread of the block calls it)."""
-    total = block_reduce(acc, SUM)
+    total = block_reduce(acc, SUM, scratch)
     if cuda.threadIdx.x == 0:
         partial[cuda.blockIdx.x] = total
 
@@ -152,9 +155,9 @@ def lanes(coop):
 
 
 @cuda.jit(device=True)
-def lane_reduce(value, op, coop):
+def lane_reduce(value, op, coop, scratch):
     """``block_reduce`` in the cooperative layout; a thread's own value otherwise."""
-    return block_reduce(value, op) if coop else value
+    return block_reduce(value, op, scratch) if coop else value
 
 
 @cuda.jit(device=True)
@@ -165,10 +168,11 @@ def lead(coop):
 
 @cuda.jit
 def _finish(partial, s, divisor, mode, out):
+    scratch = cuda.shared.array(SCRATCH, float64)
     acc = 0.0
     for b in range(cuda.threadIdx.x, partial.size, cuda.blockDim.x):
         acc += partial[b]
-    total = block_reduce(acc, SUM)
+    total = block_reduce(acc, SUM, scratch)
     if cuda.threadIdx.x == 0:
         value = total * s
         if mode:

@@ -14,33 +14,18 @@ x and y are materialised at the broadcast shape, z and w too unless they hold on
 place); a missing z or w reads as 1. Each element's math and every array written stay in the data's
 dtype; float16 runs in float32.
 
-On the device the CPU math's ``exp``/``log``/``log1p`` (``cpu._vecmath``: polynomials LLVM vectorises
-on the CPU) resolve to libdevice's functions through the CUDA overloads below. The element function
+On the device the element function's scalar math compiles through ``_math``. The element function
 runs under numpy's error model (x/0 gives ±inf or NaN, as in torch) on both devices; the simulator
 runs its CPU compile.
 """
 import functools
-import math
 
 import numba
 import numpy as np
-from numba import cuda
-from numba.extending import overload
+from numba import cuda, float64
 
-from ..cpu import _vecmath
 from ._host import broadcast, empty, narrowed, scale, widened
-from ._launch import THREADS_PER_BLOCK, reduced, write_partial
-
-
-
-def _libdevice(func):
-    def typer(v):
-        return lambda v: func(v)
-    return typer
-
-
-for _stand_in, _func in ((_vecmath.exp, math.exp), (_vecmath.log, math.log), (_vecmath.log1p, math.log1p)):
-    overload(_stand_in, target="cuda")(_libdevice(_func))
+from ._launch import SCRATCH, THREADS_PER_BLOCK, reduced, write_partial
 
 _PARAMS = 4  # the most parameters an element function reads from p
 _MISSING, _SINGLE, _FULL = 0, 1, 2
@@ -65,6 +50,7 @@ def loops(elem):
         @cuda.jit
         def run(x, y, z, w, zmode, wmode, p0, p1, p2, p3, s, out, gx, gy, gz, partial):
             p = cuda.local.array(_PARAMS, dt)
+            scratch = cuda.shared.array(SCRATCH, float64)
             p[0] = p0
             p[1] = p1
             p[2] = p2
@@ -82,7 +68,7 @@ def loops(elem):
                     gy[i] = dy * s
                 if nz:
                     gz[i] = dz * s
-            write_partial(acc, partial)
+            write_partial(acc, partial, scratch)
 
         return run
 

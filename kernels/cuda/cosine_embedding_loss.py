@@ -9,15 +9,16 @@ target y) per block (derivation: ``kernels/cpu/cosine_embedding_loss.py``), ε =
 """
 import math
 
-from numba import cuda
+from numba import cuda, float64
 
 from ..cpu.cosine_embedding_loss import EPSILON
 from ._host import broadcast_shape, buffer, empty, expand, float16_in_float32, rows, scale
-from ._launch import SUM, block_reduce, lanes, reduced, units, write_partial
+from ._launch import SCRATCH, SUM, block_reduce, lanes, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(x1, x2, y, margin, s, out, g1, g2, partial):
+    scratch = cuda.shared.array(SCRATCH, float64)
     keep, need1, need2 = out.size > 0, g1.size > 0, g2.size > 0
     acc = 0.0
     first, step = units(True)
@@ -29,8 +30,8 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, partial):
             dot += u * v
             m1 += u * u
             m2 += v * v
-        dot = block_reduce(dot, SUM)
-        m1, m2 = block_reduce(m1, SUM) + EPSILON, block_reduce(m2, SUM) + EPSILON
+        dot = block_reduce(dot, SUM, scratch)
+        m1, m2 = block_reduce(m1, SUM, scratch) + EPSILON, block_reduce(m2, SUM, scratch) + EPSILON
         denom = math.sqrt(m1 * m2)
         cos = dot / denom
         loss, dcos = 0.0, 0.0
@@ -51,13 +52,13 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, partial):
                 g1[r, i] = k * v - k1 * u
             if need2:
                 g2[r, i] = k * u - k2 * v
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 @float16_in_float32
 def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     """x₁, x₂: (N, D) with y (N), or (D) with a 0-d y."""
-    shape = broadcast_shape(x1.shape, x2.shape, y.shape + (1,))
+    shape = tuple(broadcast_shape(x1.shape, x2.shape, y.shape + (1,)))
     R, D = rows(shape)
     dt = x1.dtype
     s = scale(reduction, R)

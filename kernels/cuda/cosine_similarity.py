@@ -8,14 +8,15 @@ one block (no transpose for a dim that is not last). Sums in float64. No reducti
 """
 import math
 
-from numba import cuda
+from numba import cuda, float64
 
 from ._host import broadcast, buffer, empty, float16_in_float32
-from ._launch import SUM, block_reduce, lanes, launch, units
+from ._launch import SCRATCH, SUM, block_reduce, lanes, launch, units
 
 
 @cuda.jit
 def _kernel(x1, x2, eps, out, g1, g2):
+    scratch = cuda.shared.array(SCRATCH, float64)
     _, D, B = x1.shape
     need1, need2 = g1.size > 0, g2.size > 0
     first, step = units(True)
@@ -28,7 +29,8 @@ def _kernel(x1, x2, eps, out, g1, g2):
             dot += u * v
             s1 += u * u
             s2 += v * v
-        dot, s1, s2 = block_reduce(dot, SUM), block_reduce(s1, SUM), block_reduce(s2, SUM)
+        dot = block_reduce(dot, SUM, scratch)
+        s1, s2 = block_reduce(s1, SUM, scratch), block_reduce(s2, SUM, scratch)
         n1, n2 = math.sqrt(s1), math.sqrt(s2)
         c1 = eps if n1 < eps else n1
         c2 = eps if n2 < eps else n2

@@ -23,16 +23,17 @@ two layouts). Out-of-range class targets give NaN, as in ``nll_loss``.
 import math
 
 import numpy as np
-from numba import cuda
+from numba import cuda, float64
 
 from ..cpu.nll_loss import compute_dtype, layout, loss_shape
 from ._host import buffer, empty, expand, narrowed, scale, widened
-from ._launch import MAX, SUM, THREADS_PER_BLOCK, cast_like, lane_reduce, lanes, lead, reduced, units, write_partial
+from ._launch import (MAX, SCRATCH, SUM, THREADS_PER_BLOCK, cast_like, lane_reduce, lanes, lead, reduced, units,
+                      write_partial)
 from .nll_loss import class_weight, plan
 
 
 @cuda.jit(device=True)
-def _softmax(x, n, s, one, g, coop):
+def _softmax(x, n, s, one, g, coop, scratch):
     """(m as x's dtype, Z, log Z) of position (n, s); e_c = exp(x_c − m) goes to g[n, c, s] when g is
     not empty. log Z is 0 when there are no classes (an empty sum)."""
     C = x.shape[1]
@@ -40,19 +41,20 @@ def _softmax(x, n, s, one, g, coop):
     m = -math.inf
     for c in range(lo, C, stride):
         m = max(m, x[n, c, s])
-    m = cast_like(lane_reduce(m, MAX, coop), one)
+    m = cast_like(lane_reduce(m, MAX, coop, scratch), one)
     z = 0.0
     for c in range(lo, C, stride):
         e = math.exp(x[n, c, s] - m)
         z += e
         if g.size > 0:
             g[n, c, s] = e
-    z = lane_reduce(z, SUM, coop)
+    z = lane_reduce(z, SUM, coop, scratch)
     return m, z, math.log(z) if C else 0.0
 
 
 @cuda.jit
 def _classes(x, t, w, one, ignore_index, eps, W, mean, coop, out, g, partial):
+    scratch = cuda.shared.array(SCRATCH, float64)
     _, C, S = x.shape
     sc = 1.0 / W[()] if mean else 1.0
     keep, eps_c = 1.0 - eps, eps / C if C else 0.0
@@ -61,12 +63,12 @@ def _classes(x, t, w, one, ignore_index, eps, W, mean, coop, out, g, partial):
     if eps > 0:
         for c in range(lo, C, stride):
             w_sum += class_weight(w, c, one)
-        w_sum = lane_reduce(w_sum, SUM, coop)
+        w_sum = lane_reduce(w_sum, SUM, coop, scratch)
     acc = 0.0
     first, step = units(coop)
     for u in range(first, t.size, step):
         n, s = u // S, u % S
-        m, z, log_z = _softmax(x, n, s, one, g, coop)
+        m, z, log_z = _softmax(x, n, s, one, g, coop, scratch)
         tc = t[u]
         ignored = tc == ignore_index
         valid = not ignored and 0 <= tc < C
@@ -77,7 +79,7 @@ def _classes(x, t, w, one, ignore_index, eps, W, mean, coop, out, g, partial):
             shifted = 0.0
             for c in range(lo, C, stride):
                 shifted += class_weight(w, c, one) * (x[n, c, s] - m)
-            loss += eps_c * (w_sum * log_z - lane_reduce(shifted, SUM, coop))
+            loss += eps_c * (w_sum * log_z - lane_reduce(shifted, SUM, coop, scratch))
         if lead(coop):
             out[u] = loss
             acc += loss
@@ -87,11 +89,12 @@ def _classes(x, t, w, one, ignore_index, eps, W, mean, coop, out, g, partial):
             for c in range(lo, C, stride):
                 v = a * g[n, c, s] - b * class_weight(w, c, one) if eps > 0 else a * g[n, c, s]
                 g[n, c, s] = v - keep * wt * k if c == tc else v
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 @cuda.jit
 def _probabilities(x, y, w, one, eps, sc, coop, out, g, gy, gw, partial):
+    scratch = cuda.shared.array(SCRATCH, float64)
     _, C, S = x.shape
     keep, eps_c = 1.0 - eps, eps / C if C else 0.0
     lo, stride = lanes(coop)
@@ -99,13 +102,13 @@ def _probabilities(x, y, w, one, eps, sc, coop, out, g, gy, gw, partial):
     first, step = units(coop)
     for u in range(first, out.size, step):
         n, s = u // S, u % S
-        m, z, log_z = _softmax(x, n, s, one, g, coop)
+        m, z, log_z = _softmax(x, n, s, one, g, coop, scratch)
         wy, loss = 0.0, 0.0
         for c in range(lo, C, stride):
             wyc = class_weight(w, c, one) * (keep * y[n, c, s] + eps_c)
             wy += wyc
             loss += wyc * (log_z - (x[n, c, s] - m))
-        wy, loss = lane_reduce(wy, SUM, coop), lane_reduce(loss, SUM, coop)
+        wy, loss = lane_reduce(wy, SUM, coop, scratch), lane_reduce(loss, SUM, coop, scratch)
         if lead(coop):
             out[u] = loss
             acc += loss
@@ -118,7 +121,7 @@ def _probabilities(x, y, w, one, eps, sc, coop, out, g, gy, gw, partial):
                 gy[n, c, s] = sc * keep * wc * nlp
             if gw.size > 0:
                 gw[n, c, s] = sc * (keep * yc + eps_c) * nlp
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 def _classes_forward(x, target, weight, need_grad, ignore_index, reduction, eps):
@@ -133,15 +136,15 @@ def _classes_forward(x, target, weight, need_grad, ignore_index, reduction, eps)
 def _probabilities_forward(x, y, weight, need_grad, reduction, eps):
     arrays = (x, y) if weight is None else (x, y, weight)
     dt = compute_dtype(np.result_type(*(a.dtype for a in arrays)))
-    n, n_classes, spatial = view = layout(x.shape)
+    view = layout(x.shape)
     x3, y3 = (expand(a, a.shape, dt).reshape(view) for a in (x, y))
     w = empty(0, dt) if weight is None else expand(weight, weight.shape, dt).reshape(-1)
-    positions = n * spatial
+    positions = view[0] * view[2]
     s = scale(reduction, positions if x.size else 0)  # torch: an empty input's mean is NaN
     out = empty(positions, dt)
     wants = tuple(need_grad) + (False,) * (3 - len(need_grad))
     grads = [buffer(view, dt, wanted) for wanted in wants]
-    coop = spatial == 1
+    coop = view[2] == 1
     args = (x3, y3, w, dt.type(1), eps, s, coop, out, *grads)
     loss = reduced(_probabilities, positions, 1 if coop else THREADS_PER_BLOCK, args, reduction, s, dt,
                    out.reshape(loss_shape(x.shape)))

@@ -9,15 +9,16 @@ outside [0, C) makes its row's loss and gradient NaN instead of reading outside 
 """
 import math
 
-from numba import cuda
+from numba import cuda, float64
 
 from ._host import buffer, empty, scale
-from ._launch import SUM, block_reduce, lanes, reduced, units, write_partial
+from ._launch import SCRATCH, SUM, block_reduce, lanes, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(x, y, w, p, margin, one, sc, out, gx, partial):
     """``sc`` = (mean ? 1/N : 1)/C scales the gradient."""
+    scratch = cuda.shared.array(SCRATCH, float64)
     N, C = x.shape
     zero = one - one
     keep, need = out.size > 0, gx.size > 0
@@ -39,21 +40,21 @@ def _kernel(x, y, w, p, margin, one, sc, out, gx, partial):
                 gt -= g
             if need:
                 gx[n, i] = g if valid else math.nan
-        row = block_reduce(row, SUM) * wt / C if valid else math.nan
+        row = block_reduce(row, SUM, scratch) * wt / C if valid else math.nan
         if need:
-            gt = block_reduce(gt, SUM)
+            gt = block_reduce(gt, SUM, scratch)
             if cuda.threadIdx.x == 0 and valid:
                 gx[n, t] = gt
         if cuda.threadIdx.x == 0:
             acc += row
             if keep:
                 out[n] = row
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class), y: (N) or 0-d; the 'none' loss has y's shape."""
-    C = x.shape[-1] if x.ndim else 1
+    C = x.shape[x.ndim - 1] if x.ndim else 1
     N = x.size // C
     dt = x.dtype
     s = scale(reduction, N)

@@ -10,15 +10,16 @@ The second line gathers, per target class, what the CPU kernel scatters per targ
 thread writes only its own classes. k is a block minimum; T is marked in ``is_target`` (N, C) scratch
 between two barriers. 'mean' divides by N. Targets ≥ C (the host range-checks them) are skipped.
 """
-from numba import cuda
+from numba import cuda, float64
 
 from ._host import buffer, empty, scale
-from ._launch import MIN, SUM, block_reduce, lanes, reduced, units, write_partial
+from ._launch import MIN, SCRATCH, SUM, block_reduce, lanes, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(x, t, one, sc, is_target, out, gx, partial):
     """``sc`` = (mean ? 1/N : 1)/C scales each gradient step."""
+    scratch = cuda.shared.array(SCRATCH, float64)
     N, C = x.shape
     zero = one - one
     keep, need = out.size > 0, gx.size > 0
@@ -30,7 +31,7 @@ def _kernel(x, t, one, sc, is_target, out, gx, partial):
         for j in range(lo, C, stride):
             if t[n, j] < 0 and j < end:
                 end = j
-        k = int(block_reduce(end, MIN))
+        k = int(block_reduce(end, MIN, scratch))
         for i in range(lo, C, stride):
             is_target[n, i] = 0
         cuda.syncthreads()
@@ -57,17 +58,17 @@ def _kernel(x, t, one, sc, is_target, out, gx, partial):
                 for c in range(C):
                     hits += not is_target[n, c] and one - x[n, i] + x[n, c] > zero
                 gx[n, i] = -(repeats * hits) * sc
-        row = block_reduce(row, SUM) / C
+        row = block_reduce(row, SUM, scratch) / C
         if cuda.threadIdx.x == 0:
             acc += row
             if keep:
                 out[n] = row
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 def forward(x, t, need_grad, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class); the 'none' loss is (N) or 0-d."""
-    C = x.shape[-1] if x.ndim else 1
+    C = x.shape[x.ndim - 1] if x.ndim else 1
     N = x.size // C
     dt = x.dtype
     s = scale(reduction, N)

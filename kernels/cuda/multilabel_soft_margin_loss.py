@@ -12,14 +12,15 @@ in place (``wmode`` 1) instead of being expanded (2); no weight reads as 1 (0).
 """
 import math
 
-from numba import cuda
+from numba import cuda, float64
 
 from ._host import broadcast_shape, buffer, empty, expand, float16_in_float32, scale
-from ._launch import SUM, block_reduce, lanes, reduced, units, write_partial
+from ._launch import SCRATCH, SUM, block_reduce, lanes, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(x, t, w, wmode, inv_c, s, out, gx, gt, gw, partial):
+    scratch = cuda.shared.array(SCRATCH, float64)
     _, K, B = x.shape
     keep, nx, nt, nw = out.size > 0, gx.size > 0, gt.size > 0, gw.size > 0
     sc = s * inv_c
@@ -47,18 +48,18 @@ def _kernel(x, t, w, wmode, inv_c, s, out, gx, gt, gw, partial):
                 gt[a, i, b] = wi * (ls_neg - ls_pos) * sc
             if nw:
                 gw[a, i, b] = term * sc
-        row = block_reduce(row, SUM) * inv_c
+        row = block_reduce(row, SUM, scratch) * inv_c
         if cuda.threadIdx.x == 0:
             acc += row
             if keep:
                 out[r] = row
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 @float16_in_float32
 def forward(x, t, *weight, need_grad, reduction="mean"):
     """``weight`` is () or (w,); the class dim is ``x.ndim − 1`` of the broadcast shape."""
-    shape = broadcast_shape(x.shape, t.shape, *(w.shape for w in weight))
+    shape = tuple(broadcast_shape(x.shape, t.shape, *(w.shape for w in weight)))
     axis = x.ndim - 1
     view = (math.prod(shape[:axis]), shape[axis], math.prod(shape[axis + 1:]))
     R = view[0] * view[2]
@@ -72,7 +73,8 @@ def forward(x, t, *weight, need_grad, reduction="mean"):
     s = scale(reduction, R)
     out = empty(R if reduction == "none" else 0, dt)
     grads = [buffer(view, dt, need) for need in need_grad] + [buffer(view, dt, False)] * (3 - len(need_grad))
-    inv_c = 1.0 / x.shape[-1] if x.shape[-1] else math.inf
+    C = x.shape[x.ndim - 1]
+    inv_c = 1.0 / C if C else math.inf
     args = (expand(x, shape).reshape(view), expand(t, shape).reshape(view), w, wmode, inv_c, s, out, *grads)
     kept = shape[:axis] + shape[axis + 1:]
     loss = reduced(_kernel, R, 1, args, reduction, s, dt, out.reshape(kept) if reduction == "none" else out)

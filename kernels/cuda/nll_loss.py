@@ -16,11 +16,11 @@ nothing outside the class dim is read.
 import math
 
 import numpy as np
-from numba import cuda
+from numba import cuda, float64
 
 from ..cpu.nll_loss import compute_dtype, layout, loss_shape
-from ._host import buffer, empty, narrowed, scale, widened
-from ._launch import THREADS_PER_BLOCK, lanes, lead, reduced, units, write_partial
+from ._host import buffer, empty, narrowed, widened
+from ._launch import SCRATCH, THREADS_PER_BLOCK, lanes, lead, reduced, units, write_partial
 
 
 @cuda.jit(device=True)
@@ -31,12 +31,13 @@ def class_weight(w, c, one):
 
 @cuda.jit
 def _weight_sum(t, w, one, n_classes, ignore_index, partial):
+    scratch = cuda.shared.array(SCRATCH, float64)
     acc = 0.0
     for p in range(cuda.grid(1), t.size, cuda.gridsize(1)):
         c = t[p]
         if c != ignore_index:
             acc += class_weight(w, c, one) if 0 <= c < n_classes else math.nan
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 def weight_sum(t, w, one, n_classes, ignore_index):
@@ -61,6 +62,7 @@ def plan(x, target, weight, reduction, ignore_index):
 
 @cuda.jit
 def _kernel(x, t, w, one, ignore_index, W, mean, coop, out, g, partial):
+    scratch = cuda.shared.array(SCRATCH, float64)
     _, C, S = x.shape
     sc = 1.0 / W[()] if mean else 1.0
     has_grad = g.size > 0
@@ -80,7 +82,7 @@ def _kernel(x, t, w, one, ignore_index, W, mean, coop, out, g, partial):
             gc = -class_weight(w, c, one) * sc if valid else (0.0 if ignored else math.nan)
             for k in range(lo, C, stride):
                 g[n, k, s] = gc if k == c or not (valid or ignored) else 0.0
-    write_partial(acc, partial)
+    write_partial(acc, partial, scratch)
 
 
 def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean"):

@@ -2,24 +2,25 @@
 x₁ and x₂, one row per block (derivation: ``kernels/cpu/pairwise_distance.py`` and ``_distance``):
 ∂n/∂x₁ = ∂n/∂d, ∂n/∂x₂ = −∂n/∂d; p = 0 (a count) has no gradient. No reduction.
 """
-from numba import cuda
+from numba import cuda, float64
 
 from ._distance import add_grad, norm, zero_row
 from ._host import broadcast, buffer, empty, float16_in_float32, rows
-from ._launch import launch, units
+from ._launch import SCRATCH, launch, units
 
 
 @cuda.jit
 def _kernel(x1, x2, eps, p, out, g1, g2):
+    scratch = cuda.shared.array(SCRATCH, float64)
     first, step = units(True)
     for r in range(first, x1.shape[0], step):
-        n = norm(x1, x2, r, eps, p)
+        n = norm(x1, x2, r, eps, p, scratch)
         if cuda.threadIdx.x == 0:
             out[r] = n
         if g1.size > 0 or g2.size > 0:
             zero_row(g1, r)
             zero_row(g2, r)
-            add_grad(x1, x2, r, eps, p, n, 1.0, g1, g2)
+            add_grad(x1, x2, r, eps, p, n, 1.0, g1, g2, scratch)
 
 
 @float16_in_float32

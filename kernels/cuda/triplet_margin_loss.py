@@ -9,24 +9,25 @@ so a NaN row gives NaN gradients as in torch. p = 0 has no gradient; 'mean' divi
 """
 import math
 
-from numba import cuda
+from numba import cuda, float64
 
 from ._distance import add_grad, norm, zero_row
 from ._host import broadcast, buffer, empty, float16_in_float32, rows, scale
-from ._launch import reduced, units, write_partial
+from ._launch import SCRATCH, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, partial):
+    scratch = cuda.shared.array(SCRATCH, float64)
     keep, need = out.size > 0, ga.size > 0 or gp.size > 0 or gn.size > 0
     acc = 0.0
     first, step = units(True)
     for r in range(first, a.shape[0], step):
-        d_ap = norm(a, pos, r, eps, p)
-        d_an = norm(a, neg, r, eps, p)
+        d_ap = norm(a, pos, r, eps, p, scratch)
+        d_an = norm(a, neg, r, eps, p, scratch)
         d_neg, d_pn, w_an, w_pn = d_an, 0.0, 1.0, 0.0
         if swap:
-            d_pn = norm(pos, neg, r, eps, p)
+            d_pn = norm(pos, neg, r, eps, p, scratch)
             d_neg = min(d_an, d_pn) if d_an == d_an and d_pn == d_pn else math.nan
             w_an = 0.0 if d_an > d_pn else (0.5 if d_an == d_pn else 1.0)
             w_pn = 0.0 if d_pn > d_an else (0.5 if d_an == d_pn else 1.0)
@@ -41,11 +42,11 @@ def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, partial):
             zero_row(ga, r)
             zero_row(gp, r)
             zero_row(gn, r)
-            add_grad(a, pos, r, eps, p, d_ap, h, ga, gp)
-            add_grad(a, neg, r, eps, p, d_an, -h * w_an, ga, gn)
+            add_grad(a, pos, r, eps, p, d_ap, h, ga, gp, scratch)
+            add_grad(a, neg, r, eps, p, d_an, -h * w_an, ga, gn, scratch)
             if swap:
-                add_grad(pos, neg, r, eps, p, d_pn, -h * w_pn, gp, gn)
-    write_partial(acc, partial)
+                add_grad(pos, neg, r, eps, p, d_pn, -h * w_pn, gp, gn, scratch)
+    write_partial(acc, partial, scratch)
 
 
 @float16_in_float32

@@ -3,10 +3,12 @@ from .. import losses as _losses
 from . import functional, init
 from .modules.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .modules.container import ModuleList, Sequential
+from .modules.conv import Conv2d
 from .modules.dropout import Dropout
 from .modules.flatten import Flatten, Unflatten
 from .modules.linear import Identity, Linear
 from .modules.module import Module
+from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .parameter import Parameter
 
 globals().update({name: getattr(_losses, name) for name in _losses.__all__ if name[0].isupper()})

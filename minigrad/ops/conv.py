@@ -1,0 +1,218 @@
+"""2-D convolution and pooling: the Ops (kernels in ``kernels/<device>/conv2d.py`` and ``pooling.py``)
+and the functionals that validate torch's arguments before any kernel runs.
+
+    conv:  out[n, o] = b[o] + Σ_c Σ_ij W[o, c, i, j] · x[n, c, s·h + d·i − p, s·w + d·j − p]
+    max:   out = max over the window; the gradient goes to the first maximum (the saved argmax)
+    avg:   out = Σ window / divisor; the gradient is spread back evenly
+"""
+from ..autograd.op import Op
+from ..tensor import Tensor
+
+
+def _pair(v, name):
+    if isinstance(v, Tensor):
+        v = v.tolist()
+    t = tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+    if len(t) == 1:
+        t = t * 2
+    if len(t) != 2 or not all(isinstance(i, int) for i in t):
+        raise TypeError(f"{name} must be an int or a tuple of two ints, got {v!r}")
+    return t
+
+
+def _check_input(fn, input, what="3D (unbatched) or 4D (batched)"):  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"Expected {what} input to {fn}, but got input of size: {list(input.shape)}")
+
+
+def _batched(fn):
+    """Run ``fn`` on a 4-D tensor; an unbatched (C, H, W) input gets a batch of one and loses it after."""
+    def wrapper(input, *args, **kwargs):  # noqa: A002
+        if input.ndim == 3:
+            out = fn(input.unsqueeze(0), *args, **kwargs)
+            return tuple(o.squeeze(0) for o in out) if isinstance(out, tuple) else out.squeeze(0)
+        return fn(input, *args, **kwargs)
+    return wrapper
+
+
+class Conv2d(Op):
+    name = "ConvolutionBackward0"
+    saves = (0, 1)
+
+    def forward(self, x, w, b=None, **geometry):
+        self.x, self.w, self.geometry = x, w, geometry
+        self.kernels = self.backend.load("conv2d")
+        out, self.saved = self.kernels.conv2d_forward(x, w, b, **geometry)
+        return out
+
+    def backward(self, g):
+        needs = tuple(self.needs_input_grad) + (False,) * (3 - len(self.needs_input_grad))
+        gx, gw, gb = self.kernels.conv2d_backward(g, self.x, self.w, self.saved, needs=needs, **self.geometry)
+        return (gx, gw, gb)[:len(self.needs_input_grad)]
+
+
+def _same_padding(kernel, dilation):
+    """torch's 'same': total d·(k−1) per axis, the smaller half before (top, bottom, left, right)."""
+    pads = []
+    for k, d in zip(kernel, dilation):
+        total = d * (k - 1)
+        pads += [total // 2, total - total // 2]
+    return tuple(pads)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """2-D convolution over ``(N, C, H, W)`` or ``(C, H, W)`` input."""
+    _check_input("conv2d", input)
+    if not isinstance(weight, Tensor) or weight.ndim != 4:
+        raise RuntimeError(f"weight should have at least three dimensions, got weight of size "
+                           f"{list(getattr(weight, 'shape', ()))}" if isinstance(weight, Tensor) else
+                           f"conv2d(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
+    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    if min(stride) <= 0:
+        raise RuntimeError("non-positive stride is not supported")
+    if min(dilation) <= 0:
+        raise RuntimeError("dilation should be greater than zero")
+    if not isinstance(groups, int) or groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    oc, cg, kh, kw = weight.shape
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = (0, 0)
+        elif padding == "same":
+            if stride != (1, 1):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            padding = _same_padding((kh, kw), dilation)
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    else:
+        padding = _pair(padding, "padding")
+    if min(padding) < 0:
+        raise RuntimeError("negative padding is not supported")
+    shape = input.shape if input.ndim == 4 else (1,) + tuple(input.shape)
+    if oc % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size {list(weight.shape)} instead")
+    if shape[1] != cg * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                           f"{list(shape)} to have {cg * groups} channels, but got {shape[1]} channels instead")
+    top, bottom, left, right = (padding[0], padding[0], padding[1], padding[1]) if len(padding) == 2 else padding
+    ph, pw = shape[2] + top + bottom, shape[3] + left + right
+    eh, ew = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
+    if ph < eh or pw < ew:
+        raise RuntimeError(f"Calculated padded input size per channel: ({ph} x {pw}). Kernel size: ({eh} x {ew}). "
+                           "Kernel size can't be greater than actual input size")
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        other = weight if input.dtype != weight.dtype else bias
+        raise RuntimeError(f"Input type ({input.dtype.name}) and {'weight' if other is weight else 'bias'} type "
+                           f"({other.dtype.name}) should be the same")
+    if not input.is_floating_point():
+        raise RuntimeError(f"conv2d: expected a floating point input, got {input.dtype}")
+    if bias is not None and tuple(bias.shape) != (oc,):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {oc} "
+                           f"elements, but got bias of size {list(bias.shape)} instead")
+    geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    run = _batched(lambda x: Conv2d.apply(x, weight, **geometry) if bias is None else
+                   Conv2d.apply(x, weight, bias, **geometry))
+    return run(input)
+
+
+class MaxPool2d(Op):
+    name = "MaxPool2DWithIndicesBackward0"
+
+    def forward(self, x, **geometry):
+        self.kernels, self.shape = self.backend.load("pooling"), x.shape
+        out, self.argmax = self.kernels.max_pool2d_forward(x, **geometry)
+        return out, self.argmax
+
+    def backward(self, g):
+        return self.kernels.max_pool2d_backward(g, self.argmax, self.shape)
+
+
+class AvgPool2d(Op):
+    name = "AvgPool2DBackward0"
+
+    def forward(self, x, **geometry):
+        self.kernels, self.shape, self.geometry = self.backend.load("pooling"), x.shape, geometry
+        return self.kernels.avg_pool2d_forward(x, **geometry)
+
+    def backward(self, g):
+        return self.kernels.avg_pool2d_backward(g, self.shape, **self.geometry)
+
+
+class AdaptiveAvgPool2d(Op):
+    name = "AdaptiveAvgPool2DBackward0"
+
+    def forward(self, x, output_size=None):
+        self.kernels, self.shape = self.backend.load("pooling"), x.shape
+        return self.kernels.adaptive_avg_pool2d_forward(x, output_size)
+
+    def backward(self, g):
+        return self.kernels.adaptive_avg_pool2d_backward(g, self.shape)
+
+
+def _pool_geometry(fn, input, kernel_size, stride, padding, dilation=(1, 1)):  # noqa: A002
+    _check_input(fn, input, "3D or 4D (batch mode)")
+    if not input.is_floating_point():
+        raise RuntimeError(f"\"{fn}\" not implemented for '{input.dtype.name.capitalize()}'")
+    k = _pair(kernel_size, "kernel_size")
+    s = k if stride is None or stride == [] or stride == () else _pair(stride, "stride")
+    p, d = _pair(padding, "padding"), _pair(dilation, "dilation")
+    if min(k) <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {k[0]} kW: {k[1]}")
+    if min(s) <= 0:
+        raise RuntimeError("stride should not be zero" if min(s) == 0 else
+                           f"stride should be greater than zero, but got dH: {s[0]} dW: {s[1]}")
+    if min(d) <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilationH: {d[0]} dilationW: {d[1]}")
+    for pad, kk, dd in zip(p, k, d):
+        if pad < 0 or pad > (dd * (kk - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pad}, "
+                               f"kernel_size={kk} and dilation={dd}")
+    return k, s, p, d
+
+
+def _check_output(input, kernels, k, s, p, d, ceil_mode):  # noqa: A002
+    h, w = input.shape[-2:]
+    oh = kernels.pool_output_size(h, k[0], s[0], p[0], d[0], ceil_mode)
+    ow = kernels.pool_output_size(w, k[1], s[1], p[1], d[1], ceil_mode)
+    if oh < 1 or ow < 1:
+        c = input.shape[-3]
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{oh}x{ow}). "
+                           "Output size is too small")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """2-D max pooling; with ``return_indices`` also the flat input-plane index of each maximum."""
+    k, s, p, d = _pool_geometry("max_pool2d", input, kernel_size, stride, padding, dilation)
+    _check_output(input, input._backend().load("pooling"), k, s, p, d, ceil_mode)
+    out, indices = _batched(lambda x: MaxPool2d.apply(x, kernel_size=k, stride=s, padding=p, dilation=d,
+                                                      ceil_mode=ceil_mode))(input)
+    return (out, indices) if return_indices else out
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
+               divisor_override=None):
+    """2-D average pooling."""
+    k, s, p, _ = _pool_geometry("avg_pool2d", input, kernel_size, stride, padding)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    _check_output(input, input._backend().load("pooling"), k, s, p, (1, 1), ceil_mode)
+    return _batched(lambda x: AvgPool2d.apply(x, kernel_size=k, stride=s, padding=p, ceil_mode=ceil_mode,
+                                              count_include_pad=count_include_pad,
+                                              divisor_override=divisor_override))(input)
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    """Average pooling to a fixed ``output_size`` (a None entry keeps that input size)."""
+    _check_input("adaptive_avg_pool2d", input, "3D or 4D")
+    size = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(size) != 2:
+        raise ValueError("adaptive_avg_pool2d: output_size must be 2")
+    size = tuple(input.shape[-2 + i] if v is None else v for i, v in enumerate(size))
+    if min(input.shape[-2:]) == 0 and min(size) > 0:
+        raise RuntimeError("adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, "
+                           f"but input has sizes {list(input.shape)} with dimension {input.ndim - 1} being empty")
+    return _batched(lambda x: AdaptiveAvgPool2d.apply(x, output_size=size))(input)

@@ -1,0 +1,87 @@
+"""Determinism: the same ``manual_seed`` gives bit-identical losses and gradients run after run, and
+with 1 or 2 Numba threads: every reduction must split its work the same way whatever the thread
+count. Each loss runs above ``PARALLEL_MIN`` in float64 (where a changed summation order shows), on
+its threaded (``prange``) kernel."""
+import json
+
+import pytest
+
+import loss_cases
+from childproc import result, run
+
+# (label, loss, n, c, extra dims, options): every threaded kernel, each loss at >= 2**17 elements
+LARGE = [(name, name, 1024, 128, (), {}) for name in loss_cases.CASES] + [
+    ("nll_loss (N, C, S)", "nll_loss", 8, 16, (1024,), {}),
+    ("cross_entropy (N, C, S)", "cross_entropy", 8, 16, (1024,), {}),
+    ("cross_entropy probabilities", "cross_entropy", 1024, 128, (), {"target": "probabilities"}),
+    ("cross_entropy probabilities (N, C, S)", "cross_entropy", 8, 16, (1024,), {"target": "probabilities"}),
+    ("cross_entropy label_smoothing", "cross_entropy", 1024, 128, (), {"label_smoothing": 0.1}),
+]
+TRAINING = ["documents' MLP, 50 steps", "cross-entropy job", "MSE job"]
+SEEDS = 4  # inputs per case: a sum regrouped by another split can round to the same bits by chance
+
+CHILD = """
+    import hashlib, json, sys, zlib
+    import numpy as np
+    import minigrad
+    import minigrad.nn.functional as F
+    import loss_cases, workloads
+
+    def digest(arrays):
+        return hashlib.sha1(b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)).hexdigest()
+
+    out = {}
+    for label, name, n, c, sp, options in json.loads(sys.argv[1]):
+        results = []
+        for seed in range(SEEDS):
+            g = np.random.default_rng([seed, zlib.crc32(label.encode())])
+            args, kwargs, grads = loss_cases.inputs(name, g, np.float64, n, c, sp, options)
+            args = [minigrad.tensor(a, requires_grad=i in grads) if isinstance(a, np.ndarray) else a
+                    for i, a in enumerate(args)]
+            kwargs = {k: minigrad.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+            loss = getattr(F, name)(*args, **kwargs)
+            loss.sum().backward()
+            results += [loss.detach().numpy()] + [args[i].grad.numpy() for i in grads]
+        out[label] = digest(results)
+
+    minigrad.manual_seed(0)
+    x, target = minigrad.randn(4, 10), minigrad.tensor([0, 2, 1, 2])
+    net = minigrad.nn.Sequential(minigrad.nn.Linear(10, 5), minigrad.nn.ReLU(), minigrad.nn.Linear(5, 3))
+    opt = minigrad.optim.SGD(net.parameters(), lr=0.01)
+    losses = []
+    for _ in range(50):
+        opt.zero_grad()
+        loss = minigrad.nn.CrossEntropyLoss()(net(x), target)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item().hex())
+    out[TRAINING[0]] = losses
+    out[TRAINING[1]], out[TRAINING[2]] = workloads.run_job(0), workloads.run_job(1)
+    out["threaded kernels"] = workloads.threaded_kernels_run()
+    print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """The child's digests with 1 thread, with 2 threads, and with 2 threads again."""
+    arg = json.dumps(LARGE)
+    return {key: result(run(f"TRAINING, SEEDS = {TRAINING!r}, {SEEDS}", CHILD, env={"NUMBA_NUM_THREADS": threads},
+                            args=(arg,), timeout=600))
+            for key, threads in (("1", "1"), ("2", "2"), ("2 again", "2"))}
+
+
+def test_threaded_kernels_ran(runs):
+    assert all(r["threaded kernels"] >= 20 for r in runs.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", [c[0] for c in LARGE] + TRAINING)
+def test_same_seed_same_bits_run_after_run(runs, label):
+    assert runs["2"][label] == runs["2 again"][label]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", [c[0] for c in LARGE] + TRAINING)
+def test_same_bits_with_one_and_two_threads(runs, label):
+    assert runs["1"][label] == runs["2"][label]
