@@ -3,6 +3,8 @@ extension on conv2d's hot path (im2col/col2im)."""
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.errors import CCompilerError, ExecError, PlatformError
 
 try:
     import numpy
@@ -16,6 +18,21 @@ extensions = [
               define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]),
 ]
 
+
+class BuildExt(build_ext):
+    """``build_ext`` that says what is missing when no working C compiler runs."""
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except (CCompilerError, ExecError, PlatformError, OSError) as exc:
+            raise PlatformError(
+                f"minigrad needs a C compiler to build its extension {ext.name}, and none worked ({exc}). Install "
+                "one (Debian/Ubuntu: apt-get install build-essential; Fedora: dnf install gcc; macOS: "
+                "xcode-select --install; Windows: Microsoft C++ Build Tools) or point the CC environment variable "
+                "at it, then install minigrad again.") from exc
+
+
 setup(
     name="minigrad",
     version="0.1.0",
@@ -28,6 +45,7 @@ setup(
               "minigrad.kernels", "minigrad.kernels.cpu", "minigrad.kernels.cuda"],
     package_dir={"minigrad.kernels": "kernels"},
     ext_modules=cythonize(extensions, compiler_directives={"language_level": 3}, quiet=True),
+    cmdclass={"build_ext": BuildExt},
     install_requires=["numpy>=1.24", "numba>=0.59"],
     extras_require={
         "cuda": ["numba-cuda>=0.10"],

@@ -17,6 +17,12 @@ from ..cpu._host import broadcast_shape, rows, scale  # noqa: F401 - re-exported
 from ._launch import THREADS_PER_BLOCK, launch
 
 
+def class_rows(x):
+    """(N, C) of a (C) or (N, C) input seen as rows of classes (a 0-d input is one class)."""
+    C = x.shape[x.ndim - 1] if x.ndim else 1
+    return x.size // C, C
+
+
 def empty(shape, dtype):
     return cuda.device_array(shape, dtype)
 

@@ -49,7 +49,6 @@ THREADS_PER_BLOCK = 256
 MAX_BLOCKS = 1024
 SCRATCH = 1024  # float64 shared scratch a kernel declares for its reductions: the largest block
 SUM, MAX, MIN = 0, 1, 2
-NAN = math.nan
 
 
 def blocks(units, per_block):
@@ -166,6 +165,17 @@ def lead(coop):
     return cuda.threadIdx.x == 0 or not coop
 
 
+@cuda.jit(device=True)
+def record(acc, loss, out, u, coop):
+    """``acc`` plus work item u's loss, counted once per item (by its ``lead`` thread), which also
+    writes out[u] = loss when ``out`` is not empty."""
+    if lead(coop):
+        if out.size > 0:
+            out[u] = loss
+        return acc + loss
+    return acc
+
+
 @cuda.jit
 def _finish(partial, s, divisor, mode, out):
     scratch = cuda.shared.array(SCRATCH, float64)
@@ -177,5 +187,5 @@ def _finish(partial, s, divisor, mode, out):
         value = total * s
         if mode:
             d = divisor[()]
-            value = NAN if mode == 2 and d == 0 else value / d
+            value = math.nan if mode == 2 and d == 0 else value / d
         out[()] = value

@@ -27,7 +27,7 @@ from numba import cuda, float64
 
 from ..cpu.nll_loss import compute_dtype, layout, loss_shape
 from ._host import buffer, empty, expand, narrowed, scale, widened
-from ._launch import (MAX, SCRATCH, SUM, THREADS_PER_BLOCK, cast_like, lane_reduce, lanes, lead, reduced, units,
+from ._launch import (MAX, SCRATCH, SUM, THREADS_PER_BLOCK, cast_like, lane_reduce, lanes, record, reduced, units,
                       write_partial)
 from .nll_loss import class_weight, plan
 
@@ -80,9 +80,7 @@ def _classes(x, t, w, one, ignore_index, eps, W, mean, coop, out, g, partial):
             for c in range(lo, C, stride):
                 shifted += class_weight(w, c, one) * (x[n, c, s] - m)
             loss += eps_c * (w_sum * log_z - lane_reduce(shifted, SUM, coop, scratch))
-        if lead(coop):
-            out[u] = loss
-            acc += loss
+        acc = record(acc, loss, out, u, coop)
         if g.size > 0:
             a = cast_like((keep * wt + eps_c * w_sum) * k / z, one)
             b = cast_like(eps_c * k, one)
@@ -109,9 +107,7 @@ def _probabilities(x, y, w, one, eps, sc, coop, out, g, gy, gw, partial):
             wy += wyc
             loss += wyc * (log_z - (x[n, c, s] - m))
         wy, loss = lane_reduce(wy, SUM, coop, scratch), lane_reduce(loss, SUM, coop, scratch)
-        if lead(coop):
-            out[u] = loss
-            acc += loss
+        acc = record(acc, loss, out, u, coop)
         a = cast_like(wy * sc / z, one) if g.size > 0 else one
         for c in range(lo, C, stride):
             wc, yc, nlp = class_weight(w, c, one), y[n, c, s], log_z - (x[n, c, s] - m)

@@ -11,17 +11,17 @@ import math
 
 from numba import cuda, float64
 
-from ._host import buffer, empty, scale
-from ._launch import SCRATCH, SUM, block_reduce, lanes, reduced, units, write_partial
+from ._host import buffer, class_rows, empty, scale
+from ._launch import SCRATCH, SUM, block_reduce, lanes, record, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(x, y, w, p, margin, one, sc, out, gx, partial):
     """``sc`` = (mean ? 1/N : 1)/C scales the gradient."""
     scratch = cuda.shared.array(SCRATCH, float64)
+    need = gx.size > 0
     N, C = x.shape
     zero = one - one
-    keep, need = out.size > 0, gx.size > 0
     acc = 0.0
     first, step = units(True)
     lo, stride = lanes(True)
@@ -33,11 +33,11 @@ def _kernel(x, y, w, p, margin, one, sc, out, gx, partial):
         row, gt = 0.0, 0.0
         for i in range(lo, C, stride):
             z = margin - xt + x[n, i]
-            g = zero
-            if i != t and z > zero:
+            counted = i != t and z > zero
+            if counted:
                 row += z if p == 1 else z * z
-                g = wt * sc if p == 1 else wt * sc * (z + z)
-                gt -= g
+            g = (wt * sc if p == 1 else wt * sc * (z + z)) if counted else zero
+            gt -= g
             if need:
                 gx[n, i] = g if valid else math.nan
         row = block_reduce(row, SUM, scratch) * wt / C if valid else math.nan
@@ -45,17 +45,13 @@ def _kernel(x, y, w, p, margin, one, sc, out, gx, partial):
             gt = block_reduce(gt, SUM, scratch)
             if cuda.threadIdx.x == 0 and valid:
                 gx[n, t] = gt
-        if cuda.threadIdx.x == 0:
-            acc += row
-            if keep:
-                out[n] = row
+        acc = record(acc, row, out, n, True)
     write_partial(acc, partial, scratch)
 
 
 def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class), y: (N) or 0-d; the 'none' loss has y's shape."""
-    C = x.shape[x.ndim - 1] if x.ndim else 1
-    N = x.size // C
+    N, C = class_rows(x)
     dt = x.dtype
     s = scale(reduction, N)
     out = empty(N if reduction == "none" else 0, dt)

@@ -12,8 +12,8 @@ between two barriers. 'mean' divides by N. Targets ≥ C (the host range-checks 
 """
 from numba import cuda, float64
 
-from ._host import buffer, empty, scale
-from ._launch import MIN, SCRATCH, SUM, block_reduce, lanes, reduced, units, write_partial
+from ._host import buffer, class_rows, empty, scale
+from ._launch import MIN, SCRATCH, SUM, block_reduce, lanes, record, reduced, units, write_partial
 
 
 @cuda.jit
@@ -22,9 +22,9 @@ def _kernel(x, t, one, sc, is_target, out, gx, partial):
     scratch = cuda.shared.array(SCRATCH, float64)
     N, C = x.shape
     zero = one - one
-    keep, need = out.size > 0, gx.size > 0
-    acc = 0.0
+    need = gx.size > 0
     first, step = units(True)
+    acc = 0.0
     lo, stride = lanes(True)
     for n in range(first, N, step):
         end = C
@@ -46,9 +46,9 @@ def _kernel(x, t, one, sc, is_target, out, gx, partial):
                 for j in range(k):
                     if t[n, j] < C:
                         z = one - x[n, t[n, j]] + x[n, i]
-                        if z > zero:
-                            row += z
-                            hits += 1
+                        hit = z > zero
+                        row += z if hit else 0.0
+                        hits += hit
                 if need:
                     gx[n, i] = hits * sc
             elif need:
@@ -59,18 +59,14 @@ def _kernel(x, t, one, sc, is_target, out, gx, partial):
                     hits += not is_target[n, c] and one - x[n, i] + x[n, c] > zero
                 gx[n, i] = -(repeats * hits) * sc
         row = block_reduce(row, SUM, scratch) / C
-        if cuda.threadIdx.x == 0:
-            acc += row
-            if keep:
-                out[n] = row
+        acc = record(acc, row, out, n, True)
     write_partial(acc, partial, scratch)
 
 
 def forward(x, t, need_grad, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class); the 'none' loss is (N) or 0-d."""
-    C = x.shape[x.ndim - 1] if x.ndim else 1
-    N = x.size // C
     dt = x.dtype
+    N, C = class_rows(x)
     s = scale(reduction, N)
     out = empty(N if reduction == "none" else 0, dt)
     gx = buffer((N, C), dt, need_grad[0])

@@ -15,14 +15,14 @@ import math
 from numba import cuda, float64
 
 from ._host import broadcast_shape, buffer, empty, expand, float16_in_float32, scale
-from ._launch import SCRATCH, SUM, block_reduce, lanes, reduced, units, write_partial
+from ._launch import SCRATCH, SUM, block_reduce, lanes, record, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(x, t, w, wmode, inv_c, s, out, gx, gt, gw, partial):
     scratch = cuda.shared.array(SCRATCH, float64)
     _, K, B = x.shape
-    keep, nx, nt, nw = out.size > 0, gx.size > 0, gt.size > 0, gw.size > 0
+    nx, nt, nw = gx.size > 0, gt.size > 0, gw.size > 0
     sc = s * inv_c
     step_w = 1 if wmode == 2 else 0
     acc = 0.0
@@ -49,10 +49,7 @@ def _kernel(x, t, w, wmode, inv_c, s, out, gx, gt, gw, partial):
             if nw:
                 gw[a, i, b] = term * sc
         row = block_reduce(row, SUM, scratch) * inv_c
-        if cuda.threadIdx.x == 0:
-            acc += row
-            if keep:
-                out[r] = row
+        acc = record(acc, row, out, r, True)
     write_partial(acc, partial, scratch)
 
 

@@ -20,7 +20,7 @@ from numba import cuda, float64
 
 from ..cpu.nll_loss import compute_dtype, layout, loss_shape
 from ._host import buffer, empty, narrowed, widened
-from ._launch import SCRATCH, THREADS_PER_BLOCK, lanes, lead, reduced, units, write_partial
+from ._launch import SCRATCH, THREADS_PER_BLOCK, lanes, record, reduced, units, write_partial
 
 
 @cuda.jit(device=True)
@@ -75,9 +75,7 @@ def _kernel(x, t, w, one, ignore_index, W, mean, coop, out, g, partial):
         ignored = c == ignore_index
         valid = not ignored and 0 <= c < C
         loss = -class_weight(w, c, one) * x[n, c, s] if valid else (one - one if ignored else math.nan)
-        if lead(coop):
-            out[u] = loss
-            acc += loss
+        acc = record(acc, loss, out, u, coop)
         if has_grad:
             gc = -class_weight(w, c, one) * sc if valid else (0.0 if ignored else math.nan)
             for k in range(lo, C, stride):

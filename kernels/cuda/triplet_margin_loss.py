@@ -13,13 +13,13 @@ from numba import cuda, float64
 
 from ._distance import add_grad, norm, zero_row
 from ._host import broadcast, buffer, empty, float16_in_float32, rows, scale
-from ._launch import SCRATCH, reduced, units, write_partial
+from ._launch import SCRATCH, record, reduced, units, write_partial
 
 
 @cuda.jit
 def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, partial):
     scratch = cuda.shared.array(SCRATCH, float64)
-    keep, need = out.size > 0, ga.size > 0 or gp.size > 0 or gn.size > 0
+    need = ga.size > 0 or gp.size > 0 or gn.size > 0
     acc = 0.0
     first, step = units(True)
     for r in range(first, a.shape[0], step):
@@ -29,14 +29,11 @@ def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, partial):
         if swap:
             d_pn = norm(pos, neg, r, eps, p, scratch)
             d_neg = min(d_an, d_pn) if d_an == d_an and d_pn == d_pn else math.nan
-            w_an = 0.0 if d_an > d_pn else (0.5 if d_an == d_pn else 1.0)
-            w_pn = 0.0 if d_pn > d_an else (0.5 if d_an == d_pn else 1.0)
+            tie = d_an == d_pn
+            w_an = 0.5 if tie else (0.0 if d_an > d_pn else 1.0)
+            w_pn = 0.5 if tie else (0.0 if d_pn > d_an else 1.0)
         u = margin + d_ap - d_neg
-        loss = 0.0 if u < 0 else u
-        if cuda.threadIdx.x == 0:
-            acc += loss
-            if keep:
-                out[r] = loss
+        acc = record(acc, 0.0 if u < 0 else u, out, r, True)
         if need:
             h = s if u >= 0 else 0.0
             zero_row(ga, r)
@@ -51,9 +48,9 @@ def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, partial):
 
 @float16_in_float32
 def forward(anchor, positive, negative, need_grad, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+    dt = anchor.dtype
     shape, arrays = broadcast(anchor, positive, negative)
     R, D = rows(shape)
-    dt = anchor.dtype
     wanted = need_grad if p != 0 else (False,) * 3
     s = scale(reduction, R)
     out = empty(R if reduction == "none" else 0, dt)

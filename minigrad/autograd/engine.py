@@ -54,6 +54,7 @@ def run(tensors, grads, retain_graph=False, capture=None):
             in_grads = node.backward(g)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
+            fresh = node.fresh_grads and not retain_graph
             for i, (t, gi, need) in enumerate(zip(node.inputs, in_grads, node.needs_input_grad)):
                 if not need or gi is None:
                     continue
@@ -63,7 +64,8 @@ def run(tensors, grads, retain_graph=False, capture=None):
                     anomaly_mode.raise_on_nan(node, i, gi)
                 fn = t._grad_fn
                 if fn is None:
-                    _deliver(t, gi, captured)
+                    owned = fresh and gi is not g and gi.base is None and sum(x is gi for x in in_grads) == 1
+                    _deliver(t, gi, captured, owned)
                 elif fn in pending:
                     pending[fn] = node.backend.add(pending[fn], gi)
                 else:
@@ -73,18 +75,20 @@ def run(tensors, grads, retain_graph=False, capture=None):
     return None if capture is None else [captured[id(t)] for t in capture]
 
 
-def _deliver(t, g, captured):
+def _deliver(t, g, captured, owned=False):
     if captured is None:
-        _accumulate(t, g)
+        _accumulate(t, g, owned)
     elif id(t) in captured:
         prev = captured[id(t)]
         captured[id(t)] = g if prev is None else t._backend().add(prev, g)
 
 
-def _accumulate(t, g):
-    """``t.grad += g``, starting from a private copy so no two leaves share a gradient buffer."""
+def _accumulate(t, g, owned=False):
+    """``t.grad += g``. A first gradient is copied unless ``owned`` (no one else holds ``g``), so no two
+    leaves, and no saved buffer, share a gradient buffer."""
     b = t._backend()
     if t._grad is None:
-        t._grad = t._make(b.copy(g, t._data.dtype), t._device)
+        keep = owned and g.dtype == t._data.dtype
+        t._grad = t._make(g if keep else b.copy(g, t._data.dtype), t._device)
     else:
         b.iadd(t._grad._data, g)

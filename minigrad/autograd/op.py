@@ -9,7 +9,6 @@ input's shape by the engine, so ops return gradients in the broadcast shape. An 
 a view of its first input sets ``is_view`` (the two then share a version counter); one whose
 backward reads no saved arrays sets ``stateless`` (it may then run again after a backward, as in torch).
 """
-import numpy as np
 
 from ..device import _backends
 from ..device import backend as _load_backend
@@ -25,6 +24,9 @@ class Op:
     stateless = False
     freed = False
     retained = None  # weakref to the output when it called retain_grad()
+    # True when backward returns buffers that nothing else holds once the node is released (for a
+    # fused loss: its saved gradient), so a leaf seeing its first gradient may keep it without a copy
+    fresh_grads = False
 
     name = "OpBackward0"
 
@@ -130,14 +132,18 @@ class Op:
 
 
 class _Edge:
-    """A released node's stand-in for an input: its ``grad_fn`` (the graph stays walkable) and a
-    zero-byte array of its shape and dtype (all the engine reads of it), not its values. A leaf
-    that takes gradients stays itself: the engine accumulates into it."""
-    __slots__ = ("_grad_fn", "_requires_grad", "_data")
+    """A released node's stand-in for an input: its ``grad_fn`` (the graph stays walkable) and the
+    shape and dtype of its data (all the engine reads of it), not its values. A leaf that takes
+    gradients stays itself: the engine accumulates into it."""
+    __slots__ = ("_grad_fn", "_requires_grad", "shape", "dtype")
 
     def __init__(self, t):
         self._grad_fn, self._requires_grad = t._grad_fn, t._requires_grad
-        self._data = np.broadcast_to(np.empty((), t._data.dtype), t._data.shape)
+        self.shape, self.dtype = t._data.shape, t._data.dtype
+
+    @property
+    def _data(self):
+        return self
 
     @classmethod
     def of(cls, t):

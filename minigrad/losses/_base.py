@@ -37,6 +37,7 @@ class FusedLoss(Op):
 
     ``class_axis`` (for losses whose 'none' output drops a class dim) says where the upstream
     gradient of an unreduced loss gets that dim back before it scales the saved gradients."""
+    fresh_grads = True
     kernel = None
     class_axis = None
 

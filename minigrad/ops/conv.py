@@ -38,6 +38,7 @@ def _batched(fn):
 
 
 class Conv2d(Op):
+    fresh_grads = True
     name = "ConvolutionBackward0"
     saves = (0, 1)
 
@@ -119,6 +120,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 class MaxPool2d(Op):
+    fresh_grads = True
     name = "MaxPool2DWithIndicesBackward0"
 
     def forward(self, x, **geometry):
@@ -131,6 +133,7 @@ class MaxPool2d(Op):
 
 
 class AvgPool2d(Op):
+    fresh_grads = True
     name = "AvgPool2DBackward0"
 
     def forward(self, x, **geometry):
@@ -142,6 +145,7 @@ class AvgPool2d(Op):
 
 
 class AdaptiveAvgPool2d(Op):
+    fresh_grads = True
     name = "AdaptiveAvgPool2DBackward0"
 
     def forward(self, x, output_size=None):

@@ -47,6 +47,7 @@ class Matmul(Op):
 
 class Linear(Op):
     """``x·Wᵀ (+ b)`` in one node (torch's AddmmBackward0 for 2-D input with bias)."""
+    fresh_grads = True
     saves = (0, 1)
 
     def forward(self, x, w, b=None):

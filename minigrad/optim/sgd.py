@@ -10,13 +10,16 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
         g ← g + momentum·buf if nesterov else buf
     p ← p − lr·g
 
-The update works on the raw arrays in place (no graph is recorded) and bumps each parameter's version
-counter, like any in-place op.
+The new values are computed on the raw arrays (no graph is recorded), then written into the
+parameters' and buffers' own arrays all at once (``optimizer.commit``), bumping their version
+counters like any in-place op.
 """
+import functools
+
 from ..autograd.grad_mode import enable_grad
 from ..device import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, assign, commit
 
 
 class SGD(Optimizer):
@@ -81,39 +84,38 @@ class SGD(Optimizer):
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        writes = []
         for group in self.param_groups:
             lr = group["lr"]
             lr = float(lr) if isinstance(lr, Tensor) else lr
-            momentum, weight_decay = group["momentum"], group["weight_decay"]
-            plain = not (momentum or weight_decay or group["maximize"])
             for p in group["params"]:
-                grad = p._grad
-                if grad is None:
-                    continue
-                b = backend(p._device)
-                if plain:
-                    b.subtract(p._data, b.multiply(grad._data, lr), out=p._data)
-                else:
-                    self._update(b, p, grad._data, lr, group)
-                p._version[0] += 1
+                if p._grad is not None:
+                    writes += self._update(backend(p._device), p, p._grad._data, lr, group)
+        commit(writes)
         return loss
 
     def _update(self, b, p, g, lr, group):
-        """The full rule (module docstring) for one parameter, on raw arrays of backend ``b``."""
+        """The writes of the full rule (module docstring) for one parameter, computed on raw arrays of
+        backend ``b``; nothing is written yet."""
         momentum, weight_decay = group["momentum"], group["weight_decay"]
+        writes = []
         if group["maximize"]:
             g = b.negative(g)
         if weight_decay != 0:
             g = b.add(g, b.multiply(p._data, weight_decay))
         if momentum != 0:
-            state = self.state[p]
-            buf = state.get("momentum_buffer")
+            buf = self.state.get(p, {}).get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = Tensor._make(b.copy(g), p._device)
+                buf = Tensor._make(b.copy(g), p._device)
+                writes.append(functools.partial(self._set_buffer, p, buf))
+                new_buf = buf._data
             else:
-                d = buf._data
-                b.multiply(d, momentum, out=d)
-                b.add(d, g if group["dampening"] == 0 else b.multiply(g, 1 - group["dampening"]), out=d)
-                buf._version[0] += 1
-            g = b.add(g, b.multiply(buf._data, momentum)) if group["nesterov"] else buf._data
-        b.subtract(p._data, b.multiply(g, lr), out=p._data)
+                new_buf = b.add(b.multiply(buf._data, momentum),
+                                g if group["dampening"] == 0 else b.multiply(g, 1 - group["dampening"]))
+                writes.append(functools.partial(assign, buf, new_buf))
+            g = b.add(g, b.multiply(new_buf, momentum)) if group["nesterov"] else new_buf
+        writes.append(functools.partial(assign, p, b.subtract(p._data, b.multiply(g, lr))))
+        return writes
+
+    def _set_buffer(self, p, buf):
+        self.state[p]["momentum_buffer"] = buf

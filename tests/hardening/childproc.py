@@ -8,9 +8,10 @@ import textwrap
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run(*parts, env=None, timeout=300, cwd=None, args=()):
+def run(*parts, env=None, timeout=300, cwd=None, args=(), **popen):
     """``python -c`` the code ``parts`` (each dedented, then joined) with ``env`` added to (a key set
-    to None: removed from) this environment; returns the CompletedProcess."""
+    to None: removed from) this environment; returns the CompletedProcess. ``popen``: more arguments
+    for ``subprocess.run``."""
     full = dict(os.environ)
     full["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, full.get("PYTHONPATH")]))  # for ``workloads``
     for key, value in (env or {}).items():
@@ -20,7 +21,7 @@ def run(*parts, env=None, timeout=300, cwd=None, args=()):
             full[key] = value
     code = "\n".join(textwrap.dedent(part) for part in parts)
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=full,
-                          timeout=timeout, cwd=cwd)
+                          timeout=timeout, cwd=cwd, **popen)
 
 
 def result(proc):
