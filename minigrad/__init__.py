@@ -2,6 +2,8 @@
 
 ``import minigrad as torch`` works for the tutorials' code; ``python -m minigrad run SCRIPT`` runs an
 unchanged ``import torch`` script against minigrad (see ``minigrad.compat``)."""
+import warnings as _warnings
+
 import numpy as _np
 
 from . import autograd, cuda, dtypes, random
@@ -22,6 +24,10 @@ from . import nn, optim  # noqa: E402 - built on everything above
 
 __version__ = "0.1.0"
 _np.seterr(all="ignore")  # torch computes inf/nan silently; so do the numpy paths underneath
+# numpy keeps that setting per thread (a context variable) and threads start without it: there, drop
+# the floating-point warnings numpy raises from minigrad's own code
+_warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow|underflow) encountered", RuntimeWarning,
+                         r"minigrad\b")
 
 
 def _method(name):

@@ -1437,9 +1437,17 @@ def _as_array(data, dtype):
                     isinstance(x, np.integer) for x in _flat(_as_list(data))):
                 arr = arr.astype(np.int64)
             elif arr.dtype.kind not in "biu":
-                raise TypeError(f"new(): invalid data type '{type(next(_flat(_as_list(data)), data)).__name__}'")
+                raise _infer_error(data)
     dtypes.from_numpy(arr.dtype)
     return arr
+
+
+def _infer_error(data):
+    """torch's error for data that is not numbers: ValueError for strings, else RuntimeError naming the type."""
+    bad = next((x for x in _flat(_as_list(data)) if not isinstance(x, (bool, int, float, np.number, np.bool_))), data)
+    if isinstance(bad, str):
+        return ValueError("too many dimensions 'str'")
+    return RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
 
 
 def _as_list(data):

@@ -66,10 +66,10 @@ def _planes(a):
     return a.reshape(-1, a.shape[-2], a.shape[-1])
 
 
-# ---------------------------------------------------------------------------------------- max pool
-
 _U = np.uint64  # indexing with unsigned ints skips Numba's negative-index wraparound, so loops vectorise
 
+
+# ---------------------------------------------------------------------------------------- max pool
 
 @njit
 def _window(start, d, k, size):

@@ -14,7 +14,7 @@ import numpy as np
 from numba import cuda
 
 from ..cpu._host import broadcast_shape, rows, scale  # noqa: F401 - re-exported for the kernels
-from ._launch import THREADS_PER_BLOCK, launch
+from ._launch import launch
 
 
 def class_rows(x):
@@ -56,7 +56,7 @@ def expand(a, shape, dtype=None):
         step *= a.shape[d]
     out = cuda.device_array(shape, dtype)
     if out.size:  # a 0-d copy runs as one element of a 1-d shape
-        launch(_gather, out.size, THREADS_PER_BLOCK, a.reshape(-1), shape or (1,), tuple(strides) or (0,),
+        launch(_gather, out.size, False, a.reshape(-1), shape or (1,), tuple(strides) or (0,),
                out.reshape(-1))
     return out
 

@@ -1,10 +1,10 @@
 """Launch geometry, the block reduction and the scalar result that every CUDA loss kernel shares.
 
-Geometry. A kernel covers ``units`` work items: elements (``per_block`` = THREADS_PER_BLOCK, one
-item a thread) or rows (``per_block`` = 1, one row a block, its threads spread over the row's
-elements). It runs ``blocks(units, per_block)`` ≤ MAX_BLOCKS blocks and strides over the rest, so
-every kernel loops ``for u in range(first, units, step)``. Tests patch both constants small so tiny
-inputs still cross blocks and strides.
+Geometry. A kernel covers ``units`` work items: elements, one a thread, or rows (``rows``), one a
+block, its THREADS_PER_BLOCK threads spread over the row's elements. It runs ``blocks(units, rows)``
+≤ MAX_BLOCKS blocks and strides over the rest, so every kernel loops ``for u in range(first, units,
+step)``. Both constants are read at each launch: tests patch them small so tiny inputs still cross
+blocks and strides.
 
 Two layouts of one loop (``coop``): the class-target losses run a row per block when the class dim
 is contiguous (threads over classes, block reductions) and a position per thread otherwise (a loop
@@ -51,21 +51,22 @@ SCRATCH = 1024  # float64 shared scratch a kernel declares for its reductions: t
 SUM, MAX, MIN = 0, 1, 2
 
 
-def blocks(units, per_block):
-    """Blocks for ``units`` items at ``per_block`` items a block: at least 1, at most MAX_BLOCKS."""
-    return max(1, min(MAX_BLOCKS, -(-units // per_block)))
+def blocks(units, rows):
+    """Blocks for ``units`` work items, a row a block (``rows``) or an item a thread: at least 1, at
+    most MAX_BLOCKS."""
+    return max(1, min(MAX_BLOCKS, -(-units // (1 if rows else THREADS_PER_BLOCK))))
 
 
-def launch(kernel, units, per_block, *args):
-    """``kernel(*args)`` on ``blocks(units, per_block)`` blocks of THREADS_PER_BLOCK threads."""
-    kernel[blocks(units, per_block), THREADS_PER_BLOCK](*args)
+def launch(kernel, units, rows, *args):
+    """``kernel(*args)`` on ``blocks(units, rows)`` blocks of THREADS_PER_BLOCK threads."""
+    kernel[blocks(units, rows), THREADS_PER_BLOCK](*args)
 
 
-def reduced(kernel, units, per_block, args, reduction, s, dtype, out, divisor=None, mode=0):
+def reduced(kernel, units, rows, args, reduction, s, dtype, out, divisor=None, mode=0):
     """Launch ``kernel(*args, partial)`` and return the loss: ``out`` for 'none', else the 0-d
     device array of Σ partial · s, for 'mean' divided by ``divisor[()]`` when one is given and
     ``mode`` is 1 (2: and NaN where it is 0)."""
-    n = blocks(units, per_block)
+    n = blocks(units, rows)
     partial = cuda.device_array(n, np.float64)
     kernel[n, THREADS_PER_BLOCK](*args, partial)
     if reduction == "none":

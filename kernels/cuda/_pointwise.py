@@ -25,7 +25,7 @@ import numpy as np
 from numba import cuda, float64
 
 from ._host import broadcast, empty, narrowed, scale, widened
-from ._launch import SCRATCH, THREADS_PER_BLOCK, reduced, write_partial
+from ._launch import SCRATCH, reduced, write_partial
 
 _PARAMS = 4  # the most parameters an element function reads from p
 _MISSING, _SINGLE, _FULL = 0, 1, 2
@@ -48,7 +48,7 @@ def loops(elem):
         dt, one = numba.from_dtype(dtype), dtype.type(1)
 
         @cuda.jit
-        def run(x, y, z, w, zmode, wmode, p0, p1, p2, p3, s, out, gx, gy, gz, partial):
+        def loop(x, y, z, w, zmode, wmode, p0, p1, p2, p3, s, out, gx, gy, gz, partial):
             p = cuda.local.array(_PARAMS, dt)
             scratch = cuda.shared.array(SCRATCH, float64)
             p[0] = p0
@@ -70,7 +70,7 @@ def loops(elem):
                     gz[i] = dz * s
             write_partial(acc, partial, scratch)
 
-        return run
+        return loop
 
     return kernel
 
@@ -99,5 +99,5 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
     p = [dt.type(v) for v in params] + [dt.type(0)] * (_PARAMS - len(params))
     args = (x.reshape(-1), y.reshape(-1), zw[0].reshape(-1), zw[1].reshape(-1), *modes, *p, dt.type(s),
             out.reshape(-1), *flat)
-    return (reduced(kernel(dt), x.size, THREADS_PER_BLOCK, args, reduction, s, dt, out), *grads)
+    return (reduced(kernel(dt), x.size, False, args, reduction, s, dt, out), *grads)
 

@@ -11,7 +11,7 @@ from numba import cuda
 
 from ..cpu.binary_cross_entropy import _bce
 from ._host import widened
-from ._launch import THREADS_PER_BLOCK, launch
+from ._launch import launch
 from ._pointwise import loops, run
 
 _KERNEL = loops(_bce)
@@ -32,7 +32,7 @@ def out_of_range(x, y):
     first offending element (NaN included), in element order as torch checks them."""
     x, y = widened((x, y))
     first = cuda.to_device(np.array([_NONE], np.int64))
-    launch(_first_out_of_range, x.size, THREADS_PER_BLOCK, x.reshape(-1), y.reshape(-1), first)
+    launch(_first_out_of_range, x.size, False, x.reshape(-1), y.reshape(-1), first)
     code = int(first.copy_to_host()[0])
     return None if code == _NONE else ("input", "target")[code % 2]
 

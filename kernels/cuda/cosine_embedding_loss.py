@@ -47,5 +47,5 @@ def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     g1, g2 = (buffer((R, D, 1), dt, need) for need in need_grad[:2])
     a, b = (expand(x, shape).reshape(R, D, 1) for x in (x1, x2))
     args = (a, b, expand(y, shape[:-1]).reshape(R), float(margin), s, out, g1, g2)
-    loss = reduced(_kernel, R, 1, args, reduction, s, dt, out.reshape(shape[:-1]) if reduction == "none" else out)
+    loss = reduced(_kernel, R, True, args, reduction, s, dt, out.reshape(shape[:-1]) if reduction == "none" else out)
     return loss, g1.reshape(shape) if need_grad[0] else None, g2.reshape(shape) if need_grad[1] else None, None

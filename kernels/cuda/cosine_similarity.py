@@ -68,6 +68,6 @@ def forward(x1, x2, need_grad, dim=1, eps=1e-8):
     dt = x1.dtype
     out = empty(view[0] * view[2], dt)
     g1, g2 = (buffer(view, dt, need) for need in need_grad)
-    launch(_kernel, out.size, 1, x1.reshape(view), x2.reshape(view), float(eps), out, g1, g2)
+    launch(_kernel, out.size, True, x1.reshape(view), x2.reshape(view), float(eps), out, g1, g2)
     return (out.reshape(shape[:dim] + shape[dim + 1:]),) + tuple(g.reshape(shape) if need else None
                                                                  for g, need in zip((g1, g2), need_grad))

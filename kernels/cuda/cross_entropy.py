@@ -27,7 +27,7 @@ from numba import cuda, float64
 
 from ..cpu.nll_loss import compute_dtype, layout, loss_shape
 from ._host import buffer, empty, expand, narrowed, scale, widened
-from ._launch import (MAX, SCRATCH, SUM, THREADS_PER_BLOCK, cast_like, lane_reduce, lanes, record, reduced, units,
+from ._launch import (MAX, SCRATCH, SUM, cast_like, lane_reduce, lanes, record, reduced, units,
                       write_partial)
 from .nll_loss import class_weight, plan
 
@@ -124,7 +124,7 @@ def _classes_forward(x, target, weight, need_grad, ignore_index, reduction, eps)
     dt, view, t, w, W, coop, out = plan(x, target, weight, reduction, ignore_index)
     g = buffer(view, dt, need_grad[0])
     args = (x.reshape(view), t, w, dt.type(1), ignore_index, eps, W, reduction == "mean", coop, out, g)
-    loss = reduced(_classes, t.size, 1 if coop else THREADS_PER_BLOCK, args, reduction, 1.0, dt,
+    loss = reduced(_classes, t.size, coop, args, reduction, 1.0, dt,
                    out.reshape(loss_shape(x.shape)), W, 2)
     return (loss, g.reshape(x.shape) if need_grad[0] else None) + (None,) * (len(need_grad) - 1)
 
@@ -142,7 +142,7 @@ def _probabilities_forward(x, y, weight, need_grad, reduction, eps):
     grads = [buffer(view, dt, wanted) for wanted in wants]
     coop = view[2] == 1
     args = (x3, y3, w, dt.type(1), eps, s, coop, out, *grads)
-    loss = reduced(_probabilities, positions, 1 if coop else THREADS_PER_BLOCK, args, reduction, s, dt,
+    loss = reduced(_probabilities, positions, coop, args, reduction, s, dt,
                    out.reshape(loss_shape(x.shape)))
     return (loss,) + tuple(g.reshape(x.shape) if wanted else None for g, wanted in zip(grads, need_grad))
 

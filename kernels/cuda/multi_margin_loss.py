@@ -58,5 +58,5 @@ def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     gx = buffer((N, C), dt, need_grad[0])
     w = empty(0, dt) if weight is None else weight
     args = (x.reshape(N, C), y.reshape(N), w, int(p), dt.type(margin), dt.type(1), dt.type(s / C), out, gx)
-    loss = reduced(_kernel, N, 1, args, reduction, s, dt, out.reshape(y.shape) if reduction == "none" else out)
+    loss = reduced(_kernel, N, True, args, reduction, s, dt, out.reshape(y.shape) if reduction == "none" else out)
     return loss, gx.reshape(x.shape) if need_grad[0] else None, None

@@ -71,6 +71,6 @@ def forward(x, t, need_grad, reduction="mean"):
     out = empty(N if reduction == "none" else 0, dt)
     gx = buffer((N, C), dt, need_grad[0])
     args = (x.reshape(N, C), t.reshape(N, C), dt.type(1), dt.type(s / C), empty((N, C), "u1"), out, gx)
-    loss = reduced(_kernel, N, 1, args, reduction, s, dt, out.reshape(N if x.ndim > 1 else ()) if reduction == "none"
+    loss = reduced(_kernel, N, True, args, reduction, s, dt, out.reshape(N if x.ndim > 1 else ()) if reduction == "none"
                    else out)
     return loss, gx.reshape(x.shape) if need_grad[0] else None, None

@@ -74,5 +74,5 @@ def forward(x, t, *weight, need_grad, reduction="mean"):
     inv_c = 1.0 / C if C else math.inf
     args = (expand(x, shape).reshape(view), expand(t, shape).reshape(view), w, wmode, inv_c, s, out, *grads)
     kept = shape[:axis] + shape[axis + 1:]
-    loss = reduced(_kernel, R, 1, args, reduction, s, dt, out.reshape(kept) if reduction == "none" else out)
+    loss = reduced(_kernel, R, True, args, reduction, s, dt, out.reshape(kept) if reduction == "none" else out)
     return (loss,) + tuple(g.reshape(shape) if need else None for g, need in zip(grads, need_grad))

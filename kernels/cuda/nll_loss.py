@@ -20,7 +20,7 @@ from numba import cuda, float64
 
 from ..cpu.nll_loss import compute_dtype, layout, loss_shape
 from ._host import buffer, empty, narrowed, widened
-from ._launch import SCRATCH, THREADS_PER_BLOCK, lanes, record, reduced, units, write_partial
+from ._launch import SCRATCH, lanes, record, reduced, units, write_partial
 
 
 @cuda.jit(device=True)
@@ -43,7 +43,7 @@ def _weight_sum(t, w, one, n_classes, ignore_index, partial):
 def weight_sum(t, w, one, n_classes, ignore_index):
     """W = Σ w[t_p] over the non-ignored flat targets, as a 0-d float64 device array (NaN when a
     target is out of range)."""
-    return reduced(_weight_sum, t.size, THREADS_PER_BLOCK, (t, w, one, n_classes, ignore_index), "sum", 1.0,
+    return reduced(_weight_sum, t.size, False, (t, w, one, n_classes, ignore_index), "sum", 1.0,
                    np.float64, None)
 
 
@@ -90,7 +90,7 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     dt, view, t, w, W, coop, out = plan(x, target, weight, reduction, ignore_index)
     g = buffer(view, dt, need_grad[0])
     args = (x.reshape(view), t, w, dt.type(1), ignore_index, W, reduction == "mean", coop, out, g)
-    loss = reduced(_kernel, t.size, 1 if coop else THREADS_PER_BLOCK, args, reduction, 1.0, dt,
+    loss = reduced(_kernel, t.size, coop, args, reduction, 1.0, dt,
                    out.reshape(loss_shape(x.shape)), W, 1)
     results = (loss, g.reshape(x.shape) if need_grad[0] else None)
     return (narrowed(results) if half else results) + (None,) * (len(need_grad) - 1)

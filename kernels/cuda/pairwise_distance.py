@@ -31,6 +31,6 @@ def forward(x1, x2, need_grad, p=2.0, eps=1e-6, keepdim=False):
     wanted = need_grad if p != 0 else (False, False)
     g1, g2 = (buffer((R, D), dt, need) for need in wanted)
     out = empty(R, dt)
-    launch(_kernel, R, 1, x1.reshape(R, D), x2.reshape(R, D), dt.type(eps), float(p), out, g1, g2)
+    launch(_kernel, R, True, x1.reshape(R, D), x2.reshape(R, D), dt.type(eps), float(p), out, g1, g2)
     kept = shape[:-1] + (1,) if keepdim and shape else shape[:-1]
     return (out.reshape(kept),) + tuple(g.reshape(shape) if need else None for g, need in zip((g1, g2), wanted))

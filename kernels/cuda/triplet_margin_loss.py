@@ -56,5 +56,5 @@ def forward(anchor, positive, negative, need_grad, margin=1.0, p=2.0, eps=1e-6, 
     out = empty(R if reduction == "none" else 0, dt)
     grads = [buffer((R, D), dt, need) for need in wanted]
     args = (*(x.reshape(R, D) for x in arrays), float(margin), dt.type(eps), float(p), bool(swap), s, out, *grads)
-    loss = reduced(_kernel, R, 1, args, reduction, s, dt, out.reshape(shape[:-1]) if reduction == "none" else out)
+    loss = reduced(_kernel, R, True, args, reduction, s, dt, out.reshape(shape[:-1]) if reduction == "none" else out)
     return (loss,) + tuple(g.reshape(shape) if need else None for g, need in zip(grads, wanted))

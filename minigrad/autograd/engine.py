@@ -2,9 +2,12 @@
 
 Gradients reaching an input are summed back to its shape here (``backend.sum_to_shape``), the only
 place broadcasting is undone. Leaves accumulate into ``.grad``; ``autograd.grad`` captures instead.
+
+The sweep leaves grad mode alone: nodes work on raw arrays, which record nothing (a custom Function's
+node turns it off around the user's code). A ``with no_grad()`` here would be switched off for good
+by a KeyboardInterrupt landing at the start of its ``__exit__``.
 """
 from . import anomaly_mode
-from .grad_mode import no_grad
 
 
 def _topological(roots):
@@ -41,37 +44,36 @@ def run(tensors, grads, retain_graph=False, capture=None):
             pending[fn] = g if fn not in pending else t._backend().add(pending[fn], g)
             roots.append(fn)
     check_nan = anomaly_mode.checking_nan()
-    with no_grad():
-        for node in _topological(roots):
-            g = pending.pop(node, None)
-            if g is None:
+    for node in _topological(roots):
+        g = pending.pop(node, None)
+        if g is None:
+            continue
+        if node.retained is not None and node.retained() is not None:
+            _accumulate(node.retained(), g)
+        if node in capture_nodes:
+            _deliver(capture_nodes[node], g, captured)
+        node.check_saved()
+        in_grads = node.backward(g)
+        if type(in_grads) is not tuple:
+            in_grads = (in_grads,)
+        fresh = node.fresh_grads and not retain_graph
+        for i, (t, gi, need) in enumerate(zip(node.inputs, in_grads, node.needs_input_grad)):
+            if not need or gi is None:
                 continue
-            if node.retained is not None and node.retained() is not None:
-                _accumulate(node.retained(), g)
-            if node in capture_nodes:
-                _deliver(capture_nodes[node], g, captured)
-            node.check_saved()
-            in_grads = node.backward(g)
-            if type(in_grads) is not tuple:
-                in_grads = (in_grads,)
-            fresh = node.fresh_grads and not retain_graph
-            for i, (t, gi, need) in enumerate(zip(node.inputs, in_grads, node.needs_input_grad)):
-                if not need or gi is None:
-                    continue
-                if gi.shape != t._data.shape:
-                    gi = node.backend.sum_to_shape(gi, t._data.shape)
-                if check_nan:
-                    anomaly_mode.raise_on_nan(node, i, gi)
-                fn = t._grad_fn
-                if fn is None:
-                    owned = fresh and gi is not g and gi.base is None and sum(x is gi for x in in_grads) == 1
-                    _deliver(t, gi, captured, owned)
-                elif fn in pending:
-                    pending[fn] = node.backend.add(pending[fn], gi)
-                else:
-                    pending[fn] = gi
-            if not retain_graph:
-                node.release()
+            if gi.shape != t._data.shape:
+                gi = node.backend.sum_to_shape(gi, t._data.shape)
+            if check_nan:
+                anomaly_mode.raise_on_nan(node, i, gi)
+            fn = t._grad_fn
+            if fn is None:
+                owned = fresh and gi is not g and gi.base is None and sum(x is gi for x in in_grads) == 1
+                _deliver(t, gi, captured, owned)
+            elif fn in pending:
+                pending[fn] = node.backend.add(pending[fn], gi)
+            else:
+                pending[fn] = gi
+        if not retain_graph:
+            node.release()
     return None if capture is None else [captured[id(t)] for t in capture]
 
 

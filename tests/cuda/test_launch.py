@@ -10,11 +10,12 @@ import pytest
 from numba import cuda, float64
 
 from minigrad.kernels.cuda import _host, _launch
+from minigrad.kernels.cuda._launch import SCRATCH
 
 
 @cuda.jit
 def _reduce_each_block(values, op, out):
-    scratch = cuda.shared.array(_launch.SCRATCH, float64)
+    scratch = cuda.shared.array(SCRATCH, float64)
     i = cuda.grid(1)
     value = values[i] if i < values.size else (0.0 if op == _launch.SUM else values[0])
     total = _launch.block_reduce(value, op, scratch)
@@ -29,16 +30,16 @@ def test_block_reduce_any_block_size(monkeypatch, threads, op, reference):
     monkeypatch.setattr(_launch, "THREADS_PER_BLOCK", threads)
     values = np.random.default_rng(threads).standard_normal(2 * threads + 1)
     values[threads] = np.nan  # block 1 holds a NaN: its max and min are NaN too
-    n = _launch.blocks(values.size, threads)
+    n = _launch.blocks(values.size, False)
     out = cuda.device_array(n, np.float64)
-    _launch.launch(_reduce_each_block, values.size, threads, cuda.to_device(values), op, out)
+    _launch.launch(_reduce_each_block, values.size, False, cuda.to_device(values), op, out)
     padded = np.concatenate([values, np.full(n * threads - values.size, 0.0 if op == _launch.SUM else values[0])])
     np.testing.assert_allclose(out.copy_to_host(), reference(padded.reshape(n, threads), axis=1), equal_nan=True)
 
 
 @cuda.jit
 def _sum_into_partials(values, partial):
-    scratch = cuda.shared.array(_launch.SCRATCH, float64)
+    scratch = cuda.shared.array(SCRATCH, float64)
     acc = 0.0
     for i in range(cuda.grid(1), values.size, cuda.gridsize(1)):
         acc += values[i]
@@ -49,7 +50,7 @@ def _sum_into_partials(values, partial):
 def test_reduced_sums_across_blocks_and_strides(n):
     """40 values on 3 blocks of 4 threads: each thread sums several (the grid-stride loop)."""
     values = np.random.default_rng(n).standard_normal(n).astype(np.float32)
-    loss = _launch.reduced(_sum_into_partials, n, _launch.THREADS_PER_BLOCK, (cuda.to_device(values),), "sum", 0.5,
+    loss = _launch.reduced(_sum_into_partials, n, False, (cuda.to_device(values),), "sum", 0.5,
                            np.float32, None)
     assert loss.shape == () and loss.dtype == np.float32
     np.testing.assert_allclose(loss.copy_to_host(), values.astype(np.float64).sum() * 0.5, rtol=1e-6)
@@ -59,7 +60,7 @@ def test_reduced_sums_across_blocks_and_strides(n):
 def test_reduced_by_a_zero_device_divisor(mode, want):
     divisor = cuda.to_device(np.zeros((), np.float64))
     values = cuda.to_device(np.ones(5))
-    loss = _launch.reduced(_sum_into_partials, 5, _launch.THREADS_PER_BLOCK, (values,), "mean", 1.0, np.float64,
+    loss = _launch.reduced(_sum_into_partials, 5, False, (values,), "mean", 1.0, np.float64,
                            None, divisor, mode)
     np.testing.assert_equal(loss.copy_to_host(), want)
 
@@ -73,6 +74,28 @@ def test_expand_broadcasts_and_casts(source, shape, dtype):
     got = _host.expand(cuda.to_device(a), shape, dtype)
     assert got.shape == shape and got.dtype == dtype
     np.testing.assert_array_equal(got.copy_to_host(), np.broadcast_to(a, shape).astype(dtype))
+
+
+@pytest.mark.parametrize("name, shape, rows", [("mse_loss", (4, 7), False), ("triplet_margin_loss", (7, 9), True),
+                                               ("cross_entropy", (7, 9), True), ("cross_entropy", (2, 9, 5), False)])
+def test_small_launches_cross_blocks(monkeypatch, name, shape, rows):
+    """Under the tests' launch constants every loss kernel runs on several blocks (and strides)."""
+    from minigrad.kernels import cuda as device
+    launched = []
+
+    def blocks(units, by_rows):
+        launched.append((units, by_rows))
+        return _launch_blocks(units, by_rows)
+
+    _launch_blocks = _launch.blocks
+    monkeypatch.setattr(_launch, "blocks", blocks)
+    x = np.random.default_rng(0).standard_normal(shape)
+    arrays = {"mse_loss": (x, x * 2), "triplet_margin_loss": (x, x * 2, -x),
+              "cross_entropy": (x, np.zeros(shape[:1] + shape[2:], np.int64))}[name]
+    device.load(name).forward(*(cuda.to_device(a) for a in arrays), need_grad=(True,) * len(arrays))
+    units, by_rows = launched[-2]  # the loss kernel, before the finish
+    assert by_rows == rows and _launch_blocks(units, by_rows) == _launch.MAX_BLOCKS
+    assert units > _launch.MAX_BLOCKS * (1 if rows else _launch.THREADS_PER_BLOCK)
 
 
 def test_expand_returns_the_array_itself_when_nothing_changes():

@@ -59,3 +59,28 @@ def test_grad_mode_is_per_thread():
     for t in threads:
         t.join()
     assert seen == {"quiet": False, "training": "SumBackward0"}
+
+
+def test_worker_threads_compute_inf_and_nan_silently():
+    """torch computes log(0), 1/0 and an overflowing exp without a word; so must minigrad in any
+    thread (numpy keeps its error settings per thread: the main thread's ``seterr`` does not reach
+    the others). A child process, because pytest resets warning filters set while it collects."""
+    out = result(run("""
+        import json, threading
+        import minigrad
+        caught = []
+
+        def worker():
+            try:
+                x = minigrad.tensor([0.0, 1.0, 1000.0], requires_grad=True)
+                (x.log() + 1 / x + x.exp() + x.sqrt()).sum().backward()
+                assert not minigrad.isfinite(x.grad).all().item()
+            except Exception as exc:  # a warning turned into an error by -W error
+                caught.append(f"{type(exc).__name__}: {exc}")
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        print(json.dumps(caught))
+    """, env={"PYTHONWARNINGS": "error::RuntimeWarning"}))
+    assert out == []
