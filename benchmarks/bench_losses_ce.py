@@ -5,15 +5,14 @@ logits require grad, class targets do not; probability targets do not either (as
 with a fixed teacher). Variants: ``+ls`` label smoothing 0.1, ``+probs`` class-probability targets,
 ``seg-`` (N, C, H, W) logits with (N, H, W) targets.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_losses_ce.py
-        # interleaved medians and the ratio minigrad/torch per case
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE pytest benchmarks/bench_losses_ce.py
-        # the same workloads as pytest-benchmark groups
+    minigrad bench --filter losses_ce    # interleaved medians and the ratio minigrad/torch per case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_ce.py --benchmark-only
+                                         # the same workloads as pytest-benchmark groups
 """
 import numpy as np
-import pytest
 
-from _loss_bench import bench, table
+from _harness import pytest_case
+from _loss_bench import loss_cases
 
 SHAPES = {"tiny": (64, 10), "medium": (8192, 1000), "seg-tiny": (2, 3, 4, 4), "seg-medium": (16, 21, 128, 128)}
 VARIANTS = {"": {}, "+ls": {"label_smoothing": 0.1}}
@@ -48,12 +47,5 @@ CASES = ([("cross_entropy", s) for s in ("tiny", "medium", "tiny+ls", "medium+ls
                                          "seg-tiny", "seg-medium")]
          + [("nll_loss", s) for s in ("tiny", "medium", "seg-medium")])
 
-
-@pytest.mark.parametrize("lib", ["minigrad", "torch"])
-@pytest.mark.parametrize("name, size", CASES)
-def test_bench(benchmark, name, size, lib):
-    bench(benchmark, make, name, size, lib)
-
-
-if __name__ == "__main__":
-    table(make, CASES)
+cases = loss_cases(make, CASES)
+test_bench = pytest_case(cases)

@@ -3,14 +3,14 @@
 Sizes: tiny is 64x10, medium 2048x2048 (4M elements). The input requires grad, the target does not
 (as in training); gaussian_nll_loss's variance requires grad too.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_losses_elementwise.py
-        # interleaved medians and the ratio minigrad/torch per loss and size
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE pytest benchmarks/bench_losses_elementwise.py
+    minigrad bench --filter losses_elementwise    # interleaved medians and the ratio minigrad/torch per case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_elementwise.py --benchmark-only
         # the same workloads as pytest-benchmark groups
 """
 import numpy as np
 
-from _loss_bench import pytest_case, table
+from _harness import pytest_case
+from _loss_bench import loss_cases
 
 SIZES = {"tiny": (64, 10), "medium": (2048, 2048)}
 
@@ -43,7 +43,5 @@ def make(name, size):
     return LOSSES[name](SIZES[size])
 
 
-test_bench = pytest_case(make, CASES)
-
-if __name__ == "__main__":
-    table(make, CASES)
+cases = loss_cases(make, CASES)
+test_bench = pytest_case(cases)

@@ -4,14 +4,14 @@ Sizes: tiny is 64x10 for every loss; medium is 2048x2048 (4M elements) for the e
 8192x1000 for the multi-class ones, 8192x128 for the triplet losses and 8192x512 for the row
 distances. Inputs that a network would produce require grad; targets do not.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_losses_margin.py
-        # interleaved medians and the ratio minigrad/torch per loss and size
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE pytest benchmarks/bench_losses_margin.py
+    minigrad bench --filter losses_margin    # interleaved medians and the ratio minigrad/torch per case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_margin.py --benchmark-only
         # the same workloads as pytest-benchmark groups
 """
 import numpy as np
 
-from _loss_bench import pytest_case, table
+from _harness import pytest_case
+from _loss_bench import loss_cases
 
 TINY = (64, 10)
 MEDIUM = {"elementwise": (2048, 2048), "classes": (8192, 1000), "triplet": (8192, 128), "rows": (8192, 512)}
@@ -60,7 +60,5 @@ def make(name, size):
     return build(TINY if size == "tiny" else MEDIUM[kind])
 
 
-test_bench = pytest_case(make, CASES)
-
-if __name__ == "__main__":
-    table(make, CASES)
+cases = loss_cases(make, CASES)
+test_bench = pytest_case(cases)

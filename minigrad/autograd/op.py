@@ -8,13 +8,18 @@ raises instead of giving a wrong gradient. Gradients for broadcast inputs are su
 input's shape by the engine, so ops return gradients in the broadcast shape. An op whose result is
 a view of its first input sets ``is_view`` (the two then share a version counter); one whose
 backward reads no saved arrays sets ``stateless`` (it may then run again after a backward, as in torch).
+Each recorded node gets the next ``seq``: a node's inputs were recorded before it, so the engine
+runs nodes in decreasing ``seq`` without sorting the graph first.
 """
+
+from itertools import count
 
 from ..device import _backends
 from ..device import backend as _load_backend
 from .grad_mode import state
 
 Tensor = None  # set by minigrad.tensor (the module that defines it imports this one)
+_sequence = count()
 
 
 class Op:
@@ -24,6 +29,7 @@ class Op:
     stateless = False
     freed = False
     retained = None  # weakref to the output when it called retain_grad()
+    saved_versions = ()  # the version of each input in ``saves`` when forward ran
     # True when backward returns buffers that nothing else holds once the node is released (for a
     # fused loss: its saved gradient), so a leaf seeing its first gradient may keep it without a copy
     fresh_grads = False
@@ -78,6 +84,7 @@ class Op:
 
     def _record(self, inputs, result):
         self.inputs = inputs
+        self.seq = next(_sequence)
         if self.saves:
             self.saved_versions = tuple([inputs[i]._version[0] for i in self.saves])
         if self.saves_output:
@@ -95,9 +102,10 @@ class Op:
                 "through the graph a second time or if you need to access saved tensors after calling "
                 "backward.")
         changed = None
-        for i, v in zip(self.saves, getattr(self, "saved_versions", ())):
-            if self.inputs[i]._version[0] != v:
-                changed = (self.inputs[i], v)
+        inputs = self.inputs
+        for i, v in zip(self.saves, self.saved_versions):
+            if inputs[i]._version[0] != v:
+                changed = (inputs[i], v)
         if self.saves_output and self.output_version[0][0] != self.output_version[1]:
             changed = (None, self.output_version[1])
         if changed is not None:
@@ -113,15 +121,17 @@ class Op:
     def release(self):
         """Drop what forward saved for backward (after a backward without ``retain_graph``), inputs
         included: of those only their place in the graph stays (``_Edge``), as torch frees them."""
-        if "inputs" in self.__dict__:
-            self.inputs = tuple([_Edge.of(t) for t in self.inputs])
+        d = self.__dict__
+        inputs = tuple([_Edge.of(t) for t in d["inputs"]])
         if self.stateless:
+            self.inputs = inputs
             return
-        keep = {k: self.__dict__[k] for k in ("inputs", "needs_input_grad", "device", "backend", "name")
-                if k in self.__dict__}
-        self.__dict__.clear()
-        self.__dict__.update(keep)
-        self.freed = True
+        # a new dict of what a freed node keeps (quicker than deleting the saved entries one by one)
+        kept = {"inputs": inputs, "needs_input_grad": d["needs_input_grad"], "device": d["device"],
+                "backend": d["backend"], "seq": d["seq"], "freed": True}
+        if "name" in d:
+            kept["name"] = d["name"]
+        self.__dict__ = kept
 
     @property
     def next_functions(self):

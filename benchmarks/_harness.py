@@ -1,0 +1,216 @@
+"""The harness every benchmark module shares.
+
+A module ``bench_<what>.py`` defines ``cases(device) -> [Case]`` and ``test_bench = pytest_case(cases)``.
+A ``Case`` builds, for one input set, a closure per library (``{"minigrad": fn, "torch": fn}``) over
+the same data. Two ways to run them:
+
+    minigrad bench [--quick] [--filter NAME]   # the CLI: runs this file as a worker (below), then
+                                               # prints the table and writes the CSV and the chart
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks --benchmark-only
+                                               # the same closures as pytest-benchmark groups
+
+How the worker times a case (``measure``): each closure's first call is timed on its own (for
+minigrad: loading or compiling its kernels, plus one run), a few more calls warm up, then ``rounds``
+rounds alternate the libraries, each round timing a slice of calls per library and keeping its
+median. The reported ratio is the median over rounds of (minigrad median / torch median), so a slow
+spell on this shared machine hits both sides of a round; the spread is the ratios' interquartile
+range. A ``measured`` case's closure returns its own measurement (a fresh process's wall time, a
+peak memory in bytes) instead of being timed.
+"""
+import argparse
+import fnmatch
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+TESTS = HERE.parent / "tests"
+sys.path[:0] = [str(HERE), str(TESTS)]  # bench modules import this harness; cases reuse the tests' helpers
+LIBS = ("minigrad", "torch")
+
+
+@dataclass
+class Case:
+    """One benchmark case. ``build()`` returns ``{"minigrad": fn, "torch": fn}`` over the same inputs.
+
+    ``unit`` is "s" for timed closures and for measured ones returning seconds, "B" for bytes.
+    ``target`` is the ratio minigrad/torch to stay under; ``limit`` an absolute bound on minigrad's
+    median (in ``unit``). ``note`` says what a reader of the table should know; ``skip``, why the
+    case cannot run here."""
+    name: str
+    build: Callable[[], dict]
+    measured: bool = False
+    unit: str = "s"
+    target: Optional[float] = None
+    limit: Optional[float] = None
+    note: str = ""
+    rounds: Optional[int] = None  # of a full run; --quick runs fewer
+    slice_s: Optional[float] = None
+    skip: str = ""
+
+
+def schedule(case, quick):
+    """(rounds, seconds of calls per library and round, minimum calls per slice) for ``case``."""
+    if case.measured:
+        return 1 if quick else case.rounds or 5, 0.0, 1
+    return 3 if quick else case.rounds or 9, 0.02 if quick else case.slice_s or 0.2, 1 if quick else 3
+
+
+def _slice(fn, measured, seconds, min_calls):
+    """The median of one slice of calls: their durations, or their returned measurements."""
+    samples, end = [], time.perf_counter() + seconds
+    while len(samples) < min_calls or time.perf_counter() < end:
+        if measured:
+            samples.append(float(fn()))
+        else:
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+    return float(np.median(samples))
+
+
+def measure(case, quick=False):
+    """Run ``case`` as described in the module docstring; returns its result record (a dict)."""
+    rounds, seconds, min_calls = schedule(case, quick)
+    fns = case.build()
+    first = {}
+    for lib in LIBS:
+        start = time.perf_counter()
+        out = fns[lib]()
+        first[lib] = float(out) if case.measured else time.perf_counter() - start
+        if not case.measured:
+            _slice(fns[lib], False, seconds / 2, min_calls)  # warm-up: caches, allocator, branch predictors
+    medians = {lib: [] for lib in LIBS}
+    for r in range(rounds):
+        for lib in (LIBS if r % 2 == 0 else LIBS[::-1]):  # alternate which library goes first
+            medians[lib].append(_slice(fns[lib], case.measured, seconds, min_calls))
+    mg, th = np.array(medians["minigrad"]), np.array(medians["torch"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = mg / th
+    finite = ratios[np.isfinite(ratios)]
+    q1, ratio, q3 = np.percentile(finite, [25, 50, 75]) if finite.size else (np.nan,) * 3
+    return {"case": case.name, "unit": case.unit, "measured": case.measured, "rounds": rounds,
+            "minigrad": float(np.median(mg)), "torch": float(np.median(th)), "ratio": float(ratio),
+            "ratio_q1": float(q1), "ratio_q3": float(q3), "minigrad_first": first["minigrad"],
+            "torch_first": first["torch"], "target": case.target, "limit": case.limit, "note": case.note}
+
+
+def pytest_case(cases):
+    """The pytest-benchmark test over ``cases("cpu")``, one group per case and library:
+    ``test_bench = pytest_case(cases)``. A measured case's values go to ``extra_info["values"]``."""
+    import pytest
+
+    built = {}
+
+    def fns(case):
+        if case.name not in built:
+            built.clear()  # keep one case's inputs alive at a time
+            built[case.name] = case.build()
+        return built[case.name]
+
+    @pytest.mark.parametrize("lib", LIBS)
+    @pytest.mark.parametrize("case", cases("cpu"), ids=lambda c: c.name)
+    def test_bench(benchmark, case, lib):
+        if case.skip:
+            pytest.skip(case.skip)
+        benchmark.group = case.name
+        fn = fns(case)[lib]
+        if case.measured:
+            values = []
+            benchmark.pedantic(lambda: values.append(fn()), rounds=schedule(case, False)[0], iterations=1)
+            benchmark.extra_info["values"] = values
+        else:
+            fn()  # JIT compilation outside the timing
+            benchmark(fn)
+    return test_bench
+
+
+def discover(pattern=None, device="cpu"):
+    """The ``Case``s of the ``bench_*.py`` modules beside this file that define ``cases``, in file
+    order; with ``pattern``, those whose name or module name contains it (or matches it as a glob)."""
+    def matches(*names):
+        if not pattern:
+            return True
+        if any(c in pattern for c in "*?["):
+            return any(fnmatch.fnmatch(n, pattern) for n in names)
+        return any(pattern.lower() in n.lower() for n in names)
+
+    found = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        module = importlib.import_module(path.stem)
+        if hasattr(module, "cases"):
+            found += [c for c in module.cases(device) if matches(c.name, path.stem)]
+    return found
+
+
+def _versions():
+    import numba
+    import torch
+
+    import minigrad
+    return {"python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
+            "torch": torch.__version__, "minigrad": minigrad.__version__}
+
+
+def _blas():
+    """The BLAS libraries loaded (numpy's and torch's), as threadpoolctl reports them."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (install threadpoolctl to record it)"
+    libs = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture') or ''} "
+            f"({i.get('num_threads')} threads, {os.path.basename(i.get('filepath', ''))})".replace("  ", " ")
+            for i in threadpool_info() if i.get("user_api") == "blas"]
+    return "; ".join(libs) or "none found"
+
+
+def machine():
+    return {"date": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+            "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(), "blas": _blas(),
+            "openblas_env": ",".join(k for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ)
+            or "unset", **_versions()}
+
+
+def _emit(out, record):
+    out.write(json.dumps(record) + "\n")
+    out.flush()
+
+
+def main(argv=None):
+    """The worker ``minigrad bench`` starts: runs the matching cases and appends one JSON record per
+    line to ``--results`` ("start" with the case count and the machine, "begin"/"case" per case)."""
+    parser = argparse.ArgumentParser(description="minigrad's benchmark worker (use `minigrad bench`)")
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--filter")
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args(argv)
+    import torch  # noqa: F401 - fail here, before any case, when torch is missing
+    cases = discover(args.filter, args.device)
+    with open(args.results, "a", encoding="utf-8") as out:
+        _emit(out, {"event": "start", "total": len(cases), "names": [c.name for c in cases],
+                    "machine": machine(), "load_start": os.getloadavg()})
+        for case in cases:
+            _emit(out, {"event": "begin", "case": case.name})
+            try:
+                record = {"case": case.name, "skipped": case.skip} if case.skip else measure(case, args.quick)
+            except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others' numbers
+                traceback.print_exc()
+                record = {"case": case.name, "error": f"{type(exc).__name__}: {exc}".splitlines()[0]}
+            _emit(out, {"event": "case", **record})
+        _emit(out, {"event": "end", "load_end": os.getloadavg()})
+
+
+if __name__ == "__main__":
+    main()

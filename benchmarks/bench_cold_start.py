@@ -1,0 +1,66 @@
+"""Cold start: the wall time of a fresh process running a documents' snippet end to end, through
+``python -m minigrad run SNIPPET`` against ``python SNIPPET`` with real torch, alternating.
+
+    <snippet>/warm_cache    minigrad's compiled kernels already cached on disk (≤ 0.5× torch)
+    <snippet>/empty_cache   NUMBA_CACHE_DIR pointing to a new empty folder for every minigrad run, so
+                            every kernel the snippet uses is compiled (≤ 3 s); torch runs as above
+
+The snippets are the tests' own (``../shared/seed-examples``, see tests/test_seed_examples.py): 001,
+the documents' tiny MLP training step, and 008, their segmentation step. Without that folder beside
+the checkout the cases are skipped.
+
+    minigrad bench --filter cold_start
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_cold_start.py --benchmark-only
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _harness import Case, pytest_case
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seed-examples"
+SNIPPETS = {"tiny_mlp_snippet": "001_docA_crossentropy_train.py",
+            "segmentation_snippet": "008_docA_segmentation_with_crossentropyloss.py"}
+COMMANDS = {"minigrad": [sys.executable, "-m", "minigrad", "run"], "torch": [sys.executable]}
+
+
+def run_fresh(lib, snippet, empty_cache):
+    """Seconds a fresh ``lib`` process takes to run ``snippet``; with ``empty_cache`` minigrad's kernel
+    cache starts empty."""
+    env = dict(os.environ)
+    cache = tempfile.mkdtemp(prefix="minigrad-cold-") if empty_cache else None
+    if cache:
+        env["NUMBA_CACHE_DIR"] = cache
+    try:
+        start = time.perf_counter()
+        proc = subprocess.run(COMMANDS[lib] + [str(snippet)], cwd=snippet.parent, env=env,
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    finally:
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
+    if proc.returncode:
+        raise RuntimeError(f"{lib} failed on {snippet.name}: {proc.stderr.strip().splitlines()[-1:]}")
+    return seconds
+
+
+def cases(device):
+    if device != "cpu":  # the snippets choose their own device
+        return []
+    skip = "" if SEEDS.is_dir() else f"the snippets' folder {SEEDS} is not beside this checkout"
+    out = []
+    for label, file in SNIPPETS.items():
+        for empty in (False, True):
+            out.append(Case(f"cold_start/{label}/{'empty' if empty else 'warm'}_cache",
+                            lambda f=SEEDS / file, e=empty: {lib: lambda l=lib: run_fresh(l, f, e)
+                                                             for lib in COMMANDS},
+                            measured=True, target=None if empty else 0.5, limit=3.0 if empty else None,
+                            note="seconds per fresh process, end to end", skip=skip))
+    return out
+
+
+test_bench = pytest_case(cases)
