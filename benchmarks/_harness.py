@@ -4,7 +4,8 @@ A module ``bench_<what>.py`` defines ``cases(device) -> [Case]`` and ``test_benc
 A ``Case`` builds, for one input set, a closure per library (``{"minigrad": fn, "torch": fn}``) over
 the same data. Two ways to run them:
 
-    minigrad bench [--quick] [--filter NAME]   # the CLI: runs this file as a worker (below), then
+    minigrad bench [--quick] [--filter NAME] [--device cpu|cuda]
+                                               # the CLI: runs this file as a worker (below), then
                                                # prints the table and writes the CSV and the chart
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks --benchmark-only
                                                # the same closures as pytest-benchmark groups
@@ -26,6 +27,7 @@ import platform
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,8 +47,9 @@ class Case:
 
     ``unit`` is "s" for timed closures and for measured ones returning seconds, "B" for bytes.
     ``target`` is the ratio minigrad/torch to stay under; ``limit`` an absolute bound on minigrad's
-    median (in ``unit``). ``note`` says what a reader of the table should know; ``skip``, why the
-    case cannot run here."""
+    median (in ``unit``). ``torch_threads`` caps torch's intra-op threads for the case (its default:
+    one per core). ``note`` says what a reader of the table should know; ``skip``, why the case cannot
+    run here."""
     name: str
     build: Callable[[], dict]
     measured: bool = False
@@ -55,15 +58,35 @@ class Case:
     limit: Optional[float] = None
     note: str = ""
     rounds: Optional[int] = None  # of a full run; --quick runs fewer
-    slice_s: Optional[float] = None
+    torch_threads: Optional[int] = None
     skip: str = ""
+
+
+# Tiny workloads run torch single-threaded: they sit far below its parallel grain, yet some of its
+# kernels (exp, log_softmax) still enter an OpenMP region, and on this shared 2-core machine waking
+# the second thread often takes a scheduler slice: torch.exp on 640 floats measured 1.7 us median,
+# 2.9 us p90 with one thread against 3.3 us median, 12 ms p90 with two (load ~2.5). One thread is
+# torch at its best there, so these ratios are upper bounds for minigrad.
+TINY_TORCH_THREADS = 1
+
+
+@contextmanager
+def torch_threads(case):
+    """torch's intra-op thread count for ``case``; yields the count in force."""
+    import torch
+    default = torch.get_num_threads()
+    torch.set_num_threads(case.torch_threads or default)
+    try:
+        yield torch.get_num_threads()
+    finally:
+        torch.set_num_threads(default)
 
 
 def schedule(case, quick):
     """(rounds, seconds of calls per library and round, minimum calls per slice) for ``case``."""
     if case.measured:
         return 1 if quick else case.rounds or 5, 0.0, 1
-    return 3 if quick else case.rounds or 9, 0.02 if quick else case.slice_s or 0.2, 1 if quick else 3
+    return 3 if quick else case.rounds or 9, 0.02 if quick else 0.2, 1 if quick else 3
 
 
 def _slice(fn, measured, seconds, min_calls):
@@ -82,27 +105,28 @@ def _slice(fn, measured, seconds, min_calls):
 def measure(case, quick=False):
     """Run ``case`` as described in the module docstring; returns its result record (a dict)."""
     rounds, seconds, min_calls = schedule(case, quick)
-    fns = case.build()
-    first = {}
-    for lib in LIBS:
-        start = time.perf_counter()
-        out = fns[lib]()
-        first[lib] = float(out) if case.measured else time.perf_counter() - start
-        if not case.measured:
-            _slice(fns[lib], False, seconds / 2, min_calls)  # warm-up: caches, allocator, branch predictors
-    medians = {lib: [] for lib in LIBS}
-    for r in range(rounds):
-        for lib in (LIBS if r % 2 == 0 else LIBS[::-1]):  # alternate which library goes first
-            medians[lib].append(_slice(fns[lib], case.measured, seconds, min_calls))
+    with torch_threads(case) as threads:
+        fns = case.build()
+        first = {}
+        for lib in LIBS:
+            start = time.perf_counter()
+            out = fns[lib]()
+            first[lib] = float(out) if case.measured else time.perf_counter() - start
+            if not case.measured:
+                _slice(fns[lib], False, seconds / 2, min_calls)  # warm-up: caches, allocator, branch predictors
+        medians = {lib: [] for lib in LIBS}
+        for r in range(rounds):
+            for lib in (LIBS if r % 2 == 0 else LIBS[::-1]):  # alternate which library goes first
+                medians[lib].append(_slice(fns[lib], case.measured, seconds, min_calls))
     mg, th = np.array(medians["minigrad"]), np.array(medians["torch"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = mg / th
-    finite = ratios[np.isfinite(ratios)]
-    q1, ratio, q3 = np.percentile(finite, [25, 50, 75]) if finite.size else (np.nan,) * 3
-    return {"case": case.name, "unit": case.unit, "measured": case.measured, "rounds": rounds,
+        ratios = np.where((mg == 0) & (th == 0), 1.0, mg / th)  # nothing measured on either side: equal
+    q1, ratio, q3 = np.percentile(ratios, [25, 50, 75])
+    return {"case": case.name, "unit": case.unit, "rounds": rounds,
             "minigrad": float(np.median(mg)), "torch": float(np.median(th)), "ratio": float(ratio),
             "ratio_q1": float(q1), "ratio_q3": float(q3), "minigrad_first": first["minigrad"],
-            "torch_first": first["torch"], "target": case.target, "limit": case.limit, "note": case.note}
+            "torch_first": first["torch"], "torch_threads": threads, "target": case.target,
+            "limit": case.limit, "note": case.note}
 
 
 def pytest_case(cases):
@@ -124,14 +148,15 @@ def pytest_case(cases):
         if case.skip:
             pytest.skip(case.skip)
         benchmark.group = case.name
-        fn = fns(case)[lib]
-        if case.measured:
-            values = []
-            benchmark.pedantic(lambda: values.append(fn()), rounds=schedule(case, False)[0], iterations=1)
-            benchmark.extra_info["values"] = values
-        else:
-            fn()  # JIT compilation outside the timing
-            benchmark(fn)
+        with torch_threads(case):
+            fn = fns(case)[lib]
+            if case.measured:
+                values = []
+                benchmark.pedantic(lambda: values.append(fn()), rounds=schedule(case, False)[0], iterations=1)
+                benchmark.extra_info["values"] = values
+            else:
+                fn()  # JIT compilation outside the timing
+                benchmark(fn)
     return test_bench
 
 
@@ -153,7 +178,7 @@ def discover(pattern=None, device="cpu"):
     return found
 
 
-def _versions():
+def versions():
     import numba
     import torch
 
@@ -163,7 +188,8 @@ def _versions():
 
 
 def _blas():
-    """The BLAS libraries loaded (numpy's and torch's), as threadpoolctl reports them."""
+    """The BLAS libraries loaded, as threadpoolctl reports them: numpy's (its kernel, e.g. OpenBLAS's
+    "SkylakeX", is what OPENBLAS_CORETYPE overrides); torch's MKL is linked in statically, unlisted."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
@@ -179,7 +205,7 @@ def machine():
             "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
             "cpu_count": os.cpu_count(), "blas": _blas(),
             "openblas_env": ",".join(k for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ)
-            or "unset", **_versions()}
+            or "unset", "versions": versions()}
 
 
 def _emit(out, record):
@@ -199,8 +225,8 @@ def main(argv=None):
     import torch  # noqa: F401 - fail here, before any case, when torch is missing
     cases = discover(args.filter, args.device)
     with open(args.results, "a", encoding="utf-8") as out:
-        _emit(out, {"event": "start", "total": len(cases), "names": [c.name for c in cases],
-                    "machine": machine(), "load_start": os.getloadavg()})
+        _emit(out, {"event": "start", "total": len(cases), "machine": machine(), "load_start": os.getloadavg(),
+                    "available": [] if cases else [c.name for c in discover(None, args.device)]})
         for case in cases:
             _emit(out, {"event": "begin", "case": case.name})
             try:

@@ -56,7 +56,7 @@ def cases(device):
     for label, file in SNIPPETS.items():
         for empty in (False, True):
             out.append(Case(f"cold_start/{label}/{'empty' if empty else 'warm'}_cache",
-                            lambda f=SEEDS / file, e=empty: {lib: lambda l=lib: run_fresh(l, f, e)
+                            lambda f=SEEDS / file, e=empty: {lib: lambda lib=lib: run_fresh(lib, f, e)
                                                              for lib in COMMANDS},
                             measured=True, target=None if empty else 0.5, limit=3.0 if empty else None,
                             note="seconds per fresh process, end to end", skip=skip))

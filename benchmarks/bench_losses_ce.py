@@ -5,9 +5,10 @@ logits require grad, class targets do not; probability targets do not either (as
 with a fixed teacher). Variants: ``+ls`` label smoothing 0.1, ``+probs`` class-probability targets,
 ``seg-`` (N, C, H, W) logits with (N, H, W) targets.
 
-    minigrad bench --filter losses_ce    # interleaved medians and the ratio minigrad/torch per case
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_ce.py --benchmark-only
-                                         # the same workloads as pytest-benchmark groups
+    minigrad bench --filter losses_ce
+        # interleaved medians and the ratio minigrad/torch per case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_ce.py \
+        --benchmark-only    # the same workloads as pytest-benchmark groups
 """
 import numpy as np
 

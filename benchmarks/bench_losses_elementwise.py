@@ -3,9 +3,10 @@
 Sizes: tiny is 64x10, medium 2048x2048 (4M elements). The input requires grad, the target does not
 (as in training); gaussian_nll_loss's variance requires grad too.
 
-    minigrad bench --filter losses_elementwise    # interleaved medians and the ratio minigrad/torch per case
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_elementwise.py --benchmark-only
-        # the same workloads as pytest-benchmark groups
+    minigrad bench --filter losses_elementwise
+        # interleaved medians and the ratio minigrad/torch per case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_elementwise.py \
+        --benchmark-only    # the same workloads as pytest-benchmark groups
 """
 import numpy as np
 

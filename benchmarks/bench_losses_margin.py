@@ -4,9 +4,10 @@ Sizes: tiny is 64x10 for every loss; medium is 2048x2048 (4M elements) for the e
 8192x1000 for the multi-class ones, 8192x128 for the triplet losses and 8192x512 for the row
 distances. Inputs that a network would produce require grad; targets do not.
 
-    minigrad bench --filter losses_margin    # interleaved medians and the ratio minigrad/torch per case
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_margin.py --benchmark-only
-        # the same workloads as pytest-benchmark groups
+    minigrad bench --filter losses_margin
+        # interleaved medians and the ratio minigrad/torch per case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_losses_margin.py \
+        --benchmark-only    # the same workloads as pytest-benchmark groups
 """
 import numpy as np
 

@@ -7,24 +7,27 @@
     segmentation_step   the documents' segmentation Net: Conv2d(3, 64, 3, padding=1) → relu → max_pool2d(2)
                         → Conv2d(64, 128, 3, padding=1) → relu → max_pool2d(2) → Conv2d(128, 2, 3,
                         padding=1), batch 4 of 3×64×64, targets 4×16×16 (≤ 1.0×)
-    <step>/peak_memory  how far one step raises the resident set size (≤ torch's), measured in a fresh
-                        process per library and round (``peak_growth`` below)
+    <step>/peak_memory  how far a step raises the resident memory above the model and the batch
+                        (gradients, activations, temporaries; ≤ torch's), in a fresh process per
+                        library and round (``peak_growth`` below)
 
     minigrad bench --filter training_steps
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_training_steps.py --benchmark-only
 
-Both libraries run with their default thread counts, as a user's script would.
+Both libraries run with their default thread counts, as a user's script would, except torch on the tiny
+step (single-threaded, see ``_harness.TINY_TORCH_THREADS``).
 """
 import gc
 import os
 import subprocess
 import sys
+from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 import torch
 
 import minigrad
-from _harness import Case, pytest_case
+from _harness import TINY_TORCH_THREADS, Case, pytest_case
 from compare import tensors
 
 LIBS = {"minigrad": minigrad, "torch": torch}
@@ -64,26 +67,34 @@ def segnet(lib, num_classes):
     return Net()
 
 
-# name -> (model(lib), input shape, number of classes, target shape, target ratio)
+class Step(NamedTuple):
+    model: Callable  # lib -> nn.Module
+    x_shape: tuple
+    classes: int
+    y_shape: tuple
+    target: float  # ratio minigrad/torch
+    torch_threads: Optional[int] = None
+
+
 STEPS = {
-    "tiny_mlp_step": (lambda lib: mlp(lib, (10, 5, 3)), (64, 10), 3, (64,), 0.4),
-    "mnist_mlp_step": (lambda lib: mlp(lib, (784, 256, 10)), (128, 784), 10, (128,), 0.7),
-    "segmentation_step": (lambda lib: segnet(lib, 2), (4, 3, 64, 64), 2, (4, 16, 16), 1.0),
+    "tiny_mlp_step": Step(lambda lib: mlp(lib, (10, 5, 3)), (64, 10), 3, (64,), 0.4, TINY_TORCH_THREADS),
+    "mnist_mlp_step": Step(lambda lib: mlp(lib, (784, 256, 10)), (128, 784), 10, (128,), 0.7),
+    "segmentation_step": Step(lambda lib: segnet(lib, 2), (4, 3, 64, 64), 2, (4, 16, 16), 1.0),
 }
 
 
 def training_step(name, lib, device="cpu"):
-    """A closure running one SGD step of ``STEPS[name]`` in ``lib``; every library's model starts from
-    the same weights (minigrad's initialisation under seed 0) and sees the same batch."""
-    model, x_shape, classes, y_shape, _ = STEPS[name]
+    """(model, a closure running one SGD step) for ``STEPS[name]`` in ``lib``; every library's model
+    starts from the same weights (minigrad's initialisation under seed 0) and sees the same batch."""
+    spec = STEPS[name]
     minigrad.manual_seed(0)
-    weights = {k: v.detach().numpy() for k, v in model(minigrad).state_dict().items()}
-    net = model(lib)
+    weights = {k: v.detach().numpy() for k, v in spec.model(minigrad).state_dict().items()}
+    net = spec.model(lib)
     net.load_state_dict({k: lib.tensor(v) for k, v in weights.items()})
     net.to(device)
     rng = np.random.default_rng(0)
-    x, y = (t.to(device) for t in tensors([rng.standard_normal(x_shape, dtype=np.float32),
-                                           rng.integers(0, classes, y_shape)], lib, grad=False))
+    x, y = (t.to(device) for t in tensors([rng.standard_normal(spec.x_shape, dtype=np.float32),
+                                           rng.integers(0, spec.classes, spec.y_shape)], lib, grad=False))
     criterion = lib.nn.CrossEntropyLoss()
     optimizer = lib.optim.SGD(net.parameters(), lr=0.01)
 
@@ -92,41 +103,44 @@ def training_step(name, lib, device="cpu"):
         loss = criterion(net(x), y)
         loss.backward()
         optimizer.step()
-    return step
+    return net, step
 
 
-def _status_kib(*keys):
+def _status_kib(key):
     with open("/proc/self/status", encoding="ascii") as f:
-        fields = dict(line.split(":", 1) for line in f)
-    return [int(fields[k].split()[0]) for k in keys]
+        return int(dict(line.split(":", 1) for line in f)[key].split()[0])
 
 
 def peak_growth(name, lib, device="cpu", warmup=3, steps=3):
-    """Bytes by which ``steps`` steps raise this process's peak resident set size above its size
-    just before them, after ``warmup`` steps have loaded the kernels and created the gradients.
+    """Bytes by which ``steps`` training steps raise the peak resident set size above the model and
+    the batch alone (gradients freed): gradients, activations and temporaries, in steady state.
 
-    Resident memory sees every allocator (tracemalloc sees numpy's but not torch's). Linux resets the
-    peak (VmHWM) when "5" is written to /proc/self/clear_refs. Run it in a fresh process started by
-    ``_peak_process``, which fixes glibc's mmap threshold so that a freed large buffer leaves the
-    resident set at once in both libraries instead of staying cached in the heap."""
-    step = training_step(name, LIBS[lib], device)
+    ``warmup`` steps first load or compile the kernels and start the libraries' thread pools; then
+    the gradients are freed and the peak (VmHWM) is reset to the current size by writing "5" to
+    /proc/self/clear_refs (Linux). Resident memory sees every allocator (tracemalloc sees numpy's
+    but not torch's). Run it in a fresh process started by ``_peak_process``, which fixes glibc's
+    mmap threshold so that a freed large buffer leaves the resident set at once in both libraries
+    instead of staying cached in the heap."""
+    net, step = training_step(name, LIBS[lib], device)
     for _ in range(warmup):
         step()
+    net.zero_grad()
     gc.collect()
     with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
         f.write("5")
-    (before,) = _status_kib("VmRSS")
+    before = _status_kib("VmRSS")
     for _ in range(steps):
         step()
-    (peak,) = _status_kib("VmHWM")
-    return (peak - before) * 1024
+    return (_status_kib("VmHWM") - before) * 1024
 
 
 def _peak_process(name, lib, device):
     env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    out = subprocess.run([sys.executable, __file__, "--peak-growth", name, lib, device], env=env,
-                         capture_output=True, text=True, check=True).stdout
-    return int(out.split()[-1])
+    proc = subprocess.run([sys.executable, __file__, "--peak-growth", name, lib, device], env=env,
+                          capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"the {lib} process measuring {name} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return int(proc.stdout.split()[-1])
 
 
 def _can_reset_peak():
@@ -139,13 +153,13 @@ def _can_reset_peak():
 
 
 def cases(device):
-    out = [Case(name, lambda n=name: {lib: training_step(n, LIBS[lib], device) for lib in LIBS},
-                target=STEPS[name][-1]) for name in STEPS]
-    if _can_reset_peak():
-        out += [Case(f"{name}/peak_memory", lambda n=name: {lib: lambda l=lib: _peak_process(n, l, device)
+    out = [Case(name, lambda n=name: {lib: training_step(n, LIBS[lib], device)[1] for lib in LIBS},
+                target=STEPS[name].target, torch_threads=STEPS[name].torch_threads) for name in STEPS]
+    if device == "cpu" and _can_reset_peak():  # resident memory does not see a GPU's
+        out += [Case(f"{name}/peak_memory", lambda n=name: {lib: lambda lib=lib: _peak_process(n, lib, device)
                                                             for lib in LIBS},
                      measured=True, unit="B", target=1.0, rounds=3,
-                     note="peak RSS growth of 3 steps after 3 warm-up steps, fresh process")
+                     note="peak RSS growth over model + batch, steady state, fresh process")
                 for name in STEPS]
     return out
 

@@ -1,5 +1,5 @@
 """``python -m minigrad run SCRIPT [ARGS...]`` (also the ``minigrad`` command): run an unchanged PyTorch
-script on minigrad through the torch alias.
+script on minigrad through the torch alias. ``minigrad bench``: see ``minigrad.bench``.
 
 The script runs as ``python SCRIPT [ARGS...]`` would run it: ``sys.argv`` is ``[SCRIPT, ARGS...]``,
 ``sys.path[0]`` is the script's folder, ``__name__`` is ``"__main__"``, and an uncaught exception prints
@@ -22,6 +22,10 @@ def _parser():
                                      "to minigrad, as `python SCRIPT ARGS...` would.")
     run.add_argument("script", help="the Python file to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    from .bench import add_arguments
+    add_arguments(sub.add_parser("bench", help="time minigrad against PyTorch on the benchmarks/ suite",
+                                 description="Time minigrad against PyTorch on the benchmarks/ suite: a table, "
+                                             "a CSV and a bar chart of the ratios."))
     return parser
 
 
@@ -67,6 +71,9 @@ def run(script, args):
 
 def main(argv=None):
     opts = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if opts.command == "bench":
+        from .bench import main as bench
+        sys.exit(bench(opts))
     sys.exit(run(opts.script, opts.args))
 
 

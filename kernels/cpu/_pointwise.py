@@ -109,25 +109,26 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
     ``need_grad`` says, per differentiable operand (x, y[, z]), whether to write its gradient;
     ``divisor`` replaces n as the mean's divisor. Returns (loss, grad per ``need_grad`` entry or
     None), the loss 0-d for 'mean'/'sum' and at the broadcast shape for 'none'."""
-    dt = operands[0].dtype
-    if dt == np.float16:
+    x, y = operands[0], operands[1]
+    dt = x.dtype
+    one = _ONE.get(dt)
+    if one is None:  # float16
         loss, *grads = run(kernel, [None if a is None else a.astype(np.float32) for a in operands], need_grad,
                            reduction, params, divisor)
         return (loss.astype(dt), *[None if g is None else g.astype(dt) for g in grads])
-    one, empty = _ONE[dt], _EMPTY[dt]
-    x, y, *zw = operands
-    zw = [one if a is None else a for a in zw] + [one] * (2 - len(zw))
-    big = [a.size != 1 for a in zw]
-    if x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and not (big[0] or big[1]):
-        shape = x.shape  # the common case, checked inline: nothing to broadcast or copy
-    else:
-        shape, full = broadcast(x, y, *[a for a, b in zip(zw, big) if b])
+    empty = _EMPTY[dt]
+    z = operands[2] if len(operands) > 2 and operands[2] is not None else one
+    w = operands[3] if len(operands) > 3 and operands[3] is not None else one
+    z_big, w_big = z.size != 1, w.size != 1  # else the loop expands them
+    shape = x.shape
+    if not (shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and not (z_big or w_big)):
+        shape, full = broadcast(x, y, *[a for a, big in ((z, z_big), (w, w_big)) if big])
         x, y, rest = full[0], full[1], iter(full[2:])
-        zw = [next(rest) if b else a for a, b in zip(zw, big)]
+        z, w = next(rest) if z_big else z, next(rest) if w_big else w
     s = scale(reduction, x.size if divisor is None else divisor)
     out = np.empty(shape, dt) if reduction == "none" else empty
     grads = [np.empty(shape, dt) if need else None for need in need_grad]
     gx, gy, gz = [empty if g is None else g.reshape(-1) for g in grads] + [empty] * (3 - len(grads))
-    total = kernel(x.size, x.reshape(-1), y.reshape(-1), zw[0].reshape(-1), zw[1].reshape(-1), int(big[0]),
-                   int(big[1]), np.array(params, dt) if params else empty, dt.type(s), out.reshape(-1), gx, gy, gz)
+    total = kernel(x.size, x.reshape(-1), y.reshape(-1), z.reshape(-1), w.reshape(-1), int(z_big), int(w_big),
+                   np.array(params, dt) if params else empty, dt.type(s), out.reshape(-1), gx, gy, gz)
     return (result(reduction, total, s, out, dt), *grads)

@@ -36,6 +36,7 @@ from ._parallel import twin
 from .nll_loss import BLOCK, chunks, class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
 
 LANES = 16  # running maxima of a row's max: one AVX-512 vector of float32
+_PLAIN_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes the kernels take as they are
 
 
 # ------------------------------------------------------------------------------------ softmax parts
@@ -329,10 +330,29 @@ def _classes(x, target, weight, need_grad, ignore_index, reduction, eps):
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.zeros(t.shape[0], dtype)
     total, (g,) = _run((_class_rows, _class_blocks), x, (), need_grad[:1], out, (t,), (w, ignore_index, eps, s))
+    loss = _class_loss(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
+    return (loss, None if g is None else g.astype(x.dtype, copy=False)) + (None,) * (len(need_grad) - 1)
+
+
+def _plain_rows(x, t, need_grad, ignore_index, reduction):
+    """``_classes`` for the common case, where there is nothing to cast, copy or reshape: (N, C) logits
+    with C > 0 (C-contiguous float32/float64), int64 targets, no weight, no smoothing. It goes straight
+    to the row kernel (at 64x10 the general path's host code costs more than the kernel)."""
+    n, n_classes = x.shape
+    w = ones(n_classes, x.dtype)
+    s = scale(reduction, target_weight_sum(t, w, ignore_index))
+    out = np.zeros(n, x.dtype)
+    g = buffer(x.shape, x.dtype, need_grad[0])
+    total = _class_rows(x.size, x, g, out, t, chunks(n, x.size), w, ignore_index, 0.0, s)
+    loss = _class_loss(reduction, total, s, out, x.dtype)
+    return (loss, g if need_grad[0] else None) + (None,) * (len(need_grad) - 1)
+
+
+def _class_loss(reduction, total, s, out, dtype):
+    """The class-target loss from the kernel's Σ ℓ (``total``), normaliser ``s`` and ℓ (``out``)."""
     if s == np.inf:  # torch divides the nll and smoothing sums by W = 0 apart; the nll one is 0/0
         total = np.nan
-    loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
-    return (loss, None if g is None else g.astype(x.dtype, copy=False)) + (None,) * (len(need_grad) - 1)
+    return result(reduction, total, s, out, dtype)
 
 
 def _probabilities(x, y, weight, need_grad, reduction, eps):
@@ -356,4 +376,7 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     eps = float(label_smoothing) if label_smoothing > 0 else 0.0
     if target.dtype.kind == "f":
         return _probabilities(x, target, weight, need_grad, reduction, eps)
+    if (weight is None and eps == 0 and x.ndim == 2 and x.shape[1] and x.dtype in _PLAIN_DTYPES
+            and x.flags.c_contiguous and target.dtype == np.int64 and target.flags.c_contiguous):
+        return _plain_rows(x, target, need_grad, ignore_index, reduction)
     return _classes(x, target, weight, need_grad, ignore_index, reduction, eps)

@@ -48,7 +48,7 @@ def run(tensors, grads, retain_graph=False, capture=None):
             in_grads = node.backward(g)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
-            fresh = node.fresh_grads and not retain_graph
+            fresh = node.fresh_grads and not retain_graph and _distinct(in_grads)
             for i, (t, gi, need) in enumerate(zip(node.inputs, in_grads, node.needs_input_grad)):
                 if not need or gi is None:
                     continue
@@ -58,8 +58,7 @@ def run(tensors, grads, retain_graph=False, capture=None):
                     anomaly_mode.raise_on_nan(node, i, gi)
                 fn = t._grad_fn
                 if fn is None:
-                    owned = fresh and gi is not g and gi.base is None and sum(x is gi for x in in_grads) == 1
-                    _deliver(t, gi, captured, owned)
+                    _deliver(t, gi, captured, fresh and gi is not g and gi.base is None)
                 elif fn in pending:
                     pending[fn] = node.backend.add(pending[fn], gi)
                 else:
@@ -70,6 +69,15 @@ def run(tensors, grads, retain_graph=False, capture=None):
     finally:
         state.enabled = prev
     return None if capture is None else [captured[id(t)] for t in capture]
+
+
+def _distinct(arrays):
+    """Whether no array appears twice in ``arrays`` (Nones aside): one buffer returned for two inputs
+    is owned by neither."""
+    if len(arrays) == 1:
+        return True
+    ids = [id(a) for a in arrays if a is not None]
+    return len(ids) == len(set(ids))
 
 
 def _deliver(t, g, captured, owned=False):
@@ -83,9 +91,9 @@ def _deliver(t, g, captured, owned=False):
 def _accumulate(t, g, owned=False):
     """``t.grad += g``. A first gradient is copied unless ``owned`` (no one else holds ``g``), so no two
     leaves, and no saved buffer, share a gradient buffer."""
-    b = t._backend()
     if t._grad is None:
-        keep = owned and g.dtype == t._data.dtype
-        t._grad = t._make(g if keep else b.copy(g, t._data.dtype), t._device)
+        if not (owned and g.dtype == t._data.dtype):
+            g = t._backend().copy(g, t._data.dtype)
+        t._grad = t._make(g, t._device)
     else:
-        b.iadd(t._grad._data, g)
+        t._backend().iadd(t._grad._data, g)

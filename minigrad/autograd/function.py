@@ -38,12 +38,7 @@ class _UserNode(Op):
 
     def backward(self, g):
         from ..tensor import Tensor
-        prev = state.enabled
-        state.enabled = False  # the user's backward runs without grad mode, as in torch (no `with`: see engine)
-        try:
-            grads = self.fn.backward(self.ctx, Tensor._make(g, self.device))
-        finally:
-            state.enabled = prev
+        grads = self.fn.backward(self.ctx, Tensor._make(g, self.device))
         grads = grads if isinstance(grads, tuple) else (grads,)
         return tuple(None if i >= len(grads) or grads[i] is None else grads[i]._data for i in self.tensor_positions)
 

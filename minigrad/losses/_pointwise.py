@@ -30,8 +30,8 @@ def scalar_name(dt):
 def float_operands(kernel, *tensors):
     """``tensors`` cast to their promoted dtype; torch's NotImplementedError (naming its ``kernel``)
     when that dtype is not floating."""
-    dt = tensors[0].dtype
-    if all(t.dtype is dt for t in tensors) and dt.is_floating_point:
+    first = tensors[0]._data.dtype
+    if first.kind == "f" and all([t._data.dtype == first for t in tensors]):
         return tensors
     dt = dtypes.result_type(*tensors)
     if not dt.is_floating_point:

@@ -88,17 +88,21 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr = group["lr"]
             lr = float(lr) if isinstance(lr, Tensor) else lr
+            plain = not (group["momentum"] or group["weight_decay"] or group["maximize"])
             for p in group["params"]:
-                if p._grad is not None:
-                    writes += self._update(backend(p._device), p, p._grad._data, lr, group)
+                if p._grad is None:
+                    continue
+                b, g = backend(p._device), p._grad._data
+                if not plain:
+                    g = self._direction(writes, b, p, g, group)
+                writes.append(functools.partial(assign, p, b.subtract(p._data, b.multiply(g, lr))))
         commit(writes)
         return loss
 
-    def _update(self, b, p, g, lr, group):
-        """The writes of the full rule (module docstring) for one parameter, computed on raw arrays of
-        backend ``b``; nothing is written yet."""
+    def _direction(self, writes, b, p, g, group):
+        """The g of the rule's last line (module docstring) after maximize, weight decay and momentum,
+        computed on raw arrays of backend ``b``; the momentum buffer's write goes to ``writes``."""
         momentum, weight_decay = group["momentum"], group["weight_decay"]
-        writes = []
         if group["maximize"]:
             g = b.negative(g)
         if weight_decay != 0:
@@ -114,8 +118,7 @@ class SGD(Optimizer):
                                 g if group["dampening"] == 0 else b.multiply(g, 1 - group["dampening"]))
                 writes.append(functools.partial(assign, buf, new_buf))
             g = b.add(g, b.multiply(new_buf, momentum)) if group["nesterov"] else new_buf
-        writes.append(functools.partial(assign, p, b.subtract(p._data, b.multiply(g, lr))))
-        return writes
+        return g
 
     def _set_buffer(self, p, buf):
         self.state[p]["momentum_buffer"] = buf

@@ -151,7 +151,8 @@ def _class_target(g, dt, n, c, sp, o):
     return [normal(g, dt, shape, 2.0), classes(g, tshape, c, o["ignore_index"])], kw
 
 
-_CLASS_OPTIONS = {"reduction": REDUCTIONS, "weight": [False, True], "ignore_index": [-100, 0], "unbatched": [False, True]}
+_CLASS_OPTIONS = {"reduction": REDUCTIONS, "weight": [False, True], "ignore_index": [-100, 0],
+                  "unbatched": [False, True]}
 
 CASES = {
     "mse_loss": _pointwise(normal, (0, 1), weight=[False, True]),

@@ -2,8 +2,10 @@
 parameters (and the optimizer's momentum buffers) either fully updated or untouched, never half of
 each, and the next step runs as if nothing had happened.
 
-The interrupt is raised from a trace function at the k-th line minigrad executes, for every k in a
-step: the places where a Ctrl-C's KeyboardInterrupt can surface (between Python lines)."""
+The interrupt is raised, for every k, at the k-th call, return or return from a C function in
+minigrad's code: the places where CPython delivers a Ctrl-C's KeyboardInterrupt (on entering a
+function, after a call returns; also at loop back-edges, which always sit next to calls here).
+Between two such points, e.g. inside a ``finally`` that only assigns, no interrupt can land."""
 import os
 import sys
 
@@ -17,28 +19,24 @@ PACKAGE = os.path.dirname(minigrad.__file__)
 
 
 class InterruptAt:
-    """Context manager: raise KeyboardInterrupt at the ``k``-th line run in minigrad's files (k = 0:
-    never; count them instead, in ``lines``)."""
+    """Context manager: raise KeyboardInterrupt at the ``k``-th call/return event in minigrad's files
+    (k = 0: never; count them instead, in ``events``)."""
 
     def __init__(self, k=0):
-        self.k, self.lines = k, 0
+        self.k, self.events = k, 0
 
-    def _local(self, frame, event, arg):
-        if event == "line":
-            self.lines += 1
-            if self.lines == self.k:
-                raise KeyboardInterrupt
-        return self._local
-
-    def _global(self, frame, event, arg):
-        return self._local if frame.f_code.co_filename.startswith(PACKAGE) else None
+    def _profile(self, frame, event, arg):
+        if event in ("call", "return", "c_return") and frame.f_code.co_filename.startswith(PACKAGE):
+            self.events += 1
+            if self.events == self.k:
+                raise KeyboardInterrupt  # sys.setprofile drops this hook as the exception leaves it
 
     def __enter__(self):
-        sys.settrace(self._global)
+        sys.setprofile(self._profile)
         return self
 
     def __exit__(self, *exc):
-        sys.settrace(None)
+        sys.setprofile(None)
 
 
 def _setup(momentum, warm_steps):
@@ -88,14 +86,14 @@ def test_interrupted_step_is_all_or_nothing(momentum, warm):
     after = _state(net, opt)
     opt.step()  # the same gradients applied a second time
     twice = _state(net, opt)
-    assert count.lines > 5 and not _same(before, after)
+    assert count.events > 5 and not _same(before, after)
     outcomes = {"untouched": 0, "updated": 0}
-    for k in range(1, count.lines + 1):
+    for k in range(1, count.events + 1):
         net, opt, loss = _setup(momentum, warm)
         with pytest.raises(KeyboardInterrupt), InterruptAt(k):
             opt.step()
         now = _state(net, opt)
-        assert _same(now, before) or _same(now, after), f"interrupt at line {k}: a partial update"
+        assert _same(now, before) or _same(now, after), f"interrupt at event {k}: a partial update"
         outcomes["untouched" if _same(now, before) else "updated"] += 1
         opt.step()  # the next step runs, and from the state the interrupt left
         assert _same(_state(net, opt), after if _same(now, before) else twice)
@@ -109,20 +107,20 @@ def test_interrupted_backward_leaves_parameters_and_next_step_intact(momentum, w
     with InterruptAt() as count:
         out = loss()
         out.backward()
-    forward_lines = InterruptAt()
-    with forward_lines:
+    forward_calls = InterruptAt()
+    with forward_calls:
         loss()
     opt.step()
     want = _state(net, opt)
-    assert count.lines > forward_lines.lines + 5
-    for k in range(forward_lines.lines + 1, count.lines + 1):  # lines inside backward
+    assert count.events > forward_calls.events + 5
+    for k in range(forward_calls.events + 1, count.events + 1):  # events inside backward
         net, opt, loss = _setup(momentum, warm)
         opt.zero_grad()
         before = _state(net, opt)
         with pytest.raises(KeyboardInterrupt), InterruptAt(k):
             out = loss()
             out.backward()
-        assert _same(_state(net, opt), before), f"interrupt at line {k} changed a parameter"
+        assert _same(_state(net, opt), before), f"interrupt at event {k} changed a parameter"
         assert minigrad.is_grad_enabled() and not minigrad.autograd.is_anomaly_enabled()
         _full_step(opt, loss)
-        assert _same(_state(net, opt), want), f"the step after an interrupt at line {k} went wrong"
+        assert _same(_state(net, opt), want), f"the step after an interrupt at event {k} went wrong"

@@ -1,0 +1,279 @@
+"""``minigrad bench [--quick] [--filter NAME] [--device cpu|cuda] [--out DIR]``: time minigrad against
+PyTorch on the suite in ``benchmarks/`` and show the ratios.
+
+The suite runs in a child process (``benchmarks/_harness.py``, which imports torch: minigrad itself
+never does) without ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE``, settings that can halve numpy's
+matrix-multiply speed while torch's own BLAS ignores them. The child appends one JSON record per
+line to a results file; this process follows it to draw a progress bar on stderr, then prints the
+table (case, minigrad median, torch median, ratio minigrad/torch, spread: the ratios' interquartile
+range over interleaved rounds, target), writes a CSV with the machine, the versions and the date, and
+draws the ratios as a PNG bar chart when matplotlib is installed.
+"""
+import csv
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+TORCH_INSTALL = "pip install torch==2.13.0"
+BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+MACHINE = ("date", "platform", "processor", "cpu_count", "blas", "openblas_env")
+VERSIONS = ("python", "numpy", "numba", "torch", "minigrad")
+COLUMNS = ("case", "unit", "minigrad", "torch", "ratio", "ratio_q1", "ratio_q3", "rounds", "minigrad_first",
+           "torch_first", "torch_threads", "target", "limit", "meets_target", "status", "note")
+
+
+def add_arguments(parser):
+    parser.add_argument("--quick", action="store_true",
+                        help="3 short rounds per case and 1 per fresh-process case, instead of 9 and 3-5")
+    parser.add_argument("--filter", metavar="NAME",
+                        help="only cases whose name or benchmark file contains NAME (or matches it as a glob)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="where the cases' tensors live (default: cpu); cuda needs a GPU")
+    parser.add_argument("--out", metavar="DIR", default="bench-results",
+                        help="folder for the CSV and the chart (default: ./bench-results)")
+
+
+def _torch_installed():
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):  # a finder refusing torch, or a broken half-import
+        return False
+
+
+def benchmarks_dir():
+    """The suite: ``benchmarks/`` of the source checkout minigrad runs from, or of the current folder."""
+    for d in (Path(__file__).resolve().parents[1] / "benchmarks", Path.cwd() / "benchmarks"):
+        if (d / "_harness.py").is_file():
+            return d
+    return None
+
+
+class Progress:
+    """A text bar on ``stream``: redrawn in place on a terminal, one line per case elsewhere (logs)."""
+
+    def __init__(self, stream=None, width=30):
+        self.stream = stream or sys.stderr
+        self.width, self.tty, self.shown = width, self.stream.isatty(), 0
+
+    def show(self, done, total, label):
+        filled = self.width * done // max(total, 1)
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {label}"
+        if self.tty:
+            self.stream.write("\r" + line.ljust(self.shown))
+            self.shown = len(line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self):
+        if self.tty and self.shown:
+            self.stream.write("\n")
+
+
+def _follow(path, offset):
+    """The complete JSON lines appended to ``path`` after ``offset``, and the new offset."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read()
+    except FileNotFoundError:
+        return [], offset
+    end = data.rfind(b"\n") + 1
+    return [json.loads(line) for line in data[:end].splitlines() if line.strip()], offset + end
+
+
+def run_worker(bench_dir, args, results, log):
+    """Run the suite in a child process, drawing progress from its records; returns (records, exit code)."""
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_ENV}
+    cmd = [sys.executable, str(bench_dir / "_harness.py"), "--results", str(results), "--device", args.device]
+    cmd += ["--quick"] * args.quick + (["--filter", args.filter] if args.filter else [])
+    records, offset, total, done = [], 0, 0, 0
+    progress = Progress()
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=bench_dir)
+        try:
+            while True:
+                finished = proc.poll() is not None
+                new, offset = _follow(results, offset)
+                for r in new:
+                    total = r.get("total", total)
+                    done += r["event"] == "case"
+                    if r["event"] == "begin" or r["event"] == "case" and done == total:
+                        progress.show(done, total, r["case"] if r["event"] == "begin" else "done")
+                records += new
+                if finished:
+                    break
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            proc.terminate()
+            proc.wait()
+            raise
+        finally:
+            progress.close()
+    return records, proc.returncode
+
+
+def meets(row):
+    """Whether a result meets its targets (None without one): ratio ≤ target, minigrad ≤ limit."""
+    checks = []
+    if row.get("target") is not None:
+        checks.append(row["ratio"] <= row["target"])
+    if row.get("limit") is not None:
+        checks.append(row["minigrad"] <= row["limit"])
+    return all(checks) if checks else None
+
+
+def fmt(value, unit):
+    if unit == "B":
+        return f"{value / 2 ** 20:.1f} MiB" if value >= 2 ** 20 else f"{value / 2 ** 10:.0f} KiB"
+    for scale, name in ((1, "s"), (1e-3, "ms"), (1e-6, "us")):
+        if value >= scale:
+            return f"{value / scale:.3g} {name}"
+    return f"{value * 1e6:.3g} us"
+
+
+def _target_text(row):
+    parts = [] if row.get("target") is None else [f"<={row['target']:g}x"]
+    parts += [] if row.get("limit") is None else [f"<={fmt(row['limit'], row['unit'])}"]
+    ok = meets(row)
+    return " ".join(parts + ([] if ok is None else ["ok" if ok else "MISS"]))
+
+
+def header(machine, load):
+    """The lines above the table: when, where, which BLAS, which versions, how loaded."""
+    versions = ", ".join(f"{k} {machine['versions'][k]}" for k in VERSIONS)
+    return (f"# {machine['date']}  {machine['processor']}, {machine['cpu_count']} CPUs, {machine['platform']}\n"
+            f"# BLAS: {machine['blas']}  (OPENBLAS_* overrides: {machine['openblas_env']})\n"
+            f"# {versions}\n"
+            f"# load average (1 min): {load['load_start']:.2f} at start, {load['load_end']:.2f} at end")
+
+
+def table(rows, cpu_count):
+    """The printed table: one line per case; errors and skips say why in place of the numbers. A
+    ``*`` marks torch times taken with fewer threads than cores (tiny cases, see benchmarks/_harness.py)."""
+    width = max([len(r["case"]) for r in rows] + [4])
+    lines = [f"{'case':<{width}}  {'minigrad':>10}  {'torch':>11}  {'ratio':>6}  {'spread (IQR)':>13}  target"]
+    for r in rows:
+        if r["status"] != "ok":
+            lines.append(f"{r['case']:<{width}}  {r['status']}")
+            continue
+        star = "*" if r["torch_threads"] < cpu_count else " "
+        spread = f"{r['ratio_q1']:.3f}-{r['ratio_q3']:.3f}"
+        lines.append(f"{r['case']:<{width}}  {fmt(r['minigrad'], r['unit']):>10}  {fmt(r['torch'], r['unit']):>10}"
+                     f"{star}  {r['ratio']:6.3f}  {spread:>13}  {_target_text(r)}")
+    if any(r["status"] == "ok" and r["torch_threads"] < cpu_count for r in rows):
+        lines.append("* torch single-threaded: at tiny sizes its thread pool's wake-ups cost more than its work")
+    return "\n".join(lines)
+
+
+def rows_of(records):
+    """The result rows (the worker's "case" records), with a status and whether each meets its target."""
+    rows = []
+    for r in records:
+        if r["event"] != "case":
+            continue
+        row = dict(r)
+        row["status"] = next((f"{k}: {r[k]}" for k in ("error", "skipped") if k in r), "ok")
+        row["meets_target"] = meets(row) if row["status"] == "ok" else None
+        rows.append(row)
+    return rows
+
+
+def write_csv(path, rows, machine, load):
+    """One row per case: the results, then the machine, the versions (``<package>_version``), the
+    date and the load average (1 min) of the run, repeated on every row so each row stands alone."""
+    run = {**{k: machine[k] for k in MACHINE}, **{f"{k}_version": machine["versions"][k] for k in VERSIONS}, **load}
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS + tuple(run), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, **run})
+
+
+def chart(path, rows, title):
+    """A horizontal bar per case: the ratio minigrad/torch on a log axis, green where it meets its
+    target, red where not, grey without one; a dot marks the target. Returns a one-line message."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "chart: not drawn, matplotlib is not installed (pip install matplotlib)"
+    rows = [r for r in rows if r["status"] == "ok" and math.isfinite(r["ratio"]) and r["ratio"] > 0]
+    if not rows:
+        return "chart: not drawn, no case has a ratio"
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.24 * len(rows)))
+    y = range(len(rows))[::-1]
+    colours = {True: "tab:green", False: "tab:red", None: "tab:gray"}
+    ax.barh(list(y), [r["ratio"] for r in rows], color=[colours[r["meets_target"]] for r in rows])
+    targets = [(yi, r["target"]) for yi, r in zip(y, rows) if r.get("target") is not None]
+    ax.scatter([t for _, t in targets], [yi for yi, _ in targets], color="black", s=12, zorder=3, label="target")
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(list(y), [r["case"] for r in rows], fontsize=7)
+    ax.set_xlabel("minigrad / torch (median of interleaved rounds; < 1: minigrad faster or smaller)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(loc="lower right", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return f"chart: {path}"
+
+
+def main(args):
+    """Run the benchmark command; returns the exit status (2: cannot run here, 1: a case failed)."""
+    if args.device == "cuda":
+        from . import cuda
+        if not cuda.is_available():
+            print("minigrad bench: --device cuda: no CUDA GPU is available here (minigrad.cuda.is_available() "
+                  "is False); run it with --device cpu", file=sys.stderr)
+            return 2
+    if not _torch_installed():
+        print(f"minigrad bench compares minigrad with PyTorch, which is not installed here. Install it with:\n"
+              f"    {TORCH_INSTALL}", file=sys.stderr)
+        return 2
+    bench_dir = benchmarks_dir()
+    if bench_dir is None:
+        print("minigrad bench: no benchmarks/ folder found (it comes with minigrad's source, not with the "
+              "installed package): run it from a checkout of minigrad", file=sys.stderr)
+        return 2
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    with tempfile.TemporaryDirectory(prefix="minigrad-bench-") as tmp:
+        results, log = Path(tmp) / "results.jsonl", Path(tmp) / "worker.log"
+        records, code = run_worker(bench_dir, args, results, log)
+        log_text = log.read_text(encoding="utf-8", errors="replace")
+    start = next((r for r in records if r["event"] == "start"), None)
+    if code or start is None:
+        print(f"minigrad bench: the benchmark run failed (exit status {code}); its last output:\n"
+              + "\n".join(log_text.splitlines()[-30:]), file=sys.stderr)
+        return 1
+    if not start["total"]:
+        print(f"minigrad bench: no benchmark case matches --filter {args.filter!r}; the cases are:\n    "
+              + "\n    ".join(start["available"]), file=sys.stderr)
+        return 2
+    rows, machine = rows_of(records), start["machine"]
+    end = next(r for r in records if r["event"] == "end")
+    load = {"load_start": start["load_start"][0], "load_end": end["load_end"][0]}
+    print(header(machine, load) + "\n")
+    print(table(rows, machine["cpu_count"]))
+    csv_path = out_dir / f"minigrad-bench-{stamp}.csv"
+    write_csv(csv_path, rows, machine, load)
+    print(f"\ncsv: {csv_path}")
+    print(chart(out_dir / f"minigrad-bench-{stamp}.png", rows,
+                f"minigrad / torch {machine['versions']['torch']}, {machine['processor']} x{machine['cpu_count']}, "
+                f"{machine['date']}"))
+    if any(r["status"].startswith("error") for r in rows):
+        log_path = out_dir / f"minigrad-bench-{stamp}.log"
+        log_path.write_text(log_text, encoding="utf-8")
+        print(f"some cases failed; their tracebacks: {log_path}", file=sys.stderr)
+        return 1
+    return 0
