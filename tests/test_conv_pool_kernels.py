@@ -84,6 +84,14 @@ def test_conv2d(shape, out_ch, k, stride, pad, dil, groups, bias, dtype):
                rand(out_ch, dtype, 2) if bias else None, stride, pad, dil, groups)
 
 
+@pytest.mark.parametrize("out_ch", [2, 12])   # fewer / more output than input channels: both grad_x routes
+@pytest.mark.parametrize("k,stride,pad,dil", [(3, 1, 1, 1), (3, 2, 1, 1), (5, 1, 4, 2), (2, 1, 0, 1)])
+def test_conv2d_large_planes(k, stride, pad, dil, out_ch):
+    """Planes large enough for the vectorised copy/add loops of im2col/col2im."""
+    check_conv(rand((2, 6, 21, 37), np.float32, 0), rand((out_ch, 6, k, k), np.float32, 1),
+               rand(out_ch, np.float32, 2), stride, pad, dil)
+
+
 @pytest.mark.parametrize("shape,k,stride,pad,dil", [((2, 3, 2, 3), 5, 1, 2, 1), ((1, 2, 2, 2), 3, 1, 2, 2),
                                                    ((1, 2, 3, 1), 3, 2, 2, 1), ((2, 2, 1, 4), 2, 1, 3, 3)])
 def test_conv2d_padding_wider_than_input(shape, k, stride, pad, dil):
@@ -169,6 +177,15 @@ def test_max_pool2d_nan(k, s, p, d, dtype):
     x = rand((2, 3, 8, 9), dtype, 0)
     x.reshape(-1)[np.random.default_rng(1).choice(x.size, 40, replace=False)] = np.nan
     check_max_pool(x, k, s, p, d, False)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("k,s,p", [(2, 2, 0), (2, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 0)])
+def test_max_pool2d_wide_rows(k, s, p, dtype):
+    """Rows long enough for the vectorised loops of the specialised geometries; ties and NaNs mixed in."""
+    x = np.random.default_rng(0).integers(0, 4, (2, 3, 9, 75)).astype(dtype)
+    x[0, 1, 2, ::7] = np.nan
+    check_max_pool(x, k, s, p, 1, True)
 
 
 def test_max_pool2d_unbatched_and_threaded(monkeypatch):

@@ -1,7 +1,7 @@
 """Serial and threaded compiles of one Numba kernel, chosen per call by the amount of work.
 
-``parallel=True`` costs ~0.6 ms of thread start-up per call, so below ``PARALLEL_MIN`` elements the
-serial compile of the same source runs (``prange`` is plain ``range`` there).
+``parallel=True`` costs thread start-up on every call (0.1–0.6 ms here, by threading layer), so below
+``PARALLEL_MIN`` elements the serial compile of the same source runs (``prange`` is plain ``range``).
 
 Numba's on-disk cache keys a kernel on its own file only: a kernel that calls jitted helpers from
 another module would keep running a stale compile after that module changes. ``depends`` names such

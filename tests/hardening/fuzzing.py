@@ -115,42 +115,41 @@ def _readonly_operand(args, kwargs, **_):
 
 KNOWN = [
     Known(["binary_cross_entropy", "binary_cross_entropy_with_logits", "gaussian_nll_loss"], _readonly_operand,
-          "kernels/cpu/_pointwise.py:62-66 (_loop): `zb = z[lo:hi] if zs else scratch[...]` takes a read-only type "
-          "when z (or w) is read-only, so `zb[:] = z[0]` fails to compile (Numba TypingError); kernels/cpu/_host.py:11 "
-          "(expand) hands np.broadcast_to's read-only view through when it is already contiguous",
+          "kernels/cpu/_pointwise.py:62-66 (_loop): `zb = z[lo:hi] if zs else scratch[...]` takes a read-only "
+          "type when z (or w) is read-only, so `zb[:] = z[0]` fails to compile (Numba TypingError); "
+          "kernels/cpu/_host.py:11 (expand) hands np.broadcast_to's read-only view on when it is contiguous anyway",
           dict(seed=23758, dt=np.float32, n=0, c=2, sp=(), o={"reduction": "mean", "weight": True}, bad=None,
                special=False)),
     Known(["nll_loss", "cross_entropy"], lambda o, bad, **_: o["unbatched"] and bad == "shape",
-          "minigrad/losses/nll_loss.py: an unbatched (C,) input with a 1-element target of shape (1,) is accepted; "
-          "torch raises RuntimeError 'size mismatch (got input: [C], target: [1])'",
-          dict(seed=87925, dt=np.float64, n=1, c=2, sp=(), o={"ignore_index": -100, "weight": False,
-                                                              "reduction": "sum", "unbatched": True},
-               bad="shape", special=False)),
+          "minigrad/losses/nll_loss.py:39 (check_class_targets): an unbatched (C,) input with a target of shape "
+          "(1,) is accepted; torch raises RuntimeError 'size mismatch (got input: [C], target: [1])'",
+          dict(seed=87925, dt=np.float64, n=1, c=2, sp=(), bad="shape", special=False,
+               o={"ignore_index": -100, "weight": False, "reduction": "sum", "unbatched": True})),
     Known(["multilabel_soft_margin_loss"], lambda special, **_: special,
-          "kernels/cpu/multilabel_soft_margin_loss.py:46 `-(t·logσ(x) + (1−t)·logσ(−x))` under the nsz+reassoc "
-          "fastmath flags (kernels/jit.py FASTMATH) is refactored so that x = +inf with t = 0 gives NaN; torch "
+          "kernels/cpu/multilabel_soft_margin_loss.py:45 `-(t·logσ(x) + (1−t)·logσ(−x))` is re-associated under "
+          "the nsz+reassoc fastmath flags (kernels/jit.py FASTMATH) so that x = +inf with t = 0 gives NaN; torch "
           "gives inf",
           dict(seed=11707, dt=np.float64, n=3, c=3, sp=(1,), o={"reduction": "none", "weight": True}, bad=None,
                special=True)),
     Known(["triplet_margin_loss"], lambda c, bad, **_: bad == "shape" and c == 1,
-          "minigrad/losses/triplet_margin_loss.py: the three inputs are broadcast to one shape before the distances, "
-          "so with anchor (N, 1), positive (N, 2) and negative (N, 1) d(anchor, negative) sums over 2 elements; torch "
-          "broadcasts each pair on its own",
+          "minigrad/losses/triplet_margin_loss.py:37-39: the three inputs are broadcast to one shape before the "
+          "distances, so with anchor (N, 1), positive (N, 2) and negative (N, 1) d(anchor, negative) sums over 2 "
+          "elements; torch broadcasts each pair on its own",
           dict(seed=1, dt=np.float64, n=3, c=1, sp=(), o={"reduction": "sum", "margin": 1.0, "swap": False, "p": 1},
                bad="shape", special=False)),
     Known(["poisson_nll_loss"], lambda bad, **_: bad == "int_input",
-          "minigrad/losses/poisson_nll_loss.py: an integer input is cast to the result dtype before the math; torch "
-          "computes log(input + eps) (or exp(input)) on the integer tensor first, in float32, so float64 results "
-          "differ by ~1e-8",
+          "minigrad/losses/poisson_nll_loss.py:38 (promote): an integer input is cast to the result dtype before "
+          "the math; torch computes log(input + eps) (or exp(input)) on the integer tensor, in float32, so float64 "
+          "results differ by ~1e-8",
           dict(seed=4, dt=np.float64, n=4, c=4, sp=(), o={"log_input": False, "full": True, "reduction": "none"},
                bad="int_input", special=False)),
     Known(["reductions"], lambda op, shape, dim, **_: op == "cumsum" and not shape and dim not in (-1, 0),
-          "minigrad/tensor.py (cumsum): a 0-d input accepts any dim; torch raises IndexError 'Dimension out of "
-          "range (expected to be in range of [-1, 0], but got 2)'",
+          "minigrad/tensor.py:1303 (Tensor.cumsum): a 0-d input accepts any dim; torch raises IndexError "
+          "'Dimension out of range (expected to be in range of [-1, 0], but got 2)'",
           dict(seed=1162, op="cumsum", shape=[], dt=np.float32, dim=2, keepdim=False)),
     Known(["binary ops"], lambda op, scalar, **_: op == "maximum" and scalar is not None,
-          "minigrad/tensor.py (maximum): a Python number as `other` is accepted; torch raises TypeError "
-          "'maximum(): argument 'other' (position 2) must be Tensor, not float'",
+          "minigrad/tensor.py:1070 (Tensor.maximum, via _binary): a Python number as `other` is accepted; torch "
+          "raises TypeError 'maximum(): argument 'other' (position 2) must be Tensor, not float'",
           dict(seed=531, op="maximum", shapes=BroadcastableShapes(input_shapes=((), (3,)), result_shape=(3,)),
                clash=False, dts=(np.float64, np.int64), scalar=-1.5)),
     # no bug: in float32, the gradient of a cosine over one element is 0 plus cancellation noise of order
