@@ -11,12 +11,13 @@ the same data. Two ways to run them:
                                                # the same closures as pytest-benchmark groups
 
 How the worker times a case (``measure``): each closure's first call is timed on its own (for
-minigrad: loading or compiling its kernels, plus one run), a few more calls warm up, then ``rounds``
-rounds alternate the libraries, each round timing a slice of calls per library and keeping its
-median. The reported ratio is the median over rounds of (minigrad median / torch median), so a slow
-spell on this shared machine hits both sides of a round; the spread is the ratios' interquartile
-range. A ``measured`` case's closure returns its own measurement (a fresh process's wall time, a
-peak memory in bytes) instead of being timed.
+minigrad: loading or compiling its kernels, plus one run), a few more calls warm up (and pick torch's
+faster thread count, see ``fastest_torch_threads``), then ``rounds`` rounds alternate the libraries,
+each round timing a slice of calls per library and keeping its median. The reported ratio is the
+median over rounds of (minigrad median / torch median), so a slow spell on this shared machine hits
+both sides of a round; the spread is the ratios' interquartile range. A ``measured`` case's closure
+returns its own measurement (a fresh process's wall time, a peak memory in bytes) instead of being
+timed.
 """
 import argparse
 import fnmatch
@@ -27,7 +28,7 @@ import platform
 import sys
 import time
 import traceback
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,9 +48,8 @@ class Case:
 
     ``unit`` is "s" for timed closures and for measured ones returning seconds, "B" for bytes.
     ``target`` is the ratio minigrad/torch to stay under; ``limit`` an absolute bound on minigrad's
-    median (in ``unit``). ``torch_threads`` caps torch's intra-op threads for the case (its default:
-    one per core). ``note`` says what a reader of the table should know; ``skip``, why the case cannot
-    run here."""
+    median (in ``unit``). ``note`` says what a reader of the table should know; ``skip``, why the
+    case cannot run here."""
     name: str
     build: Callable[[], dict]
     measured: bool = False
@@ -58,28 +58,7 @@ class Case:
     limit: Optional[float] = None
     note: str = ""
     rounds: Optional[int] = None  # of a full run; --quick runs fewer
-    torch_threads: Optional[int] = None
     skip: str = ""
-
-
-# Tiny workloads run torch single-threaded: they sit far below its parallel grain, yet some of its
-# kernels (exp, log_softmax) still enter an OpenMP region, and on this shared 2-core machine waking
-# the second thread often takes a scheduler slice: torch.exp on 640 floats measured 1.7 us median,
-# 2.9 us p90 with one thread against 3.3 us median, 12 ms p90 with two (load ~2.5). One thread is
-# torch at its best there, so these ratios are upper bounds for minigrad.
-TINY_TORCH_THREADS = 1
-
-
-@contextmanager
-def torch_threads(case):
-    """torch's intra-op thread count for ``case``; yields the count in force."""
-    import torch
-    default = torch.get_num_threads()
-    torch.set_num_threads(case.torch_threads or default)
-    try:
-        yield torch.get_num_threads()
-    finally:
-        torch.set_num_threads(default)
 
 
 def schedule(case, quick):
@@ -102,18 +81,43 @@ def _slice(fn, measured, seconds, min_calls):
     return float(np.median(samples))
 
 
+# torch runs each timed case with whichever of one thread or its default (one per core) is faster
+# there, chosen on a warm-up slice: its thread pool pays off only on an idle machine. On this shared
+# 2-core one (load 2.5-5), waking the second OpenMP thread often costs a scheduler slice: torch.exp
+# on 640 floats took 1.7 us median / 2.9 us p90 with one thread, 3.3 us / 12 ms with two; forward +
+# backward of hinge_embedding_loss on 2048x2048 took 163-175 ms with one thread, 331-361 ms with two.
+# Giving torch its better setting keeps the ratios upper bounds for minigrad, whose threading is its own.
+@contextmanager
+def fastest_torch_threads(fn, seconds, min_calls):
+    """Set torch's intra-op threads to whichever of 1 and its default runs ``fn`` faster; yields
+    that count and restores the default after."""
+    import torch
+    default = torch.get_num_threads()
+    speed = {}
+    try:
+        for n in sorted({1, default}):
+            torch.set_num_threads(n)
+            speed[n] = _slice(fn, False, seconds, min_calls)
+        torch.set_num_threads(min(speed, key=speed.get))
+        yield torch.get_num_threads()
+    finally:
+        torch.set_num_threads(default)
+
+
 def measure(case, quick=False):
     """Run ``case`` as described in the module docstring; returns its result record (a dict)."""
     rounds, seconds, min_calls = schedule(case, quick)
-    with torch_threads(case) as threads:
-        fns = case.build()
-        first = {}
-        for lib in LIBS:
-            start = time.perf_counter()
-            out = fns[lib]()
-            first[lib] = float(out) if case.measured else time.perf_counter() - start
-            if not case.measured:
-                _slice(fns[lib], False, seconds / 2, min_calls)  # warm-up: caches, allocator, branch predictors
+    fns = case.build()
+    first = {}
+    for lib in LIBS:
+        start = time.perf_counter()
+        out = fns[lib]()
+        first[lib] = float(out) if case.measured else time.perf_counter() - start
+    with ExitStack() as stack:
+        threads = None
+        if not case.measured:  # warm-up: caches, allocator, and torch's thread count
+            _slice(fns["minigrad"], False, seconds / 2, min_calls)
+            threads = stack.enter_context(fastest_torch_threads(fns["torch"], seconds / 2, min_calls))
         medians = {lib: [] for lib in LIBS}
         for r in range(rounds):
             for lib in (LIBS if r % 2 == 0 else LIBS[::-1]):  # alternate which library goes first
@@ -148,15 +152,17 @@ def pytest_case(cases):
         if case.skip:
             pytest.skip(case.skip)
         benchmark.group = case.name
-        with torch_threads(case):
-            fn = fns(case)[lib]
-            if case.measured:
-                values = []
-                benchmark.pedantic(lambda: values.append(fn()), rounds=schedule(case, False)[0], iterations=1)
-                benchmark.extra_info["values"] = values
-            else:
-                fn()  # JIT compilation outside the timing
-                benchmark(fn)
+        fn = fns(case)[lib]
+        if case.measured:
+            values = []
+            benchmark.pedantic(lambda: values.append(fn()), rounds=schedule(case, False)[0], iterations=1)
+            benchmark.extra_info["values"] = values
+            return
+        fn()  # JIT compilation outside the timing
+        with ExitStack() as stack:
+            if lib == "torch":
+                benchmark.extra_info["torch_threads"] = stack.enter_context(fastest_torch_threads(fn, 0.1, 3))
+            benchmark(fn)
     return test_bench
 
 

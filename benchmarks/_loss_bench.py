@@ -1,14 +1,18 @@
 """What the loss benchmarks share: ``F.<loss>`` forward + backward per library over the same arrays,
 as harness cases. Each bench_losses_<group>.py supplies ``make(name, size) -> (arrays, requires grad
-flags, kwargs)`` and its (name, size) list, and gets ``cases = loss_cases(make, CASES)`` and
-``test_bench = pytest_case(cases)``. Targets (issue 7): ≤ 0.2× torch at tiny sizes (where torch runs
-single-threaded, see ``_harness.TINY_TORCH_THREADS``), ≤ 0.3× at medium."""
+flags, kwargs)``, built with the loss tests' input makers, and its (name, size) list, and gets
+``cases = loss_cases(make, CASES)`` and ``test_bench = pytest_case(cases)``. Targets (issue 7):
+≤ 0.2× torch at tiny sizes, ≤ 0.3× at medium."""
+import sys
+
 import numpy as np
 import torch
 
 import minigrad
-from _harness import TINY_TORCH_THREADS, Case
+from _harness import TESTS, Case
 from compare import tensors  # the tests' helper builds both sides from the same arrays
+
+sys.path.insert(0, str(TESTS / "losses"))  # the loss tests' input makers (ce_helpers, margin_helpers, ...)
 
 
 def workload(lib, name, arrays, grads, kw, device="cpu"):
@@ -40,6 +44,6 @@ def loss_cases(make, names_sizes):
         def build(name, size):
             return lambda: {lib.__name__: workload(lib, name, *make(name, size), device=device)
                             for lib in (minigrad, torch)}
-        return [Case(f"{name}/{size}", build(name, size), target=0.2 if "tiny" in size else 0.3,
-                     torch_threads=TINY_TORCH_THREADS if "tiny" in size else None) for name, size in names_sizes]
+        return [Case(f"{name}/{size}", build(name, size), target=0.2 if "tiny" in size else 0.3)
+                for name, size in names_sizes]
     return cases

@@ -14,21 +14,19 @@ import numpy as np
 
 from _harness import pytest_case
 from _loss_bench import loss_cases
+from ce_helpers import classes, logits, n_classes, probs, target_shape
 
 SHAPES = {"tiny": (64, 10), "medium": (8192, 1000), "seg-tiny": (2, 3, 4, 4), "seg-medium": (16, 21, 128, 128)}
 VARIANTS = {"": {}, "+ls": {"label_smoothing": 0.1}}
 
 
-def _logits(shape):
-    return np.random.default_rng(0).standard_normal(shape, dtype=np.float32)
-
-
 def _classes(shape):
-    return np.random.default_rng(1).integers(0, shape[1], shape[:1] + shape[2:])
+    return classes(target_shape(shape), n_classes(shape))
 
 
 def _probs(shape):
-    p = np.random.default_rng(2).random(shape, dtype=np.float32)
+    """Class probabilities: the tests' uniform draws, normalised over the class dimension."""
+    p = probs(shape)
     return p / p.sum(axis=1, keepdims=True)
 
 
@@ -37,11 +35,11 @@ def make(name, size):
     base, _, variant = size.partition("+")
     shape = SHAPES[base]
     if variant == "probs":
-        return [_logits(shape), _probs(shape)], (True, False), {}
+        return [logits(shape), _probs(shape)], (True, False), {}
     if name == "nll_loss":  # log-probabilities, as after log_softmax
-        x = _logits(shape)
+        x = logits(shape)
         return [x - np.log(np.exp(x).sum(axis=1, keepdims=True)), _classes(shape)], (True, False), {}
-    return [_logits(shape), _classes(shape)], (True, False), VARIANTS["+" + variant if variant else ""]
+    return [logits(shape), _classes(shape)], (True, False), VARIANTS["+" + variant if variant else ""]
 
 
 CASES = ([("cross_entropy", s) for s in ("tiny", "medium", "tiny+ls", "medium+ls", "tiny+probs", "medium+probs",

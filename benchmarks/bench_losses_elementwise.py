@@ -12,16 +12,18 @@ import numpy as np
 
 from _harness import pytest_case
 from _loss_bench import loss_cases
+from elementwise_helpers import unit
+from margin_helpers import rand
 
 SIZES = {"tiny": (64, 10), "medium": (2048, 2048)}
 
 
 def _x(shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+    return rand(shape, np.float32, seed)
 
 
 def _unit(shape, seed=1, low=0.0):
-    return np.random.default_rng(seed).uniform(low, 1.0, shape).astype(np.float32)
+    return unit(shape, np.float32, seed, low)
 
 
 # name -> make(shape) -> (arrays, requires grad, kwargs)

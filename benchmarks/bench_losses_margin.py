@@ -13,6 +13,7 @@ import numpy as np
 
 from _harness import pytest_case
 from _loss_bench import loss_cases
+from margin_helpers import rand, signs
 
 TINY = (64, 10)
 MEDIUM = {"elementwise": (2048, 2048), "classes": (8192, 1000), "triplet": (8192, 128), "rows": (8192, 512)}
@@ -23,11 +24,11 @@ def _rng(seed):
 
 
 def _x(shape, seed=0):
-    return _rng(seed).standard_normal(shape, dtype=np.float32)
+    return rand(shape, np.float32, seed)
 
 
-def _signs(shape, seed=1):
-    return np.where(_rng(seed).random(shape) < 0.5, -1.0, 1.0).astype(np.float32)
+def _signs(shape):
+    return signs(shape, np.float32)
 
 
 def _multilabel(shape, seed=2):

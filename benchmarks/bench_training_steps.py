@@ -14,20 +14,20 @@
     minigrad bench --filter training_steps
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_training_steps.py --benchmark-only
 
-Both libraries run with their default thread counts, as a user's script would, except torch on the tiny
-step (single-threaded, see ``_harness.TINY_TORCH_THREADS``).
+minigrad runs with its default threads, as a user's script would; torch with whichever of one thread or
+its default is faster for the step (``_harness.fastest_torch_threads``).
 """
 import gc
 import os
 import subprocess
 import sys
-from typing import Callable, NamedTuple, Optional
+from typing import Callable, NamedTuple
 
 import numpy as np
 import torch
 
 import minigrad
-from _harness import TINY_TORCH_THREADS, Case, pytest_case
+from _harness import Case, pytest_case
 from compare import tensors
 
 LIBS = {"minigrad": minigrad, "torch": torch}
@@ -73,11 +73,10 @@ class Step(NamedTuple):
     classes: int
     y_shape: tuple
     target: float  # ratio minigrad/torch
-    torch_threads: Optional[int] = None
 
 
 STEPS = {
-    "tiny_mlp_step": Step(lambda lib: mlp(lib, (10, 5, 3)), (64, 10), 3, (64,), 0.4, TINY_TORCH_THREADS),
+    "tiny_mlp_step": Step(lambda lib: mlp(lib, (10, 5, 3)), (64, 10), 3, (64,), 0.4),
     "mnist_mlp_step": Step(lambda lib: mlp(lib, (784, 256, 10)), (128, 784), 10, (128,), 0.7),
     "segmentation_step": Step(lambda lib: segnet(lib, 2), (4, 3, 64, 64), 2, (4, 16, 16), 1.0),
 }
@@ -154,7 +153,7 @@ def _can_reset_peak():
 
 def cases(device):
     out = [Case(name, lambda n=name: {lib: training_step(n, LIBS[lib], device)[1] for lib in LIBS},
-                target=STEPS[name].target, torch_threads=STEPS[name].torch_threads) for name in STEPS]
+                target=STEPS[name].target) for name in STEPS]
     if device == "cpu" and _can_reset_peak():  # resident memory does not see a GPU's
         out += [Case(f"{name}/peak_memory", lambda n=name: {lib: lambda lib=lib: _peak_process(n, lib, device)
                                                             for lib in LIBS},

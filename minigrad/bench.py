@@ -157,19 +157,19 @@ def header(machine, load):
 
 def table(rows, cpu_count):
     """The printed table: one line per case; errors and skips say why in place of the numbers. A
-    ``*`` marks torch times taken with fewer threads than cores (tiny cases, see benchmarks/_harness.py)."""
+    ``*`` marks torch times taken single-threaded, its faster setting there (benchmarks/_harness.py)."""
     width = max([len(r["case"]) for r in rows] + [4])
     lines = [f"{'case':<{width}}  {'minigrad':>10}  {'torch':>11}  {'ratio':>6}  {'spread (IQR)':>13}  target"]
     for r in rows:
         if r["status"] != "ok":
             lines.append(f"{r['case']:<{width}}  {r['status']}")
             continue
-        star = "*" if r["torch_threads"] < cpu_count else " "
+        star = "*" if (r["torch_threads"] or cpu_count) < cpu_count else " "
         spread = f"{r['ratio_q1']:.3f}-{r['ratio_q3']:.3f}"
         lines.append(f"{r['case']:<{width}}  {fmt(r['minigrad'], r['unit']):>10}  {fmt(r['torch'], r['unit']):>10}"
                      f"{star}  {r['ratio']:6.3f}  {spread:>13}  {_target_text(r)}")
-    if any(r["status"] == "ok" and r["torch_threads"] < cpu_count for r in rows):
-        lines.append("* torch single-threaded: at tiny sizes its thread pool's wake-ups cost more than its work")
+    if any(r["status"] == "ok" and (r["torch_threads"] or cpu_count) < cpu_count for r in rows):
+        lines.append("* torch ran single-threaded: faster here than with one thread per core")
     return "\n".join(lines)
 
 
@@ -199,7 +199,7 @@ def write_csv(path, rows, machine, load):
 
 def chart(path, rows, title):
     """A horizontal bar per case: the ratio minigrad/torch on a log axis, green where it meets its
-    target, red where not, grey without one; a dot marks the target. Returns a one-line message."""
+    target, red where not, grey without one; a dot marks a target ratio. Returns a one-line message."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -219,7 +219,8 @@ def chart(path, rows, title):
     ax.set_xscale("log")
     ax.set_yticks(list(y), [r["case"] for r in rows], fontsize=7)
     ax.set_xlabel("minigrad / torch (median of interleaved rounds; < 1: minigrad faster or smaller)")
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title + "\ngreen: meets its target, red: misses it; a dot marks a target ratio (cases without "
+                 "one have an absolute limit)", fontsize=8)
     ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

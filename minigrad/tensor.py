@@ -1443,10 +1443,15 @@ def _as_array(data, dtype):
 
 
 def _infer_error(data):
-    """torch's error for data that is not numbers: ValueError for strings, else RuntimeError naming the type."""
+    """torch's error for data that is not numbers: TypeError for a string, ValueError for strings in a
+    list, else RuntimeError naming the type."""
+    if isinstance(data, str):
+        return TypeError("new(): invalid data type 'str'")
     bad = next((x for x in _flat(_as_list(data)) if not isinstance(x, (bool, int, float, np.number, np.bool_))), data)
     if isinstance(bad, str):
         return ValueError("too many dimensions 'str'")
+    if isinstance(bad, (complex, np.complexfloating)):  # torch has complex dtypes; minigrad does not
+        return TypeError("new(): invalid data type 'complex'")
     return RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
 
 
