@@ -11,6 +11,7 @@ import minigrad
 import minigrad.nn as nn
 import minigrad.nn.functional as F
 from compare import compare, gradcheck
+from minigrad.examples.segmentation import segmentation_net
 
 rng = np.random.default_rng(0)
 
@@ -133,24 +134,9 @@ def test_bad_input_raises_torch_error(call, exc, match):
         call()
 
 
-class SegNet(nn.Module):
-    """The documents' segmentation network (seed examples 007/008)."""
-
-    def __init__(self, num_classes):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1)
-        self.conv2 = nn.Conv2d(64, 128, kernel_size=3, stride=1, padding=1)
-        self.conv3 = nn.Conv2d(128, num_classes, kernel_size=3, stride=1, padding=1)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)
-        return self.conv3(x)
-
-
 def test_segmentation_network_trains_with_crossentropyloss2d():
     minigrad.manual_seed(0)
-    net, crit = SegNet(2), nn.CrossEntropyLoss2d()
+    net, crit = segmentation_net(nn, F, 2), nn.CrossEntropyLoss2d()
     opt = minigrad.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
     x, y = minigrad.randn(2, 3, 16, 16), minigrad.randint(0, 2, (2, 4, 4))
     losses = []

@@ -158,19 +158,8 @@ def test_segmentation_loop_memory_is_flat():
         torch.manual_seed(0)
         x, target = torch.randn(2, 3, 16, 16), torch.randint(0, 2, (2, 4, 4))
 
-        class Net(nn.Module):
-            def __init__(self, num_classes):
-                super().__init__()
-                self.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1)
-                self.conv2 = nn.Conv2d(64, 128, kernel_size=3, stride=1, padding=1)
-                self.conv3 = nn.Conv2d(128, num_classes, kernel_size=3, stride=1, padding=1)
-
-            def forward(self, x):
-                x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)
-                x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)
-                return self.conv3(x)
-
-        net = Net(2)
+        from minigrad.examples.segmentation import segmentation_net
+        net = segmentation_net(nn, F, 2)
         criterion = nn.CrossEntropyLoss()
         optimizer = optim.SGD(net.parameters(), lr=0.01)
         peak = 0
