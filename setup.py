@@ -49,7 +49,7 @@ setup(
     install_requires=["numpy>=1.24", "numba>=0.59"],
     extras_require={
         "cuda": ["numba-cuda>=0.10"],
-        "test": ["pytest>=7", "torch==2.13.0", "hypothesis>=6", "pytest-benchmark>=4"],
+        "test": ["pytest>=7", "torch==2.13.0", "hypothesis>=6", "pytest-benchmark>=4", "Cython>=3"],
         "bench": ["pytest-benchmark>=4", "torch==2.13.0", "threadpoolctl>=3", "matplotlib>=3"],
     },
     entry_points={"console_scripts": ["minigrad=minigrad.__main__:main"]},

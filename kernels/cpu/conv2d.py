@@ -33,18 +33,19 @@ import threading
 
 import numpy as np
 
-from ._im2col import col2im, im2col
+from ._im2col import col2im, im2col, winograd_grad_output, winograd_input, winograd_output
 
 _scratch = threading.local()
+_WINOGRAD_G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])  # F(2x2, 3x3) kernel transform
 
 
-def _workspace(shape, dtype):
-    """A per-thread scratch array of ``shape``, valid until the next call in this thread."""
+def _workspace(shape, dtype, slot=0):
+    """A per-thread scratch array of ``shape``, valid until the next call for ``slot`` in this thread."""
     n = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    buf = getattr(_scratch, "buf", None)
-    if buf is None or buf.nbytes < n:
-        buf = _scratch.buf = np.empty(n, np.uint8)
-    return buf[:n].view(dtype).reshape(shape)
+    bufs = _scratch.__dict__.setdefault("bufs", {})
+    if slot not in bufs or bufs[slot].nbytes < n:
+        bufs[slot] = np.empty(n, np.uint8)
+    return bufs[slot][:n].view(dtype).reshape(shape)
 
 
 def _pads(padding):
@@ -97,10 +98,49 @@ def _columns(x, geo):
     return geo.grouped(cols, geo.K)
 
 
+def _winograd(geo):
+    """Use Winograd F(2x2, 3x3): 3x3, stride 1, no dilation, and matmuls big enough to dominate its
+    transforms (at least 16 channels per group in and out)."""
+    return (geo.kernel == (3, 3) and geo.stride == (1, 1) and geo.dilation == (1, 1)
+            and min(geo.C, geo.OC) // geo.G >= 16)
+
+
+def _winograd_tiles(x, geo):
+    """B^T d B of every 4x4 input tile, as (16, G, C/G, tiles), in workspace slot 0."""
+    tiles = ((geo.out_hw[0] + 1) // 2, (geo.out_hw[1] + 1) // 2)
+    v = _workspace((16, geo.C, geo.N * tiles[0] * tiles[1]), x.dtype)
+    winograd_input(x, v, (geo.pads[0], geo.pads[2]), tiles)
+    return v.reshape(16, geo.G, geo.C // geo.G, -1)
+
+
+def _winograd_forward(x, weight, bias, geo):
+    """out = A^T [U * V] A per tile, U = G g G^T: the 16 products summed over channels are matmuls."""
+    g = _WINOGRAD_G.astype(x.dtype)
+    u = (g @ weight @ g.T).reshape(geo.G, geo.OCg, -1, 16).transpose(3, 0, 1, 2)  # (16, G, OC/G, C/G)
+    v = _winograd_tiles(x, geo)
+    m = _workspace((16, geo.OC, v.shape[-1]), x.dtype, slot=1)
+    np.matmul(u, v, out=m.reshape(16, geo.G, geo.OCg, -1))
+    out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
+    winograd_output(m, out, bias)
+    return out
+
+
+def _winograd_grad_weight(grad_out, x, geo):
+    """grad_g = G^T [sum over tiles of (A dy A^T) * V] G, the sum over tiles again 16 matmuls."""
+    v = _winograd_tiles(x, geo)
+    dm = _workspace((16, geo.OC, v.shape[-1]), x.dtype, slot=1)
+    winograd_grad_output(grad_out, dm)
+    du = np.matmul(dm.reshape(16, geo.G, geo.OCg, -1), v.swapaxes(2, 3))   # (16, G, OC/G, C/G)
+    g = _WINOGRAD_G.astype(x.dtype)
+    return np.ascontiguousarray(g.T @ du.reshape(4, 4, geo.OC, -1).transpose(2, 3, 0, 1) @ g)
+
+
 def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
     """Return ``(out, saved)``; ``saved`` is None (backward recomputes the columns from ``x``)."""
     x = np.ascontiguousarray(x)
     geo = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
+    if _winograd(geo):
+        return _winograd_forward(x, weight, bias, geo), None
     out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
     np.matmul(weight.reshape(geo.G, geo.OCg, geo.K), _columns(x, geo), out=geo.grouped(out, geo.OCg))
     if bias is not None:
@@ -116,7 +156,9 @@ def conv2d_backward(grad_out, x, weight, saved, stride, padding, dilation, group
     grad_x = grad_w = grad_b = None
     if needs[2]:
         grad_b = grad_out.reshape(geo.N, geo.OC, geo.L).sum(axis=2).sum(axis=0)
-    if needs[1]:
+    if needs[1] and _winograd(geo):
+        grad_w = _winograd_grad_weight(grad_out, x, geo)
+    elif needs[1]:
         go, cols = geo.grouped(grad_out, geo.OCg), _columns(x, geo)
         if geo.OCg >= geo.K:                                               # (G, OC/G, K)
             grad_w = np.matmul(go, cols.swapaxes(2, 3)).sum(axis=0)
@@ -130,9 +172,9 @@ def conv2d_backward(grad_out, x, weight, saved, stride, padding, dilation, group
 
 def _grad_input(grad_out, weight, geo):
     """grad_x by the cheapest of three routes (same arithmetic, different memory traffic)."""
-    if geo.stride == (1, 1) and geo.OC < geo.C and not geo.pointwise:
+    if geo.stride == (1, 1) and (geo.OC < geo.C or _winograd(geo)) and not geo.pointwise:
         # grad_out correlated with the spatially flipped, in/out-swapped kernel, padded by d*(k-1) - pad
-        # on each side: its im2col has OC/C times the rows of the buffer col2im would read
+        # on each side: Winograd again, or an im2col with OC/C times the rows of col2im's buffer
         kh, kw = geo.kernel
         dh, dw = geo.dilation
         top, bottom, left, right = geo.pads

@@ -1,9 +1,6 @@
 """Shared pieces of the cross_entropy / nll_loss tests (not a test module): inputs, the torch
 comparison with keyword tensors built per library (a class weight must not require grad), and the
 check that a call raises torch's exception with torch's message."""
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +9,7 @@ import torch
 import minigrad
 from compare import compare
 from margin_helpers import grad_fn_name
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "seed-examples"  # shared/ sits beside the repo
+from seed_examples import run_through_alias
 
 
 # (C,), (N, C), and (N, C, d...) with 3-D, 4-D and 5-D inputs; (2, 3, 1100) crosses the kernel's
@@ -95,7 +91,4 @@ def same_error(name, args, **kw):
     assert str(mg.value) == str(th.value)
 
 
-def run_example(name):
-    """Run a tutorial example through the torch alias (``python -m minigrad run``)."""
-    return subprocess.run([sys.executable, "-m", "minigrad", "run", str(EXAMPLES / name)], capture_output=True,
-                          text=True, timeout=300)
+run_example = run_through_alias

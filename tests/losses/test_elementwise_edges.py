@@ -3,8 +3,6 @@ torch's warnings, mixed and integer dtypes, NaN and extreme values, the nn modul
 examples that must print exactly what torch prints."""
 import math
 import re
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -15,15 +13,12 @@ import minigrad
 from compare import compare
 from elementwise_helpers import check, fns, raises_like_torch, unit
 from margin_helpers import REDUCTIONS, rand
+from seed_examples import run_through_alias
 
 pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides", "ignore:Using a target size")
 F = minigrad.nn.functional
 NAN, INF = math.nan, math.inf
-SEEDS = "/work/shared/seed-examples"
-
-
-def _run_seed(name):
-    return subprocess.run([sys.executable, "-m", "minigrad", "run", f"{SEEDS}/{name}"], capture_output=True, text=True)
+_run_seed = run_through_alias
 
 
 # ------------------------------------------------------------------------------------ seed examples

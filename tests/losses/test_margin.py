@@ -53,11 +53,9 @@ def test_margin_ranking_tie_and_nan():
 
 def test_margin_ranking_seed_example_031():
     """031 must print exactly what torch prints, through the torch alias."""
-    import subprocess
-    import sys
-    run = subprocess.run([sys.executable, "-m", "minigrad", "run",
-                          "/work/shared/seed-examples/031_docB_margin_ranking_loss.py"],
-                         capture_output=True, text=True, check=True)
+    from seed_examples import run_through_alias
+    run = run_through_alias("031_docB_margin_ranking_loss.py")
+    assert run.returncode == 0, run.stderr
     assert run.stdout == "tensor(1.1000)\n"
 
 
