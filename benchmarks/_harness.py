@@ -11,8 +11,8 @@ the same data. Two ways to run them:
                                                # the same closures as pytest-benchmark groups
 
 How the worker times a case (``measure``): each closure's first call is timed on its own (for
-minigrad: loading or compiling its kernels, plus one run), a few more calls warm up (and pick torch's
-faster thread count, see ``fastest_torch_threads``), then ``rounds`` rounds alternate the libraries,
+minigrad: loading or compiling its kernels, plus one run), a few more calls warm up (and pick each
+library's faster thread count, see ``fastest_threads``), then ``rounds`` rounds alternate the libraries,
 each round timing a slice of calls per library and keeping its median. The reported ratio is the
 median over rounds of (minigrad median / torch median), so a slow spell on this shared machine hits
 both sides of a round; the spread is the ratios' interquartile range. A ``measured`` case's closure
@@ -81,27 +81,55 @@ def _slice(fn, measured, seconds, min_calls):
     return float(np.median(samples))
 
 
-# torch runs each timed case with whichever of one thread or its default (one per core) is faster
-# there, chosen on a warm-up slice: its thread pool pays off only on an idle machine. On this shared
-# 2-core one (load 2.5-5), waking the second OpenMP thread often costs a scheduler slice: torch.exp
-# on 640 floats took 1.7 us median / 2.9 us p90 with one thread, 3.3 us / 12 ms with two; forward +
-# backward of hinge_embedding_loss on 2048x2048 took 163-175 ms with one thread, 331-361 ms with two.
-# Giving torch its better setting keeps the ratios upper bounds for minigrad, whose threading is its own.
+# Each library runs a timed case with whichever of one thread or its default (one per core) is faster
+# there, chosen on a warm-up slice: thread pools pay off only on an idle machine. On this shared
+# 2-core one (load 2.5-6), waking a second thread often costs a scheduler slice: torch.exp on 640
+# floats took 1.7 us median / 2.9 us p90 with one thread, 3.3 us / 12 ms with two; forward + backward
+# of hinge_embedding_loss on 2048x2048 took 163-175 ms single-threaded, 331-361 ms with two threads.
+# Left at their defaults, both libraries' numbers measure the neighbours' load more than the code.
+class Threads:
+    """One library's thread pools: torch's intra-op pool; for minigrad, Numba's pool and numpy's BLAS
+    (through threadpoolctl, when installed)."""
+
+    def __init__(self, lib):
+        if lib == "torch":
+            import torch
+            self.get, self._set = torch.get_num_threads, torch.set_num_threads
+        else:
+            import numba
+            self.get, self._set = numba.get_num_threads, numba.set_num_threads
+        self.lib, self.default, self._blas = lib, self.get(), None
+
+    def set(self, n):
+        self._set(n)
+        if self.lib == "minigrad":
+            try:
+                from threadpoolctl import threadpool_limits
+            except ImportError:
+                return
+            limiter = threadpool_limits(n, user_api="blas")
+            self._blas = self._blas or limiter  # the first one knows the original limits
+
+    def restore(self):
+        self._set(self.default)
+        if self._blas:
+            self._blas.restore_original_limits()
+
+
 @contextmanager
-def fastest_torch_threads(fn, seconds, min_calls):
-    """Set torch's intra-op threads to whichever of 1 and its default runs ``fn`` faster; yields
-    that count and restores the default after."""
-    import torch
-    default = torch.get_num_threads()
+def fastest_threads(lib, fn, seconds, min_calls):
+    """Give ``lib`` whichever of 1 thread and its default runs ``fn`` faster; yields that count and
+    restores the default after."""
+    threads = Threads(lib)
     speed = {}
     try:
-        for n in sorted({1, default}):
-            torch.set_num_threads(n)
+        for n in sorted({1, threads.default}):
+            threads.set(n)
             speed[n] = _slice(fn, False, seconds, min_calls)
-        torch.set_num_threads(min(speed, key=speed.get))
-        yield torch.get_num_threads()
+        threads.set(min(speed, key=speed.get))
+        yield threads.get()
     finally:
-        torch.set_num_threads(default)
+        threads.restore()
 
 
 def measure(case, quick=False):
@@ -113,11 +141,9 @@ def measure(case, quick=False):
         start = time.perf_counter()
         out = fns[lib]()
         first[lib] = float(out) if case.measured else time.perf_counter() - start
-    with ExitStack() as stack:
-        threads = None
-        if not case.measured:  # warm-up: caches, allocator, and torch's thread count
-            _slice(fns["minigrad"], False, seconds / 2, min_calls)
-            threads = stack.enter_context(fastest_torch_threads(fns["torch"], seconds / 2, min_calls))
+    with ExitStack() as stack:  # warm-up (caches, allocators) choosing each library's thread count
+        threads = {lib: None if case.measured else stack.enter_context(
+            fastest_threads(lib, fns[lib], seconds / 2, min_calls)) for lib in LIBS}
         medians = {lib: [] for lib in LIBS}
         for r in range(rounds):
             for lib in (LIBS if r % 2 == 0 else LIBS[::-1]):  # alternate which library goes first
@@ -129,7 +155,8 @@ def measure(case, quick=False):
     return {"case": case.name, "unit": case.unit, "rounds": rounds,
             "minigrad": float(np.median(mg)), "torch": float(np.median(th)), "ratio": float(ratio),
             "ratio_q1": float(q1), "ratio_q3": float(q3), "minigrad_first": first["minigrad"],
-            "torch_first": first["torch"], "torch_threads": threads, "target": case.target,
+            "torch_first": first["torch"], "minigrad_threads": threads["minigrad"],
+            "torch_threads": threads["torch"], "target": case.target,
             "limit": case.limit, "note": case.note}
 
 
@@ -159,9 +186,8 @@ def pytest_case(cases):
             benchmark.extra_info["values"] = values
             return
         fn()  # JIT compilation outside the timing
-        with ExitStack() as stack:
-            if lib == "torch":
-                benchmark.extra_info["torch_threads"] = stack.enter_context(fastest_torch_threads(fn, 0.1, 3))
+        with fastest_threads(lib, fn, 0.1, 3) as threads:
+            benchmark.extra_info["threads"] = threads
             benchmark(fn)
     return test_bench
 

@@ -14,8 +14,8 @@
     minigrad bench --filter training_steps
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_training_steps.py --benchmark-only
 
-minigrad runs with its default threads, as a user's script would; torch with whichever of one thread or
-its default is faster for the step (``_harness.fastest_torch_threads``).
+Each library runs with whichever of one thread or its default is faster for the step
+(``_harness.fastest_threads``).
 """
 import gc
 import os

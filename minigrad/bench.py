@@ -26,7 +26,7 @@ BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 MACHINE = ("date", "platform", "processor", "cpu_count", "blas", "openblas_env")
 VERSIONS = ("python", "numpy", "numba", "torch", "minigrad")
 COLUMNS = ("case", "unit", "minigrad", "torch", "ratio", "ratio_q1", "ratio_q3", "rounds", "minigrad_first",
-           "torch_first", "torch_threads", "target", "limit", "meets_target", "status", "note")
+           "torch_first", "minigrad_threads", "torch_threads", "target", "limit", "meets_target", "status", "note")
 
 
 def add_arguments(parser):
@@ -157,19 +157,23 @@ def header(machine, load):
 
 def table(rows, cpu_count):
     """The printed table: one line per case; errors and skips say why in place of the numbers. A
-    ``*`` marks torch times taken single-threaded, its faster setting there (benchmarks/_harness.py)."""
+    ``*`` marks a time taken single-threaded, that library's faster setting there (benchmarks/_harness.py)."""
+    def value(r, lib):
+        single = (r[f"{lib}_threads"] or cpu_count) < cpu_count
+        return fmt(r[lib], r["unit"]) + ("*" if single else " ")
+
     width = max([len(r["case"]) for r in rows] + [4])
-    lines = [f"{'case':<{width}}  {'minigrad':>10}  {'torch':>11}  {'ratio':>6}  {'spread (IQR)':>13}  target"]
+    lines = [f"{'case':<{width}}  {'minigrad':>11}  {'torch':>11}  {'ratio':>6}  {'spread (IQR)':>13}  target"]
     for r in rows:
         if r["status"] != "ok":
             lines.append(f"{r['case']:<{width}}  {r['status']}")
             continue
-        star = "*" if (r["torch_threads"] or cpu_count) < cpu_count else " "
         spread = f"{r['ratio_q1']:.3f}-{r['ratio_q3']:.3f}"
-        lines.append(f"{r['case']:<{width}}  {fmt(r['minigrad'], r['unit']):>10}  {fmt(r['torch'], r['unit']):>10}"
-                     f"{star}  {r['ratio']:6.3f}  {spread:>13}  {_target_text(r)}")
-    if any(r["status"] == "ok" and (r["torch_threads"] or cpu_count) < cpu_count for r in rows):
-        lines.append("* torch ran single-threaded: faster here than with one thread per core")
+        lines.append(f"{r['case']:<{width}}  {value(r, 'minigrad'):>11}  {value(r, 'torch'):>11}  "
+                     f"{r['ratio']:6.3f}  {spread:>13}  {_target_text(r)}")
+    if any("*" in line for line in lines[1:]):
+        lines.append("* single-threaded: that library's faster setting here (each runs with whichever of one "
+                     "thread or one per core is faster)")
     return "\n".join(lines)
 
 
