@@ -11,9 +11,9 @@ split into a training and a held-out set.
 """
 import argparse
 
-import torch
-import torch.nn as nn
-import torch.optim as optim
+import torch  # alias-ok: run through `python -m minigrad run`
+import torch.nn as nn  # alias-ok
+import torch.optim as optim  # alias-ok
 
 
 class Net(nn.Module):
