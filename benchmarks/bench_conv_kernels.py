@@ -1,13 +1,16 @@
 """conv2d and max_pool2d kernels against torch, forward + backward, on the segmentation network
 (float32, batch 4): 3x64x64 -> Conv2d(3,64,3,p=1) -> relu -> maxpool 2 -> Conv2d(64,128,3,p=1) -> relu
 -> maxpool 2 -> Conv2d(128,2,3,p=1). The input needs no gradient, so conv1 computes only grad_w, grad_b.
+The step's relu is the CPU backend's (``kernels.cpu.relu`` / ``relu_backward``).
 
-    python benchmarks/bench_conv_kernels.py [--threads N] [--rounds R]
+    python benchmarks/bench_conv_kernels.py [--threads N] [--rounds R] [--cpu-time]
                                                # interleaved medians per layer and for the whole step,
                                                # with the ratio minigrad/torch
     pytest benchmarks/bench_conv_kernels.py    # the same workloads as pytest-benchmark groups
 
-Time with ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``: those settings halve numpy's matmul.
+Time with ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``: those settings halve numpy's matmul. On a
+shared machine ``--threads 1 --cpu-time`` (process CPU time, one thread everywhere) stays comparable
+while other processes compete for the cores; wall-clock times with 2 threads then do not.
 """
 import argparse
 import time
@@ -87,15 +90,12 @@ def minigrad_workloads(a):
 def torch_workloads(a):
     t = {k: torch.from_numpy(v.copy()) for k, v in a.items()}
     params = [t[n + s] for n in CONVS for s in (".w", ".b")]
-    for p in params:
+    leaves = params + [t[n + ".in"] for n in list(CONVS)[1:] + list(POOLS)]  # conv1's input needs no grad
+    for p in leaves:
         p.requires_grad_(True)
-    for name in list(CONVS)[1:]:
-        t[name + ".in"].requires_grad_(True)
-    for name in POOLS:
-        t[name + ".in"].requires_grad_(True)
 
     def backward(out):
-        for p in params + [t[n + ".in"] for n in list(CONVS)[1:] + list(POOLS)]:
+        for p in leaves:
             p.grad = None
         out.backward(torch.ones_like(out))
 
@@ -135,7 +135,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--threads", type=int, help="BLAS, Numba and torch threads (default: theirs)")
+    parser.add_argument("--cpu-time", action="store_true", help="process CPU time instead of wall clock")
     args = parser.parse_args()
+    clock = time.process_time if args.cpu_time else time.perf_counter
     if args.threads:
         import numba
         from threadpoolctl import threadpool_limits
@@ -148,11 +150,12 @@ def main():
     for r in range(args.warmup + args.rounds):
         for layer in ORDER:          # interleave, so load from other processes hits both sides alike
             for impl, work in impls.items():
-                start = time.perf_counter()
+                start = clock()
                 work[layer]()
                 if r >= args.warmup:
-                    times[impl, layer].append(time.perf_counter() - start)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; medians of {args.rounds} rounds, ms")
+                    times[impl, layer].append(clock() - start)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; medians of {args.rounds} rounds, "
+          f"ms of {'CPU' if args.cpu_time else 'wall-clock'} time")
     print(f"{'layer':8}{'minigrad':>10}{'torch':>10}{'ratio':>8}")
     med = {k: 1e3 * float(np.median(v)) for k, v in times.items()}
     for layer in ORDER:

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from minigrad.kernels.cpu import _parallel
+from minigrad.kernels.cpu import _parallel, conv2d
 from minigrad.kernels.cpu.conv2d import conv2d_backward, conv2d_forward
 from minigrad.kernels.cpu.pooling import (
     adaptive_avg_pool2d_backward, adaptive_avg_pool2d_forward, avg_pool2d_backward, avg_pool2d_forward,
@@ -63,11 +63,18 @@ def _conv_cases():
 
 
 def check_conv(x, w, b, stride, pad, dil, groups=1, torch_pad=None):
-    """Forward and all gradients against torch; ``pad`` is ours (int or 4-tuple), ``torch_pad`` torch's."""
+    """Forward and all gradients against torch. ``pad``: ours, an int or (top, bottom, left, right);
+    torch gets ``torch_pad`` if given, else the same padding (a 4-tuple through F.pad)."""
     geo = ((stride, stride), (pad, pad) if isinstance(pad, int) else pad, (dil, dil), groups)
     out, saved = conv2d_forward(x, w, b, *geo)
-    t_out, g, t_grads = torch_grads(
-        lambda x, w, b: F.conv2d(x, w, b, stride, pad if torch_pad is None else torch_pad, dil, groups), [x, w, b])
+
+    def reference(x, w, b):
+        if torch_pad is None and not isinstance(pad, int):
+            top, bottom, left, right = pad
+            return F.conv2d(F.pad(x, (left, right, top, bottom)), w, b, stride, 0, dil, groups)
+        return F.conv2d(x, w, b, stride, pad if torch_pad is None else torch_pad, dil, groups)
+
+    t_out, g, t_grads = torch_grads(reference, [x, w, b])
     close(out, t_out, x.dtype.type, "out")
     grads = conv2d_backward(g, x, w, saved, *geo, needs=(True, True, b is not None))
     for got, want, what in zip(grads, t_grads, ("grad_x", "grad_w", "grad_b")):
@@ -82,6 +89,20 @@ def check_conv(x, w, b, stride, pad, dil, groups=1, torch_pad=None):
 def test_conv2d(shape, out_ch, k, stride, pad, dil, groups, bias, dtype):
     check_conv(rand(shape, dtype, 0), rand((out_ch, shape[1] // groups, k, k), dtype, 1),
                rand(out_ch, dtype, 2) if bias else None, stride, pad, dil, groups)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("shape,out_ch,pad,groups,bias", [
+    ((2, 16, 9, 7), 16, 1, 1, True), ((1, 32, 6, 5), 48, 0, 2, False), ((2, 16, 8, 8), 20, 2, 1, True),
+    ((1, 16, 5, 6), 24, (0, 1, 1, 0), 1, True), ((1, 20, 2, 3), 16, 1, 1, False), ((1, 16, 5, 4), 16, 3, 1, True),
+    ((3, 16, 33, 30), 17, 1, 1, True)])
+def test_conv2d_winograd(shape, out_ch, pad, groups, bias, dtype):
+    """3x3, stride 1, >= 16 channels per group: the Winograd F(2x2, 3x3) route (odd sizes crop tiles)."""
+    geo = conv2d._Geometry(shape, (out_ch, shape[1] // groups, 3, 3), (1, 1),
+                           (pad, pad) if isinstance(pad, int) else pad, (1, 1), groups)
+    assert conv2d._winograd(geo)
+    check_conv(rand(shape, dtype, 0), rand((out_ch, shape[1] // groups, 3, 3), dtype, 1),
+               rand(out_ch, dtype, 2) if bias else None, 1, pad, 1, groups)
 
 
 @pytest.mark.parametrize("out_ch", [2, 12])   # fewer / more output than input channels: both grad_x routes

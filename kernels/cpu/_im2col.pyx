@@ -1,6 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 # distutils: extra_compile_args = -fno-tree-loop-distribute-patterns
-"""im2col / col2im: the data movement of 2-D convolution (the arithmetic is a BLAS matmul).
+"""The data movement of 2-D convolution (the arithmetic is BLAS matmuls): im2col / col2im, and the
+tile transforms of Winograd F(2x2, 3x3) at the end of this file.
 
 For an input plane ``x[n, c]`` of size H x W, kernel (kh, kw), stride (sh, sw), top/left padding
 (ph, pw), dilation (dh, dw) and output size (OH, OW), the column matrix is
@@ -19,8 +20,9 @@ output row at a time.
 
 The copy/add loops stay loops (``-fno-tree-loop-distribute-patterns``): GCC would turn the copy into
 ``memcpy``, and glibc's ``memcpy`` switches to ``rep movsb`` from ~4 KiB, which runs at half speed on
-AMD Zen here. Serial, no OpenMP: the loops are memory-bound, and OpenMP workers spinning after a
-parallel region slow down the BLAS threads of the matmul that follows.
+AMD Zen here. Serial, no OpenMP: the loops are memory-bound, and on a 2-core machine OpenMP workers
+spinning after a parallel region (libgomp's default) compete with the BLAS threads of the matmul that
+follows every one of these calls.
 """
 from cython cimport floating
 from libc.string cimport memset
@@ -175,8 +177,9 @@ def col2im(floating[:, :, ::1] cols, floating[:, :, :, ::1] x, kernel, stride, p
 #     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],  G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1],
 #     A^T = [1 1 1 0; 0 1 -1 -1].
 # Summed over input channels, the 16 elementwise products become 16 matmuls (out, in) @ (in, tiles):
-# 16*4 multiplies per 2x2 outputs instead of 9*4. These are the tile transforms around them; tile
-# t = (n*TH + ty)*TW + tx, and transformed arrays are (16, channels, tiles).
+# 16 multiplies per 2x2 output tile and channel pair instead of 9*4 = 36. Below are the tile
+# transforms around those matmuls; tile t = (n*TH + ty)*TW + tx, transformed arrays are
+# (16, channels, tiles) with any stride between the 16 matrices.
 
 cdef inline void _load_tile(const floating* src, Py_ssize_t H, Py_ssize_t W, Py_ssize_t r0, Py_ssize_t c0,
                             floating* d) noexcept nogil:
@@ -194,7 +197,7 @@ cdef inline void _load_tile(const floating* src, Py_ssize_t H, Py_ssize_t W, Py_
             d[4 * a + b] = src[r * W + c] if 0 <= r < H and 0 <= c < W else 0
 
 
-def winograd_input(const floating[:, :, :, ::1] x, floating[:, :, ::1] v, padding, tiles):
+def winograd_input(const floating[:, :, :, ::1] x, floating[:, :, :] v, padding, tiles):
     """v[:, c, t] = B^T d B for the 4x4 tile d of x[n, c] at (2*ty - top, 2*tx - left)."""
     cdef Py_ssize_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3]
     cdef Py_ssize_t top = padding[0], left = padding[1], TH = tiles[0], TW = tiles[1]
@@ -224,7 +227,7 @@ def winograd_input(const floating[:, :, :, ::1] x, floating[:, :, ::1] v, paddin
                             dst[(4 * a + 3) * kstride] = s[4 * a + 1] - s[4 * a + 3]
 
 
-def winograd_output(const floating[:, :, ::1] m, floating[:, :, :, ::1] out, const floating[::1] bias=None):
+def winograd_output(const floating[:, :, :] m, floating[:, :, :, ::1] out, const floating[::1] bias=None):
     """out[n, o] tile (ty, tx) = A^T m[:, o, t] A (+ bias[o]), cropped to out's size."""
     cdef Py_ssize_t N = out.shape[0], O = out.shape[1], OH = out.shape[2], OW = out.shape[3]
     cdef Py_ssize_t TH = (OH + 1) // 2, TW = (OW + 1) // 2, T = N * TH * TW
@@ -262,7 +265,7 @@ def winograd_output(const floating[:, :, ::1] m, floating[:, :, :, ::1] out, con
                                 dst[OW + 1] = y3
 
 
-def winograd_grad_output(const floating[:, :, :, ::1] grad_out, floating[:, :, ::1] dm):
+def winograd_grad_output(const floating[:, :, :, ::1] grad_out, floating[:, :, :] dm):
     """dm[:, o, t] = A dy A^T for the 2x2 tile dy of grad_out[n, o] (zero past its edge): the
     gradient of the 16 products, given the output's."""
     cdef Py_ssize_t N = grad_out.shape[0], O = grad_out.shape[1], OH = grad_out.shape[2], OW = grad_out.shape[3]

@@ -1,10 +1,11 @@
-"""2-D convolution on NCHW numpy arrays: Cython im2col/col2im for the data movement, BLAS for the math.
+"""2-D convolution on NCHW numpy arrays: Cython data movement (im2col/col2im, Winograd tile
+transforms) around BLAS matmuls.
 
 Shapes: x (N, C, H, W), weight (OC, C/G, kh, kw), G = groups, out (N, OC, OH, OW) with
 
     OH = (H + pad_top + pad_bottom - dh*(kh-1) - 1) // sh + 1      (OW likewise)
 
-Per sample n and group g, with K = (C/G)*kh*kw rows and L = OH*OW columns,
+im2col route. Per sample n and group g, with K = (C/G)*kh*kw rows and L = OH*OW columns,
 
     cols[n, g] = im2col(x[n, g])                 (K, L)
     out[n, g]  = W[g] @ cols[n, g] + b[g]        W[g]: (OC/G, K)
@@ -19,11 +20,16 @@ With stride 1 and OC < C, grad_x is instead computed as what it equals: a stride
 grad_out with the kernel flipped in space and transposed in/out channels, padded d*(k-1) - pad on
 each side. Same arithmetic, but its im2col buffer has OC*kh*kw rows where col2im's has C*kh*kw.
 
-A 1x1 kernel with stride 1 and no padding needs no im2col: ``cols`` is a view of ``x``. Otherwise
-``cols`` (kh*kw times the input) lives in a per-thread workspace that grows to the largest conv seen
-and is reused by every call: forward saves nothing and backward recomputes ``cols`` (one im2col,
-cheaper than keeping a fresh buffer of that size alive, and page-faulting it in, on every step), then
-overwrites them with ``W^T @ grad_out`` for col2im.
+Winograd route, for 3x3 stride-1 undilated convs with >= 16 channels per group in and out (where the
+matmuls dominate): F(2x2, 3x3) computes each 2x2 output tile from a 4x4 input tile d as
+A^T [(G g G^T) * (B^T d B)] A; summed over input channels the 16 elementwise products are 16
+matmuls (OC/G, C/G) @ (C/G, tiles), 2.25x fewer multiplies than im2col's. grad_x is the flipped
+convolution above (Winograd again) and grad_W = G^T [sum over tiles (A dY A^T) * (B^T d B)] G.
+
+Scratch buffers (columns, transformed tiles) live in per-thread workspaces that grow to the largest
+conv seen and are reused by every call: forward saves nothing and backward recomputes what it needs
+(cheaper than keeping a fresh buffer several times the input's size alive, and page-faulting it
+in, on every step).
 
 ``padding`` is (ph, pw) — symmetric — or (top, bottom, left, right); the latter is how the caller
 passes torch's 'same' padding for an even effective kernel d*(k-1): total d*(k-1), top gets the floor
@@ -37,6 +43,7 @@ from ._im2col import col2im, im2col, winograd_grad_output, winograd_input, winog
 
 _scratch = threading.local()
 _WINOGRAD_G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])  # F(2x2, 3x3) kernel transform
+_WINOGRAD_GG = np.kron(_WINOGRAD_G, _WINOGRAD_G)  # (16, 9): vec(G g G^T) = (G kron G) vec(g)
 
 
 def _workspace(shape, dtype, slot=0):
@@ -105,34 +112,40 @@ def _winograd(geo):
             and min(geo.C, geo.OC) // geo.G >= 16)
 
 
+def _components(channels, tiles, dtype, slot):
+    """A (16, channels, tiles) workspace view whose matrices lie channels*tiles + 64 bytes apart: the
+    transforms stream into all 16 at once, and streams a large power of two apart (channels*tiles
+    usually is) share cache sets and evict each other."""
+    n = channels * tiles + 64 // np.dtype(dtype).itemsize
+    return _workspace((16, n), dtype, slot)[:, :channels * tiles].reshape(16, channels, tiles)
+
+
 def _winograd_tiles(x, geo):
     """B^T d B of every 4x4 input tile, as (16, G, C/G, tiles), in workspace slot 0."""
     tiles = ((geo.out_hw[0] + 1) // 2, (geo.out_hw[1] + 1) // 2)
-    v = _workspace((16, geo.C, geo.N * tiles[0] * tiles[1]), x.dtype)
+    v = _components(geo.C, geo.N * tiles[0] * tiles[1], x.dtype, slot=0)
     winograd_input(x, v, (geo.pads[0], geo.pads[2]), tiles)
     return v.reshape(16, geo.G, geo.C // geo.G, -1)
 
 
 def _winograd_forward(x, weight, bias, geo):
     """out = A^T [U * V] A per tile, U = G g G^T: the 16 products summed over channels are matmuls."""
-    g = _WINOGRAD_G.astype(x.dtype)
-    u = (g @ weight @ g.T).reshape(geo.G, geo.OCg, -1, 16).transpose(3, 0, 1, 2)  # (16, G, OC/G, C/G)
+    u = (_WINOGRAD_GG.astype(x.dtype) @ weight.reshape(-1, 9).T).reshape(16, geo.G, geo.OCg, -1)
     v = _winograd_tiles(x, geo)
-    m = _workspace((16, geo.OC, v.shape[-1]), x.dtype, slot=1)
+    m = _components(geo.OC, v.shape[-1], x.dtype, slot=1)
     np.matmul(u, v, out=m.reshape(16, geo.G, geo.OCg, -1))
     out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
-    winograd_output(m, out, bias)
+    winograd_output(m, out, None if bias is None else np.ascontiguousarray(bias, x.dtype))
     return out
 
 
 def _winograd_grad_weight(grad_out, x, geo):
     """grad_g = G^T [sum over tiles of (A dy A^T) * V] G, the sum over tiles again 16 matmuls."""
     v = _winograd_tiles(x, geo)
-    dm = _workspace((16, geo.OC, v.shape[-1]), x.dtype, slot=1)
+    dm = _components(geo.OC, v.shape[-1], x.dtype, slot=1)
     winograd_grad_output(grad_out, dm)
     du = np.matmul(dm.reshape(16, geo.G, geo.OCg, -1), v.swapaxes(2, 3))   # (16, G, OC/G, C/G)
-    g = _WINOGRAD_G.astype(x.dtype)
-    return np.ascontiguousarray(g.T @ du.reshape(4, 4, geo.OC, -1).transpose(2, 3, 0, 1) @ g)
+    return (du.reshape(16, -1).T @ _WINOGRAD_GG.astype(x.dtype)).reshape(geo.OC, -1, 3, 3)
 
 
 def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):

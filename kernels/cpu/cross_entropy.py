@@ -37,6 +37,7 @@ from .nll_loss import BLOCK, chunks, class_arrays, compute_dtype, layout, loss_s
 
 LANES = 16  # running maxima of a row's max: one AVX-512 vector of float32
 _PLAIN_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes the kernels take as they are
+_INT64 = np.dtype(np.int64)
 
 
 # ------------------------------------------------------------------------------------ softmax parts
@@ -377,6 +378,6 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     if target.dtype.kind == "f":
         return _probabilities(x, target, weight, need_grad, reduction, eps)
     if (weight is None and eps == 0 and x.ndim == 2 and x.shape[1] and x.dtype in _PLAIN_DTYPES
-            and x.flags.c_contiguous and target.dtype == np.int64 and target.flags.c_contiguous):
+            and x.flags.c_contiguous and target.ndim == 1 and target.dtype == _INT64 and target.flags.c_contiguous):
         return _plain_rows(x, target, need_grad, ignore_index, reduction)
     return _classes(x, target, weight, need_grad, ignore_index, reduction, eps)

@@ -34,10 +34,10 @@ def _root_grads(outputs, grad_outputs):
         raise RuntimeError(f"grad_tensors should have the same length as tensors: got {len(given)} and "
                            f"{len(outputs)}")
     for i, (out, g) in enumerate(zip(outputs, given)):
-        if not out.requires_grad:
+        if not out._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if out.numel() != 1:
+            if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             grads.append(_seed(out))
             continue

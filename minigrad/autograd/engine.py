@@ -74,8 +74,8 @@ def run(tensors, grads, retain_graph=False, capture=None):
 def _distinct(arrays):
     """Whether no array appears twice in ``arrays`` (Nones aside): one buffer returned for two inputs
     is owned by neither."""
-    if len(arrays) == 1:
-        return True
+    if len(arrays) < 3:  # the usual case, without building a set
+        return len(arrays) < 2 or arrays[0] is not arrays[1] or arrays[0] is None
     ids = [id(a) for a in arrays if a is not None]
     return len(ids) == len(set(ids))
 
