@@ -1,6 +1,7 @@
 """The harness every benchmark module shares.
 
-A module ``bench_<what>.py`` defines ``cases(device) -> [Case]`` and ``test_bench = pytest_case(cases)``.
+A module ``bench_<what>.py`` defines ``cases(device) -> [Case]`` and ``test_bench = pytest_case(cases)``,
+and ``DEVICES`` when it runs on other devices than ("cpu",) (``bench_cuda.py``: ("cuda",)).
 A ``Case`` builds, for one input set, a closure per library (``{"minigrad": fn, "torch": fn}``) over
 the same data. Two ways to run them:
 
@@ -160,8 +161,8 @@ def measure(case, quick=False):
             "limit": case.limit, "note": case.note}
 
 
-def pytest_case(cases):
-    """The pytest-benchmark test over ``cases("cpu")``, one group per case and library:
+def pytest_case(cases, device="cpu"):
+    """The pytest-benchmark test over ``cases(device)``, one group per case and library:
     ``test_bench = pytest_case(cases)``. A measured case's values go to ``extra_info["values"]``."""
     import pytest
 
@@ -174,7 +175,7 @@ def pytest_case(cases):
         return built[case.name]
 
     @pytest.mark.parametrize("lib", LIBS)
-    @pytest.mark.parametrize("case", cases("cpu"), ids=lambda c: c.name)
+    @pytest.mark.parametrize("case", cases(device), ids=lambda c: c.name)
     def test_bench(benchmark, case, lib):
         if case.skip:
             pytest.skip(case.skip)
@@ -193,8 +194,9 @@ def pytest_case(cases):
 
 
 def discover(pattern=None, device="cpu"):
-    """The ``Case``s of the ``bench_*.py`` modules beside this file that define ``cases``, in file
-    order; with ``pattern``, those whose name or module name contains it (or matches it as a glob)."""
+    """The ``Case``s for ``device`` of the ``bench_*.py`` modules beside this file that define ``cases``
+    and list ``device`` in their ``DEVICES`` (default ("cpu",)), in file order; with ``pattern``, those
+    whose name or module name contains it (or matches it as a glob)."""
     def matches(*names):
         if not pattern:
             return True
@@ -205,7 +207,7 @@ def discover(pattern=None, device="cpu"):
     found = []
     for path in sorted(HERE.glob("bench_*.py")):
         module = importlib.import_module(path.stem)
-        if hasattr(module, "cases"):
+        if hasattr(module, "cases") and device in getattr(module, "DEVICES", ("cpu",)):
             found += [c for c in module.cases(device) if matches(c.name, path.stem)]
     return found
 
