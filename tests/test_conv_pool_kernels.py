@@ -105,6 +105,19 @@ def test_conv2d_winograd(shape, out_ch, pad, groups, bias, dtype):
                rand(out_ch, dtype, 2) if bias else None, 1, pad, 1, groups)
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("chunk_tiles", [1, 5, 7])
+def test_conv2d_winograd_chunks(monkeypatch, chunk_tiles, dtype):
+    """Winograd over chunks of ``chunk_tiles`` tiles (4x that for grad_w): chunks that end inside a
+    tile row and inside an image, with cropped edge tiles (9x7 input: 5x4 tiles an image)."""
+    shape, out_ch = (3, 16, 9, 7), 24
+    per_tile = 16 * (shape[1] + out_ch) * np.dtype(dtype).itemsize
+    monkeypatch.setattr(conv2d, "WINOGRAD_CHUNK_BYTES", chunk_tiles * per_tile)
+    geo = conv2d._Geometry(shape, (out_ch, shape[1], 3, 3), (1, 1), (1, 1), (1, 1), 1)
+    assert len(conv2d._winograd_chunks(geo, dtype, conv2d.WINOGRAD_CHUNK_BYTES)) == -(-60 // chunk_tiles)
+    check_conv(rand(shape, dtype, 0), rand((out_ch, shape[1], 3, 3), dtype, 1), rand(out_ch, dtype, 2), 1, 1, 1)
+
+
 @pytest.mark.parametrize("out_ch", [2, 12])   # fewer / more output than input channels: both grad_x routes
 @pytest.mark.parametrize("k,stride,pad,dil", [(3, 1, 1, 1), (3, 2, 1, 1), (5, 1, 4, 2), (2, 1, 0, 1)])
 def test_conv2d_large_planes(k, stride, pad, dil, out_ch):

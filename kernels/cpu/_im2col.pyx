@@ -179,7 +179,41 @@ def col2im(floating[:, :, ::1] cols, floating[:, :, :, ::1] x, kernel, stride, p
 # Summed over input channels, the 16 elementwise products become 16 matmuls (out, in) @ (in, tiles):
 # 16 multiplies per 2x2 output tile and channel pair instead of 9*4 = 36. Below are the tile
 # transforms around those matmuls; tile t = (n*TH + ty)*TW + tx, transformed arrays are
-# (16, channels, tiles) with any stride between the 16 matrices.
+# (16, channels, tiles) with any stride between the 16 matrices. Each transform covers the tiles
+# [t0, t0 + tiles) of its array, so the caller can run the whole pipeline one cache-sized chunk of
+# tiles at a time.
+
+
+cdef struct TileCursor:
+    Py_ssize_t n, ty, tx, TH, TW
+
+
+cdef inline TileCursor _cursor(Py_ssize_t t0, Py_ssize_t TH, Py_ssize_t TW) noexcept nogil:
+    """(n, ty, tx) of tile t0."""
+    cdef TileCursor k
+    k.TH, k.TW = TH, TW
+    k.n = t0 // (TH * TW)
+    k.ty = (t0 - k.n * TH * TW) // TW
+    k.tx = t0 - (k.n * TH + k.ty) * TW
+    return k
+
+
+cdef inline void _advance(TileCursor* k) noexcept nogil:
+    """Step to the next tile in (n, ty, tx) order."""
+    k.tx += 1
+    if k.tx == k.TW:
+        k.tx = 0
+        k.ty += 1
+        if k.ty == k.TH:
+            k.ty = 0
+            k.n += 1
+
+
+cdef _check_tiles(name, arr, Py_ssize_t channels, Py_ssize_t t0, Py_ssize_t total):
+    """``arr`` must be (16, channels, T) with tiles [t0, t0 + T) inside [0, total)."""
+    if arr.shape[0] != 16 or arr.shape[1] != channels or t0 < 0 or t0 + arr.shape[2] > total:
+        raise ValueError(f"{name} has shape {tuple(arr.shape)} at tile {t0}, expected (16, {channels}, T) "
+                         f"with {t0} + T <= {total}")
 
 cdef inline void _load_tile(const floating* src, Py_ssize_t H, Py_ssize_t W, Py_ssize_t r0, Py_ssize_t c0,
                             floating* d) noexcept nogil:
@@ -197,105 +231,103 @@ cdef inline void _load_tile(const floating* src, Py_ssize_t H, Py_ssize_t W, Py_
             d[4 * a + b] = src[r * W + c] if 0 <= r < H and 0 <= c < W else 0
 
 
-def winograd_input(const floating[:, :, :, ::1] x, floating[:, :, :] v, padding, tiles):
-    """v[:, c, t] = B^T d B for the 4x4 tile d of x[n, c] at (2*ty - top, 2*tx - left)."""
-    cdef Py_ssize_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3]
+def winograd_input(const floating[:, :, :, ::1] x, floating[:, :, :] v, padding, tiles, Py_ssize_t t0=0):
+    """v[:, c, t - t0] = B^T d B for the 4x4 tile d of x[n, c] at (2*ty - top, 2*tx - left)."""
+    cdef Py_ssize_t C = x.shape[1], H = x.shape[2], W = x.shape[3]
     cdef Py_ssize_t top = padding[0], left = padding[1], TH = tiles[0], TW = tiles[1]
-    cdef Py_ssize_t n, c, ty, tx, t, a, T = N * TH * TW, kstride = v.strides[0] // sizeof(floating)
+    cdef Py_ssize_t c, t, a, T = v.shape[2], kstride = v.strides[0] // sizeof(floating)
+    cdef TileCursor k
     cdef floating d[16]
     cdef floating s[16]
     cdef floating* dst
-    if (v.shape[0], v.shape[1], v.shape[2]) != (16, C, T):
-        raise ValueError(f"v has shape {(v.shape[0], v.shape[1], v.shape[2])}, expected {(16, C, T)}")
+    _check_tiles("v", v, C, t0, x.shape[0] * TH * TW)
     with nogil:
         for c in range(C):
-            for n in range(N):
-                for ty in range(TH):
-                    for tx in range(TW):
-                        t = (n * TH + ty) * TW + tx
-                        _load_tile(&x[n, c, 0, 0], H, W, 2 * ty - top, 2 * tx - left, d)
-                        for a in range(4):  # s = B^T d (columns a), then (B^T d) B (rows a)
-                            s[a] = d[a] - d[8 + a]
-                            s[4 + a] = d[4 + a] + d[8 + a]
-                            s[8 + a] = d[8 + a] - d[4 + a]
-                            s[12 + a] = d[4 + a] - d[12 + a]
-                        dst = &v[0, c, t]
-                        for a in range(4):
-                            dst[(4 * a) * kstride] = s[4 * a] - s[4 * a + 2]
-                            dst[(4 * a + 1) * kstride] = s[4 * a + 1] + s[4 * a + 2]
-                            dst[(4 * a + 2) * kstride] = s[4 * a + 2] - s[4 * a + 1]
-                            dst[(4 * a + 3) * kstride] = s[4 * a + 1] - s[4 * a + 3]
+            k = _cursor(t0, TH, TW)
+            for t in range(T):
+                _load_tile(&x[k.n, c, 0, 0], H, W, 2 * k.ty - top, 2 * k.tx - left, d)
+                _advance(&k)
+                for a in range(4):  # s = B^T d (columns a), then (B^T d) B (rows a)
+                    s[a] = d[a] - d[8 + a]
+                    s[4 + a] = d[4 + a] + d[8 + a]
+                    s[8 + a] = d[8 + a] - d[4 + a]
+                    s[12 + a] = d[4 + a] - d[12 + a]
+                dst = &v[0, c, t]
+                for a in range(4):
+                    dst[(4 * a) * kstride] = s[4 * a] - s[4 * a + 2]
+                    dst[(4 * a + 1) * kstride] = s[4 * a + 1] + s[4 * a + 2]
+                    dst[(4 * a + 2) * kstride] = s[4 * a + 2] - s[4 * a + 1]
+                    dst[(4 * a + 3) * kstride] = s[4 * a + 1] - s[4 * a + 3]
 
 
-def winograd_output(const floating[:, :, :] m, floating[:, :, :, ::1] out, const floating[::1] bias=None):
-    """out[n, o] tile (ty, tx) = A^T m[:, o, t] A (+ bias[o]), cropped to out's size."""
-    cdef Py_ssize_t N = out.shape[0], O = out.shape[1], OH = out.shape[2], OW = out.shape[3]
-    cdef Py_ssize_t TH = (OH + 1) // 2, TW = (OW + 1) // 2, T = N * TH * TW
-    cdef Py_ssize_t n, o, ty, tx, t, a, kstride = m.strides[0] // sizeof(floating)
+def winograd_output(const floating[:, :, :] m, floating[:, :, :, ::1] out, const floating[::1] bias=None,
+                    Py_ssize_t t0=0):
+    """out[n, o] tile (ty, tx) = A^T m[:, o, t - t0] A (+ bias[o]), cropped to out's size."""
+    cdef Py_ssize_t O = out.shape[1], OH = out.shape[2], OW = out.shape[3]
+    cdef Py_ssize_t TH = (OH + 1) // 2, TW = (OW + 1) // 2, T = m.shape[2]
+    cdef Py_ssize_t o, t, a, kstride = m.strides[0] // sizeof(floating)
+    cdef TileCursor k
     cdef floating s[8]
     cdef floating y0, y1, y2, y3, b0
     cdef const floating* src
     cdef floating* dst
-    if (m.shape[0], m.shape[1], m.shape[2]) != (16, O, T):
-        raise ValueError(f"m has shape {(m.shape[0], m.shape[1], m.shape[2])}, expected {(16, O, T)}")
+    _check_tiles("m", m, O, t0, out.shape[0] * TH * TW)
     if bias is not None and bias.shape[0] != O:
         raise ValueError("bias has the wrong length")
     with nogil:
         for o in range(O):
             b0 = bias[o] if bias is not None else 0
-            for n in range(N):
-                for ty in range(TH):
-                    for tx in range(TW):
-                        t = (n * TH + ty) * TW + tx
-                        src = &m[0, o, t]
-                        for a in range(4):  # s = A^T m (columns a)
-                            s[a] = src[a * kstride] + src[(4 + a) * kstride] + src[(8 + a) * kstride]
-                            s[4 + a] = src[(4 + a) * kstride] - src[(8 + a) * kstride] - src[(12 + a) * kstride]
-                        y0 = s[0] + s[1] + s[2] + b0
-                        y1 = s[1] - s[2] - s[3] + b0
-                        y2 = s[4] + s[5] + s[6] + b0
-                        y3 = s[5] - s[6] - s[7] + b0
-                        dst = &out[n, o, 2 * ty, 2 * tx]
-                        dst[0] = y0
-                        if 2 * tx + 1 < OW:
-                            dst[1] = y1
-                        if 2 * ty + 1 < OH:
-                            dst[OW] = y2
-                            if 2 * tx + 1 < OW:
-                                dst[OW + 1] = y3
+            k = _cursor(t0, TH, TW)
+            for t in range(T):
+                src = &m[0, o, t]
+                for a in range(4):  # s = A^T m (columns a)
+                    s[a] = src[a * kstride] + src[(4 + a) * kstride] + src[(8 + a) * kstride]
+                    s[4 + a] = src[(4 + a) * kstride] - src[(8 + a) * kstride] - src[(12 + a) * kstride]
+                y0 = s[0] + s[1] + s[2] + b0
+                y1 = s[1] - s[2] - s[3] + b0
+                y2 = s[4] + s[5] + s[6] + b0
+                y3 = s[5] - s[6] - s[7] + b0
+                dst = &out[k.n, o, 2 * k.ty, 2 * k.tx]
+                dst[0] = y0
+                if 2 * k.tx + 1 < OW:
+                    dst[1] = y1
+                if 2 * k.ty + 1 < OH:
+                    dst[OW] = y2
+                    if 2 * k.tx + 1 < OW:
+                        dst[OW + 1] = y3
+                _advance(&k)
 
 
-def winograd_grad_output(const floating[:, :, :, ::1] grad_out, floating[:, :, :] dm):
-    """dm[:, o, t] = A dy A^T for the 2x2 tile dy of grad_out[n, o] (zero past its edge): the
+def winograd_grad_output(const floating[:, :, :, ::1] grad_out, floating[:, :, :] dm, Py_ssize_t t0=0):
+    """dm[:, o, t - t0] = A dy A^T for the 2x2 tile dy of grad_out[n, o] (zero past its edge): the
     gradient of the 16 products, given the output's."""
-    cdef Py_ssize_t N = grad_out.shape[0], O = grad_out.shape[1], OH = grad_out.shape[2], OW = grad_out.shape[3]
-    cdef Py_ssize_t TH = (OH + 1) // 2, TW = (OW + 1) // 2, T = N * TH * TW
-    cdef Py_ssize_t n, o, ty, tx, t, a, kstride = dm.strides[0] // sizeof(floating)
+    cdef Py_ssize_t O = grad_out.shape[1], OH = grad_out.shape[2], OW = grad_out.shape[3]
+    cdef Py_ssize_t TH = (OH + 1) // 2, TW = (OW + 1) // 2, T = dm.shape[2]
+    cdef Py_ssize_t o, t, a, kstride = dm.strides[0] // sizeof(floating)
+    cdef TileCursor k
     cdef floating r[8]
     cdef floating y0, y1, y2, y3
     cdef const floating* src
     cdef floating* dst
-    if (dm.shape[0], dm.shape[1], dm.shape[2]) != (16, O, T):
-        raise ValueError(f"dm has shape {(dm.shape[0], dm.shape[1], dm.shape[2])}, expected {(16, O, T)}")
+    _check_tiles("dm", dm, O, t0, grad_out.shape[0] * TH * TW)
     with nogil:
         for o in range(O):
-            for n in range(N):
-                for ty in range(TH):
-                    for tx in range(TW):
-                        t = (n * TH + ty) * TW + tx
-                        src = &grad_out[n, o, 2 * ty, 2 * tx]
-                        y0 = src[0]
-                        y1 = src[1] if 2 * tx + 1 < OW else 0
-                        y2 = src[OW] if 2 * ty + 1 < OH else 0
-                        y3 = src[OW + 1] if 2 * ty + 1 < OH and 2 * tx + 1 < OW else 0
-                        # rows of A dy: (y0, y1), (y0+y2, y1+y3), (y0-y2, y1-y3), (-y2, -y3)
-                        r[0], r[1] = y0, y1
-                        r[2], r[3] = y0 + y2, y1 + y3
-                        r[4], r[5] = y0 - y2, y1 - y3
-                        r[6], r[7] = -y2, -y3
-                        dst = &dm[0, o, t]
-                        for a in range(4):  # (A dy) A^T: columns (r0, r0+r1, r0-r1, -r1)
-                            dst[(4 * a) * kstride] = r[2 * a]
-                            dst[(4 * a + 1) * kstride] = r[2 * a] + r[2 * a + 1]
-                            dst[(4 * a + 2) * kstride] = r[2 * a] - r[2 * a + 1]
-                            dst[(4 * a + 3) * kstride] = -r[2 * a + 1]
+            k = _cursor(t0, TH, TW)
+            for t in range(T):
+                src = &grad_out[k.n, o, 2 * k.ty, 2 * k.tx]
+                y0 = src[0]
+                y1 = src[1] if 2 * k.tx + 1 < OW else 0
+                y2 = src[OW] if 2 * k.ty + 1 < OH else 0
+                y3 = src[OW + 1] if 2 * k.ty + 1 < OH and 2 * k.tx + 1 < OW else 0
+                _advance(&k)
+                # rows of A dy: (y0, y1), (y0+y2, y1+y3), (y0-y2, y1-y3), (-y2, -y3)
+                r[0], r[1] = y0, y1
+                r[2], r[3] = y0 + y2, y1 + y3
+                r[4], r[5] = y0 - y2, y1 - y3
+                r[6], r[7] = -y2, -y3
+                dst = &dm[0, o, t]
+                for a in range(4):  # (A dy) A^T: columns (r0, r0+r1, r0-r1, -r1)
+                    dst[(4 * a) * kstride] = r[2 * a]
+                    dst[(4 * a + 1) * kstride] = r[2 * a] + r[2 * a + 1]
+                    dst[(4 * a + 2) * kstride] = r[2 * a] - r[2 * a + 1]
+                    dst[(4 * a + 3) * kstride] = -r[2 * a + 1]
