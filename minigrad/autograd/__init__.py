@@ -27,8 +27,12 @@ def _seed(out):
 
 def _root_grads(outputs, grad_outputs):
     """The gradient arrays backward starts from: ones for scalar outputs, else the given ones (cast
-    to each output's dtype), with torch's errors."""
-    grads = []
+    to each output's dtype), with torch's errors; and per output whether its gradient is those ones."""
+    if grad_outputs is None and len(outputs) == 1:  # loss.backward()
+        out = outputs[0]
+        if out._requires_grad and out._data.size == 1:
+            return [_seed(out)], (True,)
+    grads, seeded = [], []
     given = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(given) != len(outputs):
         raise RuntimeError(f"grad_tensors should have the same length as tensors: got {len(given)} and "
@@ -40,6 +44,7 @@ def _root_grads(outputs, grad_outputs):
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             grads.append(_seed(out))
+            seeded.append(True)
             continue
         if not isinstance(g, op.Tensor):
             from ..tensor import tensor
@@ -48,7 +53,8 @@ def _root_grads(outputs, grad_outputs):
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
                                f"shape of {out.shape}.")
         grads.append(g._data.astype(out._data.dtype, copy=False))
-    return grads
+        seeded.append(False)
+    return grads, seeded
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -56,12 +62,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if create_graph:
         raise NotImplementedError("minigrad does not record graphs of gradients (create_graph=True)")
     tensors = _as_list(tensors)
-    roots = _root_grads(tensors, grad_tensors)
+    roots, seeded = _root_grads(tensors, grad_tensors)
     if inputs is None:
-        engine.run(tensors, roots, retain_graph=bool(retain_graph))
+        engine.run(tensors, roots, retain_graph=bool(retain_graph), seeded=seeded)
         return
     inputs = _as_list(inputs)
-    for t, g in zip(inputs, engine.run(tensors, roots, retain_graph=bool(retain_graph), capture=inputs)):
+    for t, g in zip(inputs, engine.run(tensors, roots, retain_graph=bool(retain_graph), capture=inputs,
+                                       seeded=seeded)):
         if g is not None:
             engine._accumulate(t, g)
 
@@ -76,7 +83,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    got = engine.run(outputs, _root_grads(outputs, grad_outputs), retain_graph=bool(retain_graph), capture=inputs)
+    roots, seeded = _root_grads(outputs, grad_outputs)
+    got = engine.run(outputs, roots, retain_graph=bool(retain_graph), capture=inputs, seeded=seeded)
     result = []
     for t, g in zip(inputs, got):
         if g is None and not (allow_unused or materialize_grads):

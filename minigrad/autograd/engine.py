@@ -7,6 +7,10 @@ runs every node after all the nodes that feed it gradient, with no pass over the
 
 Gradients reaching an input are summed back to its shape here (``backend.sum_to_shape``), the only
 place broadcasting is undone. Leaves accumulate into ``.grad``; ``autograd.grad`` captures instead.
+
+A root's implicit gradient (``backward()`` on a one-element output) is ones; a node that receives it
+unchanged runs its backward with ``seeded`` set, so it may skip scaling by it (``FusedLoss``)
+without reading the gradient's value, which for a GPU array would be a copy to the host.
 """
 from heapq import heappop, heappush
 
@@ -14,23 +18,28 @@ from . import anomaly_mode
 from .grad_mode import state
 
 
-def run(tensors, grads, retain_graph=False, capture=None):
-    """Backpropagate ``grads`` (raw arrays) from ``tensors``. With ``capture`` (a list of tensors),
-    return their gradients (None where unreached) instead of accumulating into leaves."""
+def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
+    """Backpropagate ``grads`` (raw arrays) from ``tensors``; ``seeded[i]`` says that ``grads[i]`` is the
+    implicit ones. With ``capture`` (a list of tensors), return their gradients (None where unreached)
+    instead of accumulating into leaves."""
     captured = capture_nodes = None
     if capture is not None:
         captured = {id(t): None for t in capture}
         capture_nodes = {t._grad_fn: t for t in capture if t._grad_fn is not None}
     pending, heap = {}, []  # node -> its summed gradient; (-seq, node) of the pending nodes
-    for t, g in zip(tensors, grads):
+    ones = set()  # nodes whose pending gradient is an implicit seed, unsummed
+    for i, (t, g) in enumerate(zip(tensors, grads)):
         fn = t._grad_fn
         if fn is None:
             _deliver(t, g, captured)
         elif fn in pending:
             pending[fn] = t._backend().add(pending[fn], g)
+            ones.discard(fn)
         else:
             pending[fn] = g
             heappush(heap, (-fn.seq, fn))
+            if i < len(seeded) and seeded[i]:
+                ones.add(fn)
     check_nan = anomaly_mode.checking_nan()
     prev = state.enabled
     try:
@@ -44,23 +53,31 @@ def run(tensors, grads, retain_graph=False, capture=None):
                 _accumulate(node.retained(), g)
             if capture_nodes and node in capture_nodes:
                 _deliver(capture_nodes[node], g, captured)
-            node.check_saved()
-            in_grads = node.backward(g)
+            if node.freed or node.saved_versions or node.saves_output:
+                node.check_saved()
+            in_grads = node.backward(g) if not ones or node not in ones else _seeded_backward(node, g)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
             fresh = node.fresh_grads and not retain_graph and _distinct(in_grads)
-            for i, (t, gi, need) in enumerate(zip(node.inputs, in_grads, node.needs_input_grad)):
+            backend = node.backend
+            i = -1
+            for t, gi, need in zip(node.inputs, in_grads, node.needs_input_grad):
+                i += 1
                 if not need or gi is None:
                     continue
-                if gi.shape != t._data.shape:
-                    gi = node.backend.sum_to_shape(gi, t._data.shape)
+                data = t._data
+                if gi.shape != data.shape:
+                    gi = backend.sum_to_shape(gi, data.shape)
                 if check_nan:
                     anomaly_mode.raise_on_nan(node, i, gi)
                 fn = t._grad_fn
                 if fn is None:
-                    _deliver(t, gi, captured, fresh and gi is not g and gi.base is None)
+                    if captured is None:
+                        _accumulate(t, gi, fresh and gi is not g and gi.base is None)
+                    else:
+                        _deliver(t, gi, captured)
                 elif fn in pending:
-                    pending[fn] = node.backend.add(pending[fn], gi)
+                    pending[fn] = backend.add(pending[fn], gi)
                 else:
                     pending[fn] = gi
                     heappush(heap, (-fn.seq, fn))
@@ -69,6 +86,15 @@ def run(tensors, grads, retain_graph=False, capture=None):
     finally:
         state.enabled = prev
     return None if capture is None else [captured[id(t)] for t in capture]
+
+
+def _seeded_backward(node, g):
+    """``node.backward(g)`` with ``node.seeded`` set while it runs (``g`` is an implicit seed)."""
+    node.seeded = True
+    try:
+        return node.backward(g)
+    finally:
+        node.seeded = False
 
 
 def _distinct(arrays):

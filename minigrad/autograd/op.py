@@ -33,6 +33,7 @@ class Op:
     # True when backward returns buffers that nothing else holds once the node is released (for a
     # fused loss: its saved gradient), so a leaf seeing its first gradient may keep it without a copy
     fresh_grads = False
+    seeded = False  # set by the engine while backward runs on its implicit gradient of ones
 
     name = "OpBackward0"
 
