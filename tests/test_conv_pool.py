@@ -125,6 +125,11 @@ ERRORS = [
     (lambda: F.max_pool2d(minigrad.zeros(1, 1, 4, 4), 2, padding=2), RuntimeError, "pad should be at most half"),
     (lambda: F.max_pool2d(minigrad.zeros(1, 1, 1, 1), 2), RuntimeError, "Output size is too small"),
     (lambda: F.max_pool2d(minigrad.zeros(4, 4), 2), RuntimeError, "3D or 4D"),
+    (lambda: F.max_pool2d(minigrad.zeros(2, 0, 6, 6), 2), RuntimeError,
+     r"with optional 0 dim batch size for input, but got:\[2, 0, 6, 6\]"),
+    (lambda: F.avg_pool2d(minigrad.zeros(0, 6, 6), 2), RuntimeError, r"optional 0 dim batch size .*\[0, 6, 6\]"),
+    (lambda: F.adaptive_avg_pool2d(minigrad.zeros(2, 3, 0, 6), 2), RuntimeError,
+     r"sizes \[2, 3, 0, 6\] with dimension 2 being empty"),
 ]
 
 

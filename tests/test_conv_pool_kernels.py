@@ -112,10 +112,36 @@ def test_conv2d_winograd_chunks(monkeypatch, chunk_tiles, dtype):
     tile row and inside an image, with cropped edge tiles (9x7 input: 5x4 tiles an image)."""
     shape, out_ch = (3, 16, 9, 7), 24
     per_tile = 16 * (shape[1] + out_ch) * np.dtype(dtype).itemsize
-    monkeypatch.setattr(conv2d, "WINOGRAD_CHUNK_BYTES", chunk_tiles * per_tile)
+    monkeypatch.setattr(conv2d, "CHUNK_BYTES", chunk_tiles * per_tile)
     geo = conv2d._Geometry(shape, (out_ch, shape[1], 3, 3), (1, 1), (1, 1), (1, 1), 1)
-    assert len(conv2d._winograd_chunks(geo, dtype, conv2d.WINOGRAD_CHUNK_BYTES)) == -(-60 // chunk_tiles)
+    assert len(conv2d._winograd_chunks(geo, dtype, conv2d.CHUNK_BYTES)) == -(-60 // chunk_tiles)
     check_conv(rand(shape, dtype, 0), rand((out_ch, shape[1], 3, 3), dtype, 1), rand(out_ch, dtype, 2), 1, 1, 1)
+
+
+@pytest.mark.parametrize("per_chunk", [1, 2])
+@pytest.mark.parametrize("out_ch,k,stride,groups", [(2, 3, 1, 1), (12, 3, 1, 2), (6, 3, 2, 1), (8, 1, 1, 2)])
+def test_conv2d_im2col_chunks(monkeypatch, per_chunk, out_ch, k, stride, groups):
+    """The im2col route over chunks of ``per_chunk`` samples (3 in all): forward, grad_w summed over
+    chunks, both grad_x routes (flipped convolution, col2im) and the pointwise view."""
+    shape = (3, 4, 7, 6)
+    monkeypatch.setattr(conv2d, "CHUNK_BYTES", per_chunk * 4 * k * k * 7 * 6 * 8)
+    geo = conv2d._Geometry(shape, (out_ch, 4 // groups, k, k), (stride,) * 2, (k // 2,) * 2, (1, 1), groups)
+    assert not conv2d._winograd(geo)
+    if k == 1:
+        assert geo.pointwise
+    elif stride == 1:
+        assert len(geo.samples(np.float64)) == -(-3 // per_chunk)
+    check_conv(rand(shape, np.float64, 0), rand((out_ch, 4 // groups, k, k), np.float64, 1),
+               rand(out_ch, np.float64, 2), stride, k // 2, 1, groups)
+
+
+@pytest.mark.parametrize("channels,out_ch,k,stride", [(3, 8, 3, 1), (16, 16, 3, 1), (8, 2, 3, 1), (4, 6, 3, 2),
+                                                      (4, 6, 1, 1)])
+def test_conv2d_empty_batch(channels, out_ch, k, stride):
+    """N = 0 on every route (im2col, Winograd, flipped grad_x, col2im, pointwise): empty output and
+    grad_x, zero grad_w and grad_b."""
+    check_conv(rand((0, channels, 6, 6), np.float32, 0), rand((out_ch, channels, k, k), np.float32, 1),
+               rand(out_ch, np.float32, 2), stride, k // 2, 1)
 
 
 @pytest.mark.parametrize("out_ch", [2, 12])   # fewer / more output than input channels: both grad_x routes
@@ -269,6 +295,13 @@ def check_avg_pool(x, k, s, p, ceil, include_pad, divisor):
 @pytest.mark.parametrize("shape,k,s,p,ceil,include_pad,divisor", _avg_cases())
 def test_avg_pool2d(shape, k, s, p, ceil, include_pad, divisor, dtype):
     check_avg_pool(rand(shape, dtype, 0), k, s, p, ceil, include_pad, divisor)
+
+
+def test_pools_empty_batch():
+    """No planes: empty outputs and gradients, as torch."""
+    x = rand((0, 3, 6, 6), np.float32, 0)
+    check_max_pool(x, 2, 2, 0, 1, False)
+    check_avg_pool(x, 2, 2, 0, False, True, None)
 
 
 def test_avg_pool2d_threaded(monkeypatch):

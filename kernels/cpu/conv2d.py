@@ -10,7 +10,8 @@ im2col route. Per sample n and group g, with K = (C/G)*kh*kw rows and L = OH*OW 
     cols[n, g] = im2col(x[n, g])                 (K, L)
     out[n, g]  = W[g] @ cols[n, g] + b[g]        W[g]: (OC/G, K)
 
-so one broadcast ``np.matmul`` writes the output in NCHW order without a transpose. Backward:
+so a broadcast ``np.matmul`` writes the output in NCHW order without a transpose. Samples go in
+chunks whose columns take about ``CHUNK_BYTES``, so the matmul reads them from cache. Backward:
 
     grad_b    = sum over n, oh, ow of grad_out
     grad_W[g] = sum_n grad_out[n, g] @ cols[n, g]^T
@@ -25,12 +26,12 @@ matmuls dominate): F(2x2, 3x3) computes each 2x2 output tile from a 4x4 input ti
 A^T [(G g G^T) * (B^T d B)] A; summed over input channels the 16 elementwise products are 16
 matmuls (OC/G, C/G) @ (C/G, tiles), 2.25x fewer multiplies than im2col's. grad_x is the flipped
 convolution above (Winograd again) and grad_W = G^T [sum over tiles (A dY A^T) * (B^T d B)] G.
-Tiles are independent, so both run chunk by chunk of tiles (``WINOGRAD_CHUNK_BYTES``).
+Tiles are independent, so both run chunk by chunk of tiles (``CHUNK_BYTES``).
 
-Scratch buffers (columns, transformed tiles) live in per-thread workspaces that grow to the largest
-conv seen and are reused by every call: forward saves nothing and backward recomputes what it needs
-(cheaper than keeping a fresh buffer several times the input's size alive, and page-faulting it
-in, on every step).
+Scratch buffers (one chunk's columns or transformed tiles) live in per-thread workspaces that grow
+to the largest chunk seen and are reused by every call: forward saves nothing and backward
+recomputes what it needs (cheaper than keeping a fresh buffer several times the input's size alive,
+and page-faulting it in, on every step).
 
 ``padding`` is (ph, pw) — symmetric — or (top, bottom, left, right); the latter is how the caller
 passes torch's 'same' padding for an even effective kernel d*(k-1): total d*(k-1), top gets the floor
@@ -45,10 +46,11 @@ from ._im2col import col2im, im2col, winograd_grad_output, winograd_input, winog
 _scratch = threading.local()
 _WINOGRAD_G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])  # F(2x2, 3x3) kernel transform
 _WINOGRAD_GG = np.kron(_WINOGRAD_G, _WINOGRAD_G)  # (16, 9): vec(G g G^T) = (G kron G) vec(g)
-# Winograd runs transform -> matmuls -> transform on chunks of tiles with about this much scratch, so
-# the matmuls read the transforms' output from cache (1 MiB: fastest of 256 KiB-4 MiB and unchunked,
-# 15-30% over unchunked for the segmentation net's conv2), and the workspace stays that size
-WINOGRAD_CHUNK_BYTES = 1 << 20
+# im2col and Winograd run data movement -> matmuls (-> data movement) on chunks of samples or tiles
+# with about this much scratch, so the matmuls read their operands from cache (Winograd: 1 MiB was
+# the fastest of 256 KiB-4 MiB and unchunked, 15-30% over unchunked for the segmentation net's
+# conv2), and the workspaces stay about that size
+CHUNK_BYTES = 1 << 20
 
 
 def _workspace(shape, dtype, slot=0):
@@ -74,7 +76,7 @@ def conv2d_output_size(in_size, kernel, stride, pad_lo, pad_hi, dilation):
 
 class _Geometry:
     __slots__ = ("N", "C", "H", "W", "OC", "G", "OCg", "kernel", "stride", "pads", "dilation", "out_hw",
-                 "K", "L", "cols_shape", "pointwise")
+                 "K", "L", "pointwise")
 
     def __init__(self, x_shape, w_shape, stride, padding, dilation, groups):
         self.N, self.C, self.H, self.W = x_shape
@@ -90,24 +92,35 @@ class _Geometry:
             raise RuntimeError(f"conv2d: input {x_shape} is smaller than the (dilated, padded) kernel")
         self.K = cg * kh * kw
         self.L = self.out_hw[0] * self.out_hw[1]
-        self.cols_shape = (self.N, self.C * kh * kw, self.L)
         self.pointwise = (kh, kw) == (1, 1) and self.stride == (1, 1) and self.pads == (0,) * 4
 
     def im2col_args(self):
         return self.kernel, self.stride, (self.pads[0], self.pads[2]), self.dilation, self.out_hw
 
     def grouped(self, a, rows):
-        """View a (N, G*rows, ...) array as (N, G, rows, L)."""
-        return a.reshape(self.N, self.G, rows, self.L)
+        """View a (n, G*rows, ...) array as (n, G, rows, L)."""
+        return a.reshape(-1, self.G, rows, self.L)
+
+    def samples(self, dtype):
+        """Sample ranges [n0, n1) whose im2col columns take about ``CHUNK_BYTES`` (at least one sample)."""
+        per = max(1, CHUNK_BYTES // (self.G * self.K * self.L * np.dtype(dtype).itemsize))
+        return [(n0, min(n0 + per, self.N)) for n0 in range(0, self.N, per)]
+
+    def cols(self, n, dtype):
+        """Workspace for the columns of ``n`` samples, as im2col/col2im take them: (n, C*kh*kw, L)."""
+        return _workspace((n, self.G * self.K, self.L), dtype)
 
 
 def _columns(x, geo):
-    """``cols`` as (N, G, K, L): a view of ``x`` for a pointwise conv, else im2col into the workspace."""
+    """(n0, n1, cols) per chunk of samples, cols (n1 - n0, G, K, L): a view of ``x`` for a pointwise
+    conv, else im2col into the workspace (valid until the next chunk)."""
     if geo.pointwise:
-        return geo.grouped(x, geo.K)
-    cols = _workspace(geo.cols_shape, x.dtype)
-    im2col(x, cols, *geo.im2col_args())
-    return geo.grouped(cols, geo.K)
+        yield 0, geo.N, geo.grouped(x, geo.K)
+        return
+    for n0, n1 in geo.samples(x.dtype):
+        cols = geo.cols(n1 - n0, x.dtype)
+        im2col(x[n0:n1], cols, *geo.im2col_args())
+        yield n0, n1, geo.grouped(cols, geo.K)
 
 
 def _winograd(geo):
@@ -146,7 +159,7 @@ def _winograd_forward(x, weight, bias, geo):
     u = (_WINOGRAD_GG.astype(x.dtype) @ weight.reshape(-1, 9).T).reshape(16, geo.G, geo.OCg, -1)
     out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
     bias = None if bias is None else np.ascontiguousarray(bias, x.dtype)
-    for t0, t1 in _winograd_chunks(geo, x.dtype, WINOGRAD_CHUNK_BYTES):
+    for t0, t1 in _winograd_chunks(geo, x.dtype, CHUNK_BYTES):
         v = _winograd_tiles(x, geo, t0, t1)
         m = _components(geo.OC, t1 - t0, x.dtype, slot=1)
         np.matmul(u, v, out=m.reshape(16, geo.G, geo.OCg, -1))
@@ -157,9 +170,9 @@ def _winograd_forward(x, weight, bias, geo):
 def _winograd_grad_weight(grad_out, x, geo):
     """grad_g = G^T [sum over tiles of (A dy A^T) * V] G, the sum over tiles again 16 matmuls,
     accumulated over chunks 4x the forward's: the tiles are these matmuls' inner dimension."""
-    du = np.empty((16, geo.G, geo.OCg, geo.C // geo.G), x.dtype)
+    du = np.zeros((16, geo.G, geo.OCg, geo.C // geo.G), x.dtype)  # stays zero for an empty batch
     part = _workspace(du.shape, x.dtype, slot=2)
-    for i, (t0, t1) in enumerate(_winograd_chunks(geo, x.dtype, 4 * WINOGRAD_CHUNK_BYTES)):
+    for i, (t0, t1) in enumerate(_winograd_chunks(geo, x.dtype, 4 * CHUNK_BYTES)):
         v = _winograd_tiles(x, geo, t0, t1)
         dm = _components(geo.OC, t1 - t0, x.dtype, slot=1)
         winograd_grad_output(grad_out, dm, t0)
@@ -176,7 +189,9 @@ def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
     if _winograd(geo):
         return _winograd_forward(x, weight, bias, geo), None
     out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
-    np.matmul(weight.reshape(geo.G, geo.OCg, geo.K), _columns(x, geo), out=geo.grouped(out, geo.OCg))
+    w = weight.reshape(geo.G, geo.OCg, geo.K)
+    for n0, n1, cols in _columns(x, geo):
+        np.matmul(w, cols, out=geo.grouped(out[n0:n1], geo.OCg))
     if bias is not None:
         out += bias.reshape(geo.OC, 1, 1)
     return out, None
@@ -193,11 +208,13 @@ def conv2d_backward(grad_out, x, weight, saved, stride, padding, dilation, group
     if needs[1] and _winograd(geo):
         grad_w = _winograd_grad_weight(grad_out, x, geo)
     elif needs[1]:
-        go, cols = geo.grouped(grad_out, geo.OCg), _columns(x, geo)
-        if geo.OCg >= geo.K:                                               # (G, OC/G, K)
-            grad_w = np.matmul(go, cols.swapaxes(2, 3)).sum(axis=0)
-        else:  # OpenBLAS is several times slower with a thin left operand: make the long side M
-            grad_w = np.matmul(cols, go.swapaxes(2, 3)).sum(axis=0).swapaxes(1, 2)
+        grad_w = np.zeros((geo.G, geo.OCg, geo.K), x.dtype)
+        for n0, n1, cols in _columns(x, geo):
+            go = geo.grouped(grad_out[n0:n1], geo.OCg)
+            if geo.OCg >= geo.K:                                           # (G, OC/G, K)
+                grad_w += np.matmul(go, cols.swapaxes(2, 3)).sum(axis=0)
+            else:  # OpenBLAS is several times slower with a thin left operand: make the long side M
+                grad_w += np.matmul(cols, go.swapaxes(2, 3)).sum(axis=0).swapaxes(1, 2)
         grad_w = grad_w.reshape(weight.shape)
     if needs[0]:
         grad_x = _grad_input(grad_out, weight, geo)
@@ -216,13 +233,13 @@ def _grad_input(grad_out, weight, geo):
         pads = (dh * (kh - 1) - top, dh * (kh - 1) - bottom, dw * (kw - 1) - left, dw * (kw - 1) - right)
         return conv2d_forward(grad_out, flipped.reshape(geo.C, geo.OCg, kh, kw), None, (1, 1), pads,
                               geo.dilation, geo.G)[0]
-    go = geo.grouped(grad_out, geo.OCg)
     w_t = weight.reshape(geo.G, geo.OCg, geo.K).swapaxes(1, 2)              # (G, K, OC/G)
     grad_x = np.empty((geo.N, geo.C, geo.H, geo.W), grad_out.dtype)
     if geo.pointwise:
-        np.matmul(w_t, go, out=geo.grouped(grad_x, geo.K))
-    else:  # col2im(W^T @ grad_out); the workspace's columns are consumed, so it holds W^T @ grad_out
-        grad_cols = _workspace(geo.cols_shape, grad_out.dtype)
-        np.matmul(w_t, go, out=geo.grouped(grad_cols, geo.K))
-        col2im(grad_cols, grad_x, *geo.im2col_args())
+        np.matmul(w_t, geo.grouped(grad_out, geo.OCg), out=geo.grouped(grad_x, geo.K))
+        return grad_x
+    for n0, n1 in geo.samples(grad_out.dtype):  # col2im(W^T @ grad_out), a chunk of samples at a time
+        grad_cols = geo.cols(n1 - n0, grad_out.dtype)
+        np.matmul(w_t, geo.grouped(grad_out[n0:n1], geo.OCg), out=geo.grouped(grad_cols, geo.K))
+        col2im(grad_cols, grad_x[n0:n1], *geo.im2col_args())
     return grad_x

@@ -166,7 +166,8 @@ def max_pool2d_backward(grad_out, argmax, input_shape):
     grad_out = np.ascontiguousarray(grad_out)
     grad_x = np.empty(input_shape, grad_out.dtype)
     flat = grad_x.reshape(-1, input_shape[-2] * input_shape[-1])
-    _max_pool_backward_kernel(grad_x.size, grad_out.reshape(len(flat), -1), argmax.reshape(len(flat), -1), flat)
+    planes = (len(flat), grad_out.shape[-2] * grad_out.shape[-1])  # explicit: an empty batch has no -1
+    _max_pool_backward_kernel(grad_x.size, grad_out.reshape(planes), argmax.reshape(planes), flat)
     return grad_x
 
 

@@ -158,6 +158,9 @@ class AdaptiveAvgPool2d(Op):
 
 def _pool_geometry(fn, input, kernel_size, stride, padding, dilation=(1, 1)):  # noqa: A002
     _check_input(fn, input, "3D or 4D (batch mode)")
+    if 0 in input.shape[-3:]:
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{list(input.shape)}")
     if not input.is_floating_point():
         raise RuntimeError(f"\"{fn}\" not implemented for '{input.dtype.name.capitalize()}'")
     k = _pair(kernel_size, "kernel_size")
@@ -216,7 +219,8 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     if len(size) != 2:
         raise ValueError("adaptive_avg_pool2d: output_size must be 2")
     size = tuple(input.shape[-2 + i] if v is None else v for i, v in enumerate(size))
-    if min(input.shape[-2:]) == 0 and min(size) > 0:
+    empty = [i for i in (input.ndim - 2, input.ndim - 1) if input.shape[i] == 0]
+    if empty:
         raise RuntimeError("adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, "
-                           f"but input has sizes {list(input.shape)} with dimension {input.ndim - 1} being empty")
+                           f"but input has sizes {list(input.shape)} with dimension {empty[0]} being empty")
     return _batched(lambda x: AdaptiveAvgPool2d.apply(x, output_size=size))(input)
