@@ -1,63 +1,46 @@
-"""2-D convolution on NCHW device arrays: direct convolution kernels, the CUDA twin of
+"""2-D convolution on NCHW device arrays: tiled shared-memory products, the CUDA twin of
 ``kernels/cpu/conv2d.py`` (same functions, arguments and results; its geometry and checks).
 
 Shapes: x (N, C, H, W), weight (OC, C/G, kh, kw), G = groups, out (N, OC, OH, OW); output channel o
-reads the input channels of its group g(o) = o // (OC/G), c = g(o)·C/G + c'. With
-ih(oh, i) = oh·sh − top + i·dh and iw(ow, j) = ow·sw − left + j·dw (taps outside the input read 0):
+reads the input channels of its group g = o // (OC/G), c = g·C/G + c'. With ih(oh, i) = oh·sh − top +
+i·dh and iw(ow, j) = ow·sw − left + j·dw (taps outside the input read 0):
 
-    out[n, o, oh, ow] = Σ_{c', i, j} W[o, c', i, j] · x[n, c, ih(oh, i), iw(ow, j)]  + b[o]
-                                                     one thread per output element
-    grad_x[n, c, ih, iw] = Σ_{o ∈ group of c} Σ_{i, j} grad_out[n, o, oh, ow] · W[o, c', i, j]
-                           over the taps with oh = (ih + top − i·dh)/sh and ow = (iw + left − j·dw)/sw
-                           whole and inside the output: the transposed convolution, one thread per
-                           input element (a gather: no two threads write one element, no atomics)
+    out[n, o, oh, ow] = Σ_{c', i, j} W[o, c', i, j] · x[n, c, ih(oh, i), iw(ow, j)] + b[o]
+    grad_x[n, c, ih, iw] = Σ_{o ∈ g, i, j} grad_out[n, o, oh, ow] · W[o, c', i, j]   over the taps with
+                           oh = (ih + top − i·dh)/sh, ow = (iw + left − j·dw)/sw whole and inside the
+                           output (the transposed convolution, a gather: no atomics)
     grad_W[o, c', i, j] = Σ_{n, oh, ow} grad_out[n, o, oh, ow] · x[n, c, ih(oh, i), iw(ow, j)]
-                           one block per weight element, its threads over (n, oh, ow), summed in
-                           float64 and reduced in shared memory (``_launch.block_reduce``)
-    grad_b[o] = Σ_{n, oh, ow} grad_out[n, o, oh, ow]          one block per channel, likewise
+    grad_b[o] = Σ_{n, oh, ow} grad_out[n, o, oh, ow]
 
-The forward and grad_x accumulate in the data's dtype, as the CPU backend's BLAS does; the weight and
-bias gradients, long sums over the batch and the image, in float64. ``padding`` is (ph, pw) or (top,
-bottom, left, right), entries possibly negative (a crop). Every result is a new device array.
+The first three are one product each, D[z][m, col] = Σ_k A[z][m, k] · B[z][k, col], whose operands
+are gathered from the arrays on the fly (an implicit im2col: nothing is materialised):
+
+    mode      z        m     col          k                A              B
+    forward   (n, g)   o'    (oh, ow)     (c', i, j)       W              x's taps
+    grad_x    (n, g)   c'    (ih, iw)     (o', i, j)       W              grad_out's taps
+    grad_W    g        o'    (c', i, j)   (n, oh, ow)      grad_out       x's taps
+
+and D[z][m, col] lands in dst[z // G, (z % G)·M + m, col] with dst the output seen as (N, OC, OH·OW),
+grad_x as (N, C, H·W), grad_W as (1, OC, C/G·kh·kw). A block computes a (T·R)² tile of D, each
+thread R×R of it, walking k in steps of T with a T×(T·R) slice of A and of B staged in shared memory
+(every operand element is read from global memory once per tile, not once per output). The products
+accumulate in the data's dtype, as the CPU backend's BLAS does; grad_b is a block reduction per
+channel in float64 (``_launch.block_reduce``). ``padding`` is (ph, pw) or (top, bottom, left, right),
+entries possibly negative (a crop). Every result is a new device array.
 """
-from numba import cuda, float64
+import functools
+
+import numba
+from numba import float64
 
 from ..cpu.conv2d import _Geometry, conv2d_output_size  # noqa: F401 - the backends share the geometry
+from . import _launch
 from ._host import empty
-from ._launch import SCRATCH, SUM, block_reduce, lanes, launch, units
+from ._launch import SCRATCH, SUM, block_reduce, cuda, lanes, launch, units
 
-
-@cuda.jit(device=True)
-def _nchw(u, shape):
-    """(n, c, h, w) of flat index u in a C-contiguous array of ``shape``."""
-    w = u % shape[3]
-    u //= shape[3]
-    h = u % shape[2]
-    u //= shape[2]
-    return u // shape[1], u % shape[1], h, w
-
-
-@cuda.jit
-def _forward_kernel(x, w, b, out, sh, sw, top, left, dh, dw, zero):
-    H, W = x.shape[2], x.shape[3]
-    Cg, KH, KW = w.shape[1], w.shape[2], w.shape[3]
-    OCg = w.shape[0] // (x.shape[1] // Cg)
-    first, step = units(False)
-    for u in range(first, out.size, step):
-        n, o, oh, ow = _nchw(u, out.shape)
-        c0 = o // OCg * Cg
-        acc = zero
-        for c in range(Cg):
-            for i in range(KH):
-                ih = oh * sh - top + i * dh
-                if 0 <= ih < H:
-                    for j in range(KW):
-                        iw = ow * sw - left + j * dw
-                        if 0 <= iw < W:
-                            acc += w[o, c, i, j] * x[n, c0 + c, ih, iw]
-        if b.size > 0:
-            acc += b[o]
-        out[n, o, oh, ow] = acc
+T, R = 16, 4  # threads per tile side, outputs per thread per side (tests patch them small)
+SPLIT_BLOCKS = 512  # split the reduction while fewer tiles than this would leave the GPU idle
+_FORWARD, _GRAD_X, _GRAD_W = 0, 1, 2
 
 
 @cuda.jit(device=True)
@@ -67,50 +50,102 @@ def _output_at(t, s, size):
     return t // s, t >= 0 and t % s == 0 and t // s < size
 
 
-@cuda.jit
-def _grad_input_kernel(grad_out, w, gx, sh, sw, top, left, dh, dw, zero):
-    OC, Cg, KH, KW = w.shape[0], w.shape[1], w.shape[2], w.shape[3]
-    OH, OW = grad_out.shape[2], grad_out.shape[3]
-    OCg = OC // (gx.shape[1] // Cg)
-    first, step = units(False)
-    for u in range(first, gx.size, step):
-        n, c, ih, iw = _nchw(u, gx.shape)
-        g, cl = c // Cg, c % Cg
-        acc = zero
-        for o in range(g * OCg, (g + 1) * OCg):
-            for i in range(KH):
-                oh, row = _output_at(ih + top - i * dh, sh, OH)
-                if row:
-                    for j in range(KW):
-                        ow, col = _output_at(iw + left - j * dw, sw, OW)
-                        if col:
-                            acc += grad_out[n, o, oh, ow] * w[o, cl, i, j]
-        gx[n, c, ih, iw] = acc
+@cuda.jit(device=True)
+def _x_tap(x, n, c, i, j, oh, ow, geo, zero):
+    """x[n, c, ih(oh, i), iw(ow, j)], or 0 in the padding."""
+    sh, sw, top, left, dh, dw = geo
+    ih, iw = oh * sh - top + i * dh, ow * sw - left + j * dw
+    if 0 <= ih < x.shape[2] and 0 <= iw < x.shape[3]:
+        return x[n, c, ih, iw]
+    return zero
 
 
-@cuda.jit
-def _grad_weight_kernel(grad_out, x, gw, sh, sw, top, left, dh, dw):
-    scratch = cuda.shared.array(SCRATCH, float64)
-    H, W = x.shape[2], x.shape[3]
-    N, OC, OH, OW = grad_out.shape
-    Cg = gw.shape[1]
-    OCg = OC // (x.shape[1] // Cg)
-    first, step = units(True)
-    lo, stride = lanes(True)
-    for u in range(first, gw.size, step):  # the same u for every thread of the block
-        o, cl, i, j = _nchw(u, gw.shape)
-        c = o // OCg * Cg + cl
-        acc = 0.0
-        for v in range(lo, N * OH * OW, stride):
-            ow = v % OW
-            oh = v // OW % OH
-            n = v // (OW * OH)
-            ih, iw = oh * sh - top + i * dh, ow * sw - left + j * dw
-            if 0 <= ih < H and 0 <= iw < W:
-                acc += float64(grad_out[n, o, oh, ow]) * x[n, c, ih, iw]
-        total = block_reduce(acc, SUM, scratch)
-        if cuda.threadIdx.x == 0:
-            gw[o, cl, i, j] = total
+@cuda.jit(device=True)
+def _grad_out_tap(go, n, o, i, j, ih, iw, geo, zero):
+    """grad_out[n, o, oh, ow] for the output whose tap (i, j) reads input (ih, iw), or 0 if none."""
+    sh, sw, top, left, dh, dw = geo
+    oh, row = _output_at(ih + top - i * dh, sh, go.shape[2])
+    ow, col = _output_at(iw + left - j * dw, sw, go.shape[3])
+    if row and col:
+        return go[n, o, oh, ow]
+    return zero
+
+
+@cuda.jit(device=True)
+def _operand_a(mode, w, go, z, m, k, G):
+    """A[z][m, k] of the product ``mode`` computes (module docstring); 0 outside."""
+    KK, KW = w.shape[2] * w.shape[3], w.shape[3]
+    OCg = w.shape[0] // G
+    if mode == _GRAD_W:  # k = (n, oh, ow)
+        L = go.shape[2] * go.shape[3]
+        return go[k // L, z * OCg + m, k % L // go.shape[3], k % go.shape[3]]
+    g = z % G  # k = (o' or c', i, j)
+    if mode == _FORWARD:
+        return w[g * OCg + m, k // KK, k % KK // KW, k % KW]
+    return w[g * OCg + k // KK, m, k % KK // KW, k % KW]
+
+
+@cuda.jit(device=True)
+def _operand_b(mode, x, w, go, z, k, c, G, geo, zero):
+    """B[z][k, c] of the product ``mode`` computes (module docstring); 0 outside or in the padding."""
+    KK, KW = w.shape[2] * w.shape[3], w.shape[3]
+    Cg, OCg = w.shape[1], w.shape[0] // G
+    if mode == _GRAD_W:  # k = (n, oh, ow), c = (c', i, j)
+        L, OW = go.shape[2] * go.shape[3], go.shape[3]
+        return _x_tap(x, k // L, z * Cg + c // KK, c % KK // KW, c % KW, k % L // OW, k % OW, geo, zero)
+    n, g = z // G, z % G
+    if mode == _FORWARD:  # k = (c', i, j), c = (oh, ow)
+        OW = go.shape[3]
+        return _x_tap(x, n, g * Cg + k // KK, k % KK // KW, k % KW, c // OW, c % OW, geo, zero)
+    W = x.shape[3]  # k = (o', i, j), c = (ih, iw)
+    return _grad_out_tap(go, n, g * OCg + k // KK, k % KK // KW, k % KW, c // W, c % W, geo, zero)
+
+
+@functools.cache
+def _tiled(dtype, t, r):
+    """The tiled product kernel for ``dtype``, t×t threads a block, r×r outputs a thread."""
+    dt, bm = numba.from_dtype(dtype), t * r
+
+    @cuda.jit
+    def kernel(mode, x, w, go, bias, dst, Z, M, NC, K, Ks, G, geo, zero):
+        a_tile = cuda.shared.array((t, bm + 1), dt)  # [k, m]; the padding column spreads its stores
+        b_tile = cuda.shared.array((t, bm), dt)  # [k, c]                     over the memory banks
+        acc = cuda.local.array((r, r), dt)
+        tid = cuda.threadIdx.x
+        tx, ty = tid % t, tid // t
+        tiles_m, tiles_c = (M + bm - 1) // bm, (NC + bm - 1) // bm
+        S = dst.shape[0]
+        for tile in range(cuda.blockIdx.x, S * Z * tiles_m * tiles_c, cuda.gridDim.x):
+            m0, c0 = tile // tiles_c % tiles_m * bm, tile % tiles_c * bm
+            z, s = tile // (tiles_m * tiles_c) % Z, tile // (tiles_m * tiles_c * Z)
+            for a in range(r):
+                for b in range(r):
+                    acc[a, b] = zero
+            for k0 in range(s * Ks, min(K, (s + 1) * Ks), t):
+                for q in range(r):  # each thread stages r elements of each tile
+                    e = tid + q * t * t
+                    k, m = k0 + e % t, m0 + e // t  # consecutive threads: consecutive k (weights' order)
+                    a_tile[e % t, e // t] = _operand_a(mode, w, go, z, m, k, G) if k < K and m < M else zero
+                    k, c = k0 + e // bm, c0 + e % bm  # consecutive threads: consecutive columns
+                    b_tile[e // bm, e % bm] = _operand_b(mode, x, w, go, z, k, c, G, geo, zero) \
+                        if k < K and c < NC else zero
+                cuda.syncthreads()
+                for k in range(t):
+                    for a in range(r):
+                        va = a_tile[k, ty + a * t]
+                        for b in range(r):
+                            acc[a, b] += va * b_tile[k, tx + b * t]
+                cuda.syncthreads()
+            for a in range(r):
+                m = m0 + ty + a * t
+                for b in range(r):
+                    c = c0 + tx + b * t
+                    if m < M and c < NC:
+                        row = z % G * M + m
+                        with_bias = s == 0 and bias.size > 0
+                        dst[s, z // G, row, c] = acc[a, b] + bias[row] if with_bias else acc[a, b]
+
+    return kernel
 
 
 @cuda.jit
@@ -129,33 +164,61 @@ def _grad_bias_kernel(grad_out, gb):
 
 
 def _taps(geo):
-    """The kernels' geometry arguments: sh, sw, top, left, dh, dw."""
+    """The kernels' geometry tuple: sh, sw, top, left, dh, dw."""
     return geo.stride + (geo.pads[0], geo.pads[2]) + geo.dilation
+
+
+@cuda.jit
+def _sum_slices(part, out):
+    for i in range(cuda.grid(1), out.size, cuda.gridsize(1)):
+        acc = 0.0
+        for s in range(part.shape[0]):
+            acc += part[s, i]
+        out[i] = acc
+
+
+def _product(mode, x, w, go, bias, dst, Z, M, NC, K, geo):
+    """dst ← the ``mode`` product (module docstring); ``go`` has the output's shape (forward: dst).
+
+    When its tiles are fewer than SPLIT_BLOCKS, the reduction over k is cut into S slices of at least
+    4·T, computed by S times the blocks into S partial products, which a second kernel sums in slice
+    order (deterministic, in float64)."""
+    if not dst.size:
+        return
+    tiles = Z * -(-M // (T * R)) * -(-NC // (T * R))
+    ks = max(4 * T, -(-K // max(1, SPLIT_BLOCKS // tiles)))
+    ks = -(-ks // T) * T  # a whole number of chunks of T
+    S = max(1, -(-K // ks))
+    part = dst.reshape((1,) + tuple(dst.shape)) if S == 1 else empty((S,) + tuple(dst.shape), x.dtype)
+    _tiled(x.dtype, T, R)[min(S * tiles, _launch.MAX_BLOCKS), T * T](
+        mode, x, w, go, bias, part, Z, M, NC, K, ks, geo.G, _taps(geo), x.dtype.type(0))
+    if S > 1:
+        launch(_sum_slices, dst.size, False, part.reshape(S, dst.size), dst.reshape(dst.size))
 
 
 def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
     """Return ``(out, saved)``; ``saved`` is None (backward reads ``x`` and ``weight``)."""
-    geo = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
+    geo = _Geometry(tuple(x.shape), tuple(weight.shape), stride, padding, dilation, groups)
     out = empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
-    if out.size:
-        b = empty(0, x.dtype) if bias is None else bias
-        launch(_forward_kernel, out.size, False, x, weight, b, out, *_taps(geo), x.dtype.type(0))
+    _product(_FORWARD, x, weight, out, empty(0, x.dtype) if bias is None else bias,
+             out.reshape(geo.N, geo.OC, geo.L), geo.N * geo.G, geo.OCg, geo.L, geo.K, geo)
     return out, None
 
 
 def conv2d_backward(grad_out, x, weight, saved, stride, padding, dilation, groups, needs=(True, True, True)):
     """Return ``(grad_x, grad_w, grad_b)`` for the entries of ``needs`` that are true, else None."""
-    geo = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
+    geo = _Geometry(tuple(x.shape), tuple(weight.shape), stride, padding, dilation, groups)
     grad_x = grad_w = grad_b = None
+    none = empty(0, x.dtype)
     if needs[0]:
         grad_x = empty(x.shape, x.dtype)
-        if grad_x.size:
-            launch(_grad_input_kernel, grad_x.size, False, grad_out, weight, grad_x, *_taps(geo),
-                   x.dtype.type(0))
+        Cg, HW = geo.C // geo.G, geo.H * geo.W
+        _product(_GRAD_X, x, weight, grad_out, none, grad_x.reshape(geo.N, geo.C, HW), geo.N * geo.G, Cg, HW,
+                 geo.OCg * geo.kernel[0] * geo.kernel[1], geo)
     if needs[1]:
         grad_w = empty(weight.shape, x.dtype)
-        if grad_w.size:
-            launch(_grad_weight_kernel, grad_w.size, True, grad_out, x, grad_w, *_taps(geo))
+        _product(_GRAD_W, x, weight, grad_out, none, grad_w.reshape(1, geo.OC, geo.K), geo.G, geo.OCg, geo.K,
+                 geo.N * geo.L, geo)
     if needs[2]:
         grad_b = empty(geo.OC, x.dtype)
         if geo.OC:

@@ -26,12 +26,10 @@ and the divisor is the product of the two factors (or ``divisor_override``).
 """
 import weakref
 
-from numba import cuda
-
 from ..cpu.pooling import _adaptive_pool_windows, _geometry, _window
 from ..cpu.pooling import pool_output_size  # noqa: F401 - the backends share the output size
 from ._host import empty
-from ._launch import cast_like, launch, units
+from ._launch import cast_like, cuda, launch, units
 
 _AVG, _AVG_INCLUDE_PAD, _ADAPTIVE = 0, 1, 2  # the average windows' rules
 

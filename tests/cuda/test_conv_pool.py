@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from numba import cuda
 
-from minigrad.kernels.cpu import conv2d as cpu_conv
-from minigrad.kernels.cpu import pooling as cpu_pool
-from minigrad.kernels.cuda import conv2d as cuda_conv
-from minigrad.kernels.cuda import pooling as cuda_pool
+from minigrad.kernels import cpu, cuda as cuda_backend
+
+cpu_conv, cpu_pool = cpu.load("conv2d"), cpu.load("pooling")
+cuda_conv, cuda_pool = cuda_backend.load("conv2d"), cuda_backend.load("pooling")  # as the ops load them
 
 DTYPES = (np.float32, np.float64)
 # BLAS (CPU) and the direct loops (device) add in different orders; the pools add in the same order
@@ -39,9 +39,20 @@ def assert_same(got, want, dtype, exact=False):
 
 # ------------------------------------------------------------------------------------------ conv2d
 
+@pytest.fixture
+def tiles(monkeypatch):
+    """Set the conv kernels' tiles to (T·R)² outputs, T·T threads a block, so tiny convs span several
+    tiles, partial ones included."""
+    def set_tiles(t, r):
+        monkeypatch.setattr(cuda_conv, "T", t)
+        monkeypatch.setattr(cuda_conv, "R", r)
+    set_tiles(2, 2)
+    return set_tiles
+
+
 CONVS = {  # x shape, weight shape, bias, stride, padding, dilation, groups
-    "3x3-pad1": ((2, 3, 5, 6), (4, 3, 3, 3), True, (1, 1), (1, 1), (1, 1), 1),
-    "strided-dilated-grouped": ((2, 4, 5, 6), (6, 2, 3, 2), True, (2, 1), (1, 0, 2, 1), (1, 2), 2),
+    "3x3-pad1": ((2, 2, 4, 5), (3, 2, 3, 3), True, (1, 1), (1, 1), (1, 1), 1),
+    "strided-dilated-grouped": ((1, 4, 5, 6), (4, 2, 3, 2), True, (2, 1), (1, 0, 2, 1), (1, 2), 2),
     "depthwise-stride2": ((1, 3, 5, 4), (3, 1, 2, 2), False, (2, 2), (0, 1), (1, 1), 3),
     "crop": ((1, 2, 5, 5), (2, 2, 2, 2), False, (1, 1), (-1, 0, 0, -1), (1, 1), 1),  # grad_x's own route
     "empty-batch": ((0, 2, 4, 4), (3, 2, 3, 3), True, (1, 1), (1, 1), (1, 1), 1),
@@ -50,7 +61,19 @@ CONVS = {  # x shape, weight shape, bias, stride, padding, dilation, groups
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", CONVS)
-def test_conv2d(case, dtype):
+def test_conv2d(case, dtype, tiles):
+    check_conv2d(case, dtype)
+
+
+def test_conv2d_one_output_a_thread_unsplit(tiles, monkeypatch):
+    """R = 1, T = 3 not a power of two, and every reduction in one slice (the others cut theirs into
+    slices: the tiles are few)."""
+    tiles(3, 1)
+    monkeypatch.setattr(cuda_conv, "SPLIT_BLOCKS", 1)
+    check_conv2d("strided-dilated-grouped", np.float32)
+
+
+def check_conv2d(case, dtype):
     x_shape, w_shape, has_bias, stride, padding, dilation, groups = CONVS[case]
     x, w = normal(x_shape, dtype), normal(w_shape, dtype)
     b = normal(w_shape[0], dtype) if has_bias else None
@@ -75,7 +98,7 @@ def test_conv2d(case, dtype):
 
 
 @pytest.mark.parametrize("needs", [(True, False, False), (False, True, False), (False, False, True)])
-def test_conv2d_backward_computes_only_what_is_needed(needs):
+def test_conv2d_backward_computes_only_what_is_needed(needs, tiles):
     x, w = normal((1, 2, 4, 4), np.float32), normal((2, 2, 3, 3), np.float32)
     geometry = dict(stride=(1, 1), padding=(1, 1), dilation=(1, 1), groups=1)
     g = normal((1, 2, 4, 4), np.float32)
