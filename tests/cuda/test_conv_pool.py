@@ -147,8 +147,7 @@ def test_max_pool2d(case, dtype):
     assert_same(got.copy_to_host(), want, dtype, exact=True)
     assert_same(got_arg.copy_to_host(), want_arg, np.int64, exact=True)
     g = normal(want.shape, dtype)
-    # (the CPU backward cannot reshape an empty batch's gradient: kernels/cpu/pooling.py, reported)
-    want_grad = cpu_pool.max_pool2d_backward(g, want_arg, shape) if x.size else np.zeros(shape, dtype)
+    want_grad = cpu_pool.max_pool2d_backward(g, want_arg, shape)
     # the gather through the geometry recorded with the argmax; an argmax from elsewhere is scattered
     for arg in (got_arg, cuda.to_device(want_arg)):
         assert_same(cuda_pool.max_pool2d_backward(cuda.to_device(g), arg, shape).copy_to_host(), want_grad, dtype,
@@ -203,3 +202,27 @@ def test_adaptive_avg_pool2d(shape, output_size, dtype):
     g = normal(want.shape, dtype)
     assert_same(cuda_pool.adaptive_avg_pool2d_backward(cuda.to_device(g), shape).copy_to_host(),
                 cpu_pool.adaptive_avg_pool2d_backward(g, shape), dtype)
+
+
+# ------------------------------------------------------------------------------- through the ops
+
+def test_conv_and_pools_on_cuda_tensors_match_the_cpu(tiles):
+    """F.conv2d → relu → max / avg / adaptive pools on 'cuda' tensors: the ops load these kernels, and
+    the values, gradients and grad_fn names equal the CPU run's."""
+    import minigrad
+    F = minigrad.nn.functional
+    arrays = normal((1, 2, 4, 4), np.float32), normal((2, 2, 3, 3), np.float32), normal(2, np.float32)
+
+    def run(device):
+        x, w, b = (minigrad.tensor(a, device=device, requires_grad=True) for a in arrays)
+        h = F.relu(F.conv2d(x, w, b, padding=1))
+        pools = F.max_pool2d(h, 2), F.avg_pool2d(h, 3, 1, 1), F.adaptive_avg_pool2d(h, (3, 2))
+        loss = pools[0].sum() + (pools[1] * 0.5).sum() + pools[2].sum()
+        loss.backward()
+        assert loss.device.type == device
+        return [type(p.grad_fn).__name__ for p in pools], [loss.item()] + [t.grad.cpu().numpy() for t in (x, w, b)]
+
+    (names, got), (want_names, want) = run("cuda"), run("cpu")
+    assert names == want_names
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
