@@ -114,7 +114,7 @@ def test_conv2d_winograd_chunks(monkeypatch, chunk_tiles, dtype):
     per_tile = 16 * (shape[1] + out_ch) * np.dtype(dtype).itemsize
     monkeypatch.setattr(conv2d, "CHUNK_BYTES", chunk_tiles * per_tile)
     geo = conv2d._Geometry(shape, (out_ch, shape[1], 3, 3), (1, 1), (1, 1), (1, 1), 1)
-    assert len(conv2d._winograd_chunks(geo, dtype, conv2d.CHUNK_BYTES)) == -(-60 // chunk_tiles)
+    assert len(list(conv2d._winograd_chunks(geo, dtype, conv2d.CHUNK_BYTES))) == -(-60 // chunk_tiles)
     check_conv(rand(shape, dtype, 0), rand((out_ch, shape[1], 3, 3), dtype, 1), rand(out_ch, dtype, 2), 1, 1, 1)
 
 

@@ -177,11 +177,11 @@ def col2im(floating[:, :, ::1] cols, floating[:, :, :, ::1] x, kernel, stride, p
 #     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],  G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1],
 #     A^T = [1 1 1 0; 0 1 -1 -1].
 # Summed over input channels, the 16 elementwise products become 16 matmuls (out, in) @ (in, tiles):
-# 16 multiplies per 2x2 output tile and channel pair instead of 9*4 = 36. Below are the tile
-# transforms around those matmuls; tile t = (n*TH + ty)*TW + tx, transformed arrays are
-# (16, channels, tiles) with any stride between the 16 matrices. Each transform covers the tiles
-# [t0, t0 + tiles) of its array, so the caller can run the whole pipeline one cache-sized chunk of
-# tiles at a time.
+# 16 multiplies per 2x2 output tile and channel pair instead of 9*4 = 36. Below are the kernel
+# transform G g G^T with its adjoint (for grad_w), and the tile transforms around those matmuls;
+# tile t = (n*TH + ty)*TW + tx, transformed arrays are (16, channels, tiles) with any stride between
+# the 16 matrices. Each tile transform covers the tiles [t0, t0 + tiles) of its array, so the caller
+# can run the whole pipeline one cache-sized chunk of tiles at a time.
 
 
 cdef struct TileCursor:
@@ -214,6 +214,57 @@ cdef _check_tiles(name, arr, Py_ssize_t channels, Py_ssize_t t0, Py_ssize_t tota
     if arr.shape[0] != 16 or arr.shape[1] != channels or t0 < 0 or t0 + arr.shape[2] > total:
         raise ValueError(f"{name} has shape {tuple(arr.shape)} at tile {t0}, expected (16, {channels}, T) "
                          f"with {t0} + T <= {total}")
+
+def winograd_weight(const floating[:, :, :, ::1] w, floating[:, :, :] u):
+    """u[:, o, c] = G g G^T (a row-major 4x4) of each 3x3 kernel g = w[o, c]."""
+    cdef Py_ssize_t O = w.shape[0], C = w.shape[1], o, c, a, j, kstride = u.strides[0] // sizeof(floating)
+    cdef floating t[12]
+    cdef floating half = 0.5
+    cdef const floating* g
+    cdef floating* dst
+    if (w.shape[2], w.shape[3]) != (3, 3) or (u.shape[0], u.shape[1], u.shape[2]) != (16, O, C):
+        raise ValueError(f"u has shape {tuple(u.shape)[:3]} for w {tuple(w.shape)[:4]}, expected (16, {O}, {C})")
+    with nogil:
+        for o in range(O):
+            for c in range(C):
+                g = &w[o, c, 0, 0]
+                for j in range(3):  # t = G g (rows of G: (1,0,0), (1,1,1)/2, (1,-1,1)/2, (0,0,1))
+                    t[j] = g[j]
+                    t[3 + j] = (g[j] + g[3 + j] + g[6 + j]) * half
+                    t[6 + j] = (g[j] - g[3 + j] + g[6 + j]) * half
+                    t[9 + j] = g[6 + j]
+                dst = &u[0, o, c]
+                for a in range(4):  # (G g) G^T
+                    dst[(4 * a) * kstride] = t[3 * a]
+                    dst[(4 * a + 1) * kstride] = (t[3 * a] + t[3 * a + 1] + t[3 * a + 2]) * half
+                    dst[(4 * a + 2) * kstride] = (t[3 * a] - t[3 * a + 1] + t[3 * a + 2]) * half
+                    dst[(4 * a + 3) * kstride] = t[3 * a + 2]
+
+
+def winograd_weight_grad(const floating[:, :, :] du, floating[:, :, :, ::1] grad_w):
+    """grad_w[o, c] = G^T du[:, o, c] G: the adjoint of :func:`winograd_weight`."""
+    cdef Py_ssize_t O = grad_w.shape[0], C = grad_w.shape[1], o, c, i, b, kstride = du.strides[0] // sizeof(floating)
+    cdef floating r[12]
+    cdef floating half = 0.5
+    cdef const floating* d
+    cdef floating* dst
+    if (grad_w.shape[2], grad_w.shape[3]) != (3, 3) or (du.shape[0], du.shape[1], du.shape[2]) != (16, O, C):
+        raise ValueError(f"du has shape {tuple(du.shape)[:3]} for grad_w {tuple(grad_w.shape)[:4]}, expected "
+                         f"(16, {O}, {C})")
+    with nogil:
+        for o in range(O):
+            for c in range(C):
+                d = &du[0, o, c]
+                for b in range(4):  # r = G^T d (rows of G^T: (1,1/2,1/2,0), (0,1/2,-1/2,0), (0,1/2,1/2,1))
+                    r[b] = d[b * kstride] + (d[(4 + b) * kstride] + d[(8 + b) * kstride]) * half
+                    r[4 + b] = (d[(4 + b) * kstride] - d[(8 + b) * kstride]) * half
+                    r[8 + b] = (d[(4 + b) * kstride] + d[(8 + b) * kstride]) * half + d[(12 + b) * kstride]
+                dst = &grad_w[o, c, 0, 0]
+                for i in range(3):  # (G^T d) G
+                    dst[3 * i] = r[4 * i] + (r[4 * i + 1] + r[4 * i + 2]) * half
+                    dst[3 * i + 1] = (r[4 * i + 1] - r[4 * i + 2]) * half
+                    dst[3 * i + 2] = (r[4 * i + 1] + r[4 * i + 2]) * half + r[4 * i + 3]
+
 
 cdef inline void _load_tile(const floating* src, Py_ssize_t H, Py_ssize_t W, Py_ssize_t r0, Py_ssize_t c0,
                             floating* d) noexcept nogil:

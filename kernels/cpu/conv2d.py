@@ -37,15 +37,16 @@ and page-faulting it in, on every step).
 passes torch's 'same' padding for an even effective kernel d*(k-1): total d*(k-1), top gets the floor
 half, bottom the rest. Entries may be negative (crop), as the grad_x convolution above needs.
 """
+import math
 import threading
 
 import numpy as np
 
-from ._im2col import col2im, im2col, winograd_grad_output, winograd_input, winograd_output
+from ._im2col import (
+    col2im, im2col, winograd_grad_output, winograd_input, winograd_output, winograd_weight, winograd_weight_grad,
+)
 
 _scratch = threading.local()
-_WINOGRAD_G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])  # F(2x2, 3x3) kernel transform
-_WINOGRAD_GG = np.kron(_WINOGRAD_G, _WINOGRAD_G)  # (16, 9): vec(G g G^T) = (G kron G) vec(g)
 # im2col and Winograd run data movement -> matmuls (-> data movement) on chunks of samples or tiles
 # with about this much scratch, so the matmuls read their operands from cache (Winograd: 1 MiB was
 # the fastest of 256 KiB-4 MiB and unchunked, 15-30% over unchunked for the segmentation net's
@@ -55,7 +56,7 @@ CHUNK_BYTES = 1 << 20
 
 def _workspace(shape, dtype, slot=0):
     """A per-thread scratch array of ``shape``, valid until the next call for ``slot`` in this thread."""
-    n = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    n = math.prod(shape) * np.dtype(dtype).itemsize
     bufs = _scratch.__dict__.setdefault("bufs", {})
     if slot not in bufs or bufs[slot].nbytes < n:
         bufs[slot] = np.empty(n, np.uint8)
@@ -130,39 +131,39 @@ def _winograd(geo):
             and min(geo.C, geo.OC) // geo.G >= 16)
 
 
-def _components(channels, tiles, dtype, slot):
-    """A (16, channels, tiles) workspace view whose matrices lie channels*tiles + 64 bytes apart: the
-    transforms stream into all 16 at once, and streams a large power of two apart (channels*tiles
-    usually is) share cache sets and evict each other."""
-    n = channels * tiles + 64 // np.dtype(dtype).itemsize
-    return _workspace((16, n), dtype, slot)[:, :channels * tiles].reshape(16, channels, tiles)
+def _components(rows, cols, dtype, slot):
+    """A (16, rows, cols) workspace view whose matrices lie rows*cols + 64 bytes apart: the transforms
+    stream into (or out of) all 16 at once, and streams a large power of two apart (rows*cols usually
+    is) share cache sets and evict each other (the kernel transforms ran 6x slower)."""
+    n = rows * cols + 64 // np.dtype(dtype).itemsize
+    return _workspace((16, n), dtype, slot)[:, :rows * cols].reshape(16, rows, cols)
 
 
 def _winograd_chunks(geo, dtype, nbytes):
-    """Tile ranges [t0, t1) covering all N*TH*TW tiles, each about ``nbytes`` of transformed input
-    and products (16*(C + OC) values a tile)."""
+    """(t0, v, m) per chunk of tiles [t0, t0 + T), the chunks covering all N*TH*TW tiles: workspace
+    views v (16, C, T) for the transformed input and m (16, OC, T) for the products, about ``nbytes``
+    together (16*(C + OC) values a tile)."""
     total = geo.N * ((geo.out_hw[0] + 1) // 2) * ((geo.out_hw[1] + 1) // 2)
     per = max(1, nbytes // (16 * (geo.C + geo.OC) * np.dtype(dtype).itemsize))
-    return [(t0, min(t0 + per, total)) for t0 in range(0, total, per)]
-
-
-def _winograd_tiles(x, geo, t0, t1):
-    """B^T d B of the 4x4 input tiles [t0, t1), as (16, G, C/G, t1 - t0), in workspace slot 0."""
-    tiles = ((geo.out_hw[0] + 1) // 2, (geo.out_hw[1] + 1) // 2)
-    v = _components(geo.C, t1 - t0, x.dtype, slot=0)
-    winograd_input(x, v, (geo.pads[0], geo.pads[2]), tiles, t0)
-    return v.reshape(16, geo.G, geo.C // geo.G, -1)
+    views = {}  # by chunk length: all but the last chunk share one pair
+    for t0 in range(0, total, per):
+        n = min(per, total - t0)
+        if n not in views:
+            views[n] = _components(geo.C, n, dtype, slot=0), _components(geo.OC, n, dtype, slot=1)
+        yield (t0,) + views[n]
 
 
 def _winograd_forward(x, weight, bias, geo):
     """out = A^T [U * V] A per tile, U = G g G^T: the 16 products summed over channels are matmuls."""
-    u = (_WINOGRAD_GG.astype(x.dtype) @ weight.reshape(-1, 9).T).reshape(16, geo.G, geo.OCg, -1)
+    u = _components(geo.OC, geo.C // geo.G, x.dtype, slot=3)
+    winograd_weight(np.ascontiguousarray(weight), u)
+    u = u.reshape(16, geo.G, geo.OCg, -1)
     out = np.empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
     bias = None if bias is None else np.ascontiguousarray(bias, x.dtype)
-    for t0, t1 in _winograd_chunks(geo, x.dtype, CHUNK_BYTES):
-        v = _winograd_tiles(x, geo, t0, t1)
-        m = _components(geo.OC, t1 - t0, x.dtype, slot=1)
-        np.matmul(u, v, out=m.reshape(16, geo.G, geo.OCg, -1))
+    pads, tiles = (geo.pads[0], geo.pads[2]), ((geo.out_hw[0] + 1) // 2, (geo.out_hw[1] + 1) // 2)
+    for t0, v, m in _winograd_chunks(geo, x.dtype, CHUNK_BYTES):
+        winograd_input(x, v, pads, tiles, t0)
+        np.matmul(u, v.reshape(16, geo.G, geo.C // geo.G, -1), out=m.reshape(16, geo.G, geo.OCg, -1))
         winograd_output(m, out, bias, t0)
     return out
 
@@ -170,16 +171,20 @@ def _winograd_forward(x, weight, bias, geo):
 def _winograd_grad_weight(grad_out, x, geo):
     """grad_g = G^T [sum over tiles of (A dy A^T) * V] G, the sum over tiles again 16 matmuls,
     accumulated over chunks 4x the forward's: the tiles are these matmuls' inner dimension."""
-    du = np.zeros((16, geo.G, geo.OCg, geo.C // geo.G), x.dtype)  # stays zero for an empty batch
-    part = _workspace(du.shape, x.dtype, slot=2)
-    for i, (t0, t1) in enumerate(_winograd_chunks(geo, x.dtype, 4 * CHUNK_BYTES)):
-        v = _winograd_tiles(x, geo, t0, t1)
-        dm = _components(geo.OC, t1 - t0, x.dtype, slot=1)
+    du = _components(geo.OC, geo.C // geo.G, x.dtype, slot=3)
+    du[...] = 0  # what an empty batch gets; the first chunk overwrites it
+    part = _workspace((16, geo.G, geo.OCg, geo.C // geo.G), x.dtype, slot=2)
+    pads, tiles = (geo.pads[0], geo.pads[2]), ((geo.out_hw[0] + 1) // 2, (geo.out_hw[1] + 1) // 2)
+    for t0, v, dm in _winograd_chunks(geo, x.dtype, 4 * CHUNK_BYTES):
+        winograd_input(x, v, pads, tiles, t0)
         winograd_grad_output(grad_out, dm, t0)
-        np.matmul(dm.reshape(16, geo.G, geo.OCg, -1), v.swapaxes(2, 3), out=part if i else du)
-        if i:
-            du += part
-    return (du.reshape(16, -1).T @ _WINOGRAD_GG.astype(x.dtype)).reshape(geo.OC, -1, 3, 3)
+        np.matmul(dm.reshape(16, geo.G, geo.OCg, -1), v.reshape(16, geo.G, geo.C // geo.G, -1).swapaxes(2, 3),
+                  out=part if t0 else du.reshape(part.shape))
+        if t0:
+            du += part.reshape(du.shape)
+    grad_w = np.empty((geo.OC, geo.C // geo.G, 3, 3), x.dtype)
+    winograd_weight_grad(du, grad_w)
+    return grad_w
 
 
 def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
