@@ -6,7 +6,8 @@ The step's relu is the CPU backend's (``kernels.cpu.relu`` / ``relu_backward``).
     python benchmarks/bench_conv_kernels.py [--threads N] [--rounds R] [--cpu-time]
                                                # interleaved medians per layer and for the whole step,
                                                # with the ratio minigrad/torch
-    pytest benchmarks/bench_conv_kernels.py    # the same workloads as pytest-benchmark groups
+    minigrad bench --filter conv_kernels       # the same workloads as harness cases conv_kernels/<layer>
+    pytest benchmarks/bench_conv_kernels.py    # and as pytest-benchmark groups
 
 Time with ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``: those settings halve numpy's matmul. On a
 shared machine ``--threads 1 --cpu-time`` (process CPU time, one thread everywhere) stays comparable
@@ -16,9 +17,9 @@ import argparse
 import time
 
 import numpy as np
-import pytest
 import torch
 import torch.nn.functional as F
+from _harness import Case, pytest_case
 
 from minigrad.kernels.cpu import relu, relu_backward
 from minigrad.kernels.cpu.conv2d import conv2d_backward, conv2d_forward
@@ -117,17 +118,18 @@ def torch_workloads(a):
 ORDER = ["conv1", "pool1", "conv2", "pool2", "conv3", "step"]
 
 
-@pytest.fixture(scope="module")
-def workloads():
-    a = _data()
-    return {"minigrad": minigrad_workloads(a), "torch": torch_workloads(a)}
+def cases(device):
+    """One harness case per layer, ``conv_kernels/<layer>``: these are the CPU backend's kernels."""
+    skip = "" if device == "cpu" else "times the CPU kernels (minigrad.kernels.cpu) only"
+
+    def build(layer):
+        a = _data()
+        return {"minigrad": minigrad_workloads(a)[layer], "torch": torch_workloads(a)[layer]}
+    return [Case(f"conv_kernels/{layer}", lambda layer=layer: build(layer), target=1.0, skip=skip,
+                 note="kernels only, no autograd" if layer == "step" else "") for layer in ORDER]
 
 
-@pytest.mark.parametrize("impl", ["minigrad", "torch"])
-@pytest.mark.parametrize("layer", ORDER)
-def test_forward_backward(benchmark, workloads, layer, impl):
-    benchmark.group = layer
-    benchmark(workloads[impl][layer])
+test_bench = pytest_case(cases)
 
 
 def main():
