@@ -84,10 +84,16 @@ class Op:
         return result if rest is None else (result,) + rest
 
     def _record(self, inputs, result):
-        self.inputs = inputs
+        # the inputs backward does not save are kept as edges (their grad_fn now, shape, dtype): their
+        # values may be freed as in torch, and a later in-place op that moves one on to a new grad_fn
+        # does not redirect this node's gradient
+        saves = self.saves
+        if saves:
+            self.inputs = tuple([t if i in saves else _Edge.of(t) for i, t in enumerate(inputs)])
+            self.saved_versions = tuple([inputs[i]._version[0] for i in saves])
+        else:
+            self.inputs = tuple([_Edge.of(t) for t in inputs])
         self.seq = next(_sequence)
-        if self.saves:
-            self.saved_versions = tuple([inputs[i]._version[0] for i in self.saves])
         if self.saves_output:
             self.output_version = (result._version, result._version[0])
         result._grad_fn = self
