@@ -12,8 +12,10 @@ own, 1 for 'sum'):
     loss = Σᵢ lᵢ / D  ('mean', 'sum')   or   lᵢ  ('none')
     ∂loss/∂xᵢ = (∂l/∂x)ᵢ / D             (likewise y and z; D = 1 for 'none')
 
-The sum accumulates in float64; each element's math and every array written stay in the data's
-dtype. Numba has no float16 arithmetic, so float16 runs in float32 and is cast back.
+The sum accumulates in float64, one partial sum per block of ``_BLOCK`` elements added in order
+(``_parallel.ordered_sum``), so it rounds the same on any thread count and in both compiles; each
+element's math and every array written stay in the data's dtype. Numba has no float16 arithmetic,
+so float16 runs in float32 and is cast back.
 
 x and y are materialised at the broadcast shape; z and w are too unless they hold one element,
 which the loop expands block by block (a scalar weight or variance is never expanded in memory). A
@@ -29,7 +31,7 @@ import numpy as np
 from ..jit import prange
 from . import _vecmath
 from ._host import broadcast, result, scale
-from ._parallel import Twin
+from ._parallel import Twin, ordered_sum
 
 
 def element(func):
@@ -49,8 +51,8 @@ def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
     # slices or, when they hold one element (zs/ws = 0), a scratch row filled with it.
     n = x.size
     keep, nx, ny, nz = out.size > 0, gx.size > 0, gy.size > 0, gz.size > 0
-    total = 0.0
-    for b in prange((n + _BLOCK - 1) // _BLOCK):
+    partial = np.empty((n + _BLOCK - 1) // _BLOCK)  # one sum per block: the split never follows the threads
+    for b in prange(partial.size):
         lo = b * _BLOCK
         hi = min(lo + _BLOCK, n)
         m = hi - lo
@@ -59,12 +61,12 @@ def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
         dxb = gx[lo:hi] if nx else scratch[_BLOCK:_BLOCK + m]
         dyb = gy[lo:hi] if ny else scratch[2 * _BLOCK:2 * _BLOCK + m]
         dzb = gz[lo:hi] if nz else scratch[3 * _BLOCK:3 * _BLOCK + m]
+        if not zs:  # filled before the select: z or w may be a read-only view (np.broadcast_to's), and
+            scratch[4 * _BLOCK:4 * _BLOCK + m] = z[0]  # zb then takes the read-only type
+        if not ws:
+            scratch[5 * _BLOCK:5 * _BLOCK + m] = w[0]
         zb = z[lo:hi] if zs else scratch[4 * _BLOCK:4 * _BLOCK + m]
         wb = w[lo:hi] if ws else scratch[5 * _BLOCK:5 * _BLOCK + m]
-        if not zs:
-            zb[:] = z[0]
-        if not ws:
-            wb[:] = w[0]
         xb, yb = x[lo:hi], y[lo:hi]
         part = 0.0
         for j in range(m):
@@ -74,8 +76,8 @@ def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
             dxb[j] = dx * s
             dyb[j] = dy * s
             dzb[j] = dz * s
-        total += part
-    return total
+        partial[b] = part
+    return ordered_sum(partial)
 
 
 def _source(module):

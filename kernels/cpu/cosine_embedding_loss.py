@@ -15,44 +15,48 @@ import numpy as np
 
 from ..jit import prange
 from ._host import broadcast_shape, buffer, expand, float16_in_float32, result, row_buffer, rows, scale
-from ._parallel import twin
+from ._parallel import ordered_sum, pieces, twin
 
 EPSILON = 1e-12
 
 
 @twin
-def _kernel(x1, x2, y, margin, s, out, g1, g2):
+def _kernel(x1, x2, y, margin, s, out, g1, g2, n_pieces):
     keep, need1, need2 = out.size > 0, g1.size > 0, g2.size > 0
-    total = 0.0
-    for r in prange(x1.shape[0]):
-        a, b = x1[r], x2[r]
-        dot, m1, m2 = 0.0, EPSILON, EPSILON
-        for i in range(a.size):
-            dot += a[i] * b[i]
-            m1 += a[i] * a[i]
-            m2 += b[i] * b[i]
-        denom = np.sqrt(m1 * m2)
-        cos = dot / denom
-        loss = 0.0
-        dcos = 0.0
-        if y[r] == 1:
-            loss = 1.0 - cos
-            dcos = -s
-        if y[r] == -1:
-            c = cos - margin
-            loss += 0.0 if c < 0 else c
-            dcos += s if c >= 0 else 0.0
-        total += loss
-        if keep:
-            out[r] = loss
-        k, k1, k2 = dcos / denom, dcos * cos / m1, dcos * cos / m2
-        if need1:
+    partial = np.empty(n_pieces)
+    for piece in prange(n_pieces):
+        part = 0.0
+        for r in range(piece * x1.shape[0] // n_pieces, (piece + 1) * x1.shape[0] // n_pieces):
+            a, b = x1[r], x2[r]
+            dot, m1, m2 = 0.0, EPSILON, EPSILON
             for i in range(a.size):
-                g1[r, i] = k * b[i] - k1 * a[i]
-        if need2:
-            for i in range(a.size):
-                g2[r, i] = k * a[i] - k2 * b[i]
-    return total
+                ai, bi = np.float64(a[i]), np.float64(b[i])  # float64 products, as in cosine_similarity
+                dot += ai * bi
+                m1 += ai * ai
+                m2 += bi * bi
+            denom = np.sqrt(m1 * m2)
+            cos = dot / denom
+            loss = 0.0
+            dcos = 0.0
+            if y[r] == 1:
+                loss = 1.0 - cos
+                dcos = -s
+            if y[r] == -1:
+                c = cos - margin
+                loss += 0.0 if c < 0 else c
+                dcos += s if c >= 0 else 0.0
+            part += loss
+            if keep:
+                out[r] = loss
+            k, k1, k2 = dcos / denom, dcos * cos / m1, dcos * cos / m2
+            if need1:
+                for i in range(a.size):
+                    g1[r, i] = k * b[i] - k1 * a[i]
+            if need2:
+                for i in range(a.size):
+                    g2[r, i] = k * a[i] - k2 * b[i]
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -65,6 +69,6 @@ def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     s = scale(reduction, R)
     out = buffer((R,), dt, reduction == "none")
     g1, g2 = (row_buffer(R, D, dt, need) for need in need_grad[:2])
-    total = _kernel(a.size, a, b, expand(y, shape[:-1]).reshape(R), float(margin), s, out, g1, g2)
+    total = _kernel(a.size, a, b, expand(y, shape[:-1]).reshape(R), float(margin), s, out, g1, g2, pieces(R, a.size))
     loss = result(reduction, total, s, out.reshape(shape[:-1]) if reduction == "none" else out, dt)
     return loss, g1.reshape(shape) if need_grad[0] else None, g2.reshape(shape) if need_grad[1] else None, None

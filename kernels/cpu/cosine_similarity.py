@@ -8,7 +8,8 @@ torch clamps the norms under no_grad on a clone, so the gradient flows through n
     ∂out/∂x₁ = (x₂/c₂ − out·x₁/n₁) / c₁       ∂out/∂x₂ = (x₁/c₁ − out·x₂/n₂) / c₂
 
 No reduction: the upstream gradient of each output scales its row. The kernel works on rows, so a
-``dim`` that is not last is moved there (a copy) and the gradients moved back. Sums in float64.
+``dim`` that is not last is moved there (a copy) and the gradients moved back. Products and sums
+in float64, so a one-element row's gradient cancels to 0 (up to float64 rounding) as torch's does.
 """
 import numpy as np
 
@@ -24,9 +25,10 @@ def _kernel(x1, x2, eps, out, g1, g2):
         a, b = x1[r], x2[r]
         dot, s1, s2 = 0.0, 0.0, 0.0
         for i in range(a.size):
-            dot += a[i] * b[i]
-            s1 += a[i] * a[i]
-            s2 += b[i] * b[i]
+            ai, bi = np.float64(a[i]), np.float64(b[i])  # (Numba's float() keeps float32) float64 products:
+            dot += ai * bi  # a float32 x² makes ‖x‖ ≠ |x| for D = 1, and the gradient's terms do not cancel
+            s1 += ai * ai
+            s2 += bi * bi
         n1, n2 = np.sqrt(s1), np.sqrt(s2)
         c1 = eps if n1 < eps else n1
         c2 = eps if n2 < eps else n2

@@ -11,30 +11,35 @@ only selects (no gradient):
 'mean' divides the sum and the gradient by n, the number of broadcast elements. Integer inputs run
 the same loop in their own dtype (margin truncated to it), as torch does.
 """
+import numpy as np
+
 from ..jit import prange
 from ._host import broadcast, buffer, float16_in_float32, result, scale
-from ._parallel import twin
+from ._parallel import ordered_sum, pieces, twin
 
 
 @twin
-def _kernel(x, y, margin, s, out, gx):
+def _kernel(x, y, margin, s, out, gx, n_pieces):
     zero = s - s
     keep, need = out.size > 0, gx.size > 0
-    total = 0.0
-    for i in prange(x.size):
-        c = margin - x[i]
-        hinge = y[i] != 1
-        ident = y[i] != -1
-        loss = (zero if c < zero else c) if hinge else zero
-        if ident:
-            loss += x[i]
-        total += loss
-        if keep:
-            out[i] = loss
-        if need:
-            g = -s if hinge and c >= zero else zero
-            gx[i] = g + s if ident else g
-    return total
+    partial = np.empty(n_pieces)
+    for piece in prange(n_pieces):
+        part = 0.0
+        for i in range(piece * x.size // n_pieces, (piece + 1) * x.size // n_pieces):
+            c = margin - x[i]
+            hinge = y[i] != 1
+            ident = y[i] != -1
+            loss = (zero if c < zero else c) if hinge else zero
+            if ident:
+                loss += x[i]
+            part += loss
+            if keep:
+                out[i] = loss
+            if need:
+                g = -s if hinge and c >= zero else zero
+                gx[i] = g + s if ident else g
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -45,5 +50,5 @@ def forward(x, y, need_grad, margin=1.0, reduction="mean"):
     out = buffer(shape, dt, reduction == "none")
     gx = buffer(shape, dt, need_grad[0])
     total = _kernel(x.size, x.reshape(-1), y.reshape(-1), dt.type(margin), dt.type(s), out.reshape(-1),
-                    gx.reshape(-1))
+                    gx.reshape(-1), pieces(x.size, x.size))
     return result(reduction, total, s, out, dt), gx if need_grad[0] else None, None

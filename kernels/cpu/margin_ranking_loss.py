@@ -8,32 +8,37 @@ torch passes the gradient of clamp_min where u ≥ 0 (an exact tie u = 0 include
 
 'mean' divides the sum and every gradient by n, the number of broadcast elements.
 """
+import numpy as np
+
 from ..jit import prange
 from ._host import broadcast, buffer, float16_in_float32, result, scale
-from ._parallel import twin
+from ._parallel import ordered_sum, pieces, twin
 
 
 @twin
-def _kernel(x1, x2, y, margin, s, out, g1, g2, gy):
+def _kernel(x1, x2, y, margin, s, out, g1, g2, gy, n_pieces):
     """Sum of l in float64; writes l to ``out`` and s·∂l/∂· to each non-empty gradient buffer."""
     zero = s - s
     keep, need1, need2, needy = out.size > 0, g1.size > 0, g2.size > 0, gy.size > 0
-    total = 0.0
-    for i in prange(x1.size):
-        d = x1[i] - x2[i]
-        u = margin - y[i] * d
-        loss = zero if u < zero else u
-        total += loss
-        if keep:
-            out[i] = loss
-        on = s if u >= zero else zero
-        if need1:
-            g1[i] = -y[i] * on
-        if need2:
-            g2[i] = y[i] * on
-        if needy:
-            gy[i] = -d * on
-    return total
+    partial = np.empty(n_pieces)
+    for piece in prange(n_pieces):
+        part = 0.0
+        for i in range(piece * x1.size // n_pieces, (piece + 1) * x1.size // n_pieces):
+            d = x1[i] - x2[i]
+            u = margin - y[i] * d
+            loss = zero if u < zero else u
+            part += loss
+            if keep:
+                out[i] = loss
+            on = s if u >= zero else zero
+            if need1:
+                g1[i] = -y[i] * on
+            if need2:
+                g2[i] = y[i] * on
+            if needy:
+                gy[i] = -d * on
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -44,5 +49,5 @@ def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     out = buffer(shape, dt, reduction == "none")
     grads = [buffer(shape, dt, need) for need in need_grad]
     flat = [a.reshape(-1) for a in (x1, x2, y, out, *grads)]
-    total = _kernel(x1.size, *flat[:3], dt.type(margin), dt.type(s), *flat[3:])
+    total = _kernel(x1.size, *flat[:3], dt.type(margin), dt.type(s), *flat[3:], pieces(x1.size, x1.size))
     return (result(reduction, total, s, out, dt),) + tuple(g if need else None for g, need in zip(grads, need_grad))

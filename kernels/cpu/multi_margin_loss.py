@@ -12,38 +12,41 @@ import numpy as np
 
 from ..jit import prange
 from ._host import buffer, result, scale
-from ._parallel import twin
+from ._parallel import ordered_sum, pieces, twin
 
 
 @twin
-def _kernel(x, y, w, p, margin, sc, out, gx):
+def _kernel(x, y, w, p, margin, sc, out, gx, n_pieces):
     """Sum over rows of l_n in float64; ``sc`` = (mean ? 1/N : 1)/C scales the gradient."""
     N, C = x.shape
     zero = margin - margin
     keep, need = out.size > 0, gx.size > 0
-    total = 0.0
-    for n in prange(N):
-        t = y[n]
-        xt = x[n, t]
-        wt = w[t]
-        row = 0.0
-        gt = zero
-        for i in range(C):
-            z = margin - xt + x[n, i]
-            g = zero
-            if i != t and z > zero:
-                row += z if p == 1 else z * z
-                g = wt * sc if p == 1 else wt * sc * (z + z)
-                gt -= g
+    partial = np.empty(n_pieces)
+    for piece in prange(n_pieces):
+        part = 0.0
+        for n in range(piece * N // n_pieces, (piece + 1) * N // n_pieces):
+            t = y[n]
+            xt = x[n, t]
+            wt = w[t]
+            row = 0.0
+            gt = zero
+            for i in range(C):
+                z = margin - xt + x[n, i]
+                g = zero
+                if i != t and z > zero:
+                    row += z if p == 1 else z * z
+                    g = wt * sc if p == 1 else wt * sc * (z + z)
+                    gt -= g
+                if need:
+                    gx[n, i] = g
             if need:
-                gx[n, i] = g
-        if need:
-            gx[n, t] = gt
-        row = row * wt / C
-        total += row
-        if keep:
-            out[n] = row
-    return total
+                gx[n, t] = gt
+            row = row * wt / C
+            part += row
+            if keep:
+                out[n] = row
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
@@ -56,7 +59,7 @@ def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     out = buffer((N,), dt, reduction == "none")
     gx = buffer(x2.shape, dt, need_grad[0])
     y1 = np.ascontiguousarray(y).reshape(-1)
-    total = _kernel(x2.size, x2, y1, w, int(p), dt.type(margin), dt.type(s / C), out, gx)
+    total = _kernel(x2.size, x2, y1, w, int(p), dt.type(margin), dt.type(s / C), out, gx, pieces(N, x2.size))
     if reduction == "none":
         out = out.reshape(y.shape)
     return result(reduction, total, s, out, dt), gx.reshape(x.shape) if need_grad[0] else None, None

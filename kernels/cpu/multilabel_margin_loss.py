@@ -13,44 +13,47 @@ import numpy as np
 
 from ..jit import prange
 from ._host import buffer, result, scale
-from ._parallel import twin
+from ._parallel import ordered_sum, pieces, twin
 
 
 @twin
-def _kernel(x, t, one, sc, out, gx):
+def _kernel(x, t, one, sc, out, gx, n_pieces):
     """Sum over rows of l_n in float64; ``sc`` = (mean ? 1/N : 1)/C scales each gradient step."""
     N, C = x.shape
     zero = one - one
     keep, need = out.size > 0, gx.size > 0
-    total = 0.0
-    for n in prange(N):
-        target = np.zeros(C, np.bool_)
-        k = 0
-        while k < C and t[n, k] >= 0:
-            target[t[n, k]] = True
-            k += 1
-        if need:
-            gx[n, :] = zero
-        row = 0.0
-        for j in range(k):
-            y = t[n, j]
-            xy = x[n, y]
-            hits = 0
-            for i in range(C):
-                if not target[i]:
-                    z = one - xy + x[n, i]
-                    if z > zero:
-                        row += z
-                        hits += 1
-                        if need:
-                            gx[n, i] += sc
+    partial = np.empty(n_pieces)
+    for piece in prange(n_pieces):
+        part = 0.0
+        for n in range(piece * N // n_pieces, (piece + 1) * N // n_pieces):
+            target = np.zeros(C, np.bool_)
+            k = 0
+            while k < C and t[n, k] >= 0:
+                target[t[n, k]] = True
+                k += 1
             if need:
-                gx[n, y] -= hits * sc
-        row /= C
-        total += row
-        if keep:
-            out[n] = row
-    return total
+                gx[n, :] = zero
+            row = 0.0
+            for j in range(k):
+                y = t[n, j]
+                xy = x[n, y]
+                hits = 0
+                for i in range(C):
+                    if not target[i]:
+                        z = one - xy + x[n, i]
+                        if z > zero:
+                            row += z
+                            hits += 1
+                            if need:
+                                gx[n, i] += sc
+                if need:
+                    gx[n, y] -= hits * sc
+            row /= C
+            part += row
+            if keep:
+                out[n] = row
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 def forward(x, t, need_grad, reduction="mean"):
@@ -62,7 +65,7 @@ def forward(x, t, need_grad, reduction="mean"):
     s = scale(reduction, N)
     out = buffer((N,), dt, reduction == "none")
     gx = buffer(x2.shape, dt, need_grad[0])
-    total = _kernel(x2.size, x2, t2, dt.type(1), dt.type(s / C), out, gx)
+    total = _kernel(x2.size, x2, t2, dt.type(1), dt.type(s / C), out, gx, pieces(N, x2.size))
     if reduction == "none" and x.ndim < 2:
         out = out.reshape(())
     return result(reduction, total, s, out, dt), gx.reshape(shape) if need_grad[0] else None, None

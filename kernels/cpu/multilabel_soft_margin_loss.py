@@ -4,33 +4,38 @@ weight w, summed along the class dim (the input's last dim) and divided by C = x
     logσ(±x) = min(±x, 0) − log1p(e^−|x|)        σ(x) = (x ≥ 0 ? 1 : e^−|x|) / (1 + e^−|x|)
     l = −(t·logσ(x) + (1 − t)·logσ(−x))·w      row = Σ_class l / C
 
-    ∂l/∂x = w·(σ(x) − t)      ∂l/∂t = w·(logσ(−x) − logσ(x))      ∂l/∂w = l / w (the unweighted term)
+    ∂l/∂x = w·(σ(x) − t)      ∂l/∂t = w·(logσ(−x) − logσ(x)) = −w·x      ∂l/∂w = l / w
 
 each gradient also divided by C, and by the number of rows for 'mean'. e^−|x| and its log1p come
 from the vectorised ``_exp.exp_into`` and ``_log1p.log1p_into`` (float32; libm-accurate scalar calls
 for float64); the rest is computed in float64 and the sums accumulate in float64. A weight that is
 one row (the usual (C) class weight) is read in place instead of being expanded.
+
+The kernel computes the term as l/w = log1p(e^−|x|) + (x ≥ 0 ? (1 − t)·x : −t·x), one product on
+the infinite operand, so x = ±inf gives what torch's weighted sum gives (+inf: (1 − t)·inf, inf for
+t < 1 and NaN for t = 1; −inf: t·inf) however the fastmath flags re-associate; t·a + (1 − t)·b itself
+may become b + t·(a − b), NaN at x = +inf, t = 0.
 """
 import numpy as np
 
 from ..jit import prange
 from . import _exp, _log1p
 from ._host import broadcast_shape, buffer, expand, float16_in_float32, result, row_buffer, rows, scale
-from ._parallel import twin
+from ._parallel import ordered_sum, pieces, twin
 
 
 @twin(depends=(_exp, _log1p))
-def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, per_chunk):
-    """Rows in chunks of ``per_chunk`` (one scratch set per chunk): per row, e = e^−|x| and
-    log1p(e) first in vectorised passes, then the loss and gradients with float64 sums."""
+def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, n_pieces):
+    """Rows in ``n_pieces`` pieces (one scratch set each): per row, e = e^−|x| and log1p(e) first in
+    vectorised passes, then the loss and gradients with float64 sums."""
     R, K = x.shape
     keep, nx, nt, nw = out.size > 0, gx.size > 0, gt.size > 0, gw.size > 0
     sc = s * inv_c
-    total = 0.0
-    for c in prange((R + per_chunk - 1) // per_chunk):
+    partial = np.empty(n_pieces)
+    for piece in prange(n_pieces):
         e, lp, bits = np.empty(K, x.dtype), np.empty(K, x.dtype), np.empty(K, np.int32)
         part = 0.0
-        for r in range(c * per_chunk, min(R, (c + 1) * per_chunk)):
+        for r in range(piece * R // n_pieces, (piece + 1) * R // n_pieces):
             for i in range(K):
                 e[i] = -abs(x[r, i])
             _exp.exp_into(e, e, bits)
@@ -40,22 +45,20 @@ def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, per_chunk):
             for i in range(K):
                 xi, ti, wi, ei, lpi = float(x[r, i]), float(t[r, i]), float(wr[i]), float(e[i]), float(lp[i])
                 pos = xi >= 0  # selects, not branches: the sign of random logits is unpredictable
-                ls_pos = (0.0 if pos else xi) - lpi
-                ls_neg = (-xi if pos else 0.0) - lpi
-                term = -(ti * ls_pos + (1.0 - ti) * ls_neg)
+                term = lpi + (1.0 - ti if pos else -ti) * xi
                 row += term * wi
                 if nx:
                     gx[r, i] = wi * ((1.0 if pos else ei) / (1.0 + ei) - ti) * sc
                 if nt:
-                    gt[r, i] = wi * (ls_neg - ls_pos) * sc
+                    gt[r, i] = -wi * xi * sc
                 if nw:
                     gw[r, i] = term * sc
             row *= inv_c
             part += row
             if keep:
                 out[r] = row
-        total += part
-    return total
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -85,7 +88,7 @@ def forward(x, t, *weight, need_grad, reduction="mean"):
     grads = [row_buffer(R, K, dt, need) for need in need_grad]
     gw = grads[2] if weight else row_buffer(R, K, dt, False)
     inv_c = 1.0 / x.shape[-1] if x.shape[-1] else np.inf
-    total = _kernel(R * K, xr, tr, w, w_step, inv_c, s, out, grads[0], grads[1], gw, max(1, -(-R // 64)))
+    total = _kernel(R * K, xr, tr, w, w_step, inv_c, s, out, grads[0], grads[1], gw, pieces(R, R * K))
 
     def back(g):
         g = g.reshape(moved)

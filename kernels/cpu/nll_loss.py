@@ -19,14 +19,12 @@ Sums accumulate in float64; Numba has no float16 arithmetic, so float16 runs in 
 import functools
 import math
 
-import numba
 import numpy as np
 
 from ..jit import njit, prange
 from ._host import result, scale
-from ._parallel import PARALLEL_MIN, twin
+from ._parallel import ordered_sum, pieces, twin
 
-_CHUNKS_PER_THREAD = 4
 BLOCK = 512  # positions per block of the (N, C, S) kernels: C·BLOCK elements stay in cache
 
 
@@ -40,13 +38,6 @@ def layout(shape):
 def compute_dtype(dtype):
     """The dtype the kernels run in: float16 as float32, the others as they are."""
     return np.dtype(np.float32) if dtype == np.float16 else dtype
-
-
-def chunks(units, work):
-    """Pieces to split ``units`` independent units into: 1 where ``twin`` runs the serial compile."""
-    if work < PARALLEL_MIN:
-        return 1
-    return max(1, min(units, numba.get_num_threads() * _CHUNKS_PER_THREAD))
 
 
 def loss_shape(shape):
@@ -90,29 +81,33 @@ def target_weight_sum(t, w, ignore_index):
 
 
 @twin(error_model="numpy")
-def _nll_rows(x, t, w, g, out, n_chunks, ignore_index, sc):
-    """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p], and -w[t_p]·sc into the pre-zeroed ``g``
-    (when non-empty); returns Σ ℓ_p."""
+def _nll_rows(x, t, w, g, out, n_pieces, ignore_index, sc):
+    """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p]; every element of ``g`` (when non-empty)
+    written, -w[t_p]·sc at the target and 0 elsewhere, row by row (each row zeroed in cache by the
+    thread that owns it); returns Σ ℓ_p."""
     has_grad = g.shape[0] > 0
     rows = x.shape[0]
-    partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
-    for chunk in prange(n_chunks):
+    zero = x.dtype.type(0)
+    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
+    for piece in prange(n_pieces):
         part = 0.0
-        for p in range(chunk * rows // n_chunks, (chunk + 1) * rows // n_chunks):
+        for p in range(piece * rows // n_pieces, (piece + 1) * rows // n_pieces):
             c = t[p]
             loss = 0.0
+            if has_grad:
+                g[p, :] = zero
             if c != ignore_index:
                 loss = -w[c] * x[p, c]
                 if has_grad:
                     g[p, c] = -w[c] * sc
             out[p] = loss
             part += loss
-        partial[chunk] = part
-    return partial.sum()
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 @twin(error_model="numpy")
-def _nll_blocks(x, t, w, g, out, n_chunks, ignore_index, sc):
+def _nll_blocks(x, t, w, g, out, n_pieces, ignore_index, sc):
     """(N, C, S) input in blocks of BLOCK positions of one sample, class by class over contiguous s
     instead of gathering across the C planes; every element of ``g`` (when non-empty) is written.
     ``t``/``out`` are (N, S)."""
@@ -120,11 +115,11 @@ def _nll_blocks(x, t, w, g, out, n_chunks, ignore_index, sc):
     has_grad = g.shape[0] > 0
     per_sample = (spatial + BLOCK - 1) // BLOCK
     n_blocks = n_samples * per_sample
-    partial = np.zeros(n_chunks)  # per-chunk sums (a scalar prange reduction trips Numba here)
-    for chunk in prange(n_chunks):
+    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
+    for piece in prange(n_pieces):
         loss, hit_class = np.empty(BLOCK, x.dtype), np.empty(BLOCK, np.int64)
         part = 0.0
-        for b in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
+        for b in range(piece * n_blocks // n_pieces, (piece + 1) * n_blocks // n_pieces):
             n, s0 = b // per_sample, (b % per_sample) * BLOCK
             width = min(BLOCK, spatial - s0)
             tn = t[n, s0:s0 + width]
@@ -143,8 +138,8 @@ def _nll_blocks(x, t, w, g, out, n_chunks, ignore_index, sc):
             for j in range(width):
                 on[j] = loss[j]
                 part += loss[j]
-        partial[chunk] = part
-    return partial.sum()
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean"):
@@ -155,14 +150,17 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.empty(t.shape[0], dtype)
     xc = np.ascontiguousarray(x, dtype)
+    # the gradient is allocated at x's shape and returned as is (not as a reshaped view, which the
+    # engine would copy before keeping it as .grad); the kernels write every element
+    g = np.empty(x.shape if need_grad[0] else (0,), dtype)
     if spatial == 1:
-        g = np.zeros((n, n_classes) if need_grad[0] else (0, 0), dtype)
-        total = _nll_rows(x.size, xc.reshape(n, n_classes), t, w, g, out, chunks(n, x.size), ignore_index, s)
+        total = _nll_rows(x.size, xc.reshape(n, n_classes), t, w, g.reshape(n if need_grad[0] else 0, n_classes),
+                          out, pieces(n, x.size), ignore_index, s)
     else:
-        g = np.empty((n, n_classes, spatial) if need_grad[0] else (0, 0, 0), dtype)
         units = n * ((spatial + BLOCK - 1) // BLOCK)
-        total = _nll_blocks(x.size, xc.reshape(n, n_classes, spatial), t.reshape(n, spatial), w, g,
-                            out.reshape(n, spatial), chunks(units, x.size), ignore_index, s)
+        total = _nll_blocks(x.size, xc.reshape(n, n_classes, spatial), t.reshape(n, spatial), w,
+                            g.reshape((n if need_grad[0] else 0, n_classes, spatial)), out.reshape(n, spatial),
+                            pieces(units, x.size), ignore_index, s)
     loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
-    grad = g.reshape(x.shape).astype(x.dtype, copy=False) if need_grad[0] else None
+    grad = g.astype(x.dtype, copy=False) if need_grad[0] else None
     return (loss, grad) + (None,) * (len(need_grad) - 1)

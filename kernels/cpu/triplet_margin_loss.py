@@ -19,37 +19,40 @@ import numpy as np
 from ..jit import prange
 from . import _distance
 from ._host import broadcast, buffer, float16_in_float32, result, row_buffer, rows, scale
-from ._parallel import twin
+from ._parallel import ordered_sum, pieces, twin
 
 
 @twin(depends=(_distance,))
-def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn):
+def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, n_pieces):
     keep, need = out.size > 0, ga.size > 0 or gp.size > 0 or gn.size > 0
-    total = 0.0
-    for r in prange(a.shape[0]):
-        d_ap = _distance.norm(a[r], pos[r], eps, p)
-        d_an = _distance.norm(a[r], neg[r], eps, p)
-        d_neg, d_pn, w_an, w_pn = d_an, 0.0, 1.0, 0.0
-        if swap:
-            d_pn = _distance.norm(pos[r], neg[r], eps, p)
-            d_neg = min(d_an, d_pn) if d_an == d_an and d_pn == d_pn else np.nan
-            w_an = 0.0 if d_an > d_pn else (0.5 if d_an == d_pn else 1.0)
-            w_pn = 0.0 if d_pn > d_an else (0.5 if d_an == d_pn else 1.0)
-        u = margin + d_ap - d_neg
-        loss = 0.0 if u < 0 else u
-        total += loss
-        if keep:
-            out[r] = loss
-        if need:
-            h = s if u >= 0 else 0.0
-            ga[r, :] = 0
-            gp[r, :] = 0
-            gn[r, :] = 0
-            _distance.add_grad(a[r], pos[r], eps, p, d_ap, h, ga[r], gp[r])
-            _distance.add_grad(a[r], neg[r], eps, p, d_an, -h * w_an, ga[r], gn[r])
+    partial = np.empty(n_pieces)
+    for piece in prange(n_pieces):
+        part = 0.0
+        for r in range(piece * a.shape[0] // n_pieces, (piece + 1) * a.shape[0] // n_pieces):
+            d_ap = _distance.norm(a[r], pos[r], eps, p)
+            d_an = _distance.norm(a[r], neg[r], eps, p)
+            d_neg, d_pn, w_an, w_pn = d_an, 0.0, 1.0, 0.0
             if swap:
-                _distance.add_grad(pos[r], neg[r], eps, p, d_pn, -h * w_pn, gp[r], gn[r])
-    return total
+                d_pn = _distance.norm(pos[r], neg[r], eps, p)
+                d_neg = min(d_an, d_pn) if d_an == d_an and d_pn == d_pn else np.nan
+                w_an = 0.0 if d_an > d_pn else (0.5 if d_an == d_pn else 1.0)
+                w_pn = 0.0 if d_pn > d_an else (0.5 if d_an == d_pn else 1.0)
+            u = margin + d_ap - d_neg
+            loss = 0.0 if u < 0 else u
+            part += loss
+            if keep:
+                out[r] = loss
+            if need:
+                h = s if u >= 0 else 0.0
+                ga[r, :] = 0
+                gp[r, :] = 0
+                gn[r, :] = 0
+                _distance.add_grad(a[r], pos[r], eps, p, d_ap, h, ga[r], gp[r])
+                _distance.add_grad(a[r], neg[r], eps, p, d_an, -h * w_an, ga[r], gn[r])
+                if swap:
+                    _distance.add_grad(pos[r], neg[r], eps, p, d_pn, -h * w_pn, gp[r], gn[r])
+        partial[piece] = part
+    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -62,6 +65,7 @@ def forward(anchor, positive, negative, need_grad, margin=1.0, p=2.0, eps=1e-6, 
     s = scale(reduction, R)
     out = buffer((R,), dt, reduction == "none")
     grads = [row_buffer(R, D, dt, need) for need in need_grad]
-    total = _kernel(R * D, a, pos, neg, float(margin), dt.type(eps), float(p), bool(swap), s, out, *grads)
+    total = _kernel(R * D, a, pos, neg, float(margin), dt.type(eps), float(p), bool(swap), s, out, *grads,
+                    pieces(R, R * D))
     return (result(reduction, total, s, out.reshape(shape[:-1]) if reduction == "none" else out, dt),) + \
         tuple(g.reshape(shape) if need else None for g, need in zip(grads, need_grad))

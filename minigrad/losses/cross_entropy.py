@@ -1,16 +1,16 @@
 """cross_entropy / CrossEntropyLoss, and the tutorials' CrossEntropyLoss2d (gone from torch 2.x)."""
 from .. import dtypes
 from ..tensor import _TORCH_SCALAR_NAMES
-from ._base import FusedLoss, _WeightedLoss, reduction_arg
+from ._base import _WeightedLoss, reduction_arg
 from ._margin import float_arg, sizes, tensor_arg
-from .nll_loss import check_class_targets, int_arg, nll_name
+from .nll_loss import ClassTargetLoss, check_class_targets, int_arg, nll_name
 
 __all__ = ["cross_entropy", "CrossEntropyLoss", "CrossEntropyLoss2d"]
 
 _FN = "cross_entropy_loss"
 
 
-class CrossEntropy(FusedLoss):
+class CrossEntropy(ClassTargetLoss):
     """Fused log-softmax + loss; the kernel also returns dℓ/dweight per position for probability
     targets, which backward sums over the positions."""
     kernel = "cross_entropy"
@@ -84,6 +84,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         _check_smoothing(label_smoothing)
         _check_log_softmax_input(input)
         check_class_targets(input, target, weight, check_input=False)
+        if label_smoothing > 0 and input.ndim == 1 and target.ndim == 1:
+            t = target.item()
+            if t == ignore_index or 0 <= t < input.shape[0]:  # after the kernel's range check, as in torch
+                # torch adds a 0-d smoothing term into a (1,) nll term
+                raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
     inputs = (input, target) if weight is None else (input, target, weight)
     return CrossEntropy.apply(*inputs, ignore_index=ignore_index, reduction=reduction, label_smoothing=label_smoothing)
 

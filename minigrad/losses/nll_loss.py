@@ -78,7 +78,23 @@ def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 
         raise RuntimeError(f"expected scalar type {_scalar_name(input)} but found {_scalar_name(weight)}")
 
 
-class NllLoss(FusedLoss):
+class ClassTargetLoss(FusedLoss):
+    """A fused loss over class targets (nll_loss, cross_entropy) with torch's backward check: its
+    forward accepts an unbatched (C,) input with a (1,) target, its nll backward raises."""
+
+    def forward(self, *arrays, **options):
+        x, target = arrays[0], arrays[1]
+        self.backward_error = (f"size mismatch (got input: [{x.shape[0]}], target: [1])"
+                               if x.ndim == 1 and target.ndim == 1 and target.dtype.kind != "f" else None)
+        return super().forward(*arrays, **options)
+
+    def backward(self, g):
+        if self.backward_error:
+            raise RuntimeError(self.backward_error)
+        return super().backward(g)
+
+
+class NllLoss(ClassTargetLoss):
     kernel = "nll_loss"
     class_axis = 1
 

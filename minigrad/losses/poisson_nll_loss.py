@@ -1,4 +1,6 @@
 """poisson_nll_loss / PoissonNLLLoss."""
+import math
+
 from ._base import _Loss, reduction_arg
 from ._margin import ComposedLoss, broadcast_shape, float_arg, promote, tensor_arg
 
@@ -35,8 +37,21 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     eps = float_arg(eps, _FN, "eps", 5)
     if input.shape != target.shape:
         broadcast_shape(input.shape, target.shape)
+    if not (input.is_floating_point() and target.is_floating_point()):
+        return _composed(input, target, log_input, full, eps, reduction)
     input, target = promote(input, target)
     return PoissonNllLossOp.apply(input, target, reduction=reduction, log_input=log_input, full=full, eps=eps)
+
+
+def _composed(input, target, log_input, full, eps, reduction):  # noqa: A002
+    """torch's composition, for an integer or bool input or target: torch takes exp/log of such a
+    tensor in float32 (the default dtype) before promoting it against the other operand, a rounding
+    the fused kernel (all in the promoted dtype) would not reproduce."""
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
 class PoissonNLLLoss(_Loss):

@@ -1,6 +1,7 @@
 """triplet_margin_loss / TripletMarginLoss."""
 from ._base import _Loss, reduction_arg
 from ._margin import ComposedLoss, broadcast_shape, check_norm_dim, float_arg, promote, tensor_arg
+from .pairwise_distance import pairwise_distance
 
 __all__ = ["triplet_margin_loss", "TripletMarginLoss"]
 
@@ -34,10 +35,26 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         tensor_arg(t, _FN, name, pos)
     margin, p, eps = float_arg(margin, _FN, "margin", 4), float_arg(p, _FN, "p", 5), float_arg(eps, _FN, "eps", 6)
     check_triplet_dims(anchor, positive, negative)
-    shape = broadcast_shape(anchor.shape, positive.shape, negative.shape)
-    check_norm_dim(shape, p)
+    # torch measures each pair on its own broadcast, then broadcasts the distances
+    pairs = [(anchor, positive), (anchor, negative)] + [(positive, negative)] * bool(swap)
+    shapes = [broadcast_shape(x.shape, y.shape) for x, y in pairs]
+    broadcast_shape(*(shape[:-1] for shape in shapes))
+    for shape in shapes:
+        check_norm_dim(shape, p)
+    if any(shape[-1:] != shapes[0][-1:] for shape in shapes):  # a size-1 last dim broadcast in some pairs only
+        return _composed(anchor, positive, negative, margin, p, eps, swap, reduction)
     return TripletMarginLossOp.apply(*promote(anchor, positive, negative), margin=margin, p=p, eps=eps,
                                      swap=bool(swap), reduction=reduction)
+
+
+def _composed(anchor, positive, negative, margin, p, eps, swap, reduction):
+    """torch's composition of pairwise distances, for pairs whose last dims differ (the fused kernel
+    measures every pair over one common last dim)."""
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = d_neg.minimum(pairwise_distance(positive, negative, p, eps))
+    loss = (margin + pairwise_distance(anchor, positive, p, eps) - d_neg).clamp_min(0)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
 class TripletMarginLoss(_Loss):

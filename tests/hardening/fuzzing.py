@@ -93,69 +93,47 @@ def check(fn, args, kwargs=None, grads=()):
 # ------------------------------------------------------------------------------- known differences
 
 class Known:
-    """Examples the fuzz leaves out: a minigrad bug (each also a strict xfail test in test_fuzz.py,
-    on ``example``: the arguments of the target's property) or a torch bug (minigrad is right)."""
+    """Examples the fuzz leaves out: torch bugs (minigrad is right there)."""
 
-    def __init__(self, targets, when, reason, example=None):
-        self.targets, self.when, self.reason, self.example = targets, when, reason, example
+    def __init__(self, targets, when, reason):
+        self.targets, self.when, self.reason = targets, when, reason
 
 
-def _readonly_operand(args, kwargs, **_):
-    """A weight, pos_weight or var that reaches the kernel as numpy's read-only broadcast view: one
-    smaller than the input whose broadcast is contiguous anyway (an empty batch, leading 1s)."""
-    try:
-        x = np.broadcast_shapes(args[0].shape, args[1].shape)
-        extra = [a for a in list(args[2:]) + [kwargs.get("weight"), kwargs.get("pos_weight")]
-                 if isinstance(a, np.ndarray)]
-        extra = [a[..., None] if a.shape == x[:-1] else a for a in extra]  # gaussian_nll_loss: var (N, C)
-        return any(a.shape != x and a.size != 1 and np.broadcast_to(a, x).flags.c_contiguous for a in extra)
-    except (AttributeError, ValueError):  # a bad input (not an array, shapes that do not broadcast)
-        return False
-
+# Minigrad bugs the fuzz found, fixed since: (target, the arguments of its check that found the bug,
+# the bug), each kept as a regression test in test_fuzz.py.
+REGRESSIONS = [
+    ("binary_cross_entropy",
+     dict(seed=23758, dt=np.float32, n=0, c=2, sp=(), o={"reduction": "mean", "weight": True}, bad=None,
+          special=False),
+     "a read-only broadcast weight (np.broadcast_to's view, contiguous for an empty batch or leading 1s) "
+     "failed to compile in kernels/cpu/_pointwise.py (_loop)"),
+    ("nll_loss",
+     dict(seed=87925, dt=np.float64, n=1, c=2, sp=(), bad="shape", special=False,
+          o={"ignore_index": -100, "weight": False, "reduction": "sum", "unbatched": True}),
+     "an unbatched (C,) input with a (1,) target: torch's backward raises RuntimeError 'size mismatch (got "
+     "input: [C], target: [1])'"),
+    ("multilabel_soft_margin_loss",
+     dict(seed=11707, dt=np.float64, n=3, c=3, sp=(1,), o={"reduction": "none", "weight": True}, bad=None,
+          special=True),
+     "x = +inf with t = 0 gave NaN (torch: inf): t·a + (1−t)·b re-associated under the fastmath flags"),
+    ("triplet_margin_loss",
+     dict(seed=1, dt=np.float64, n=3, c=1, sp=(), o={"reduction": "sum", "margin": 1.0, "swap": False, "p": 1},
+          bad="shape", special=False),
+     "anchor (N, 1), positive (N, 2), negative (N, 1): torch broadcasts each pair on its own"),
+    ("poisson_nll_loss",
+     dict(seed=4, dt=np.float64, n=4, c=4, sp=(), o={"log_input": False, "full": True, "reduction": "none"},
+          bad="int_input", special=False),
+     "an integer input: torch takes its log/exp in float32 before promoting"),
+    ("reductions",
+     dict(seed=1162, op="cumsum", shape=[], dt=np.float32, dim=2, keepdim=False),
+     "cumsum of a 0-d tensor accepted any dim; torch raises IndexError"),
+    ("binary ops",
+     dict(seed=531, op="maximum", shapes=BroadcastableShapes(input_shapes=((), (3,)), result_shape=(3,)),
+          clash=False, dts=(np.float64, np.int64), scalar=-1.5),
+     "maximum accepted a Python number as `other`; torch raises TypeError"),
+]
 
 KNOWN = [
-    Known(["binary_cross_entropy", "binary_cross_entropy_with_logits", "gaussian_nll_loss"], _readonly_operand,
-          "kernels/cpu/_pointwise.py:62-66 (_loop): `zb = z[lo:hi] if zs else scratch[...]` takes a read-only "
-          "type when z (or w) is read-only, so `zb[:] = z[0]` fails to compile (Numba TypingError); "
-          "kernels/cpu/_host.py:11 (expand) hands np.broadcast_to's read-only view on when it is contiguous anyway",
-          dict(seed=23758, dt=np.float32, n=0, c=2, sp=(), o={"reduction": "mean", "weight": True}, bad=None,
-               special=False)),
-    Known(["nll_loss", "cross_entropy"], lambda o, bad, **_: o["unbatched"] and bad == "shape",
-          "minigrad/losses/nll_loss.py:39 (check_class_targets): an unbatched (C,) input with a target of shape "
-          "(1,) is accepted; torch raises RuntimeError 'size mismatch (got input: [C], target: [1])'",
-          dict(seed=87925, dt=np.float64, n=1, c=2, sp=(), bad="shape", special=False,
-               o={"ignore_index": -100, "weight": False, "reduction": "sum", "unbatched": True})),
-    Known(["multilabel_soft_margin_loss"], lambda special, **_: special,
-          "kernels/cpu/multilabel_soft_margin_loss.py:45 `-(t·logσ(x) + (1−t)·logσ(−x))` is re-associated under "
-          "the nsz+reassoc fastmath flags (kernels/jit.py FASTMATH) so that x = +inf with t = 0 gives NaN; torch "
-          "gives inf",
-          dict(seed=11707, dt=np.float64, n=3, c=3, sp=(1,), o={"reduction": "none", "weight": True}, bad=None,
-               special=True)),
-    Known(["triplet_margin_loss"], lambda c, bad, **_: bad == "shape" and c == 1,
-          "minigrad/losses/triplet_margin_loss.py:37-39: the three inputs are broadcast to one shape before the "
-          "distances, so with anchor (N, 1), positive (N, 2) and negative (N, 1) d(anchor, negative) sums over 2 "
-          "elements; torch broadcasts each pair on its own",
-          dict(seed=1, dt=np.float64, n=3, c=1, sp=(), o={"reduction": "sum", "margin": 1.0, "swap": False, "p": 1},
-               bad="shape", special=False)),
-    Known(["poisson_nll_loss"], lambda bad, **_: bad == "int_input",
-          "minigrad/losses/poisson_nll_loss.py:38 (promote): an integer input is cast to the result dtype before "
-          "the math; torch computes log(input + eps) (or exp(input)) on the integer tensor, in float32, so float64 "
-          "results differ by ~1e-8",
-          dict(seed=4, dt=np.float64, n=4, c=4, sp=(), o={"log_input": False, "full": True, "reduction": "none"},
-               bad="int_input", special=False)),
-    Known(["reductions"], lambda op, shape, dim, **_: op == "cumsum" and not shape and dim not in (-1, 0),
-          "minigrad/tensor.py:1303 (Tensor.cumsum): a 0-d input accepts any dim; torch raises IndexError "
-          "'Dimension out of range (expected to be in range of [-1, 0], but got 2)'",
-          dict(seed=1162, op="cumsum", shape=[], dt=np.float32, dim=2, keepdim=False)),
-    Known(["binary ops"], lambda op, scalar, **_: op == "maximum" and scalar is not None,
-          "minigrad/tensor.py:1070 (Tensor.maximum, via _binary): a Python number as `other` is accepted; torch "
-          "raises TypeError 'maximum(): argument 'other' (position 2) must be Tensor, not float'",
-          dict(seed=531, op="maximum", shapes=BroadcastableShapes(input_shapes=((), (3,)), result_shape=(3,)),
-               clash=False, dts=(np.float64, np.int64), scalar=-1.5)),
-    # no bug: in float32, the gradient of a cosine over one element is 0 plus cancellation noise of order
-    # eps/|x| (1e-4 for |x| = 1e-5), different in each library
-    Known(["cosine_similarity"], lambda dt, args, o, bad, **_: bad is None and dt == np.float32
-          and args[0].shape[o["dim"]] == 1, "float32 cancellation noise"),
     # torch's bugs: minigrad is right there
     Known(list(loss_cases.CASES), lambda n, bad, **_: n == 0 and bad == "int_input",
           "torch skips its dtype check on an empty input"),
@@ -174,7 +152,7 @@ def excluded(target, **drawn):
 
 # ------------------------------------------------------------------------------------- the targets
 
-CASES = {}  # target -> the check of one example (the property's body, callable on a known example)
+CASES = {}  # target -> the check of one example (the property's body, callable on a regression example)
 PROPERTIES = {}  # target -> its hypothesis property
 
 
@@ -188,28 +166,14 @@ def target(name, **strategies):
     return register
 
 
-_honour_known = True
-
-
 def _require(condition):
-    """``assume``, called only to reject (a known example runs outside hypothesis, which warns)."""
+    """``assume``, called only to reject (a regression example runs outside hypothesis, which warns)."""
     if not condition:
         assume(False)
 
 
 def _skip_known(name, **drawn):
-    if _honour_known:
-        _require(not excluded(name, **drawn))
-
-
-def run_known(known):
-    """Check a known minigrad bug's example on its (first) target, not skipping it (test_fuzz.py)."""
-    global _honour_known
-    _honour_known = False
-    try:
-        CASES[known.targets[0]](**known.example)
-    finally:
-        _honour_known = True
+    _require(not excluded(name, **drawn))
 
 
 def _with_specials(g, a):

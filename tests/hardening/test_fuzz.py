@@ -1,7 +1,7 @@
 """Differential fuzzing against torch (``fuzzing.py``): every loss of ``minigrad.nn.functional`` and
 the core ops, on drawn shapes, dtypes, options and bad inputs. The fuzz runs in a child process: a
-crash (a segfault in a kernel) fails the target it hit, and the others still run. Known minigrad
-bugs are left out of the fuzz and each kept here as a strict xfail on the example that found it."""
+crash (a segfault in a kernel) fails the target it hit, and the others still run. Each minigrad bug
+the fuzz found is kept here as a regression test on the example that found it."""
 import json
 import os
 
@@ -58,14 +58,10 @@ def test_example_count(fuzzed):
     assert total >= 500
 
 
-KNOWN_BUGS = [k for k in fuzzing.KNOWN if k.example is not None]
-
-
-@pytest.mark.parametrize("known", [pytest.param(k, marks=pytest.mark.xfail(reason=k.reason, strict=True,
-                                                                             raises=AssertionError))
-                                   for k in KNOWN_BUGS], ids=[k.targets[0] for k in KNOWN_BUGS])
-def test_known_minigrad_bug(known):
-    fuzzing.run_known(known)
+@pytest.mark.parametrize("target, example, bug", fuzzing.REGRESSIONS, ids=[r[0] for r in fuzzing.REGRESSIONS])
+def test_fixed_bug_stays_fixed(target, example, bug):
+    """Each minigrad bug the fuzz found, on the example that found it."""
+    fuzzing.CASES[target](**example)
 
 
 def test_a_crash_fails_only_its_target():

@@ -374,3 +374,30 @@ def test_float16_runs_in_float32_and_returns_float16(name):
                                           ("multi_margin_loss", np.array([0, 1, 2]))])
 def test_float16_class_losses_are_not_implemented(name, target):
     raises_like_torch(name, [rand((3, 5)).astype(np.float16), target], "not implemented for 'Half'")
+
+
+def test_cosine_similarity_one_element_rows_float32():
+    """Along a dim of size 1 the cosine is ±1 and its gradient 0: the kernel's products run in float64
+    (Numba's float() keeps float32), so the two terms of the gradient cancel as torch's do."""
+    a = np.array([[1e-5], [0.5], [-2.0], [1e-3]], np.float32)
+    b = np.array([[0.7], [-1.3], [0.2], [4.0]], np.float32)
+    check("cosine_similarity", [a, b], atol=1e-9)
+
+
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize("shapes", [((3, 1), (3, 2), (3, 1)), ((3, 1), (3, 2), (3, 3)), ((3, 2), (3, 1), (3, 1)),
+                                    ((2, 1, 2), (1, 3, 2), (2, 3, 1)), ((2,), (2,), (1,))])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_triplet_margin_pairs_broadcast_apart(reduction, shapes, swap):
+    """torch measures d(a, p), d(a, n) (and d(p, n)) each over its own pair's broadcast."""
+    inputs = [rand(s, np.float64, seed) for seed, s in enumerate(shapes)]
+    if swap and shapes[1][-1] != shapes[2][-1] and 1 not in (shapes[1][-1], shapes[2][-1]):
+        raises_like_torch("triplet_margin_loss", inputs, "must match the size", swap=swap, reduction=reduction)
+    else:
+        check("triplet_margin_loss", inputs, swap=swap, reduction=reduction)
+
+
+@pytest.mark.parametrize("shapes", [((3, 3), (3, 2), (3, 1)), ((3, 2), (3, 2), (3, 3)), ((1, 2), (2, 2), (3, 2))])
+def test_triplet_margin_pair_mismatch_errors(shapes):
+    inputs = [rand(s, np.float64, seed) for seed, s in enumerate(shapes)]
+    raises_like_torch("triplet_margin_loss", inputs, r"The size of tensor a \(\d\) must match the size of tensor b")

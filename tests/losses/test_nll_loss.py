@@ -192,3 +192,25 @@ def test_seed_example_035_prints_nll_grad_fn():
     run = run_example("035_docB_nll_loss.py")
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("tensor(") and run.stdout.endswith(", grad_fn=<NllLossBackward0>)\n")
+
+
+@pytest.mark.parametrize("target", [[1], [-100]])
+@pytest.mark.parametrize("name, kw", [("nll_loss", {}), ("nll_loss", {"reduction": "none"}), ("cross_entropy", {}),
+                                      ("cross_entropy", {"reduction": "sum"})])
+def test_unbatched_input_with_one_target_fails_in_backward(name, kw, target):
+    """torch's forward takes a (C,) input with a (1,) target; its backward raises."""
+    x = np.array([0.3, -1.2])
+    errors = []
+    for lib in (torch, minigrad):
+        xt = lib.tensor(x, requires_grad=True)
+        loss = getattr(lib.nn.functional, name)(xt, lib.tensor(target), **kw)
+        with pytest.raises(RuntimeError) as e:
+            loss.sum().backward()
+        errors.append(str(e.value))
+    assert errors[0] == errors[1] == "size mismatch (got input: [2], target: [1])"
+
+
+@pytest.mark.parametrize("target", [[1], [-100], [5]])
+def test_unbatched_input_with_one_target_and_smoothing(target):
+    """With label smoothing torch's forward raises too, after its target range check."""
+    same_error("cross_entropy", [np.array([0.3, -1.2]), np.array(target)], label_smoothing=0.1)
