@@ -31,7 +31,7 @@ entries possibly negative (a crop). Every result is a new device array.
 import functools
 
 import numba
-from numba import float64
+from numba import float64, int64
 
 from ..cpu.conv2d import _Geometry, conv2d_output_size  # noqa: F401 - the backends share the geometry
 from . import _launch
@@ -47,6 +47,8 @@ _FORWARD, _GRAD_X, _GRAD_W = 0, 1, 2
 def _output_at(t, s, size):
     """(o, ok): the output position o with o·s = t (t = input position + pad − tap·d), ok when t is a
     non-negative multiple of s and o < size."""
+    if s == 1:  # no division (the common case)
+        return t, 0 <= t < size
     return t // s, t >= 0 and t % s == 0 and t // s < size
 
 
@@ -72,62 +74,75 @@ def _grad_out_tap(go, n, o, i, j, ih, iw, geo, zero):
 
 
 @cuda.jit(device=True)
-def _operand_a(mode, w, go, z, m, k, G):
-    """A[z][m, k] of the product ``mode`` computes (module docstring); 0 outside."""
-    KK, KW = w.shape[2] * w.shape[3], w.shape[3]
-    OCg = w.shape[0] // G
-    if mode == _GRAD_W:  # k = (n, oh, ow)
-        L = go.shape[2] * go.shape[3]
-        return go[k // L, z * OCg + m, k % L // go.shape[3], k % go.shape[3]]
-    g = z % G  # k = (o' or c', i, j)
-    if mode == _FORWARD:
-        return w[g * OCg + m, k // KK, k % KK // KW, k % KW]
-    return w[g * OCg + k // KK, m, k % KK // KW, k % KW]
+def _digits(v, radix, out, at):
+    """out[:, at] = (v // (r1·r2), v // r2 % r1, v % r2) for radix (r1, r2): an index k or col as the
+    three coordinates it stands for (module docstring)."""
+    r1, r2 = radix
+    out[0, at] = v // (r1 * r2)
+    out[1, at] = v // r2 % r1
+    out[2, at] = v % r2
 
 
 @cuda.jit(device=True)
-def _operand_b(mode, x, w, go, z, k, c, G, geo, zero):
-    """B[z][k, c] of the product ``mode`` computes (module docstring); 0 outside or in the padding."""
-    KK, KW = w.shape[2] * w.shape[3], w.shape[3]
-    Cg, OCg = w.shape[1], w.shape[0] // G
-    if mode == _GRAD_W:  # k = (n, oh, ow), c = (c', i, j)
-        L, OW = go.shape[2] * go.shape[3], go.shape[3]
-        return _x_tap(x, k // L, z * Cg + c // KK, c % KK // KW, c % KW, k % L // OW, k % OW, geo, zero)
-    n, g = z // G, z % G
-    if mode == _FORWARD:  # k = (c', i, j), c = (oh, ow)
-        OW = go.shape[3]
-        return _x_tap(x, n, g * Cg + k // KK, k % KK // KW, k % KW, c // OW, c % OW, geo, zero)
-    W = x.shape[3]  # k = (o', i, j), c = (ih, iw)
-    return _grad_out_tap(go, n, g * OCg + k // KK, k % KK // KW, k % KW, c // W, c % W, geo, zero)
+def _operand_a(mode, w, go, n, g, OCg, m, kd):
+    """A[z][m, k] of the product ``mode`` computes, z = (n, g), k given as its coordinates ``kd``."""
+    if mode == _GRAD_W:  # k = (n, oh, ow)
+        return go[kd[0], g * OCg + m, kd[1], kd[2]]
+    if mode == _FORWARD:  # k = (c', i, j)
+        return w[g * OCg + m, kd[0], kd[1], kd[2]]
+    return w[g * OCg + kd[0], m, kd[1], kd[2]]  # k = (o', i, j)
+
+
+@cuda.jit(device=True)
+def _operand_b(mode, x, w, go, n, g, OCg, kd, cd, geo, zero):
+    """B[z][k, col] of the product ``mode`` computes, z = (n, g), k and col given as their coordinates
+    ``kd``, ``cd``; 0 in the padding."""
+    if mode == _GRAD_W:  # k = (n, oh, ow), col = (c', i, j)
+        return _x_tap(x, kd[0], g * w.shape[1] + cd[0], cd[1], cd[2], kd[1], kd[2], geo, zero)
+    if mode == _FORWARD:  # k = (c', i, j), col = (·, oh, ow)
+        return _x_tap(x, n, g * w.shape[1] + kd[0], kd[1], kd[2], cd[1], cd[2], geo, zero)
+    return _grad_out_tap(go, n, g * OCg + kd[0], kd[1], kd[2], cd[1], cd[2], geo, zero)  # k = (o', i, j)
 
 
 @functools.cache
 def _tiled(dtype, t, r):
     """The tiled product kernel for ``dtype``, t×t threads a block, r×r outputs a thread."""
     dt, bm = numba.from_dtype(dtype), t * r
+    a_cols = bm + 1  # a padding column spreads the A tile's stores over the memory banks (shapes of
+    #                  shared arrays must be plain constants: no arithmetic in the kernel)
 
     @cuda.jit
-    def kernel(mode, x, w, go, bias, dst, Z, M, NC, K, Ks, G, geo, zero):
-        a_tile = cuda.shared.array((t, bm + 1), dt)  # [k, m]; the padding column spreads its stores
-        b_tile = cuda.shared.array((t, bm), dt)  # [k, c]                     over the memory banks
+    def kernel(mode, x, w, go, bias, dst, Z, M, NC, K, Ks, G, geo, k_radix, c_radix, zero):
+        a_tile = cuda.shared.array((t, a_cols), dt)  # [k, m]
+        b_tile = cuda.shared.array((t, bm), dt)  # [k, col]
+        k_digits = cuda.shared.array((3, t), int64)  # the coordinates of the chunk's k
+        c_digits = cuda.shared.array((3, bm), int64)  # and of the tile's columns: divided out once
         acc = cuda.local.array((r, r), dt)
         tid = cuda.threadIdx.x
         tx, ty = tid % t, tid // t
         tiles_m, tiles_c = (M + bm - 1) // bm, (NC + bm - 1) // bm
-        S = dst.shape[0]
+        S, OCg = dst.shape[0], w.shape[0] // G
         for tile in range(cuda.blockIdx.x, S * Z * tiles_m * tiles_c, cuda.gridDim.x):
             m0, c0 = tile // tiles_c % tiles_m * bm, tile % tiles_c * bm
             z, s = tile // (tiles_m * tiles_c) % Z, tile // (tiles_m * tiles_c * Z)
+            n, g = z // G, z % G  # grad_W: z = g < G, n = 0
+            for q in range(tid, bm, t * t):  # read after the first chunk's first barrier
+                _digits(c0 + q, c_radix, c_digits, q)
             for a in range(r):
                 for b in range(r):
                     acc[a, b] = zero
             for k0 in range(s * Ks, min(K, (s + 1) * Ks), t):
+                if tid < t:
+                    _digits(k0 + tid, k_radix, k_digits, tid)
+                cuda.syncthreads()
                 for q in range(r):  # each thread stages r elements of each tile
                     e = tid + q * t * t
                     k, m = k0 + e % t, m0 + e // t  # consecutive threads: consecutive k (weights' order)
-                    a_tile[e % t, e // t] = _operand_a(mode, w, go, z, m, k, G) if k < K and m < M else zero
+                    a_tile[e % t, e // t] = _operand_a(mode, w, go, n, g, OCg, m, k_digits[:, e % t]) \
+                        if k < K and m < M else zero
                     k, c = k0 + e // bm, c0 + e % bm  # consecutive threads: consecutive columns
-                    b_tile[e // bm, e % bm] = _operand_b(mode, x, w, go, z, k, c, G, geo, zero) \
+                    b_tile[e // bm, e % bm] = _operand_b(mode, x, w, go, n, g, OCg, k_digits[:, e // bm],
+                                                         c_digits[:, e % bm], geo, zero) \
                         if k < K and c < NC else zero
                 cuda.syncthreads()
                 for k in range(t):
@@ -135,15 +150,15 @@ def _tiled(dtype, t, r):
                         va = a_tile[k, ty + a * t]
                         for b in range(r):
                             acc[a, b] += va * b_tile[k, tx + b * t]
-                cuda.syncthreads()
+                cuda.syncthreads()  # the tiles and digits are free for the next chunk (or tile)
             for a in range(r):
                 m = m0 + ty + a * t
                 for b in range(r):
                     c = c0 + tx + b * t
                     if m < M and c < NC:
-                        row = z % G * M + m
+                        row = g * M + m
                         with_bias = s == 0 and bias.size > 0
-                        dst[s, z // G, row, c] = acc[a, b] + bias[row] if with_bias else acc[a, b]
+                        dst[s, n, row, c] = acc[a, b] + bias[row] if with_bias else acc[a, b]
 
     return kernel
 
@@ -177,8 +192,9 @@ def _sum_slices(part, out):
         out[i] = acc
 
 
-def _product(mode, x, w, go, bias, dst, Z, M, NC, K, geo):
-    """dst ← the ``mode`` product (module docstring); ``go`` has the output's shape (forward: dst).
+def _product(mode, x, w, go, bias, dst, Z, M, NC, K, k_radix, c_radix, geo):
+    """dst ← the ``mode`` product (module docstring); ``go`` has the output's shape (forward: dst);
+    k and col split into their coordinates by ``k_radix`` and ``c_radix`` (``_digits``).
 
     When its tiles are fewer than SPLIT_BLOCKS, the reduction over k is cut into S slices of at least
     4·T, computed by S times the blocks into S partial products, which a second kernel sums in slice
@@ -191,7 +207,7 @@ def _product(mode, x, w, go, bias, dst, Z, M, NC, K, geo):
     S = max(1, -(-K // ks))
     part = dst.reshape((1,) + tuple(dst.shape)) if S == 1 else empty((S,) + tuple(dst.shape), x.dtype)
     _tiled(x.dtype, T, R)[min(S * tiles, _launch.MAX_BLOCKS), T * T](
-        mode, x, w, go, bias, part, Z, M, NC, K, ks, geo.G, _taps(geo), x.dtype.type(0))
+        mode, x, w, go, bias, part, Z, M, NC, K, ks, geo.G, _taps(geo), k_radix, c_radix, x.dtype.type(0))
     if S > 1:
         launch(_sum_slices, dst.size, False, part.reshape(S, dst.size), dst.reshape(dst.size))
 
@@ -201,7 +217,7 @@ def conv2d_forward(x, weight, bias, stride, padding, dilation, groups):
     geo = _Geometry(tuple(x.shape), tuple(weight.shape), stride, padding, dilation, groups)
     out = empty((geo.N, geo.OC) + geo.out_hw, x.dtype)
     _product(_FORWARD, x, weight, out, empty(0, x.dtype) if bias is None else bias,
-             out.reshape(geo.N, geo.OC, geo.L), geo.N * geo.G, geo.OCg, geo.L, geo.K, geo)
+             out.reshape(geo.N, geo.OC, geo.L), geo.N * geo.G, geo.OCg, geo.L, geo.K, geo.kernel, geo.out_hw, geo)
     return out, None
 
 
@@ -214,11 +230,11 @@ def conv2d_backward(grad_out, x, weight, saved, stride, padding, dilation, group
         grad_x = empty(x.shape, x.dtype)
         Cg, HW = geo.C // geo.G, geo.H * geo.W
         _product(_GRAD_X, x, weight, grad_out, none, grad_x.reshape(geo.N, geo.C, HW), geo.N * geo.G, Cg, HW,
-                 geo.OCg * geo.kernel[0] * geo.kernel[1], geo)
+                 geo.OCg * geo.kernel[0] * geo.kernel[1], geo.kernel, (geo.H, geo.W), geo)
     if needs[1]:
         grad_w = empty(weight.shape, x.dtype)
         _product(_GRAD_W, x, weight, grad_out, none, grad_w.reshape(1, geo.OC, geo.K), geo.G, geo.OCg, geo.K,
-                 geo.N * geo.L, geo)
+                 geo.N * geo.L, geo.out_hw, geo.kernel, geo)
     if needs[2]:
         grad_b = empty(geo.OC, x.dtype)
         if geo.OC:

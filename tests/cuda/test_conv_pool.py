@@ -51,7 +51,7 @@ def tiles(monkeypatch):
 
 
 CONVS = {  # x shape, weight shape, bias, stride, padding, dilation, groups
-    "3x3-pad1": ((2, 2, 4, 5), (3, 2, 3, 3), True, (1, 1), (1, 1), (1, 1), 1),
+    "3x3-pad1": ((2, 1, 4, 5), (2, 1, 3, 3), True, (1, 1), (1, 1), (1, 1), 1),
     "strided-dilated-grouped": ((1, 4, 5, 6), (4, 2, 3, 2), True, (2, 1), (1, 0, 2, 1), (1, 2), 2),
     "depthwise-stride2": ((1, 3, 5, 4), (3, 1, 2, 2), False, (2, 2), (0, 1), (1, 1), 3),
     "crop": ((1, 2, 5, 5), (2, 2, 2, 2), False, (1, 1), (-1, 0, 0, -1), (1, 1), 1),  # grad_x's own route
