@@ -1,0 +1,54 @@
+"""The conv2d and pooling CUDA kernels compile for a real GPU (sm_90 PTX through libNVVM, no GPU
+needed), which the simulator never does: it runs the Python source, so a kernel the CUDA target
+rejects (a shared array whose shape is an expression, an unsupported call) passes there. The float32
+kernels must hold no float64 instruction except where they sum in float64 on purpose.
+
+Runs in a child process: the CUDA target is not the simulator the tests/cuda processes use."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+CHECK = textwrap.dedent("""
+    import numpy as np
+    import numba.cuda.dispatcher as dispatcher
+    from numba import cuda, types
+
+    class Device:  # device functions compile for the current device: pretend one
+        compute_capability = (9, 0)
+
+    dispatcher.get_current_device = lambda: Device()
+
+    from minigrad.kernels.cuda import load
+
+    conv, pool = load("conv2d"), load("pooling")
+    i64, f, pair = types.int64, types.float32, types.UniTuple(types.int64, 2)
+    a1, a2, a3, a4 = (types.Array(f, n, "C") for n in (1, 2, 3, 4))
+    i2, i3 = types.Array(i64, 2, "C"), types.Array(i64, 3, "C")
+    kernels = {  # name: (kernel, signature, sums in float64)
+        "conv2d tiled": (conv._tiled(np.dtype(np.float32), conv.T, conv.R),
+                         (i64, a4, a4, a4, a1, a4) + (i64,) * 6 + (types.UniTuple(i64, 6), pair, pair, f), False),
+        "conv2d sum slices": (conv._sum_slices, (a2, a1), True),
+        "conv2d grad bias": (conv._grad_bias_kernel, (a4, a1), True),
+        "max pool": (pool._max_kernel, (a3, a3, i3) + (i64,) * 8 + (f,), False),
+        "max pool backward": (pool._max_backward_kernel, (a3, i3, a3) + (i64,) * 8 + (f,), False),
+        "max pool scatter": (pool._max_scatter_kernel, (a2, i2, a2, f), False),
+        "avg pool": (pool._mean_kernel, (a3, a3) + (i64,) * 8 + (f,), False),
+        "avg pool backward": (pool._mean_backward_kernel, (a3, a3) + (i64,) * 8 + (f,), False),
+    }
+    for name, (kernel, signature, float64_sums) in kernels.items():
+        ptx, _ = cuda.compile_ptx(kernel.py_func, signature, cc=(9, 0))
+        assert float64_sums or ".f64" not in ptx, f"{name}: float64 instructions in the float32 kernel"
+        print("compiled", name)
+""")
+
+
+def test_conv_and_pool_kernels_compile_for_sm_90():
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
+    proc = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=600, env=env)
+    if "NvvmSupportError" in proc.stderr:
+        pytest.skip("no libNVVM here: the CUDA target cannot compile")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.count("compiled") == 8
