@@ -20,14 +20,16 @@ def device_count():
     return len(cuda.gpus)
 
 
-def require():
-    """Raise torch's error when a CUDA device is asked for and none can be used."""
+def require(index=0):
+    """Raise a clear RuntimeError when CUDA device ``index`` is asked for and cannot be used."""
     if not is_available():
         raise RuntimeError("minigrad: no CUDA GPU is available (numba.cuda found no device); use device='cpu'")
-    raise RuntimeError("minigrad: CUDA tensors are not implemented yet; use device='cpu'")
+    if index is not None and not 0 <= index < device_count():
+        raise RuntimeError(f"CUDA error: invalid device ordinal (device cuda:{index}; {device_count()} available)")
 
 
 def synchronize(device=None):
+    """Wait for every kernel launched so far to finish."""
     if is_available():
         from numba import cuda
         cuda.synchronize()

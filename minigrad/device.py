@@ -42,6 +42,7 @@ class device:
 
 
 CPU = device("cpu")
+CUDA0 = device("cuda", 0)  # one object per device, so Op.apply's identity check usually suffices
 _backends = {}
 
 
@@ -52,10 +53,10 @@ def get(d):
     d = d if isinstance(d, device) else device(d if not isinstance(d, int) else f"cuda:{d}")
     if d.type == "cuda":
         from . import cuda
-        cuda.require()
+        cuda.require(d.index)
         if d.index is None:
-            d = device("cuda", 0)
-    return d if d != CPU else CPU
+            d = CUDA0
+    return CPU if d == CPU else CUDA0 if d == CUDA0 else d
 
 
 def backend(d):

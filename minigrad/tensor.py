@@ -97,10 +97,11 @@ class Tensor:
         dt = dtypes.get(dtype) or dtypes.float32
         if len(args) == 1 and not isinstance(args[0], (numbers.Integral, np.integer, Size)):
             data = args[0]
-            arr = np.array(data._data if isinstance(data, Tensor) else data, dtype=dt.np)
+            arr = np.array(data._host() if isinstance(data, Tensor) else data, dtype=dt.np)
         else:
             arr = np.zeros(_shape_args(args) if args else (0,), dtype=dt.np)
-        return cls._make(arr, _dev.get(device), subclass=cls)
+        d = _dev.get(device)
+        return cls._make(arr if d is _dev.CPU else _dev.backend(d).from_host(arr), d, subclass=cls)
 
     @classmethod
     def _make(cls, arr, device=_dev.CPU, requires_grad=False, subclass=None):
@@ -260,7 +261,7 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        a = self._host()
+        a = self.numpy(force=True)  # torch's TypeError for a CUDA tensor: no silent copy
         return a if dtype is None else a.astype(dtype)
 
     def __float__(self):
@@ -309,12 +310,12 @@ class Tensor:
         return S.Clone.apply(self)
 
     def contiguous(self, memory_format=None):
-        if self._data.flags.c_contiguous:
+        if self.is_contiguous():
             return self
         return S.Clone.apply(self)
 
     def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
+        return self._device.type != "cpu" or self._data.flags.c_contiguous  # device arrays are kept C-contiguous
 
     def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
         for a in args:
@@ -454,7 +455,7 @@ class Tensor:
                                    f"desired output type {_TORCH_SCALAR_NAMES[self.dtype.name]}")
             result = result._cast(self.dtype)
         if result._grad_fn is None:
-            self._data[...] = result._data
+            self._backend().copyto(self._data, result._data)
         else:
             self._data, self._grad_fn, self._requires_grad = result._data, result._grad_fn, True
         return self._bump()
@@ -472,23 +473,24 @@ class Tensor:
             value = value.item()
         if _grad_state.enabled and self._requires_grad:
             return self._replace(S.Fill, value=value, name="FillBackward2")
-        self._data[...] = value
+        self._backend().fill(self._data, value)
         return self._bump()
 
     def zero_(self):
         self._check_inplace()
         if _grad_state.enabled and self._requires_grad:
             return self._replace(S.Fill, value=0, name="ZeroBackward0")
-        self._data[...] = 0
+        self._backend().fill(self._data, 0)
         return self._bump()
 
     def copy_(self, src, non_blocking=False):
-        src = src if isinstance(src, Tensor) else tensor(src)
+        src = (src if isinstance(src, Tensor) else tensor(src)).to(self._device)
         self._check_inplace()
         try:
             if _grad_state.enabled and (self._requires_grad or src._requires_grad):
                 return self._replace(S.Copy, src)
-            np.copyto(self._data, np.broadcast_to(src._host(), self._data.shape), casting="unsafe")
+            b = self._backend()
+            b.copyto(self._data, b.broadcast_to(src._data, self._data.shape))
         except ValueError:
             shape = _broadcast_shape(self._data.shape, src._data.shape)
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
@@ -529,7 +531,8 @@ class Tensor:
 
     def _fill_random(self, draw):
         self._check_inplace()
-        self._data[...] = draw(self._data.shape)
+        b = self._backend()  # drawn on the host (minigrad's generator), then copied to the device
+        b.copyto(self._data, b.from_host(np.asarray(draw(self._data.shape), dtype=self._data.dtype)))
         return self._bump()
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
@@ -568,9 +571,14 @@ class Tensor:
         out, takes, advanced = [], [], False  # takes: how many dims each item consumes
         for it in items:
             if isinstance(it, Tensor):
-                arr = it._host()
-                if arr.dtype.kind == "f":
+                if it._data.dtype.kind == "f":
                     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                if it._device.type != "cpu" and it._data.dtype.kind in "iu" and it._data.ndim:
+                    out.append(it._data)  # an integer index stays on its device (the backend gathers)
+                    takes.append(1)
+                    advanced = True
+                    continue
+                arr = it._host()
                 it = int(arr) if arr.ndim == 0 and arr.dtype.kind in "iu" else arr
             elif isinstance(it, (list, np.ndarray)):
                 it = np.asarray(it)
@@ -639,7 +647,7 @@ class Tensor:
                     ("CopyBackwards" if value.ndim else "FillBackward3") if alias else "CopySlices"
                 self._replace(S.IndexPut, value._cast(self.dtype), index=idx, name=name)
                 return
-            self._data[idx] = value._host()
+            self._backend().setitem(self._data, idx, value.to(self._device)._data)
         except IndexError as e:
             raise IndexError(str(e).replace("axis", "dimension")) from None
         except ValueError:
@@ -938,11 +946,11 @@ class Tensor:
 
     def __floordiv__(self, other):
         a, b = self._operands(other)
-        return NotImplemented if a is None else _np_binary(np.floor_divide, a, b)
+        return NotImplemented if a is None else _np_binary("floor_divide", a, b)
 
     def __rfloordiv__(self, other):
         a, b = self._operands(other)
-        return NotImplemented if a is None else _np_binary(np.floor_divide, b, a)
+        return NotImplemented if a is None else _np_binary("floor_divide", b, a)
 
     def remainder(self, other):
         return self._binary(E.Remainder, other,
@@ -1020,8 +1028,9 @@ class Tensor:
     def sign(self):
         return E.Sign.apply(self)
 
-    def _nondiff(self, fn):
-        return Tensor._make(fn(self._data), self._device)
+    def _nondiff(self, name):
+        """The backend function ``name`` of this tensor's data (no gradient)."""
+        return Tensor._make(_array(getattr(self._backend(), name)(self._data)), self._device)
 
     def floor(self):
         return E.Rounding.apply(self, kind="floor")
@@ -1036,13 +1045,13 @@ class Tensor:
         return E.Rounding.apply(self, kind="trunc")
 
     def isnan(self):
-        return self._nondiff(np.isnan)
+        return self._nondiff("isnan")
 
     def isinf(self):
-        return self._nondiff(np.isinf)
+        return self._nondiff("isinf")
 
     def isfinite(self):
-        return self._nondiff(np.isfinite)
+        return self._nondiff("isfinite")
 
     def clamp(self, min=None, max=None):  # noqa: A002
         if min is None and max is None:
@@ -1068,9 +1077,11 @@ class Tensor:
         return self.clamp(max=max)._renamed("ClampMaxBackward0")
 
     def maximum(self, other):
+        _tensor_arg("maximum", "other", other, 1)
         return self._binary(E.Maximum, other)
 
     def minimum(self, other):
+        _tensor_arg("minimum", "other", other, 1)
         return self._binary(E.Minimum, other)
 
     def masked_fill(self, mask, value):
@@ -1103,22 +1114,22 @@ class Tensor:
         return _np_binary(fn, a, b)
 
     def __eq__(self, other):
-        return self._compare(other, np.equal)
+        return self._compare(other, "equal")
 
     def __ne__(self, other):
-        return self._compare(other, np.not_equal)
+        return self._compare(other, "not_equal")
 
     def __lt__(self, other):
-        return self._compare(other, np.less)
+        return self._compare(other, "less")
 
     def __le__(self, other):
-        return self._compare(other, np.less_equal)
+        return self._compare(other, "less_equal")
 
     def __gt__(self, other):
-        return self._compare(other, np.greater)
+        return self._compare(other, "greater")
 
     def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
+        return self._compare(other, "greater_equal")
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
@@ -1129,32 +1140,32 @@ class Tensor:
         return builtins.bool(np.allclose(self._host(), other._host(), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def __and__(self, other):
-        return self._compare(other, np.bitwise_and)
+        return self._compare(other, "bitwise_and")
 
     def __or__(self, other):
-        return self._compare(other, np.bitwise_or)
+        return self._compare(other, "bitwise_or")
 
     def __xor__(self, other):
-        return self._compare(other, np.bitwise_xor)
+        return self._compare(other, "bitwise_xor")
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __invert__(self):
         if self.is_floating_point():
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-        return self._nondiff(np.invert)
+        return self._nondiff("invert")
 
     def logical_not(self):
-        return self._nondiff(np.logical_not)
+        return self._nondiff("logical_not")
 
     def logical_and(self, other):
-        return self._compare(other, np.logical_and)
+        return self._compare(other, "logical_and")
 
     def logical_or(self, other):
-        return self._compare(other, np.logical_or)
+        return self._compare(other, "logical_or")
 
     def logical_xor(self, other):
-        return self._compare(other, np.logical_xor)
+        return self._compare(other, "logical_xor")
 
     # ---- reductions -------------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, dtype=None):
@@ -1209,24 +1220,21 @@ class Tensor:
         dims = self._check_reducible("amin", None if dim in ((), []) else dim)
         return R.Amax.apply(self, axis=dims, keepdim=keepdim, largest=False)
 
-    def _arg(self, dim, keepdim, fn, name):
+    def _arg(self, dim, keepdim, name):
         if self._data.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
         dims = self._check_reducible(name, dim)
-        a = self._data
-        if dims is None:
-            out = fn(a.reshape(-1))
-            if keepdim:
-                out = np.reshape(out, (1,) * a.ndim)
-        else:
-            out = fn(a, axis=dims[0], keepdims=keepdim) if dims else np.zeros((), np.int64)
-        return Tensor._make(np.asarray(out, dtype=np.int64), self._device)
+        b, a = self._backend(), self._data
+        if dims == ():  # a 0-d tensor along its (only) dim
+            return Tensor._make(b.zeros((), np.int64), self._device)
+        out = getattr(b, name)(a, axis=None if dims is None else dims[0], keepdims=keepdim)
+        return Tensor._make(out, self._device)
 
     def argmax(self, dim=None, keepdim=False):
-        return self._arg(dim, keepdim, np.argmax, "argmax")
+        return self._arg(dim, keepdim, "argmax")
 
     def argmin(self, dim=None, keepdim=False):
-        return self._arg(dim, keepdim, np.argmin, "argmin")
+        return self._arg(dim, keepdim, "argmin")
 
     def prod(self, dim=None, keepdim=False, dtype=None):
         dt = dtypes.get(dtype) or (None if self._data.dtype.kind == "f" else dtypes.int64)
@@ -1278,15 +1286,16 @@ class Tensor:
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
         return matmul(self, other)
 
-    def _logical_reduce(self, fn, dim, keepdim):
+    def _logical_reduce(self, name, dim, keepdim):
         axis = None if dim is None else _dims(dim, self.ndim)
-        return Tensor._make(np.asarray(fn(self._data, axis=axis, keepdims=keepdim)), self._device)
+        return Tensor._make(_array(getattr(self._backend(), name)(self._data, axis=axis, keepdims=keepdim)),
+                            self._device)
 
     def all(self, dim=None, keepdim=False):
-        return self._logical_reduce(np.all, dim, keepdim)
+        return self._logical_reduce("all", dim, keepdim)
 
     def any(self, dim=None, keepdim=False):
-        return self._logical_reduce(np.any, dim, keepdim)
+        return self._logical_reduce("any", dim, keepdim)
 
     def nonzero(self, as_tuple=False):
         nz = np.nonzero(self._data)
@@ -1300,7 +1309,8 @@ class Tensor:
 
     def cumsum(self, dim, dtype=None):
         x = self if dtype is None else self._cast(dtypes.get(dtype))
-        return R.Cumsum.apply(x, axis=_dim(dim, self.ndim) if self.ndim else None)
+        d = _dim(dim, self.ndim)  # a 0-d tensor takes dim -1 or 0, as torch
+        return R.Cumsum.apply(x, axis=d if self.ndim else None)
 
     def sort(self, dim=-1, descending=False, stable=False):
         a = self._data
@@ -1368,10 +1378,16 @@ def _expand_error(shape, sizes):
                         f"[{', '.join(map(str, shape))}]")
 
 
-def _np_binary(fn, a, b):
-    """A tensor of numpy's ``fn`` over two promoted tensors (no gradient), with torch's broadcast error."""
+def _array(out):
+    """A backend result as an array (numpy's ufuncs give 0-d inputs a scalar)."""
+    return np.asarray(out) if isinstance(out, np.generic) else out
+
+
+def _np_binary(name, a, b):
+    """A tensor of the backend function ``name`` over two promoted tensors (no gradient), with torch's
+    broadcast error."""
     try:
-        return Tensor._make(np.asarray(fn(a._data, b._data)), a._device)
+        return Tensor._make(_array(getattr(a._backend(), name)(a._data, b._data)), a._device)
     except ValueError:
         _broadcast_shape(a._data.shape, b._data.shape)
         raise
@@ -1522,11 +1538,23 @@ def matmul(a, b):
     return L.Matmul.apply(a, b)
 
 
+def _tensor_arg(fn, name, value, pos):
+    """torch's TypeError for a non-tensor argument where only a tensor is accepted."""
+    if not isinstance(value, Tensor):
+        kind = type(value)
+        kind = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {kind}")
+
+
 def maximum(a, b):
+    _tensor_arg("maximum", "input", a, 1)
+    _tensor_arg("maximum", "other", b, 2)
     return a.maximum(b)
 
 
 def minimum(a, b):
+    _tensor_arg("minimum", "input", a, 1)
+    _tensor_arg("minimum", "other", b, 2)
     return a.minimum(b)
 
 
@@ -1539,7 +1567,7 @@ def where(condition, input=None, other=None):  # noqa: A002
         return condition.nonzero(as_tuple=True)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype == np.uint8:  # torch still accepts byte masks
-        cond = cond.astype(np.bool_)
+        cond = condition._backend().astype(cond, np.bool_) if isinstance(condition, Tensor) else cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_TORCH_SCALAR_NAMES[dtypes.from_numpy(cond.dtype).name]}")

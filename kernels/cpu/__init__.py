@@ -8,9 +8,10 @@ import importlib
 
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
-    abs, add, divide, equal, exp, expand_dims, expm1, greater, greater_equal, less, less_equal, log, log1p,
-    logical_and, logical_not, logical_or, logical_xor, matmul, maximum, minimum, multiply, negative,
-    not_equal, power, sign, sqrt, subtract, tanh, where,
+    abs, add, all, any, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate, divide, equal, exp,
+    expand_dims, expm1, floor, floor_divide, fmod, greater, greater_equal, invert, isfinite, isinf, isnan, less,
+    less_equal, log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
+    negative, not_equal, power, round, sign, sqrt, subtract, swapaxes, tanh, transpose, trunc, where, zeros,
 )
 
 name = "cpu"
@@ -25,20 +26,142 @@ def from_host(a):
 
 
 def copy(a, dtype=None):
-    return np.array(a, dtype=dtype, copy=True)
+    return np.array(a, dtype=dtype, copy=True, order="C")
 
 
 def iadd(dst, src):
     np.add(dst, src, out=dst, casting="unsafe")
 
 
+def broadcast_axes(shape, target):
+    """The axes of a ``target``-shaped array to sum to get back to ``shape`` (leading dims and dims
+    that were 1): the reduction that undoes broadcasting, on every backend."""
+    lead = len(target) - len(shape)
+    return tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and target[i + lead] != 1)
+
+
 def sum_to_shape(g, shape):
-    """Sum a broadcast gradient back to ``shape`` (leading dims and dims that were 1)."""
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    """Sum a broadcast gradient back to ``shape``."""
+    axes = broadcast_axes(shape, g.shape)
     if axes:
         g = g.sum(axis=axes, keepdims=True)
     return g.reshape(shape)
+
+
+def astype(a, dtype):
+    return a.astype(dtype, copy=False)
+
+
+def fill(a, value):
+    a[...] = value
+
+
+def copyto(dst, src):
+    np.copyto(dst, src, casting="unsafe")
+
+
+# ---- reductions (arrays, never numpy scalars) -------------------------------------------------
+def sum(a, axis=None, keepdims=False, dtype=None):  # noqa: A001 - numpy's name
+    return np.asarray(a.sum(axis=axis, keepdims=keepdims, dtype=dtype))
+
+
+def mean(a, axis=None, keepdims=False, dtype=None):
+    return np.asarray(a.mean(axis=axis, keepdims=keepdims, dtype=dtype))
+
+
+def amax(a, axis=None, keepdims=False):
+    return np.asarray(a.max(axis=axis, keepdims=keepdims))
+
+
+def amin(a, axis=None, keepdims=False):
+    return np.asarray(a.min(axis=axis, keepdims=keepdims))
+
+
+def argmax(a, axis=None, keepdims=False):
+    return np.asarray(a.argmax(axis=axis, keepdims=keepdims), dtype=np.int64)
+
+
+def argmin(a, axis=None, keepdims=False):
+    return np.asarray(a.argmin(axis=axis, keepdims=keepdims), dtype=np.int64)
+
+
+def put_along_axis(shape, idx, g, axis):
+    """zeros(shape) with g put at ``idx`` along ``axis`` (idx, g: ``shape`` with that axis of size 1)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    np.put_along_axis(out, idx, g, axis=axis)
+    return out
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False):
+    """``a @ b`` with ``a``/``b`` replaced by the transpose of their last two dims when asked."""
+    return np.matmul(a.swapaxes(-1, -2) if transpose_a else a, b.swapaxes(-1, -2) if transpose_b else b)
+
+
+# ---- indexing ---------------------------------------------------------------------------------
+def index(a, key):
+    return a[key]
+
+
+def index_add(shape, key, g, accumulate):
+    """zeros(shape) with ``g`` put at ``key`` (added, so repeated indices sum, when ``accumulate``)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if accumulate:
+        np.add.at(out, key, g)
+    else:
+        out[key] = g
+    return out
+
+
+def setitem(a, key, value):
+    a[key] = value
+
+
+def index_put(a, key, value):
+    out = a.copy()
+    out[key] = value
+    return out
+
+
+# ---- softmax (kernels/cuda/_softmax.py has the math) -------------------------------------------
+def _shifted(a, axis):
+    m = a.max(axis=axis, keepdims=True) if a.size else a.sum(axis=axis, keepdims=True)
+    return a - np.where(np.isinf(m), 0, m)
+
+
+def softmax(a, axis):
+    with np.errstate(invalid="ignore", over="ignore"):
+        e = np.exp(_shifted(a, axis))
+        e /= e.sum(axis=axis, keepdims=True)
+    return e
+
+
+def log_softmax(a, axis):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = _shifted(a, axis)
+        return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+
+
+def softmax_backward(g, y, axis):
+    return y * (g - (g * y).sum(axis=axis, keepdims=True))
+
+
+def log_softmax_backward(g, y, axis):
+    return g - np.exp(y) * g.sum(axis=axis, keepdims=True)
+
+
+def sgd_update(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, maximize):
+    """(new p, new momentum buffer or None) by SGD's rule (``minigrad/optim/sgd.py``); ``buf`` is None
+    on the first momentum step."""
+    if maximize:
+        g = np.negative(g)
+    if weight_decay != 0:
+        g = g + p * weight_decay
+    new_buf = None
+    if momentum != 0:
+        new_buf = np.array(g, copy=True) if buf is None else \
+            buf * momentum + (g if dampening == 0 else g * (1 - dampening))
+        g = g + new_buf * momentum if nesterov else new_buf
+    return p - g * lr, new_buf
 
 
 def clip(a, lo, hi):

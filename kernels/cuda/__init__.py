@@ -1,17 +1,47 @@
-"""The CUDA backend: numba.cuda twins of the CPU kernels, same module names and host-level functions.
+"""The CUDA backend: numba.cuda twins of the CPU backend, the same flat functions and kernel modules.
 
-``load("<name>").forward`` takes and returns device arrays (``numba.cuda`` device arrays, C-contiguous)
-and keeps every result on the device: a reduced loss is a 0-d device array. Nothing here is imported
-by ``import minigrad``; ``minigrad.device.backend`` imports this package the first time a CUDA tensor
-runs an op. Under ``NUMBA_ENABLE_CUDASIM=1`` the same code runs in Numba's CUDA simulator.
+Every function takes and returns ``numba.cuda`` device arrays (C-contiguous: a layout change such
+as a transpose or a slice is a copy kernel here, a view on the CPU) and keeps every result on the
+device; a full reduction is a 0-d device array. Host↔device copies happen only in ``transfer``.
+``load("<name>").forward`` runs a loss (or conv/pooling) kernel module, as on the CPU.
+
+Nothing here is imported by ``import minigrad``; ``minigrad.device.backend`` imports this package the
+first time a CUDA tensor runs an op. Under ``NUMBA_ENABLE_CUDASIM=1`` the same code runs in Numba's
+CUDA simulator. A successor to numba.cuda plugs in as another ``kernels/<device>/`` package with
+these names.
 """
 import functools
 import importlib
 
+from ..cpu import broadcast_axes  # noqa: F401 - shape arithmetic, the same on every device
+from ._elementwise import (  # noqa: F401 - the flat API
+    abs, add, astype, bitwise_and, bitwise_or, bitwise_xor, ceil, clip, copyto, divide, equal, exp, expm1, floor,
+    floor_divide, fmod, greater, greater_equal, iadd, invert, isfinite, isinf, isnan, less, less_equal, log, log1p,
+    logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, power,
+    relu, relu_backward, sigmoid, sign, sqrt, subtract, tanh, trunc, where,
+)
+from ._matmul import matmul  # noqa: F401
+from ._reduce import (  # noqa: F401
+    all, amax, amin, any, argmax, argmin, mean, put_along_axis, sum, sum_to_shape,
+)
+from ._sgd import sgd_update  # noqa: F401
+from ._shape import (  # noqa: F401
+    broadcast_to, concatenate, copy, expand_dims, fill, full_like, index, index_add, index_put, setitem, swapaxes,
+    transpose, zeros,
+)
+from ._softmax import log_softmax, log_softmax_backward, softmax, softmax_backward  # noqa: F401
+from ._transfer import from_host, to_host  # noqa: F401
+
 name = "cuda"
+
+
+def __getattr__(attr):
+    """A CPU backend function this backend lacks: a clear error instead of numpy running on device data."""
+    raise NotImplementedError(f"minigrad's CUDA backend has no '{attr}' yet; run this operation on the CPU "
+                              "(tensor.cpu())")
 
 
 @functools.cache
 def load(module):
-    """The kernel module ``kernels.cuda.<module>`` (a loss), imported once."""
+    """The kernel module ``kernels.cuda.<module>`` (a loss, conv2d, pooling), imported once."""
     return importlib.import_module(f"{__name__}.{module}")

@@ -9,15 +9,13 @@ backward returns gradients in the broadcast shape (the engine sums them back).
                                             dhi = [x > hi or hi < lo]·g
 Like torch, sign(NaN) = 0 (so |x| passes no gradient at NaN) and relu passes the gradient at NaN.
 """
-import numpy as np
-
 from ..autograd.op import Op
 
 
 def _sign(b, a):
     """sign(a) with torch's sign(NaN) = 0."""
     s = b.sign(a)
-    return b.where(b.not_equal(s, s), 0, s).astype(s.dtype, copy=False) if s.dtype.kind == "f" else s
+    return b.astype(b.where(b.not_equal(s, s), 0, s), s.dtype) if s.dtype.kind == "f" else s
 
 
 class Add(Op):
@@ -88,10 +86,10 @@ class Pow(Op):
         ga = gb = None
         if self.needs_input_grad[0]:
             ga = b.multiply(g, b.multiply(self.b, b.power(self.a, b.subtract(self.b, 1))))
-            ga = b.where(self.b == 0, 0, ga)
+            ga = b.where(b.equal(self.b, 0), 0, ga)
         if self.needs_input_grad[1]:
             gb = b.multiply(g, b.multiply(self.out, b.log(self.a)))
-            gb = b.where((self.a == 0) & (self.b >= 0), 0, gb)
+            gb = b.where(b.logical_and(b.equal(self.a, 0), b.greater_equal(self.b, 0)), 0, gb)
         return ga, gb
 
 
@@ -166,12 +164,12 @@ class Rsqrt(Op):
 
     def forward(self, a):
         b = self.backend
-        self.out = b.divide(1, b.sqrt(a)).astype(a.dtype, copy=False)
+        self.out = b.astype(b.divide(1, b.sqrt(a)), a.dtype)
         return self.out
 
     def backward(self, g):
         b = self.backend
-        return b.multiply(g, b.multiply(b.power(self.out, 3), -0.5).astype(self.out.dtype, copy=False))
+        return b.multiply(g, b.astype(b.multiply(b.power(self.out, 3), -0.5), self.out.dtype))
 
 
 class Abs(Op):
@@ -201,9 +199,10 @@ class Rounding(Op):
 
     def forward(self, a, kind="floor", decimals=0):
         self.name = "RoundBackward1" if decimals else kind.capitalize() + "Backward0"
+        b = self.backend
         if a.dtype.kind != "f":
-            return a.copy()
-        return np.round(a, decimals) if kind == "round" else getattr(np, kind)(a)
+            return b.copy(a)
+        return b.round(a, decimals) if kind == "round" else getattr(b, kind)(a)
 
     def backward(self, g):
         return self.backend.full_like(g, 0)
@@ -213,17 +212,20 @@ class Remainder(Op):
     """Python-style ``a % b`` (the result takes the sign of ``b``), as torch.remainder."""
     saves = (0, 1)
 
-    def forward(self, a, b):
-        self.a, self.b = a, b
+    def forward(self, a, d):
+        self.a, self.b = a, d
+        b = self.backend
         if a.dtype.kind != "f":
-            return np.mod(a, b)
-        r = np.fmod(a, b)  # torch's float rule, which keeps fmod's signed zeros: r + b where the signs differ
-        return np.where((r != 0) & ((b < 0) != (r < 0)), r + b, r).astype(r.dtype, copy=False)
+            return b.mod(a, d)
+        r = b.fmod(a, d)  # torch's float rule, which keeps fmod's signed zeros: r + d where the signs differ
+        flip = b.logical_and(b.not_equal(r, 0), b.not_equal(b.less(d, 0), b.less(r, 0)))
+        return b.astype(b.where(flip, b.add(r, d), r), r.dtype)
 
     def backward(self, g):
         gb = None
         if self.needs_input_grad[1]:
-            gb = self.backend.negative(self.backend.multiply(g, np.floor_divide(self.a, self.b)))
+            b = self.backend
+            gb = b.negative(b.multiply(g, b.floor_divide(self.a, self.b)))
         return g, gb
 
 
@@ -278,7 +280,7 @@ class Clamp(Op):
             keep = b.greater_equal(self.a, self.min)
         if self.max is not None:
             keep = b.logical_and(keep, b.less_equal(self.a, self.max))
-        return b.where(keep, g, 0).astype(g.dtype, copy=False)
+        return b.astype(b.where(keep, g, 0), g.dtype)
 
 
 class ClampTensor(Op):
@@ -301,13 +303,13 @@ class ClampTensor(Op):
             keep = b.greater_equal(a, lo)
         if hi is not None:
             keep = b.logical_and(keep, b.less_equal(a, hi))
-        grads = [b.where(keep, g, 0).astype(g.dtype, copy=False)]
+        grads = [b.astype(b.where(keep, g, 0), g.dtype)]
         if lo is not None:
             below = b.less(a, lo) if hi is None else b.logical_and(b.less(a, lo), b.less(lo, hi))
-            grads.append(b.where(below, g, 0).astype(g.dtype, copy=False))
+            grads.append(b.astype(b.where(below, g, 0), g.dtype))
         if hi is not None:
             above = b.greater(a, hi) if lo is None else b.logical_or(b.greater(a, hi), b.less(hi, lo))
-            grads.append(b.where(above, g, 0).astype(g.dtype, copy=False))
+            grads.append(b.astype(b.where(above, g, 0), g.dtype))
         return tuple(grads)
 
 
@@ -323,8 +325,8 @@ class Maximum(Op):
     def backward(self, g):
         b = self.backend
         wins = getattr(b, self.pick)(self.a, self.b)
-        tie = b.multiply(b.equal(self.a, self.b), 0.5).astype(g.dtype)
-        wa = b.add(wins.astype(g.dtype), tie)
+        tie = b.astype(b.multiply(b.equal(self.a, self.b), 0.5), g.dtype)
+        wa = b.add(b.astype(wins, g.dtype), tie)
         return b.multiply(g, wa), b.multiply(g, b.subtract(1, wa))
 
 
@@ -340,8 +342,8 @@ class Where(Op):
         return self.backend.where(cond, a, b)
 
     def backward(self, g):
-        w = self.backend.where
-        return w(self.cond, g, 0).astype(g.dtype, copy=False), w(self.cond, 0, g).astype(g.dtype, copy=False)
+        b = self.backend
+        return b.astype(b.where(self.cond, g, 0), g.dtype), b.astype(b.where(self.cond, 0, g), g.dtype)
 
 
 class MaskedFill(Op):
@@ -352,11 +354,11 @@ class MaskedFill(Op):
         self.mask = mask
         if v:
             self.name, value = "MaskedFillBackward1", v[0]
-        return self.backend.where(mask, value, a).astype(a.dtype, copy=False)
+        return self.backend.astype(self.backend.where(mask, value, a), a.dtype)
 
     def backward(self, g):
-        w = self.backend.where
-        ga = w(self.mask, 0, g).astype(g.dtype, copy=False)
+        b = self.backend
+        ga = b.astype(b.where(self.mask, 0, g), g.dtype)
         if len(self.needs_input_grad) == 1:
             return ga
-        return ga, w(self.mask, g, 0).astype(g.dtype, copy=False)
+        return ga, b.astype(b.where(self.mask, g, 0), g.dtype)

@@ -3,8 +3,6 @@
     C = A·B:      dA = G·Bᵀ,  dB = Aᵀ·G     (batched: over leading dims, summed back by the engine)
     y = x·Wᵀ + b: dx = G·W,   dW = Gᵀ·x,  db = Σ_rows G
 """
-import numpy as np
-
 from ..autograd.op import Op
 
 # torch's node for each (a.ndim, b.ndim); batched products end in a reshape (UnsafeViewBackward0),
@@ -18,30 +16,29 @@ class Matmul(Op):
     def forward(self, a, b):
         self.name = _NAMES.get((a.ndim, b.ndim), "CloneBackward0" if a.ndim == 2 else "UnsafeViewBackward0")
         self.a, self.b = a, b
-        return np.matmul(a, b)
+        return self.backend.matmul(a, b)
 
     def backward(self, g):
-        a, b = self.a, self.b
+        a, b, k = self.a, self.b, self.backend
         if a.ndim == 1 and b.ndim == 1:  # dot: g is 0-d
-            return (g * b if self.needs_input_grad[0] else None), (g * a if self.needs_input_grad[1] else None)
-        a2 = a[None, :] if a.ndim == 1 else a
-        b2 = b[:, None] if b.ndim == 1 else b
-        g2 = g
-        if a.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
+            return (k.multiply(g, b) if self.needs_input_grad[0] else None), \
+                (k.multiply(g, a) if self.needs_input_grad[1] else None)
+        # 1-D operands as a (1, n) row and an (n, 1) column; g gets those unit dims back
+        a2 = a.reshape((1,) + tuple(a.shape)) if a.ndim == 1 else a
+        b2 = b.reshape(tuple(b.shape) + (1,)) if b.ndim == 1 else b
+        g2 = g.reshape(tuple(g.shape) + (1,)) if b.ndim == 1 else g
+        g2 = g2.reshape(tuple(g2.shape[:g2.ndim - 1]) + (1, g2.shape[g2.ndim - 1])) if a.ndim == 1 else g2
         ga = gb = None
         if self.needs_input_grad[0]:
-            ga = np.matmul(g2, np.swapaxes(b2, -1, -2))
-            ga = ga.reshape(ga.shape[:-2] + (ga.shape[-1],)) if a.ndim == 1 else ga
-            if ga.ndim > a.ndim:
-                ga = ga.sum(axis=tuple(range(ga.ndim - a.ndim)))
+            ga = k.matmul(g2, b2, transpose_b=True)
+            if ga.ndim > a2.ndim:  # batch dims a lacks
+                ga = k.sum(ga, axis=tuple(range(ga.ndim - a2.ndim)))
+            ga = ga.reshape(tuple(a.shape)) if a.ndim == 1 else ga
         if self.needs_input_grad[1]:
-            gb = np.matmul(np.swapaxes(a2, -1, -2), g2)
+            gb = k.matmul(a2, g2, transpose_a=True)
             if gb.ndim > b2.ndim:  # batch dims b lacks; the engine sums the ones it broadcast
-                gb = gb.sum(axis=tuple(range(gb.ndim - b2.ndim)))
-            gb = gb[:, 0] if b.ndim == 1 else gb
+                gb = k.sum(gb, axis=tuple(range(gb.ndim - b2.ndim)))
+            gb = gb.reshape(tuple(b.shape)) if b.ndim == 1 else gb
         return ga, gb
 
 
@@ -52,22 +49,25 @@ class Linear(Op):
 
     def forward(self, x, w, b=None):
         self.x, self.w = x, w
-        out = np.matmul(x, w.T)
+        out = self.backend.matmul(x, w, transpose_b=True)
         if b is not None:
-            out += b
+            self.backend.iadd(out, b)
             self.name = "AddmmBackward0" if x.ndim == 2 else "ViewBackward0"
         else:
             self.name = {1: "SqueezeBackward4", 2: "MmBackward0"}.get(x.ndim, "UnsafeViewBackward0")
         return out
 
     def backward(self, g):
+        k = self.backend
         need_x, need_w = self.needs_input_grad[:2]
-        gx = np.matmul(g, self.w) if need_x else None
+        gx = k.matmul(g, self.w) if need_x else None
         gw = gb = None
         if need_w or len(self.needs_input_grad) > 2:
-            g2 = g.reshape(-1, g.shape[-1])
+            cols = g.shape[g.ndim - 1]
+            g2 = g.reshape((g.size // cols if cols else 0, cols))
             if need_w:
-                gw = np.matmul(g2.T, self.x.reshape(-1, self.x.shape[-1]))
+                x = self.x
+                gw = k.matmul(g2, x.reshape((g2.shape[0], x.shape[x.ndim - 1])), transpose_a=True)
             if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
-                gb = g2.sum(axis=0)
+                gb = k.sum(g2, axis=0)
         return gx, gw, gb

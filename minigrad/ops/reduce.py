@@ -8,6 +8,8 @@ dims and broadcasts.
     d prod = prod/x·g (computed without dividing, so zeros are exact)
     d ‖x‖ₚ = sign(x)|x|ᵖ⁻¹/‖x‖ₚᵖ⁻¹·g
 """
+import math
+
 import numpy as np
 
 from ..autograd.op import Op
@@ -17,9 +19,14 @@ def _expand(g, axis, keepdim, shape):
     """Give ``g`` (reduced over ``axis``) back the reduced dims so it broadcasts to ``shape``."""
     if keepdim or g.ndim == len(shape):
         return g
-    if axis is None:
-        return g.reshape((1,) * len(shape))
-    return np.expand_dims(g, axis)
+    return g.reshape(_reduced_shape(shape, axis, True))
+
+
+def _reduced_shape(shape, axis, keepdim):
+    """The shape of a reduction of ``shape`` over ``axis`` (None: all dims)."""
+    if keepdim:
+        return tuple(1 if axis is None or d in axis else n for d, n in enumerate(shape))
+    return tuple(n for d, n in enumerate(shape) if axis is not None and d not in axis)
 
 
 class Sum(Op):
@@ -28,11 +35,11 @@ class Sum(Op):
     def forward(self, a, axis=None, keepdim=False, dtype=None):
         self.name = "SumBackward0" if axis is None else "SumBackward1"
         self.axis, self.keepdim, self.shape, self.in_dtype = axis, keepdim, a.shape, a.dtype
-        return np.asarray(a.sum(axis=axis, keepdims=keepdim, dtype=dtype))
+        return self.backend.sum(a, axis=axis, keepdims=keepdim, dtype=dtype)
 
     def backward(self, g):
-        g = np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
-        return g.astype(self.in_dtype, copy=False)
+        b = self.backend
+        return b.astype(b.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape), self.in_dtype)
 
 
 class Mean(Op):
@@ -41,15 +48,18 @@ class Mean(Op):
     def forward(self, a, axis=None, keepdim=False, dtype=None):
         self.name = "MeanBackward0" if axis is None else "MeanBackward1"
         self.axis, self.keepdim, self.shape, self.in_dtype = axis, keepdim, a.shape, a.dtype
-        self.n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
+        self.n = a.size if axis is None else math.prod(a.shape[i] for i in axis)
+        b = self.backend
         if self.n == 0:  # the mean of nothing is NaN (numpy would also warn)
-            return np.full(np.sum(a, axis=axis, keepdims=keepdim).shape, np.nan, dtype=dtype or a.dtype)
-        return np.asarray(a.mean(axis=axis, keepdims=keepdim, dtype=dtype))
+            out = b.zeros(_reduced_shape(a.shape, axis, keepdim), dtype or a.dtype)
+            b.fill(out, math.nan)
+            return out
+        return b.mean(a, axis=axis, keepdims=keepdim, dtype=dtype)
 
     def backward(self, g):
-        g = g / g.dtype.type(self.n) if self.n else g * np.nan
-        g = np.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape)
-        return g.astype(self.in_dtype, copy=False)
+        b = self.backend
+        g = b.divide(g, g.dtype.type(self.n)) if self.n else b.multiply(g, math.nan)
+        return b.astype(b.broadcast_to(_expand(g, self.axis, self.keepdim, self.shape), self.shape), self.in_dtype)
 
 
 class Amax(Op):
@@ -61,16 +71,17 @@ class Amax(Op):
     def forward(self, a, axis=None, keepdim=False, largest=True, name=None):
         self.name = name or ("AmaxBackward0" if largest else "AminBackward0")
         self.a, self.axis, self.keepdim = a, axis, keepdim
-        self.out = a.max(axis=axis, keepdims=True) if largest else a.min(axis=axis, keepdims=True)
-        return self.out if keepdim else self.out.reshape(np.sum(a, axis=axis).shape)
+        b = self.backend
+        self.out = (b.amax if largest else b.amin)(a, axis=axis, keepdims=True)
+        return self.out if keepdim else self.out.reshape(_reduced_shape(a.shape, axis, False))
 
     def backward(self, g):
-        a, out = self.a, self.out
-        mask = a == out
+        a, out, b = self.a, self.out, self.backend
+        mask = b.equal(a, out)
         if a.dtype.kind == "f":
-            mask |= np.isnan(a) & np.isnan(out)
-        share = (mask / mask.sum(axis=self.axis, keepdims=True)).astype(g.dtype, copy=False)
-        return share * _expand(g, self.axis, self.keepdim, a.shape)
+            mask = b.logical_or(mask, b.logical_and(b.isnan(a), b.isnan(out)))
+        share = b.astype(b.divide(mask, b.sum(mask, axis=self.axis, keepdims=True)), g.dtype)
+        return b.multiply(share, _expand(g, self.axis, self.keepdim, a.shape))
 
 
 class Extreme(Op):
@@ -81,21 +92,18 @@ class Extreme(Op):
     def forward(self, a, axis=None, keepdim=False, largest=True):
         self.largest, self.axis, self.keepdim, self.shape = largest, axis, keepdim, a.shape
         self.name = "MaxBackward0" if largest else "MinBackward0"
-        idx = a.argmax(axis=axis, keepdims=True) if largest else a.argmin(axis=axis, keepdims=True)
-        nan = np.isnan(a).any(axis=axis, keepdims=True) if a.dtype.kind == "f" else None
-        if nan is not None and nan.any():  # torch returns the first NaN's position
-            idx = np.where(nan, np.isnan(a).argmax(axis=axis, keepdims=True), idx)
-        self.idx = idx
-        vals = np.take_along_axis(a, idx, axis=axis)
+        b = self.backend
+        # the first extreme, or the first NaN (numpy's and torch's rule); its value is the amax/amin
+        self.idx = (b.argmax if largest else b.argmin)(a, axis=axis, keepdims=True)
+        vals = (b.amax if largest else b.amin)(a, axis=axis, keepdims=True)
         if not keepdim:
-            vals, idx = vals.squeeze(axis), idx.squeeze(axis)
-        return vals, idx.astype(np.int64)
+            shape = _reduced_shape(a.shape, (axis,), False)
+            return vals.reshape(shape), self.idx.reshape(shape)
+        return vals, self.idx
 
     def backward(self, g):
-        out = np.zeros(self.shape, dtype=g.dtype)
-        gk = g if self.keepdim else np.expand_dims(g, self.axis)
-        np.put_along_axis(out, self.idx, gk, axis=self.axis)
-        return out
+        gk = g.reshape(self.idx.shape)
+        return self.backend.put_along_axis(self.shape, self.idx, gk, self.axis)
 
 
 class Prod(Op):

@@ -23,17 +23,17 @@ class Permute(Op):
 
     def forward(self, a, dims=None, name="PermuteBackward0"):
         self.name, self.inverse = name, tuple(np.argsort(dims))
-        return a.transpose(dims)
+        return self.backend.transpose(a, dims)
 
     def backward(self, g):
-        return g.transpose(self.inverse)
+        return self.backend.transpose(g, self.inverse)
 
 
 class Expand(Op):
     is_view = stateless = True
 
     def forward(self, a, shape=None):
-        return np.broadcast_to(a, shape)
+        return self.backend.broadcast_to(a, shape)
 
     def backward(self, g):
         return g  # the engine sums the broadcast dims back
@@ -65,15 +65,16 @@ class Cat(Op):
         if all(self.skip) or not any(self.skip):
             self.skip = None
         used = arrays if self.skip is None else [a for a, s in zip(arrays, self.skip) if not s]
-        self.bounds = np.cumsum([a.shape[axis] for a in used])[:-1]
-        return np.concatenate(used, axis=axis)
+        self.bounds = np.cumsum([0] + [a.shape[axis] for a in used])
+        return self.backend.concatenate(used, axis=axis)
 
     def backward(self, g):
-        parts = np.split(g, self.bounds, axis=self.axis)
+        b, lead = self.backend, (slice(None),) * self.axis
+        parts = [b.index(g, lead + (slice(lo, hi),)) for lo, hi in zip(self.bounds[:-1], self.bounds[1:])]
         if self.skip is None:
             return tuple(parts)
         parts = iter(parts)
-        return tuple(np.zeros(0, g.dtype) if s else next(parts) for s in self.skip)
+        return tuple(b.zeros(0, g.dtype) if s else next(parts) for s in self.skip)
 
 
 class Stack(Op):
@@ -81,10 +82,11 @@ class Stack(Op):
 
     def forward(self, *arrays, axis=0):
         self.axis = axis
-        return np.stack(arrays, axis=axis)
+        return self.backend.concatenate([self.backend.expand_dims(a, axis) for a in arrays], axis=axis)
 
     def backward(self, g):
-        return tuple(np.moveaxis(g, self.axis, 0))
+        lead = (slice(None),) * self.axis
+        return tuple(self.backend.index(g, lead + (i,)) for i in range(g.shape[self.axis]))
 
 
 class Index(Op):
@@ -94,15 +96,10 @@ class Index(Op):
     def forward(self, a, index=None, name="IndexBackward0", advanced=False):
         self.name, self.index, self.shape, self.advanced = name, index, a.shape, advanced
         self.is_view = self.stateless = not advanced
-        return a[index]
+        return self.backend.index(a, index)
 
     def backward(self, g):
-        out = np.zeros(self.shape, dtype=g.dtype)
-        if self.advanced:
-            np.add.at(out, self.index, g)
-        else:
-            out[self.index] = g
-        return out
+        return self.backend.index_add(self.shape, self.index, g, self.advanced)
 
 
 class IndexPut(Op):
@@ -110,16 +107,12 @@ class IndexPut(Op):
 
     def forward(self, a, v, index=None, name="CopySlices"):
         self.index, self.name = index, name
-        out = a.copy()
-        out[index] = v
-        return out
+        return self.backend.index_put(a, index, v)
 
     def backward(self, g):
-        ga = None
-        if self.needs_input_grad[0]:
-            ga = g.copy()
-            ga[self.index] = 0
-        return ga, (g[self.index] if self.needs_input_grad[1] else None)
+        b = self.backend
+        ga = b.index_put(g, self.index, 0) if self.needs_input_grad[0] else None
+        return ga, (b.index(g, self.index) if self.needs_input_grad[1] else None)
 
 
 class Cast(Op):
@@ -128,17 +121,17 @@ class Cast(Op):
 
     def forward(self, a, dtype=None):
         self.in_dtype = a.dtype
-        return a.astype(dtype)
+        return self.backend.astype(a, dtype)
 
     def backward(self, g):
-        return g.astype(self.in_dtype)
+        return self.backend.astype(g, self.in_dtype)
 
 
 class Clone(Op):
     stateless = True
 
     def forward(self, a):
-        return a.copy()
+        return self.backend.copy(a)
 
     def backward(self, g):
         return g
@@ -152,10 +145,10 @@ class Copy(Op):
 
     def forward(self, dst, src):
         self.src_dtype = src.dtype
-        return np.array(np.broadcast_to(src, dst.shape), dtype=dst.dtype)
+        return self.backend.copy(self.backend.broadcast_to(src, dst.shape), dst.dtype)
 
     def backward(self, g):
-        return np.zeros_like(g), g.astype(self.src_dtype, copy=False)
+        return self.backend.full_like(g, 0), self.backend.astype(g, self.src_dtype)
 
 
 class Fill(Op):
@@ -164,7 +157,7 @@ class Fill(Op):
 
     def forward(self, a, value=0, name="FillBackward2"):
         self.name = name
-        return np.full_like(a, value)
+        return self.backend.full_like(a, value)
 
     def backward(self, g):
-        return np.zeros_like(g)
+        return self.backend.full_like(g, 0)

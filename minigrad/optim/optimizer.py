@@ -34,7 +34,7 @@ def _typename(obj):
 
 def assign(t, value):
     """``t``'s buffer ← ``value``, in place (views of ``t`` see it); ``t``'s version moves on."""
-    t._data[...] = value
+    t._backend().copyto(t._data, value)
     t._version[0] += 1
 
 

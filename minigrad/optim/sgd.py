@@ -10,9 +10,9 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
         g ← g + momentum·buf if nesterov else buf
     p ← p − lr·g
 
-The new values are computed on the raw arrays (no graph is recorded), then written into the
-parameters' and buffers' own arrays all at once (``optimizer.commit``), bumping their version
-counters like any in-place op.
+The new values are computed on the raw arrays by the backend's ``sgd_update`` (one kernel per
+parameter on the GPU; no graph is recorded), then written into the parameters' and buffers' own
+arrays all at once (``optimizer.commit``), bumping their version counters like any in-place op.
 """
 import functools
 
@@ -88,37 +88,20 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr = group["lr"]
             lr = float(lr) if isinstance(lr, Tensor) else lr
-            plain = not (group["momentum"] or group["weight_decay"] or group["maximize"])
+            rule = (group["momentum"], group["dampening"], group["weight_decay"], group["nesterov"],
+                    group["maximize"])
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                b, g = backend(p._device), p._grad._data
-                if not plain:
-                    g = self._direction(writes, b, p, g, group)
-                writes.append(functools.partial(assign, p, b.subtract(p._data, b.multiply(g, lr))))
+                buf = self.state.get(p, {}).get("momentum_buffer") if rule[0] else None
+                new_p, new_buf = backend(p._device).sgd_update(p._data, p._grad._data,
+                                                               None if buf is None else buf._data, lr, *rule)
+                if new_buf is not None:
+                    writes.append(functools.partial(self._set_buffer, p, Tensor._make(new_buf, p._device))
+                                  if buf is None else functools.partial(assign, buf, new_buf))
+                writes.append(functools.partial(assign, p, new_p))
         commit(writes)
         return loss
-
-    def _direction(self, writes, b, p, g, group):
-        """The g of the rule's last line (module docstring) after maximize, weight decay and momentum,
-        computed on raw arrays of backend ``b``; the momentum buffer's write goes to ``writes``."""
-        momentum, weight_decay = group["momentum"], group["weight_decay"]
-        if group["maximize"]:
-            g = b.negative(g)
-        if weight_decay != 0:
-            g = b.add(g, b.multiply(p._data, weight_decay))
-        if momentum != 0:
-            buf = self.state.get(p, {}).get("momentum_buffer")
-            if buf is None:
-                buf = Tensor._make(b.copy(g), p._device)
-                writes.append(functools.partial(self._set_buffer, p, buf))
-                new_buf = buf._data
-            else:
-                new_buf = b.add(b.multiply(buf._data, momentum),
-                                g if group["dampening"] == 0 else b.multiply(g, 1 - group["dampening"]))
-                writes.append(functools.partial(assign, buf, new_buf))
-            g = b.add(g, b.multiply(new_buf, momentum)) if group["nesterov"] else new_buf
-        return g
 
     def _set_buffer(self, p, buf):
         self.state[p]["momentum_buffer"] = buf

@@ -20,6 +20,13 @@ SIMULATOR = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 if not (SIMULATOR or _cuda.is_available()):
     collect_ignore_glob = ["test_*.py"]
 
+if SIMULATOR:
+    # a real device array's shape is a plain tuple (``x.shape[-1]`` works, and minigrad's host code
+    # uses it); the simulator's FakeShape refuses negative indices, so give its arrays plain tuples
+    from numba.cuda.simulator.cudadrv import devicearray as _simulated
+
+    _simulated.FakeCUDAArray.shape = property(lambda self: self._ary.shape)
+
 
 def pytest_collection_modifyitems(items):
     # the simulator runs device float math on numpy scalars, which warn where a GPU silently gives
