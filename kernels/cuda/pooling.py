@@ -13,8 +13,8 @@ and the divisor is the product of the two factors (or ``divisor_override``).
 * max forward: the first maximum in row-major tap order (a NaN wins, the last NaN is kept), its flat
   plane index ih·W + iw in ``argmax``; exactly the CPU kernel's loop.
 * backward is a gather, deterministic and free of atomics: input position i receives, in increasing
-  (oh, ow) order (the CPU scatter's order, so the sums are bitwise the CPU's), from each output o
-  whose window can hold it, i.e. o·s − pad ≤ i ≤ o·s − pad + extent − 1 (extent d·(k−1) + 1):
+  (oh, ow) order (the order of the CPU's scatter), from each output o whose window can hold it,
+  i.e. o·s − pad ≤ i ≤ o·s − pad + extent − 1 (extent d·(k−1) + 1):
 
       max:      grad_out[o]  if argmax[o] = i
       average:  grad_out[o] / divisor(o)  if lo(o) ≤ i < hi(o)
