@@ -24,20 +24,23 @@ def _kernel(x, y, margin, s, out, gx, n_pieces):
     keep, need = out.size > 0, gx.size > 0
     partial = np.empty(n_pieces)
     for piece in prange(n_pieces):
+        lo, hi = piece * x.size // n_pieces, (piece + 1) * x.size // n_pieces
+        # slices indexed from 0, so Numba's negative-index wraparound folds away and the loop vectorises
+        xp, yp, op, gp = x[lo:hi], y[lo:hi], out[lo:hi], gx[lo:hi]
         part = 0.0
-        for i in range(piece * x.size // n_pieces, (piece + 1) * x.size // n_pieces):
-            c = margin - x[i]
-            hinge = y[i] != 1
-            ident = y[i] != -1
+        for i in range(hi - lo):
+            c = margin - xp[i]
+            hinge = yp[i] != 1
+            ident = yp[i] != -1
             loss = (zero if c < zero else c) if hinge else zero
             if ident:
-                loss += x[i]
+                loss += xp[i]
             part += loss
             if keep:
-                out[i] = loss
+                op[i] = loss
             if need:
                 g = -s if hinge and c >= zero else zero
-                gx[i] = g + s if ident else g
+                gp[i] = g + s if ident else g
         partial[piece] = part
     return ordered_sum(partial)
 

@@ -22,21 +22,25 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, gy, n_pieces):
     keep, need1, need2, needy = out.size > 0, g1.size > 0, g2.size > 0, gy.size > 0
     partial = np.empty(n_pieces)
     for piece in prange(n_pieces):
+        lo, hi = piece * x1.size // n_pieces, (piece + 1) * x1.size // n_pieces
+        # slices indexed from 0, so Numba's negative-index wraparound folds away and the loop vectorises
+        a, b, yp, op = x1[lo:hi], x2[lo:hi], y[lo:hi], out[lo:hi]
+        ga, gb, gyp = g1[lo:hi], g2[lo:hi], gy[lo:hi]
         part = 0.0
-        for i in range(piece * x1.size // n_pieces, (piece + 1) * x1.size // n_pieces):
-            d = x1[i] - x2[i]
-            u = margin - y[i] * d
+        for i in range(hi - lo):
+            d = a[i] - b[i]
+            u = margin - yp[i] * d
             loss = zero if u < zero else u
             part += loss
             if keep:
-                out[i] = loss
+                op[i] = loss
             on = s if u >= zero else zero
             if need1:
-                g1[i] = -y[i] * on
+                ga[i] = -yp[i] * on
             if need2:
-                g2[i] = y[i] * on
+                gb[i] = yp[i] * on
             if needy:
-                gy[i] = -d * on
+                gyp[i] = -d * on
         partial[piece] = part
     return ordered_sum(partial)
 

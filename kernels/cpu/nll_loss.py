@@ -13,7 +13,10 @@ class weights are w (all 1 when none is given):
 With W = 0 the factor is w[t_p] · (1/W) = 0 · inf = NaN at non-ignored targets, as in torch.
 ``target_weight_sum`` range-checks the targets (and yields W) before any kernel indexes with them.
 (N, C) inputs gather x[n, t_n]; (N, C, S) inputs run in blocks of BLOCK positions, class by class,
-so the reads and writes stream through contiguous s instead of hopping between the C planes.
+so the reads and writes stream through contiguous s instead of hopping between the C planes. The
+gradient is dense, as torch's (N·C·S stores, the loss's main memory traffic): every element is
+written once, in one vectorised pass, and no buffer is zeroed beforehand. It is allocated at the
+input's shape and returned as is: a reshaped view would make the engine copy it into ``.grad``.
 Sums accumulate in float64; Numba has no float16 arithmetic, so float16 runs in float32.
 """
 import functools
@@ -82,9 +85,9 @@ def target_weight_sum(t, w, ignore_index):
 
 @twin(error_model="numpy")
 def _nll_rows(x, t, w, g, out, n_pieces, ignore_index, sc):
-    """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p]; every element of ``g`` (when non-empty)
-    written, -w[t_p]·sc at the target and 0 elsewhere, row by row (each row zeroed in cache by the
-    thread that owns it); returns Σ ℓ_p."""
+    """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p]; each row of ``g`` (when non-empty)
+    written once, -w[t_p]·sc at the target and 0 elsewhere, by the thread that owns the row; returns
+    Σ ℓ_p."""
     has_grad = g.shape[0] > 0
     rows = x.shape[0]
     zero = x.dtype.type(0)
@@ -94,12 +97,14 @@ def _nll_rows(x, t, w, g, out, n_pieces, ignore_index, sc):
         for p in range(piece * rows // n_pieces, (piece + 1) * rows // n_pieces):
             c = t[p]
             loss = 0.0
-            if has_grad:
-                g[p, :] = zero
+            hit = zero
             if c != ignore_index:
                 loss = -w[c] * x[p, c]
-                if has_grad:
-                    g[p, c] = -w[c] * sc
+                hit = x.dtype.type(-w[c] * sc)
+            if has_grad:
+                gp = g[p]
+                for j in range(gp.size):  # one vectorised pass: the target's entry or 0
+                    gp[j] = hit if j == c else zero
             out[p] = loss
             part += loss
         partial[piece] = part
@@ -150,8 +155,7 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.empty(t.shape[0], dtype)
     xc = np.ascontiguousarray(x, dtype)
-    # the gradient is allocated at x's shape and returned as is (not as a reshaped view, which the
-    # engine would copy before keeping it as .grad); the kernels write every element
+    # at x's shape, returned as is (see above); the kernels write every element
     g = np.empty(x.shape if need_grad[0] else (0,), dtype)
     if spatial == 1:
         total = _nll_rows(x.size, xc.reshape(n, n_classes), t, w, g.reshape(n if need_grad[0] else 0, n_classes),
