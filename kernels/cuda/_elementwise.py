@@ -10,8 +10,8 @@ value (``_at``), so ``add(x, 1)`` launches no copy and transfers nothing.
 
 Dtypes follow numpy's rules (``np.result_type``, Python scalars weak): arithmetic gives the common
 dtype, comparisons and logic give bool, float math on integers gives float64. A Python scalar is
-converted to the common dtype before the launch, so float32 math stays float32 (only the few
-functions written with float64 constants, e.g. sigmoid, round once from float64).
+converted to the common dtype before the launch, and constants are cast to the data's type
+(``cast_like``), so float32 math stays float32.
 """
 import functools
 import math
@@ -63,7 +63,7 @@ def _map(f, arity):
 
 
 def _is_array(x):
-    return hasattr(x, "__cuda_array_interface__") or hasattr(x, "__cuda_ndarray__")
+    return getattr(type(x), "__cuda_ndarray__", False)  # a device array (numba's, or the simulator's)
 
 
 def run(f, operands, out_dtype=None, compute_dtype=None, out=None):
@@ -188,7 +188,7 @@ def _abs(x):  # (the builtin's name is this module's flat function)
 
 @_scalar
 def _sign(x):  # sign(NaN) = NaN, as numpy's
-    return (x > 0) - (x < 0) if x == x else x
+    return cast_like((x > 0) - (x < 0), x) if x == x else x
 
 
 @_scalar
@@ -208,17 +208,17 @@ def _expm1(x):
 
 @_scalar
 def _log(x):
-    return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+    return math.log(x) if x > 0 else cast_like(-math.inf if x == 0 else math.nan, x)
 
 
 @_scalar
 def _log1p(x):
-    return math.log1p(x) if x > -1 else (-math.inf if x == -1 else math.nan)
+    return math.log1p(x) if x > -1 else cast_like(-math.inf if x == -1 else math.nan, x)
 
 
 @_scalar
 def _sqrt(x):
-    return math.sqrt(x) if x >= 0 else math.nan
+    return math.sqrt(x) if x >= 0 else cast_like(math.nan, x)
 
 
 @_scalar
@@ -228,7 +228,8 @@ def _tanh(x):
 
 @_scalar
 def _sigmoid(x):  # σ(x) = 1/(1+e⁻ˣ); e⁻ˣ overflowing to inf gives the limit 0
-    return 1.0 / (1.0 + math.exp(-x))
+    one = cast_like(1, x)
+    return one / (one + math.exp(-x))
 
 
 @_scalar
