@@ -55,7 +55,8 @@ def _like(fn, t, dtype, device, requires_grad):
     """``fn`` (zeros, ones, ...) with ``t``'s shape, dtype and device unless given."""
     if not isinstance(t, Tensor):
         raise TypeError(f"{fn.__name__}_like(): argument 'input' (position 1) must be Tensor, not {type(t).__name__}")
-    return fn(t.shape, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
+    return fn(t.shape, dtype=dtype or t.dtype, device=t.device if device is None else device,
+              requires_grad=requires_grad)
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
@@ -73,7 +74,7 @@ def empty_like(input, dtype=None, device=None, requires_grad=False, memory_forma
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"full_like(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=input.device if device is None else device,
                 requires_grad=requires_grad)
 
 

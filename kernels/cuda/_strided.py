@@ -44,7 +44,9 @@ def view_layout(shape, key):
     basic index ``key`` (ints, slices, None, Ellipsis): numpy computes it on a stand-in that owns one
     byte (a view never reads its data), with byte strides equal to element strides."""
     stand_in = np.lib.stride_tricks.as_strided(np.zeros(1, np.uint8), shape, contiguous_strides(shape))
-    view = stand_in[key]
+    key = key if isinstance(key, tuple) else (key,)
+    # a trailing Ellipsis keeps an all-integer key's result a 0-d view rather than a scalar
+    view = stand_in[key if any(k is Ellipsis for k in key) else key + (Ellipsis,)]
     offset = view.__array_interface__["data"][0] - stand_in.__array_interface__["data"][0]
     return offset, view.shape, view.strides
 
