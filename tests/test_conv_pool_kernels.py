@@ -106,16 +106,18 @@ def test_conv2d_winograd(shape, out_ch, pad, groups, bias, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
-@pytest.mark.parametrize("chunk_tiles", [1, 5, 7])
-def test_conv2d_winograd_chunks(monkeypatch, chunk_tiles, dtype):
+@pytest.mark.parametrize("chunk_tiles,groups", [(1, 1), (5, 1), (7, 1), (7, 2)])
+def test_conv2d_winograd_chunks(monkeypatch, chunk_tiles, groups, dtype):
     """Winograd over chunks of ``chunk_tiles`` tiles (4x that for grad_w): chunks that end inside a
     tile row and inside an image, with cropped edge tiles (9x7 input: 5x4 tiles an image)."""
-    shape, out_ch = (3, 16, 9, 7), 24
+    shape, out_ch = (3, 16 * groups, 9, 7), 24 * groups
     per_tile = 16 * (shape[1] + out_ch) * np.dtype(dtype).itemsize
     monkeypatch.setattr(conv2d, "CHUNK_BYTES", chunk_tiles * per_tile)
-    geo = conv2d._Geometry(shape, (out_ch, shape[1], 3, 3), (1, 1), (1, 1), (1, 1), 1)
+    w_shape = (out_ch, shape[1] // groups, 3, 3)
+    geo = conv2d._Geometry(shape, w_shape, (1, 1), (1, 1), (1, 1), groups)
+    assert conv2d._winograd(geo)
     assert len(list(conv2d._winograd_chunks(geo, dtype, conv2d.CHUNK_BYTES))) == -(-60 // chunk_tiles)
-    check_conv(rand(shape, dtype, 0), rand((out_ch, shape[1], 3, 3), dtype, 1), rand(out_ch, dtype, 2), 1, 1, 1)
+    check_conv(rand(shape, dtype, 0), rand(w_shape, dtype, 1), rand(out_ch, dtype, 2), 1, 1, 1, groups)
 
 
 @pytest.mark.parametrize("per_chunk", [1, 2])
