@@ -108,6 +108,7 @@ POINTWISE = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")  # kl_div's, as torch's
 @pytest.mark.parametrize("case", [c for c in LARGE if c[0] in POINTWISE], ids=POINTWISE)
 def test_serial_and_threaded_compiles_agree(monkeypatch, case):
     """Both compiles of the pointwise loop sum the same blocks in the same order, so crossing
