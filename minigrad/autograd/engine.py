@@ -73,7 +73,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                 fn = t._grad_fn
                 if fn is None:
                     if captured is None:
-                        _accumulate(t, gi, fresh and gi is not g and gi.base is None)
+                        _accumulate(t, gi, fresh and _apart(gi, g))
                     else:
                         _deliver(t, gi, captured)
                 elif fn in pending:
@@ -95,6 +95,19 @@ def _seeded_backward(node, g):
         return node.backward(g)
     finally:
         node.seeded = False
+
+
+def _apart(gi, g):
+    """Whether ``gi`` shares no buffer with ``g``: it is a buffer of its own or a view of one (a
+    fused loss's gradient reshaped to its input), neither ``g`` nor a view of ``g``'s buffer. (numpy
+    points every view's ``base`` at the array owning the memory; device arrays have no views.)"""
+    if gi is g:
+        return False
+    base = getattr(gi, "base", None)
+    if base is None:
+        return True
+    g_base = getattr(g, "base", None)
+    return base is not (g if g_base is None else g_base)
 
 
 def _distinct(arrays):
