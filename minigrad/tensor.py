@@ -348,7 +348,7 @@ class Tensor:
             return self
         if dt.category == 2 and self.is_floating_point():
             return S.Cast.apply(self, dtype=dt.np)
-        return Tensor._make(self._data.astype(dt.np), self._device)
+        return Tensor._make(self._backend().astype(self._data, dt.np), self._device)
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
@@ -908,9 +908,10 @@ class Tensor:
             raise TypeError(f"div(): argument 'other' must be Tensor or Number, not {type(other).__name__}")
         if a._data.dtype.kind == "f":  # rounded quotient: a zero gradient (torch's DivBackward2)
             return E.Rounding.apply(self._binary(E.Div, other), kind=rounding_mode)._renamed("DivBackward2")
-        q = np.floor_divide(a._data, b._data)
+        k, x, y = self._backend(), a._data, b._data
+        q = _array(k.floor_divide(x, y))
         if rounding_mode == "trunc":  # floor rounds towards -inf; step back where the quotient is inexact
-            q = q + ((q < 0) & (q * b._data != a._data))
+            q = _array(k.add(q, k.logical_and(k.less(q, 0), k.not_equal(k.multiply(q, y), x))))
         return Tensor._make(q, self._device)
 
     def _renamed(self, name):
@@ -1298,14 +1299,15 @@ class Tensor:
         return self._logical_reduce("any", dim, keepdim)
 
     def nonzero(self, as_tuple=False):
-        nz = np.nonzero(self._data)
+        nz = self._backend().nonzero(self._data)  # (the CUDA backend has none yet)
         if as_tuple:
             return tuple(Tensor._make(i.astype(np.int64), self._device) for i in nz)
         return Tensor._make(np.stack(nz, axis=1).astype(np.int64), self._device)
 
     def count_nonzero(self, dim=None):
         axis = None if dim is None else _dims(dim, self.ndim)
-        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=axis), dtype=np.int64), self._device)
+        count = self._backend().count_nonzero(self._data, axis=axis)  # (the CUDA backend has none yet)
+        return Tensor._make(np.asarray(count, dtype=np.int64), self._device)
 
     def cumsum(self, dim, dtype=None):
         x = self if dtype is None else self._cast(dtypes.get(dtype))
@@ -1317,8 +1319,9 @@ class Tensor:
         d = _dim(dim, self.ndim)
         if self.ndim == 0:
             return _ReturnTypes("sort", self.clone(), Tensor._make(np.zeros((), np.int64), self._device))
-        key = a if not descending else -a if a.dtype.kind in "fi" else -a.astype(np.int64)
-        idx = np.argsort(key, axis=d, kind="stable").astype(np.int64, copy=False)
+        k = self._backend()
+        key = a if not descending else k.negative(a if a.dtype.kind in "fi" else k.astype(a, np.int64))
+        idx = self._backend().argsort(key, axis=d, kind="stable").astype(np.int64, copy=False)  # (CPU only yet)
         values = S.Index.apply(self, index=_take_along(idx, d), advanced=True)._renamed("SortBackward0")
         return _ReturnTypes("sort", values, Tensor._make(idx, self._device))
 
@@ -1351,7 +1354,7 @@ class Tensor:
         return _ReturnTypes("topk", values[sl]._renamed("TopkBackward0"), indices[sl])
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-        u = np.unique(self._data, return_inverse=return_inverse, return_counts=return_counts)
+        u = self._backend().unique(self._data, return_inverse=return_inverse, return_counts=return_counts)  # (CPU)
         if not isinstance(u, tuple):
             return Tensor._make(u, self._device)
         return tuple(Tensor._make(x if i == 0 else x.astype(np.int64), self._device) for i, x in enumerate(u))

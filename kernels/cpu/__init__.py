@@ -8,10 +8,11 @@ import importlib
 
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
-    abs, add, all, any, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate, divide, equal, exp,
-    expand_dims, expm1, floor, floor_divide, fmod, greater, greater_equal, invert, isfinite, isinf, isnan, less,
-    less_equal, log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
-    negative, not_equal, power, round, sign, sqrt, subtract, swapaxes, tanh, transpose, trunc, where, zeros,
+    abs, add, all, any, argsort, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
+    count_nonzero, cumsum, divide, equal, exp, expand_dims, expm1, floor, floor_divide, fmod, greater,
+    greater_equal, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, logical_and, logical_not,
+    logical_or, logical_xor, maximum, minimum, mod, multiply, negative, nonzero, not_equal, power, prod, round,
+    sign, sqrt, subtract, swapaxes, tanh, tile, transpose, trunc, unique, where, zeros,
 )
 
 name = "cpu"

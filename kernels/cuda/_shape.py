@@ -128,9 +128,9 @@ def _take_plan(shape, key):
     idx = key[d]
     if len(arrays) > 1 or not full or any(not (isinstance(it, slice) and it == slice(None)) for it in key[d + 1:]) \
             or idx.dtype.kind not in "iu":
-        raise NotImplementedError("minigrad's CUDA indexing takes basic indices, or one integer index tensor "
-                                  "after full slices (a[idx], a[:, idx]); boolean masks and other advanced "
-                                  "forms need the tensor on the CPU")
+        raise NotImplementedError("minigrad's CUDA backend has no 'index' for this key yet (it takes basic indices, "
+                                  "or one integer index tensor after full slices: a[idx], a[:, idx]); run this "
+                                  "operation on the CPU (tensor.cpu())")
     if isinstance(idx, np.ndarray):  # a host index for a device array: torch copies it over too
         idx = from_host(idx.astype(np.int64))
     return d, idx

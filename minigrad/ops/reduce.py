@@ -114,7 +114,7 @@ class Prod(Op):
         if a.ndim == 0:
             axis = None
         self.a, self.axis, self.keepdim = a, axis, keepdim
-        return np.asarray(a.prod(axis=axis, keepdims=keepdim))
+        return np.asarray(self.backend.prod(a, axis=axis, keepdims=keepdim))  # (no CUDA kernel yet)
 
     def backward(self, g):
         a, axis = self.a, self.axis
@@ -137,21 +137,24 @@ class Var(Op):
     def forward(self, a, axis=None, correction=1, keepdim=False, std=False):
         self.name = "StdBackward0" if std else "VarBackward0"
         self.a, self.axis, self.keepdim, self.std = a, axis, keepdim, std
-        n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
+        n = a.size if axis is None else math.prod(a.shape[i] for i in axis)
         self.denom = max(n - correction, 0)
+        b = self.backend
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.mean = a.mean(axis=axis, keepdims=True)
-            d = a - self.mean
-            var = (d * d).sum(axis=axis, keepdims=keepdim) / a.dtype.type(self.denom)
-            self.out = np.sqrt(var) if std else var
-        return np.asarray(self.out, dtype=a.dtype)
+            self.mean = b.mean(a, axis=axis, keepdims=True)
+            d = b.subtract(a, self.mean)
+            var = b.divide(b.sum(b.multiply(d, d), axis=axis, keepdims=keepdim), a.dtype.type(self.denom))
+            self.out = b.sqrt(var) if std else var
+        return b.astype(self.out, a.dtype)
 
     def backward(self, g):
+        b = self.backend
         with np.errstate(invalid="ignore", divide="ignore"):
             if self.std:  # d√v = dv/(2√v), taken as 0 where the std is 0 (as torch)
-                g = np.where(self.out == 0, 0, g / (2 * self.out))
+                g = b.where(b.equal(self.out, 0), 0, b.divide(g, b.multiply(self.out, 2)))
             g = _expand(g, self.axis, self.keepdim, self.a.shape)
-            return (2 * (self.a - self.mean) / g.dtype.type(self.denom) * g).astype(self.a.dtype, copy=False)
+            d = b.divide(b.multiply(b.subtract(self.a, self.mean), 2), g.dtype.type(self.denom))
+            return b.astype(b.multiply(d, g), self.a.dtype)
 
 
 class LogSumExp(Op):
@@ -160,16 +163,18 @@ class LogSumExp(Op):
 
     def forward(self, a, axis=None, keepdim=False):
         self.a, self.axis, self.keepdim = a, axis, keepdim
-        m = a.max(axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
-        m = np.where(np.isfinite(m), m, 0)
+        b = self.backend
+        m = b.amax(a, axis=axis, keepdims=True) if a.size else b.zeros((1,) * a.ndim, a.dtype)
+        m = b.astype(b.where(b.isfinite(m), m, 0), a.dtype)
         with np.errstate(divide="ignore"):
-            out = np.log(np.exp(a - m).sum(axis=axis, keepdims=True)) + m
+            out = b.add(b.log(b.sum(b.exp(b.subtract(a, m)), axis=axis, keepdims=True)), m)
         self.out = out
-        return out if keepdim else out.squeeze(axis)
+        return out if keepdim else out.reshape(_reduced_shape(a.shape, axis, False))
 
     def backward(self, g):
+        b = self.backend
         g = _expand(g, self.axis, self.keepdim, self.a.shape)
-        return g * np.exp(self.a - self.out)
+        return b.multiply(g, b.exp(b.subtract(self.a, self.out)))
 
 
 class Norm(Op):
@@ -179,38 +184,40 @@ class Norm(Op):
 
     def forward(self, a, p=2.0, axis=None, keepdim=False):
         self.a, self.p, self.axis, self.keepdim = a, p, axis, keepdim
-        x = np.abs(a)
+        b = self.backend
+        x = b.abs(a)
         if p == np.inf:
-            out = x.max(axis=axis, keepdims=True)
+            out = b.amax(x, axis=axis, keepdims=True)
         elif p == -np.inf:
-            out = x.min(axis=axis, keepdims=True)
+            out = b.amin(x, axis=axis, keepdims=True)
         elif p == 0:
-            out = (x != 0).sum(axis=axis, keepdims=True).astype(a.dtype)
+            out = b.sum(b.not_equal(x, 0), axis=axis, keepdims=True)
         elif p == 1:
-            out = x.sum(axis=axis, keepdims=True)
+            out = b.sum(x, axis=axis, keepdims=True)
         elif p == 2:
-            out = np.sqrt((x * x).sum(axis=axis, keepdims=True))
+            out = b.sqrt(b.sum(b.multiply(x, x), axis=axis, keepdims=True))
         else:
-            out = (x ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
-        self.out = out.astype(a.dtype, copy=False)
-        return self.out if keepdim else self.out.reshape(np.sum(a, axis=axis).shape)
+            out = b.power(b.sum(b.power(x, p), axis=axis, keepdims=True), 1.0 / p)
+        self.out = b.astype(out, a.dtype)
+        return self.out if keepdim else self.out.reshape(_reduced_shape(a.shape, axis, False))
 
     def backward(self, g):
-        a, p, out = self.a, self.p, self.out
+        a, p, out, b = self.a, self.p, self.out, self.backend
         g = _expand(g, self.axis, self.keepdim, a.shape)
         with np.errstate(invalid="ignore", divide="ignore"):
             if p == 0:
-                r = np.zeros_like(a)
+                r = b.full_like(a, 0)
             elif p == 1:
-                r = np.sign(a)
+                r = b.sign(a)
             elif p in (np.inf, -np.inf):
-                mask = np.abs(a) == out
-                r = np.sign(a) * mask / mask.sum(axis=self.axis, keepdims=True)
+                mask = b.equal(b.abs(a), out)
+                r = b.divide(b.multiply(b.sign(a), mask), b.sum(mask, axis=self.axis, keepdims=True))
             elif p == 2:
-                r = np.where(out == 0, 0, a / out)
+                r = b.where(b.equal(out, 0), 0, b.divide(a, out))
             else:  # for p < 1 the derivative at a zero element is taken as 0, as torch does
-                r = np.where((out == 0) | (a == 0), 0, np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1))
-        return (r * g).astype(a.dtype, copy=False)
+                r = b.where(b.logical_or(b.equal(out, 0), b.equal(a, 0)), 0,
+                            b.divide(b.multiply(b.sign(a), b.power(b.abs(a), p - 1)), b.power(out, p - 1)))
+        return b.astype(b.multiply(r, g), a.dtype)
 
 
 class Cumsum(Op):
@@ -219,7 +226,7 @@ class Cumsum(Op):
 
     def forward(self, a, axis=0):
         self.axis = axis
-        return np.cumsum(a, axis=axis, dtype=None if a.dtype.kind == "f" else np.int64).reshape(a.shape)
+        return self.backend.cumsum(a, axis=axis, dtype=None if a.dtype.kind == "f" else np.int64).reshape(a.shape)
 
     def backward(self, g):
         if g.ndim == 0:

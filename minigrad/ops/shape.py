@@ -45,7 +45,7 @@ class Repeat(Op):
     def forward(self, a, reps=None):
         self.in_shape = (1,) * (len(reps) - a.ndim) + a.shape
         self.reps = reps
-        return np.tile(a, reps)
+        return self.backend.tile(a, reps)  # (no CUDA kernel yet)
 
     def backward(self, g):
         split = []

@@ -75,6 +75,9 @@ CASES = {
     "unsqueeze squeeze": (lambda a: a.unsqueeze(1).squeeze(), [(3, 4)]),
     "slice": (lambda a: a[1:, ::2], [(3, 4)]), "select": (lambda a: a[:, 1], [(3, 4)]),
     "cat": (lambda a, b: minigrad.cat([a, b.unsqueeze(0)]), AB), "stack": (lambda a, b: minigrad.stack([a, a], 1), AB),
+    "var": (lambda a: a.var(1), [(3, 4)]), "std": (lambda a: a.std(), [(3, 4)]),
+    "logsumexp": (lambda a: a.logsumexp(0), [(3, 4)]), "norm": (lambda a: a.norm(dim=1), [(3, 4)]),
+    "norm inf": (lambda a: a.norm(float("inf")), [(3, 4)]), "norm 3": (lambda a: a.norm(3), [(3, 4)]),
     "clone": (lambda a: a.clone(), [(3,)]), "cast": (lambda a: a.double() if a.dtype == minigrad.float32 else a.float(),
                                                       [(3,)]),
 }

@@ -98,3 +98,11 @@ def test_loss_modules_move_their_weights():
     assert loss.is_cuda and abs(loss.item() - cpu_loss.item()) < 1e-6
     logits = minigrad.tensor([[0.3, -0.2]], device="cuda")
     assert bce(logits, minigrad.ones(1, 2, device="cuda")).is_cuda
+
+
+@pytest.mark.parametrize("fn", [lambda t: t.cumsum(0), lambda t: t.prod(), lambda t: t.sort(), lambda t: t.nonzero(),
+                                lambda t: t.unique(), lambda t: t.repeat(2), lambda t: t[t > 0],
+                                lambda t: t.count_nonzero()])
+def test_ops_without_a_cuda_kernel_say_so(fn):
+    with pytest.raises(NotImplementedError, match="minigrad's CUDA backend has no '.*' yet"):
+        fn(minigrad.tensor([1.0, -2.0, 3.0], device="cuda"))
