@@ -104,5 +104,5 @@ def test_loss_modules_move_their_weights():
                                 lambda t: t.unique(), lambda t: t.repeat(2), lambda t: t[t > 0],
                                 lambda t: t.count_nonzero()])
 def test_ops_without_a_cuda_kernel_say_so(fn):
-    with pytest.raises(NotImplementedError, match="minigrad's CUDA backend has no '\w+'"):
+    with pytest.raises(NotImplementedError, match=r"minigrad's CUDA backend has no '\w+'"):
         fn(minigrad.tensor([1.0, -2.0, 3.0], device="cuda"))
