@@ -14,7 +14,7 @@ def regression_start(input, target, size_average, reduce, reduction):  # noqa: A
     """How torch's mse, l1, smooth L1 and Huber begin: a UserWarning (and, when they do not broadcast,
     a RuntimeError) for a target whose size differs from the input's, then the legacy reduction
     arguments, which override ``reduction``. Returns the reduction."""
-    if target._data.shape != input._data.shape:
+    if target.size() != input.size():
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", UserWarning, stacklevel=3)
