@@ -14,9 +14,11 @@ With W = 0 the factor is w[t_p] · (1/W) = 0 · inf = NaN at non-ignored targets
 ``target_weight_sum`` range-checks the targets (and yields W) before any kernel indexes with them.
 (N, C) inputs gather x[n, t_n]; (N, C, S) inputs run in blocks of BLOCK positions, class by class,
 so the reads and writes stream through contiguous s instead of hopping between the C planes. The
-gradient is dense, as torch's (N·C·S stores, the loss's main memory traffic): every element is
-written once, in one vectorised pass, and no buffer is zeroed beforehand. It is allocated at the
-input's shape and returned as is: a reshaped view would make the engine copy it into ``.grad``.
+gradient is dense, as torch's (N·C·S stores, the loss's main memory traffic). (N, C): numpy's fill
+zeroes it (memset's streaming stores skip reading each line before writing it: 1.5 ms against 2.9 ms
+for a kernel writing every element, 8192x1000 float32), then the kernel writes the N targets;
+(N, C, S): the block kernel writes every element, class by class. It is allocated at the input's
+shape and returned as is (no reshaped view for the engine to keep or copy).
 Sums accumulate in float64; Numba has no float16 arithmetic, so float16 runs in float32.
 """
 import functools
@@ -85,26 +87,20 @@ def target_weight_sum(t, w, ignore_index):
 
 @twin(error_model="numpy")
 def _nll_rows(x, t, w, g, out, n_pieces, ignore_index, sc):
-    """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p]; each row of ``g`` (when non-empty)
-    written once, -w[t_p]·sc at the target and 0 elsewhere, by the thread that owns the row; returns
-    Σ ℓ_p."""
+    """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p], and -w[t_p]·sc into the pre-zeroed ``g``
+    (when non-empty); returns Σ ℓ_p."""
     has_grad = g.shape[0] > 0
     rows = x.shape[0]
-    zero = x.dtype.type(0)
     partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
     for piece in prange(n_pieces):
         part = 0.0
         for p in range(piece * rows // n_pieces, (piece + 1) * rows // n_pieces):
             c = t[p]
             loss = 0.0
-            hit = zero
             if c != ignore_index:
                 loss = -w[c] * x[p, c]
-                hit = x.dtype.type(-w[c] * sc)
-            if has_grad:
-                gp = g[p]
-                for j in range(gp.size):  # one vectorised pass: the target's entry or 0
-                    gp[j] = hit if j == c else zero
+                if has_grad:
+                    g[p, c] = -w[c] * sc
             out[p] = loss
             part += loss
         partial[piece] = part
@@ -155,9 +151,10 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.empty(t.shape[0], dtype)
     xc = np.ascontiguousarray(x, dtype)
-    # at x's shape, returned as is (see above); the kernels write every element
+    # at x's shape, returned as is (see the module docstring)
     g = np.empty(x.shape if need_grad[0] else (0,), dtype)
     if spatial == 1:
+        g.fill(0)
         total = _nll_rows(x.size, xc.reshape(n, n_classes), t, w, g.reshape(n if need_grad[0] else 0, n_classes),
                           out, pieces(n, x.size), ignore_index, s)
     else:
