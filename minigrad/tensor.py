@@ -678,7 +678,7 @@ class Tensor:
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
             raise NotImplementedError("view(dtype) is not supported by minigrad")
         shape = self._resolve_shape(shape)
-        if not self._data.flags.c_contiguous and self._data.size > 1:
+        if not self.is_contiguous() and self._data.size > 1:
             try:
                 self._data.view().shape = shape
             except AttributeError:
@@ -689,7 +689,7 @@ class Tensor:
 
     def reshape(self, *shape):
         return S.View.apply(self, shape=self._resolve_shape(shape),
-                            name="ViewBackward0" if self._data.flags.c_contiguous else "UnsafeViewBackward0")
+                            name="ViewBackward0" if self.is_contiguous() else "UnsafeViewBackward0")
 
     def view_as(self, other):
         return self.view(other.shape)

@@ -52,7 +52,7 @@ def _root_grads(outputs, grad_outputs):
         if g.shape != out.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
                                f"shape of {out.shape}.")
-        grads.append(g._data.astype(out._data.dtype, copy=False))
+        grads.append(g._backend().astype(g._data, out._data.dtype))
         seeded.append(False)
     return grads, seeded
 

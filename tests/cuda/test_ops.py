@@ -1,6 +1,7 @@
 """Every Op through the Tensor API on 'cuda' against the same expression on 'cpu': values, dtypes,
 grad_fn names and the gradients of every input, in float32 and float64 (tiny shapes; launches and
-matmul tiles patched small)."""
+matmul tiles patched small). The device run is watched (conftest's ``device_log``): no host-side use
+of device data that a real GPU array would refuse, and no copy beyond the test's own .to()/.cpu()."""
 import numpy as np
 import pytest
 
@@ -21,20 +22,22 @@ def leaves(shapes, dtype, device, seed):
     return [minigrad.tensor(rng.standard_normal(s), dtype=dtype).to(device).requires_grad_() for s in shapes]
 
 
-def check(fn, shapes, dtype, seed=0):
+def check(fn, shapes, dtype, log, seed=0):
     """Run ``fn(*leaves)`` on both devices; compare the output, its grad_fn, and (for float outputs)
-    the gradients of Σ out·w for a fixed random w."""
+    the gradients of Σ out·w for a fixed random w. ``log``: the device log, which must show no misuse
+    while ``fn`` and its backward run."""
     results = []
     for device in ("cpu", "cuda"):
         xs = leaves(shapes, dtype, device, seed)
+        log.clear()
         out = fn(*xs)
         out = out[0] if isinstance(out, tuple) else out
         assert out.device == minigrad.device(device if device == "cpu" else "cuda:0")
-        grads = []
         if out.requires_grad:
             w = minigrad.tensor(np.random.default_rng(seed + 1).standard_normal(out.shape), dtype=out.dtype)
             (out * w.to(device)).sum().backward()
-            grads = [None if x.grad is None else x.grad.cpu().numpy() for x in xs]
+        assert [entry for entry in log if entry not in ("to device", "to host")] == []
+        grads = [None if x.grad is None else x.grad.cpu().numpy() for x in xs] if out.requires_grad else []
         results.append((out.detach().cpu().numpy(), None if out.grad_fn is None else out.grad_fn.name, grads))
     (want, want_fn, want_grads), (got, got_fn, got_grads) = results
     assert got.dtype == want.dtype and got.shape == want.shape and got_fn == want_fn
@@ -85,23 +88,23 @@ CASES = {
 
 @pytest.mark.parametrize("dtype", [minigrad.float32, minigrad.float64], ids=str)
 @pytest.mark.parametrize("name", CASES)
-def test_op_matches_cpu(name, dtype):
+def test_op_matches_cpu(name, dtype, device_log):
     fn, shapes = CASES[name]
-    check(fn, shapes, dtype)
+    check(fn, shapes, dtype, device_log)
 
 
 @pytest.mark.parametrize("name,fn", [("greater", lambda a, b: a > b), ("equal", lambda a, b: a == a),
                                      ("argmax", lambda a, b: a.argmax(1)), ("argmin all", lambda a, b: a.argmin()),
                                      ("isnan", lambda a, b: (a / 0).isnan()), ("any", lambda a, b: (a > 1).any(1)),
                                      ("logical", lambda a, b: (a > 0) & ~(b > 0))])
-def test_results_without_gradient(name, fn):
-    check(fn, AB, minigrad.float32)
+def test_results_without_gradient(name, fn, device_log):
+    check(fn, AB, minigrad.float32, device_log)
 
 
-def test_integer_index_tensor_stays_on_the_device():
+def test_integer_index_tensor_stays_on_the_device(device_log):
     idx = minigrad.tensor([2, 0, 2, 1])
-    check(lambda a: a[idx.to(a.device)], [(3, 4)], minigrad.float32)  # rows 2 twice: their gradients add
-    check(lambda a: a[:, idx.to(a.device)], [(3, 4)], minigrad.float64)
+    check(lambda a: a[idx.to(a.device)], [(3, 4)], minigrad.float32, device_log)  # row 2 twice: gradients add
+    check(lambda a: a[:, idx.to(a.device)], [(3, 4)], minigrad.float64, device_log)
 
 
 def test_in_place_ops_and_setitem_on_the_device():

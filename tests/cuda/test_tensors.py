@@ -106,3 +106,9 @@ def test_loss_modules_move_their_weights():
 def test_ops_without_a_cuda_kernel_say_so(fn):
     with pytest.raises(NotImplementedError, match=r"minigrad's CUDA backend has no '\w+'"):
         fn(minigrad.tensor([1.0, -2.0, 3.0], device="cuda"))
+
+
+def test_backward_with_a_given_gradient_on_the_device():
+    x = minigrad.tensor([1.0, 2.0, 3.0], device="cuda", requires_grad=True)
+    (x * x).backward(minigrad.tensor([1.0, 0.5, 0.0], dtype=minigrad.float64, device="cuda"))
+    assert x.grad.is_cuda and x.grad.dtype == minigrad.float32 and x.grad.tolist() == [2.0, 2.0, 0.0]

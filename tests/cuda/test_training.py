@@ -1,8 +1,6 @@
 """The documents' training loops on 'cuda' against 'cpu', and that a training step keeps its data on
 the device: every host↔device copy is counted, and any host-side use of a device array that a real
 GPU array does not offer (numpy conversion, arithmetic operators, element reads) is recorded."""
-import os
-
 import numpy as np
 import pytest
 
@@ -14,64 +12,10 @@ from minigrad.examples.segmentation import segmentation_net
 from minigrad.kernels import cuda as cuda_backend
 from minigrad.kernels.cuda import _matmul
 
-# what host code may ask of a device array: its metadata (the rest of numba's DeviceNDArray API is
-# defined on the simulator's class itself)
-METADATA = {"dtype", "size", "ndim", "strides", "itemsize"}
-PROBED = {"base"}  # numpy's view owner, which the engine probes with a default: absent, as on a GPU
-
 
 @pytest.fixture(autouse=True)
 def small_tiles(monkeypatch):
     monkeypatch.setattr(_matmul, "TILE", 4)
-
-
-@pytest.fixture
-def transfers(monkeypatch):
-    """A log of every host↔device copy and every host-side misuse of a device array."""
-    if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":
-        pytest.skip("the transfer log instruments the simulator's device arrays")
-    from numba import cuda
-    from numba.cuda.simulator import kernel as simulated_kernel
-    from numba.cuda.simulator.cudadrv import devicearray as simulated
-
-    log = []
-    to_device, copy_to_host, wrap_arg = cuda.to_device, simulated.FakeCUDAArray.copy_to_host, simulated_kernel.wrap_arg
-    getitem, getattr_ = simulated.FakeCUDAArray.__getitem__, simulated.FakeCUDAArray.__getattr__
-
-    def logged(kind, fn):
-        def run(*args, **kwargs):
-            log.append(kind)
-            return fn(*args, **kwargs)
-        return run
-
-    def strict_getattr(self, name):
-        if name in PROBED:
-            raise AttributeError(name)
-        if name not in METADATA and simulated_kernel._get_kernel_context() is None:
-            log.append(f"host use of .{name}")
-            raise AttributeError(name)
-        return getattr_(self, name)
-
-    def strict_getitem(self, index):
-        out = getitem(self, index)
-        if not isinstance(out, simulated.FakeCUDAArray) and simulated_kernel._get_kernel_context() is None:
-            log.append("element read")  # (a kernel's own reads are the device's)
-        return out
-
-    def refused(name):
-        def run(self, *args):
-            log.append(f"host operator {name}")
-            return NotImplemented
-        return run
-
-    monkeypatch.setattr(cuda, "to_device", logged("to device", to_device))
-    monkeypatch.setattr(simulated.FakeCUDAArray, "copy_to_host", logged("to host", copy_to_host))
-    monkeypatch.setattr(simulated_kernel, "wrap_arg", logged("host array given to a kernel", wrap_arg))
-    monkeypatch.setattr(simulated.FakeCUDAArray, "__getattr__", strict_getattr)
-    monkeypatch.setattr(simulated.FakeCUDAArray, "__getitem__", strict_getitem)
-    for op in ("eq", "ne", "lt", "le", "gt", "ge", "add", "sub", "mul", "floordiv", "truediv", "mod", "pow"):
-        monkeypatch.setattr(simulated.FakeCUDAArray, f"__{op}__", refused(op))
-    return log
 
 
 class MLP(nn.Module):  # minigrad/examples/train_mlp.py's network
@@ -116,24 +60,24 @@ def test_mlp_trains_on_cuda_as_on_cpu():
         np.testing.assert_allclose(g, c, rtol=1e-5, atol=1e-6)
 
 
-def test_mlp_step_copies_nothing_but_the_final_item(transfers):
+def test_mlp_step_copies_nothing_but_the_final_item(device_log):
     net, criterion, optimizer, x, y = mlp_setup("cuda")
     step(net, criterion, optimizer, x, y)  # the first step creates the momentum buffers
-    transfers.clear()
+    device_log.clear()
     loss = step(net, criterion, optimizer, x, y)
-    assert transfers == []
+    assert device_log == []
     loss.item()
-    assert transfers == ["to host"]
+    assert device_log == ["to host"]
 
 
-def test_the_transfer_log_sees_copies_and_host_misuse(transfers):
+def test_the_transfer_log_sees_copies_and_host_misuse(device_log):
     t = minigrad.ones(3, device="cuda")
     t.tolist()
     t._data == 1  # noqa: B015 - a numpy-style comparison on device data: refused
-    assert transfers == ["to device", "to host", "host operator eq"]
-    transfers.clear()
+    assert device_log == ["to device", "to host", "host operator eq"]
+    device_log.clear()
     np.asarray(t._data, dtype=object)  # numpy conversion asks for attributes a device array lacks
-    assert any(entry.startswith("host use of") for entry in transfers)
+    assert any(entry.startswith("host use of") for entry in device_log)
 
 
 def test_segmentation_net_two_steps_on_cuda_as_on_cpu():
