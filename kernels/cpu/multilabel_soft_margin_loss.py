@@ -43,7 +43,8 @@ def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, n_pieces):
             wr = w[r * w_step]
             row = 0.0
             for i in range(K):
-                xi, ti, wi, ei, lpi = float(x[r, i]), float(t[r, i]), float(wr[i]), float(e[i]), float(lp[i])
+                f64 = np.float64  # float() would keep float32 in Numba
+                xi, ti, wi, ei, lpi = f64(x[r, i]), f64(t[r, i]), f64(wr[i]), f64(e[i]), f64(lp[i])
                 pos = xi >= 0  # selects, not branches: the sign of random logits is unpredictable
                 term = lpi + (1.0 - ti if pos else -ti) * xi
                 row += term * wi

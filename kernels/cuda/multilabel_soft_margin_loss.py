@@ -2,8 +2,8 @@
 ``kernels/cpu/multilabel_soft_margin_loss.py``): over the broadcast of x, the target t and the weight
 w, summed along the class dim (x.ndim − 1 of the broadcast shape) and divided by C = x.size(−1):
 
-    l = −(t·logσ(x) + (1 − t)·logσ(−x))·w      logσ(±x) = min(±x, 0) − log1p(e^−|x|)
-    ∂l/∂x = w·(σ(x) − t)      ∂l/∂t = w·(logσ(−x) − logσ(x))      ∂l/∂w = l / w
+    l = −(t·logσ(x) + (1 − t)·logσ(−x))·w = (log1p(e^−|x|) + ((1 − t) if x ≥ 0 else −t)·x)·w
+    ∂l/∂x = w·(σ(x) − t)      ∂l/∂t = w·(logσ(−x) − logσ(x)) = −w·x      ∂l/∂w = l / w
 
 each gradient also divided by C, and by the number of rows for 'mean'. The arrays are viewed as
 (A, K, B) with K the class dim, one row (a, ·, b) per block, so no class dim is moved. e^−|x| and its
@@ -32,20 +32,19 @@ def _kernel(x, t, w, wmode, inv_c, s, out, gx, gt, gw, partial):
         a, b = r // B, r % B
         row = 0.0
         for i in range(lo, K, stride):
-            xi, ti = x[a, i, b], float(t[a, i, b])
-            wi = float(w[a * step_w, i, b * step_w]) if wmode else 1.0
+            xi, ti = x[a, i, b], float64(t[a, i, b])
+            wi = float64(w[a * step_w, i, b * step_w]) if wmode else 1.0
             e = math.exp(-abs(xi))
-            lp = float(math.log1p(e))
-            e = float(e)
+            lp = float64(math.log1p(e))
+            e = float64(e)
             pos = xi >= 0
-            ls_pos = (0.0 if pos else float(xi)) - lp
-            ls_neg = (-float(xi) if pos else 0.0) - lp
-            term = -(ti * ls_pos + (1.0 - ti) * ls_neg)
+            # one product on the infinite operand, as the CPU kernel: torch's inf/NaN at x = ±inf
+            term = lp + ((1.0 - ti) if pos else -ti) * float64(xi)
             row += term * wi
             if nx:
                 gx[a, i, b] = wi * ((1.0 if pos else e) / (1.0 + e) - ti) * sc
             if nt:
-                gt[a, i, b] = wi * (ls_neg - ls_pos) * sc
+                gt[a, i, b] = -wi * float64(xi) * sc  # logσ(−x) − logσ(x) = −x
             if nw:
                 gw[a, i, b] = term * sc
         row = block_reduce(row, SUM, scratch) * inv_c

@@ -115,3 +115,11 @@ def test_float16_rows():
     x1, x2 = normal(4, 5).astype(np.float16), normal(4, 5).astype(np.float16)
     check("pairwise_distance", (x1, x2), (True, True))
     check("cosine_similarity", (x1, x2), (True, True))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_multilabel_soft_margin_loss_infinite_logits(dtype):
+    """x = ±inf gives torch's inf (t < 1 at +inf, t > 0 at −inf) or NaN (t = 1 at +inf), as the CPU kernel."""
+    x = np.array([[np.inf, np.inf, -np.inf, -np.inf, 1.0], [np.inf, -np.inf, 2.0, -3.0, 0.5]])
+    t = np.array([[0.0, 1.0, 0.0, 1.0, 0.5], [0.25, 0.75, 0.0, 1.0, 1.0]])
+    check("multilabel_soft_margin_loss", as_dtype((x, t), dtype), (True, True), reduction="none")
