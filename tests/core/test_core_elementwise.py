@@ -382,3 +382,21 @@ def test_unary_on_non_leaf_chain_matches_torch():
         return ((x * y).sigmoid() + (x - y).tanh() * 2).exp().log1p().sqrt() / (1 + y.abs())
     check(f, f, [rand((3, 4), np.float64, seed=1), rand((4,), np.float64, seed=2)])
     assert node_name(minigrad.tensor([1.0], requires_grad=True).sqrt()) == "SqrtBackward0"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+def test_relu_kernel_signs_nan_and_gradient(dtype, layout):
+    """The one-pass kernel keeps −0 and NaN as torch does; a NaN output passes its gradient."""
+    a = np.tile(np.array([-0.0, 0.0, np.nan, -1.5, 2.0, np.inf, -np.inf, 1e-40], dtype), (6, 1))
+    if layout == "transposed":
+        a = a.T
+    x = minigrad.tensor(a, requires_grad=True)
+    tx = torch.tensor(a, requires_grad=True)
+    y, ty = x.relu(), tx.relu()
+    np.testing.assert_array_equal(np.signbit(y.detach().numpy()), np.signbit(ty.detach().numpy()))
+    np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+    g = np.arange(a.size, dtype=dtype).reshape(a.shape)
+    y.backward(minigrad.tensor(g))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
