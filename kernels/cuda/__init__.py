@@ -35,10 +35,14 @@ from ._transfer import from_host, to_host  # noqa: F401
 name = "cuda"
 
 
+class Unsupported(NotImplementedError, AttributeError):
+    """A function the CPU backend has and this one lacks. Also an AttributeError, so ``hasattr`` and
+    ``from kernels.cuda import <submodule>`` (which tries the attribute first) work as usual."""
+
+
 def __getattr__(attr):
     """A CPU backend function this backend lacks: a clear error instead of numpy running on device data."""
-    raise NotImplementedError(f"minigrad's CUDA backend has no '{attr}' yet; run this operation on the CPU "
-                              "(tensor.cpu())")
+    raise Unsupported(f"minigrad's CUDA backend has no '{attr}' yet; run this operation on the CPU (tensor.cpu())")
 
 
 @functools.cache

@@ -199,6 +199,9 @@ def index_put(a, key, value):
 
 def setitem(a, key, value):
     """a[key] = value (an array broadcast to the indexed shape, or a scalar) for a basic key, in place."""
+    if _take_plan(tuple(a.shape), key) is not None:
+        raise NotImplementedError("minigrad's CUDA backend has no 'setitem' for an index tensor yet; run this "
+                                  "operation on the CPU (tensor.cpu())")
     _, vshape, _ = view_layout(tuple(a.shape), key)
     _put(a, key, broadcast_to(value, vshape) if hasattr(value, "ndim") else full(vshape, value, a.dtype))
 

@@ -102,7 +102,7 @@ def test_loss_modules_move_their_weights():
 
 @pytest.mark.parametrize("fn", [lambda t: t.cumsum(0), lambda t: t.prod(), lambda t: t.sort(), lambda t: t.nonzero(),
                                 lambda t: t.unique(), lambda t: t.repeat(2), lambda t: t[t > 0],
-                                lambda t: t.count_nonzero()])
+                                lambda t: t.count_nonzero(), lambda t: t.__setitem__(minigrad.tensor([0, 2]), 1.0)])
 def test_ops_without_a_cuda_kernel_say_so(fn):
     with pytest.raises(NotImplementedError, match=r"minigrad's CUDA backend has no '\w+'"):
         fn(minigrad.tensor([1.0, -2.0, 3.0], device="cuda"))
