@@ -17,10 +17,8 @@ that is subtracted, so a library is charged only for the gradients, the activati
 keeps for backward and the temporaries of forward, backward and the optimizer step. What each
 step holds at its peak (measured with tracemalloc, float32):
 
-    mnist_mlp_step     the Linear(784, 256) gradient (0.8 MB) in both; minigrad's SGD step then
-                       stages every parameter's new value and a transient lr·grad before writing
-                       them all (``optim.Optimizer``'s all-or-nothing commit), two more 0.8 MB
-                       arrays, where torch updates in place
+    mnist_mlp_step     the Linear(784, 256) gradient (0.8 MB) in both; both SGD steps update the
+                       parameters in place
     segmentation_step  the activations backward reads (relu outputs, pooling indices, conv inputs:
                        11 MB in both) plus the gradients flowing back
 

@@ -87,6 +87,40 @@ def test_sgd_training_matches_torch(options, dtype):
     assert np.array_equal(mg.spare.weight.detach().numpy(), spare)  # grad None: skipped, no state
 
 
+@pytest.mark.parametrize("options", [dict(), dict(momentum=0.9, weight_decay=0.05, nesterov=True)])
+def test_sgd_updates_odd_layouts_in_place_like_torch(options):
+    """A transposed (non-contiguous) parameter, a 0-d one and an empty one: updated in place (views
+    of the parameter see the step), values as torch's."""
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal((4, 3)).T, np.array(0.7), np.zeros((0, 3))]
+    mg = [minigrad.nn.Parameter(minigrad.tensor(a)) for a in arrays]
+    th = [torch.nn.Parameter(torch.tensor(a)) for a in arrays]
+    views = [p.detach() for p in mg]
+    mg_opt, th_opt = minigrad.optim.SGD(mg, lr=0.1, **options), torch.optim.SGD(th, lr=0.1, **options)
+    for step in range(3):
+        for lib, params, opt in ((minigrad, mg, mg_opt), (torch, th, th_opt)):
+            opt.zero_grad()
+            sum((p * p).sum() * (i + 1) for i, p in enumerate(params)).backward()
+            opt.step()
+        for p, q, v in zip(mg, th, views):
+            assert_close(p.detach(), q.detach(), what=f"step {step}")
+            assert np.array_equal(v.numpy(), p.detach().numpy())
+
+
+def test_sgd_step_allocates_nothing_after_the_first():
+    """Like torch, a step updates parameters and momentum buffers in place: no staged copies."""
+    import tracemalloc
+    net = minigrad.nn.Linear(784, 256)
+    opt = minigrad.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    net(minigrad.randn(8, 784)).sum().backward()
+    opt.step()  # creates the momentum buffers (and compiles the kernel)
+    tracemalloc.start()
+    opt.step()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 64 * 1024, f"SGD step allocated {peak} bytes at its peak"
+
+
 def test_param_groups_with_their_own_options_match_torch():
     (mg, x, y), (th, tx, ty) = pair()
 

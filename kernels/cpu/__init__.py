@@ -150,19 +150,9 @@ def log_softmax_backward(g, y, axis):
     return g - np.exp(y) * g.sum(axis=axis, keepdims=True)
 
 
-def sgd_update(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, maximize):
-    """(new p, new momentum buffer or None) by SGD's rule (``minigrad/optim/sgd.py``); ``buf`` is None
-    on the first momentum step."""
-    if maximize:
-        g = np.negative(g)
-    if weight_decay != 0:
-        g = g + p * weight_decay
-    new_buf = None
-    if momentum != 0:
-        new_buf = np.array(g, copy=True) if buf is None else \
-            buf * momentum + (g if dampening == 0 else g * (1 - dampening))
-        g = g + new_buf * momentum if nesterov else new_buf
-    return p - g * lr, new_buf
+def sgd_step(p, g, buf, first, lr, momentum, dampening, weight_decay, nesterov, maximize, done, k):
+    """SGD's update of ``p`` (and its momentum buffer) in place, marking ``done[k]`` (``_sgd.py``)."""
+    load("_sgd").sgd_step(p, g, buf, first, lr, momentum, dampening, weight_decay, nesterov, maximize, done, k)
 
 
 def clip(a, lo, hi):

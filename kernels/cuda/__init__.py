@@ -24,7 +24,7 @@ from ._matmul import matmul  # noqa: F401
 from ._reduce import (  # noqa: F401
     all, amax, amin, any, argmax, argmin, mean, put_along_axis, sum, sum_to_shape,
 )
-from ._sgd import sgd_update  # noqa: F401
+from ._sgd import sgd_step  # noqa: F401
 from ._shape import (  # noqa: F401
     broadcast_to, concatenate, copy, expand_dims, fill, full_like, index, index_add, index_put, setitem, swapaxes,
     transpose, zeros,

@@ -4,8 +4,8 @@ A subclass declares its hyper-parameters in ``defaults`` and implements ``step``
 dict holding ``"params"`` plus each hyper-parameter (the group's own value or the default);
 ``state`` maps a parameter to its dict of buffers (e.g. SGD's ``momentum_buffer``).
 
-A step computes every new value first and only then writes them (``commit``), so a KeyboardInterrupt
-(Ctrl-C) leaves the parameters and buffers either untouched or fully updated, never half of each.
+A step runs its per-parameter writes through ``commit``, so a KeyboardInterrupt (Ctrl-C) leaves the
+parameters and buffers either untouched or fully updated, never half of each.
 """
 import copy
 import warnings
@@ -30,12 +30,6 @@ def _typename(obj):
         return obj.type()
     module = type(obj).__module__
     return type(obj).__qualname__ if module in ("", "builtins") else f"{module}.{type(obj).__qualname__}"
-
-
-def assign(t, value):
-    """``t``'s buffer ← ``value``, in place (views of ``t`` see it); ``t``'s version moves on."""
-    t._backend().copyto(t._data, value)
-    t._version[0] += 1
 
 
 def commit(writes):

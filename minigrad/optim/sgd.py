@@ -10,16 +10,20 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
         g ← g + momentum·buf if nesterov else buf
     p ← p − lr·g
 
-The new values are computed on the raw arrays by the backend's ``sgd_update`` (one kernel per
-parameter on the GPU; no graph is recorded), then written into the parameters' and buffers' own
-arrays all at once (``optimizer.commit``), bumping their version counters like any in-place op.
+Each parameter and its momentum buffer are updated in place by one call of the backend's
+``sgd_step`` (a compiled kernel; no graph is recorded), which marks the parameter done, and the
+version counters move on as for any in-place op. A step is all-or-nothing under a
+KeyboardInterrupt: once the first update has run, ``optimizer.commit`` runs the others, and a
+parameter marked done is not updated twice. Like torch, a step allocates nothing but the first
+step's momentum buffers.
 """
 import functools
 
+import numpy as np
+
 from ..autograd.grad_mode import enable_grad
-from ..device import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, assign, commit
+from .optimizer import Optimizer, commit
 
 
 class SGD(Optimizer):
@@ -84,7 +88,7 @@ class SGD(Optimizer):
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        writes = []
+        updates = []
         for group in self.param_groups:
             lr = group["lr"]
             lr = float(lr) if isinstance(lr, Tensor) else lr
@@ -94,14 +98,22 @@ class SGD(Optimizer):
                 if p._grad is None:
                     continue
                 buf = self.state.get(p, {}).get("momentum_buffer") if rule[0] else None
-                new_p, new_buf = backend(p._device).sgd_update(p._data, p._grad._data,
-                                                               None if buf is None else buf._data, lr, *rule)
-                if new_buf is not None:
-                    writes.append(functools.partial(self._set_buffer, p, Tensor._make(new_buf, p._device))
-                                  if buf is None else functools.partial(assign, buf, new_buf))
-                writes.append(functools.partial(assign, p, new_p))
-        commit(writes)
+                first = bool(rule[0]) and buf is None
+                if first:
+                    buf = Tensor._make(p._backend().full_like(p._data, 0), p._device)
+                versions = (p._version[0] + 1, None if buf is None or first else buf._version[0] + 1)
+                updates.append((p, buf, first, lr, rule, versions))
+        done = np.zeros(len(updates), np.uint8)
+        commit([functools.partial(self._update, k, *u, done) for k, u in enumerate(updates)])
         return loss
 
-    def _set_buffer(self, p, buf):
-        self.state[p]["momentum_buffer"] = buf
+    def _update(self, k, p, buf, first, lr, rule, versions, done):
+        """Update ``p`` unless ``done[k]`` marks it updated, then set the version counters and the new
+        buffer: safe to run twice."""
+        p._backend().sgd_step(p._data, p._grad._data, None if buf is None else buf._data, first, lr, *rule, done, k)
+        p._version[0] = versions[0]
+        if versions[1] is not None:
+            buf._version[0] = versions[1]
+        if first:
+            self.state[p]["momentum_buffer"] = buf
+

@@ -200,16 +200,19 @@ def test_in_place_functions():
 @pytest.mark.parametrize("momentum,dampening,weight_decay,nesterov,maximize", [
     (0, 0, 0, False, False), (0.9, 0, 0, False, False), (0.9, 0.1, 0.01, False, True), (0.8, 0, 0.1, True, False)])
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_sgd_update_fused(momentum, dampening, weight_decay, nesterov, maximize, dtype):
-    p, g, buf = data((5, 3), dtype, 17), data((5, 3), dtype, 18), data((5, 3), dtype, 19)
+def test_sgd_step_fused_in_place(momentum, dampening, weight_decay, nesterov, maximize, dtype):
     rule = (momentum, dampening, weight_decay, nesterov, maximize)
-    for b in (None, buf):
-        want = cpu.sgd_update(p, g, b, 0.1, *rule)
-        got = gpu.sgd_update(gpu.from_host(p), gpu.from_host(g), on_device(b), 0.1, *rule)
-        for w, o in zip(want, got):
-            assert (w is None) == (o is None)
-            if w is not None:
-                np.testing.assert_allclose(gpu.to_host(o), w, **TOL[np.dtype(dtype)])
+    for first in (True, False):
+        p, g, buf = data((5, 3), dtype, 17), data((5, 3), dtype, 18), data((5, 3), dtype, 19)
+        d_p, d_buf = gpu.from_host(p), gpu.from_host(buf)
+        b, d_b = (buf, d_buf) if momentum else (None, None)
+        done = np.zeros(2, np.uint8)
+        cpu.sgd_step(p, g, b, first and bool(momentum), 0.1, *rule, done, 0)
+        gpu.sgd_step(d_p, gpu.from_host(g), d_b, first and bool(momentum), 0.1, *rule, done, 1)
+        assert done.tolist() == [1, 1]
+        gpu.sgd_step(d_p, gpu.from_host(g), d_b, False, 0.1, *rule, done, 1)  # marked done: no second update
+        np.testing.assert_allclose(gpu.to_host(d_p), p, **TOL[np.dtype(dtype)])
+        np.testing.assert_allclose(gpu.to_host(d_buf), buf, **TOL[np.dtype(dtype)])
 
 
 def test_missing_function_names_the_cpu_way_out():
