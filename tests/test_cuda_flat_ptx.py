@@ -58,7 +58,7 @@ CHECK = textwrap.dedent("""
         "take scatter-add": (S._take(True), (A(f32), A(i64), i64, i64, f32, A(f32)), False),
         "softmax": (SM._forward(False), (A(f32), i64, i64, i64, A(f32)), True),
         "log_softmax backward": (SM._backward(True), (A(f32), A(f32), i64, i64, i64, A(f32)), True),
-        "sgd update": (G._update, (A(f32),) * 3 + (f32,) * 4 + (b1,) * 4 + (A(f32),) * 2, False),
+        "sgd update": (G._update, (A(f32),) * 3 + (f32,) * 4 + (b1,) * 4, False),
     })
     for name, (kernel, signature, float64_sums) in kernels.items():
         ptx, _ = cuda.compile_ptx(kernel.py_func, signature, cc=(9, 0))

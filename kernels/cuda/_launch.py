@@ -107,6 +107,15 @@ def _combine(a, b, op):
 
 
 @cuda.jit(device=True)
+def tree_stride(n):
+    """The first stride of a tree reduction over ``n`` threads: the largest power of two below n."""
+    step = 1
+    while step < n:
+        step *= 2
+    return step // 2
+
+
+@cuda.jit(device=True)
 def block_reduce(value, op, scratch):
     """The SUM, MAX or MIN of ``value`` over the block's threads, in float64, returned to every
     thread: a tree over any block size in ``scratch``, the kernel's float64 shared array of SCRATCH
@@ -115,10 +124,7 @@ def block_reduce(value, op, scratch):
     tid, n = cuda.threadIdx.x, cuda.blockDim.x
     scratch[tid] = value
     cuda.syncthreads()
-    step = 1
-    while step < n:
-        step *= 2
-    step //= 2
+    step = tree_stride(n)
     while step > 0:
         if tid < step and tid + step < n:
             scratch[tid] = _combine(scratch[tid], scratch[tid + step], op)

@@ -18,7 +18,7 @@ from numba import float64, int64
 
 from ..cpu import broadcast_axes
 from . import _launch
-from ._launch import MAX, MIN, SCRATCH, SUM, block_reduce, cuda
+from ._launch import MAX, MIN, SCRATCH, SUM, block_reduce, cuda, tree_stride
 from ._elementwise import astype
 from ._shape import zeros
 from ._strided import contiguous_strides, flat, kernel_shape, offset
@@ -129,10 +129,7 @@ def _arg(largest):
                     best, at = v, r
             values[tid], index[tid] = best, at
             cuda.syncthreads()
-            step = 1
-            while step < n:
-                step *= 2
-            step //= 2
+            step = tree_stride(n)
             while step > 0:
                 if tid < step and tid + step < n:
                     j = index[tid + step]
