@@ -212,7 +212,7 @@ def check_max_pool(x, k, s, p, d, ceil):
     np.testing.assert_array_equal(argmax, t_idx.numpy(), err_msg="argmax")
     g = rand(out.shape, x.dtype, 9)
     t_out.backward(torch.from_numpy(g))
-    close(max_pool2d_backward(g, argmax, x.shape), tx.grad, x.dtype.type, "grad_x")
+    close(max_pool2d_backward(g, argmax, x.shape, k, s, p, d, ceil), tx.grad, x.dtype.type, "grad_x")
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])

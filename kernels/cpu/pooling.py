@@ -161,8 +161,9 @@ def max_pool2d_forward(x, kernel_size, stride, padding, dilation, ceil_mode):
     return out, argmax
 
 
-def max_pool2d_backward(grad_out, argmax, input_shape):
-    """``grad_x`` of ``input_shape``: zero except ``grad_x[n, c].flat[argmax] += grad_out``."""
+def max_pool2d_backward(grad_out, argmax, input_shape, kernel_size, stride, padding, dilation, ceil_mode):
+    """``grad_x`` of ``input_shape``: zero except ``grad_x[n, c].flat[argmax] += grad_out``, scattered
+    plane by plane (the geometry is for the CUDA twin, which gathers through it)."""
     grad_out = np.ascontiguousarray(grad_out)
     grad_x = np.empty(input_shape, grad_out.dtype)
     flat = grad_x.reshape(-1, input_shape[-2] * input_shape[-1])

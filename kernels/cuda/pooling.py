@@ -19,12 +19,11 @@ and the divisor is the product of the two factors (or ``divisor_override``).
       max:      grad_out[o]  if argmax[o] = i
       average:  grad_out[o] / divisor(o)  if lo(o) ≤ i < hi(o)
 
-  (adaptive: o in [floor(i·out/in), ceil((i+1)·out/in)). The max gather needs the geometry, which
-  the forward records beside the argmax it returns; an argmax from elsewhere is scattered a plane
-  per thread, in output order. An output whose window lies wholly in the padding (possible with
-  dilation; its value is −inf) passes no gradient in the gather, as in torch's CUDA kernel.)
+  (adaptive: o in [floor(i·out/in), ceil((i+1)·out/in)). The max gather needs the forward's
+  geometry, which the op passes to the backward on both devices. An output whose window lies wholly
+  in the padding (possible with dilation; its value is −inf) passes no gradient in the gather, as in
+  torch's CUDA kernel.)
 """
-import weakref
 
 from ..cpu.pooling import _adaptive_pool_windows, _geometry, _window
 from ..cpu.pooling import pool_output_size  # noqa: F401 - the backends share the output size
@@ -88,33 +87,6 @@ def _max_backward_kernel(grad_out, arg, gx, kh, kw, sh, sw, ph, pw, dh, dw, zero
         gx[p, ih, iw] = acc
 
 
-@cuda.jit
-def _max_scatter_kernel(grad_out, arg, gx, zero):
-    """A plane per thread: gx[p].flat[arg[p, o]] += grad_out[p, o] in output order."""
-    P, L, HW = grad_out.shape[0], grad_out.shape[1], gx.shape[1]
-    first, step = units(False)
-    for p in range(first, P, step):
-        for k in range(HW):
-            gx[p, k] = zero
-        for o in range(L):
-            at = arg[p, o]
-            if 0 <= at < HW:
-                gx[p, at] += grad_out[p, o]
-
-
-_recorded = {}  # id(argmax) -> (weak reference to it, the geometry that produced it)
-
-
-def _record(argmax, geometry):
-    key = id(argmax)
-    _recorded[key] = (weakref.ref(argmax, lambda _: _recorded.pop(key, None)), geometry)
-
-
-def _recall(argmax):
-    ref, geometry = _recorded.get(id(argmax), (None, None))
-    return geometry if ref is not None and ref() is argmax else None
-
-
 def _planes(a):
     """(N, C, H, W) device array -> (N*C, H, W) view."""
     *_, H, W = a.shape  # the simulator's shapes refuse negative indices
@@ -131,24 +103,19 @@ def max_pool2d_forward(x, kernel_size, stride, padding, dilation, ceil_mode):
     if out.size:
         launch(_max_kernel, out.size, False, _planes(x), _planes(out), _planes(argmax), *taps,
                x.dtype.type("-inf"))
-    _record(argmax, taps)
     return out, argmax
 
 
-def max_pool2d_backward(grad_out, argmax, input_shape):
-    """``grad_x`` of ``input_shape``: zero except ``grad_x[n, c].flat[argmax] += grad_out``."""
+def max_pool2d_backward(grad_out, argmax, input_shape, kernel_size, stride, padding, dilation, ceil_mode):
+    """``grad_x`` of ``input_shape``: zero except ``grad_x[n, c].flat[argmax] += grad_out``, gathered
+    per input element over the windows (the forward's geometry) that may have picked it."""
     input_shape = tuple(input_shape)  # the simulator's shapes refuse negative indices
     grad_x = empty(input_shape, grad_out.dtype)
-    if not grad_x.size:
-        return grad_x
-    taps, zero = _recall(argmax), grad_out.dtype.type(0)
-    if taps is None:
-        P = grad_x.size // (input_shape[-2] * input_shape[-1])
-        launch(_max_scatter_kernel, P, False, grad_out.reshape(P, -1), argmax.reshape(P, -1),
-               grad_x.reshape(P, -1), zero)
-    else:
+    if grad_x.size:
+        kernel, stride, padding, dilation, _ = _geometry(input_shape, kernel_size, stride, padding, dilation,
+                                                         ceil_mode)
         launch(_max_backward_kernel, grad_x.size, False, _planes(grad_out), _planes(argmax), _planes(grad_x),
-               *taps, zero)
+               *kernel, *stride, *padding, *dilation, grad_out.dtype.type(0))
     return grad_x
 
 

@@ -124,12 +124,12 @@ class MaxPool2d(Op):
     name = "MaxPool2DWithIndicesBackward0"
 
     def forward(self, x, **geometry):
-        self.kernels, self.shape = self.backend.load("pooling"), x.shape
+        self.kernels, self.shape, self.geometry = self.backend.load("pooling"), x.shape, geometry
         out, self.argmax = self.kernels.max_pool2d_forward(x, **geometry)
         return out, self.argmax
 
     def backward(self, g):
-        return self.kernels.max_pool2d_backward(g, self.argmax, self.shape)
+        return self.kernels.max_pool2d_backward(g, self.argmax, self.shape, **self.geometry)
 
 
 class AvgPool2d(Op):
