@@ -62,13 +62,17 @@ CHILD = """
 """
 
 
+def _child(threads, cases=LARGE, **env):
+    return result(run(f"TRAINING, SEEDS = {TRAINING!r}, {SEEDS}", CHILD, env={"NUMBA_NUM_THREADS": threads, **env},
+                      args=(json.dumps(cases),), timeout=600))
+
+
 @pytest.fixture(scope="module")
 def runs():
-    """The child's digests with 1 thread, with 2 threads, and with 2 threads again."""
-    arg = json.dumps(LARGE)
-    return {key: result(run(f"TRAINING, SEEDS = {TRAINING!r}, {SEEDS}", CHILD, env={"NUMBA_NUM_THREADS": threads},
-                            args=(arg,), timeout=600))
-            for key, threads in (("1", "1"), ("2", "2"), ("2 again", "2"))}
+    """The child's digests with 1 thread, with 2 threads, and with 2 threads again, every kernel loaded
+    from the on-disk cache (a first child fills it): see ``test_fresh_compile_matches_cached_one``."""
+    _child("2")
+    return {key: _child(threads) for key, threads in (("1", "1"), ("2", "2"), ("2 again", "2"))}
 
 
 def test_threaded_kernels_ran(runs):
@@ -85,6 +89,17 @@ def test_same_seed_same_bits_run_after_run(runs, label):
 @pytest.mark.parametrize("label", [c[0] for c in LARGE] + TRAINING)
 def test_same_bits_with_one_and_two_threads(runs, label):
     assert runs["1"][label] == runs["2"][label]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "known bug: a threaded (parallel=True) kernel freshly compiled in a process rounds differently from "
+    "the same kernel reloaded from Numba's on-disk cache (l1_loss, smooth_l1, huber, cosine_embedding, nll "
+    "(N, C, S) and the cross entropies; the serial compiles agree). It goes away without 'reassoc' in "
+    "kernels/jit.py FASTMATH, which costs 6-12x on the vectorised exp/log losses, so the fix is still open"))
+def test_fresh_compile_matches_cached_one(runs, tmp_path):
+    fresh = _child("2", [c for c in LARGE if c[0] == "l1_loss"], NUMBA_CACHE_DIR=str(tmp_path))
+    assert fresh["l1_loss"] == runs["2"]["l1_loss"]
 
 
 def _loss_and_grads(name, n, c, sp, options):
