@@ -38,6 +38,7 @@ import numpy as np
 import torch
 
 import minigrad
+from minigrad.examples.segmentation import segmentation_net
 from _harness import Case, pytest_case
 from compare import tensors
 
@@ -59,25 +60,6 @@ def mlp(lib, sizes):
     return Net()
 
 
-def segnet(lib, num_classes):
-    """The documents' segmentation ``Net``: three 3×3 convolutions, the first two followed by relu and
-    a 2×2 max pool, so the output is a quarter of the input's height and width."""
-    nn, F = lib.nn, lib.nn.functional
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1)
-            self.conv2 = nn.Conv2d(64, 128, kernel_size=3, stride=1, padding=1)
-            self.conv3 = nn.Conv2d(128, num_classes, kernel_size=3, stride=1, padding=1)
-
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.conv1(x)), kernel_size=2, stride=2)
-            x = F.max_pool2d(F.relu(self.conv2(x)), kernel_size=2, stride=2)
-            return self.conv3(x)
-    return Net()
-
-
 class Step(NamedTuple):
     model: Callable  # lib -> nn.Module
     x_shape: tuple
@@ -89,7 +71,7 @@ class Step(NamedTuple):
 STEPS = {
     "tiny_mlp_step": Step(lambda lib: mlp(lib, (10, 5, 3)), (64, 10), 3, (64,), 0.4),
     "mnist_mlp_step": Step(lambda lib: mlp(lib, (784, 256, 10)), (128, 784), 10, (128,), 0.7),
-    "segmentation_step": Step(lambda lib: segnet(lib, 2), (4, 3, 64, 64), 2, (4, 16, 16), 1.0),
+    "segmentation_step": Step(lambda lib: segmentation_net(lib.nn, lib.nn.functional, 2), (4, 3, 64, 64), 2, (4, 16, 16), 1.0),
 }
 
 
