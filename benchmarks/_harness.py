@@ -89,7 +89,7 @@ def _slice(fn, measured, seconds, min_calls):
 # of hinge_embedding_loss on 2048x2048 took 163-175 ms single-threaded, 331-361 ms with two threads.
 # Left at their defaults, both libraries' numbers measure the neighbours' load more than the code.
 class Threads:
-    """One library's thread pools: torch's intra-op pool; for minigrad, Numba's pool and numpy's BLAS
+    """One library's thread pools: torch's intra-op pool; for minigrad, its kernels' pool and numpy's BLAS
     (through threadpoolctl, when installed)."""
 
     def __init__(self, lib):
@@ -97,8 +97,8 @@ class Threads:
             import torch
             self.get, self._set = torch.get_num_threads, torch.set_num_threads
         else:
-            import numba
-            self.get, self._set = numba.get_num_threads, numba.set_num_threads
+            import minigrad
+            self.get, self._set = minigrad.get_num_threads, minigrad.set_num_threads
         self.lib, self.default, self._blas = lib, self.get(), None
 
     def set(self, n):

@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from _harness import Case, pytest_case
 
+import minigrad
 from minigrad.kernels.cpu import relu, relu_backward
 from minigrad.kernels.cpu.conv2d import conv2d_backward, conv2d_forward
 from minigrad.kernels.cpu.pooling import max_pool2d_backward, max_pool2d_forward
@@ -141,10 +142,9 @@ def main():
     args = parser.parse_args()
     clock = time.process_time if args.cpu_time else time.perf_counter
     if args.threads:
-        import numba
         from threadpoolctl import threadpool_limits
         threadpool_limits(args.threads)
-        numba.set_num_threads(args.threads)
+        minigrad.set_num_threads(args.threads)
         torch.set_num_threads(args.threads)
     a = _data()
     impls = {"minigrad": minigrad_workloads(a), "torch": torch_workloads(a)}

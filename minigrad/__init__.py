@@ -63,6 +63,19 @@ def result_type(a, b):
     return dtypes.result_type(a, b)
 
 
+def get_num_threads():
+    """The number of threads CPU kernels split large work over: ``NUMBA_NUM_THREADS``, else the CPU count."""
+    from .kernels.cpu import _parallel
+    return _parallel.get_num_threads()
+
+
+def set_num_threads(n):
+    """Split large CPU kernels over ``n`` threads (1: run them in the calling thread). Results are
+    bit-identical for every ``n``."""
+    from .kernels.cpu import _parallel
+    _parallel.set_num_threads(n)
+
+
 def get_default_dtype():
     return float32
 

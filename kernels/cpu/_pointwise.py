@@ -13,7 +13,7 @@ own, 1 for 'sum'):
     ∂loss/∂xᵢ = (∂l/∂x)ᵢ / D             (likewise y and z; D = 1 for 'none')
 
 The sum accumulates in float64, one partial sum per block of ``_BLOCK`` elements added in order
-(``_parallel.ordered_sum``), so it rounds the same on any thread count and in both compiles; each
+(``_parallel.Split.sum``), so it rounds the same on any thread count; each
 element's math and every array written stay in the data's dtype. Numba has no float16 arithmetic,
 so float16 runs in float32 and is cast back.
 
@@ -28,10 +28,9 @@ import zlib
 import numba
 import numpy as np
 
-from ..jit import prange
 from . import _vecmath
 from ._host import broadcast, result, scale
-from ._parallel import Twin, ordered_sum
+from ._parallel import Split
 
 
 def element(func):
@@ -45,14 +44,14 @@ def element(func):
 _BLOCK = 512  # elements per block: its six scratch rows stay in L1
 
 
-def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
-    # Blocks, so the inner loop has no branch and LLVM vectorises it: each of the loss and the three
-    # gradients goes to its output's slice when that is wanted, else to a scratch row, and z and w are
-    # slices or, when they hold one element (zs/ws = 0), a scratch row filled with it.
+def _loop(b0, b1, partial, x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
+    # Blocks b0 to b1, so the inner loop has no branch and LLVM vectorises it: each of the loss and the
+    # three gradients goes to its output's slice when that is wanted, else to a scratch row, and z and
+    # w are slices or, when they hold one element (zs/ws = 0), a scratch row filled with it. One
+    # partial sum per block: the split never follows the threads.
     n = x.size
     keep, nx, ny, nz = out.size > 0, gx.size > 0, gy.size > 0, gz.size > 0
-    partial = np.empty((n + _BLOCK - 1) // _BLOCK)  # one sum per block: the split never follows the threads
-    for b in prange(partial.size):
+    for b in range(b0, b1):
         lo = b * _BLOCK
         hi = min(lo + _BLOCK, n)
         m = hi - lo
@@ -77,7 +76,6 @@ def _loop(x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
             dyb[j] = dy * s
             dzb[j] = dz * s
         partial[b] = part
-    return ordered_sum(partial)
 
 
 def _source(module):
@@ -86,7 +84,7 @@ def _source(module):
 
 
 def loops(elem):
-    """``_loop`` compiled around ``elem``, serial and threaded (``_parallel.Twin``).
+    """``_loop`` compiled around ``elem``, to run over threads (``_parallel.Split``).
 
     Each copy is named after a checksum of ``_loop``, ``elem``'s module and ``_vecmath``: Numba's
     cache only watches the file holding the function it compiles, so without the checksum an edit to
@@ -97,7 +95,7 @@ def loops(elem):
                         + _source(_vecmath))
     func = types.FunctionType(code, {**_loop.__globals__, "elem": elem}, "_loop")
     func.__qualname__ = f"_loop_{py.__module__.rpartition('.')[2]}_{digest:08x}"
-    return Twin(func, error_model="numpy")  # the inlined elem runs under the loop's flags
+    return Split(func, error_model="numpy")  # the inlined elem runs under the loop's flags
 
 
 _ONE = {np.dtype(t): np.ones(1, t) for t in (np.float32, np.float64)}
@@ -131,6 +129,7 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
     out = np.empty(shape, dt) if reduction == "none" else empty
     grads = [np.empty(shape, dt) if need else None for need in need_grad]
     gx, gy, gz = [empty if g is None else g.reshape(-1) for g in grads] + [empty] * (3 - len(grads))
-    total = kernel(x.size, x.reshape(-1), y.reshape(-1), z.reshape(-1), w.reshape(-1), int(z_big), int(w_big),
-                   np.array(params, dt) if params else empty, dt.type(s), out.reshape(-1), gx, gy, gz)
+    total = kernel.sum(x.size, (x.size + _BLOCK - 1) // _BLOCK, x.reshape(-1), y.reshape(-1), z.reshape(-1),
+                       w.reshape(-1), int(z_big), int(w_big), np.array(params, dt) if params else empty,
+                       dt.type(s), out.reshape(-1), gx, gy, gz)
     return (result(reduction, total, s, out, dt), *grads)

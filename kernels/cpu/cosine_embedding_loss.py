@@ -13,18 +13,17 @@ the number of rows. Sums accumulate in float64.
 """
 import numpy as np
 
-from ..jit import prange
 from ._host import broadcast_shape, buffer, expand, float16_in_float32, result, row_buffer, rows, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 EPSILON = 1e-12
 
 
-@twin
-def _kernel(x1, x2, y, margin, s, out, g1, g2, n_pieces):
+@split
+def _kernel(p0, p1, partial, x1, x2, y, margin, s, out, g1, g2):
     keep, need1, need2 = out.size > 0, g1.size > 0, g2.size > 0
-    partial = np.empty(n_pieces)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         part = 0.0
         for r in range(piece * x1.shape[0] // n_pieces, (piece + 1) * x1.shape[0] // n_pieces):
             a, b = x1[r], x2[r]
@@ -56,7 +55,6 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, n_pieces):
                 for i in range(a.size):
                     g2[r, i] = k * a[i] - k2 * b[i]
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -69,6 +67,7 @@ def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     s = scale(reduction, R)
     out = buffer((R,), dt, reduction == "none")
     g1, g2 = (row_buffer(R, D, dt, need) for need in need_grad[:2])
-    total = _kernel(a.size, a, b, expand(y, shape[:-1]).reshape(R), float(margin), s, out, g1, g2, pieces(R, a.size))
+    total = _kernel.sum(a.size, pieces(R, a.size), a, b, expand(y, shape[:-1]).reshape(R), float(margin), s, out,
+                        g1, g2)
     loss = result(reduction, total, s, out.reshape(shape[:-1]) if reduction == "none" else out, dt)
     return loss, g1.reshape(shape) if need_grad[0] else None, g2.reshape(shape) if need_grad[1] else None, None

@@ -13,15 +13,14 @@ in float64, so a one-element row's gradient cancels to 0 (up to float64 rounding
 """
 import numpy as np
 
-from ..jit import prange
 from ._host import broadcast, float16_in_float32, row_buffer, rows
-from ._parallel import twin
+from ._parallel import split
 
 
-@twin
-def _kernel(x1, x2, eps, out, g1, g2):
+@split
+def _kernel(u0, u1, x1, x2, eps, out, g1, g2):
     need1, need2 = g1.size > 0, g2.size > 0
-    for r in prange(x1.shape[0]):
+    for r in range(u0, u1):
         a, b = x1[r], x2[r]
         dot, s1, s2 = 0.0, 0.0, 0.0
         for i in range(a.size):
@@ -56,7 +55,7 @@ def forward(x1, x2, need_grad, dim=1, eps=1e-8):
     dt = x1.dtype
     out = np.empty(R, dt)
     g1, g2 = (row_buffer(R, D, dt, need) for need in need_grad)
-    _kernel(R * D, x1.reshape(R, D), x2.reshape(R, D), float(eps), out, g1, g2)
+    _kernel(R * D, R, x1.reshape(R, D), x2.reshape(R, D), float(eps), out, g1, g2)
     grads = [None if not need else g.reshape(moved) if last else
              np.ascontiguousarray(np.moveaxis(g.reshape(moved), -1, dim)) for g, need in zip((g1, g2), need_grad)]
     return (out.reshape(moved[:-1]), *grads)

@@ -28,11 +28,11 @@ import math
 
 import numpy as np
 
-from ..jit import njit, prange
+from ..jit import njit
 from . import _vecmath
 from ._vecmath import exp
 from ._host import buffer, result, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 from .nll_loss import BLOCK, class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
 
 LANES = 16  # running maxima of a row's max: one AVX-512 vector of float32
@@ -102,17 +102,18 @@ def _softmax_block(x2, e2, s0, e0, width, m, z):
 
 # ------------------------------------------------------------------------------------ class targets
 
-@twin(depends=(_vecmath,), error_model="numpy")
-def _class_rows(x, g, out, t, n_pieces, w, ignore_index, eps, sc):
-    """(N, C) logits row by row: ℓ into ``out``, dℓ·sc into ``g`` when non-empty; returns Σ ℓ."""
+@split(depends=(_vecmath,), error_model="numpy")
+def _class_rows(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
+    """(N, C) logits row by row: ℓ into ``out``, dℓ·sc into ``g`` when non-empty, Σ ℓ per piece into
+    ``partial``."""
     rows, n_classes = x.shape
     has_grad = g.shape[0] > 0
     keep, eps_c = 1.0 - eps, eps / n_classes
     w_sum = 0.0
     for c in range(n_classes):
         w_sum += w[c]
-    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         e = g if has_grad else np.empty((1, n_classes), x.dtype)
         lanes = np.empty(LANES, x.dtype)
         part = 0.0
@@ -145,13 +146,12 @@ def _class_rows(x, g, out, t, n_pieces, w, ignore_index, eps, sc):
                 if ti != ignore_index:
                     er[ti] -= keep * wt * k
         partial[piece] = part
-    return ordered_sum(partial)
 
 
-@twin(depends=(_vecmath,), error_model="numpy")
-def _class_blocks(x, g, out, t, n_pieces, w, ignore_index, eps, sc):
+@split(depends=(_vecmath,), error_model="numpy")
+def _class_blocks(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
     """(N, C, S) logits in blocks of BLOCK positions of one sample (block b: sample b // per_sample,
-    positions from (b % per_sample)·BLOCK); ``t``/``out`` are (N, S). Returns Σ ℓ."""
+    positions from (b % per_sample)·BLOCK); ``t``/``out`` are (N, S). Σ ℓ per piece into ``partial``."""
     n_samples, n_classes, spatial = x.shape
     has_grad = g.shape[0] > 0
     keep, eps_c = 1.0 - eps, eps / n_classes
@@ -160,8 +160,8 @@ def _class_blocks(x, g, out, t, n_pieces, w, ignore_index, eps, sc):
         w_sum += w[c]
     per_sample = (spatial + BLOCK - 1) // BLOCK
     n_blocks = n_samples * per_sample
-    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         e = g if has_grad else np.empty((1, n_classes, BLOCK), x.dtype)
         m, z, shifted = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK)
         a, k = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
@@ -208,19 +208,18 @@ def _class_blocks(x, g, out, t, n_pieces, w, ignore_index, eps, sc):
                     if tj != ignore_index:
                         e2[tj, e0 + j] -= keep * w[tj] * k[j]
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 # ------------------------------------------------------------------------------ probability targets
 
-@twin(depends=(_vecmath,), error_model="numpy")
-def _prob_rows(x, y, g, gy, gw, out, n_pieces, w, eps, sc):
+@split(depends=(_vecmath,), error_model="numpy")
+def _prob_rows(p0, p1, partial, x, y, g, gy, gw, out, w, eps, sc):
     """(N, C) logits and targets row by row; gradients into whichever of g, gy, gw are non-empty."""
     rows, n_classes = x.shape
     has_grad = g.shape[0] > 0
     keep, eps_c = 1.0 - eps, eps / n_classes
-    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         e = g if has_grad else np.empty((1, n_classes), x.dtype)
         lanes = np.empty(LANES, x.dtype)
         part = 0.0
@@ -247,19 +246,18 @@ def _prob_rows(x, y, g, gy, gw, out, n_pieces, w, eps, sc):
                 for c in range(n_classes):
                     gw[i, c] = sc * (keep * yr[c] + eps_c) * (log_z - (xr[c] - m))
         partial[piece] = part
-    return ordered_sum(partial)
 
 
-@twin(depends=(_vecmath,), error_model="numpy")
-def _prob_blocks(x, y, g, gy, gw, out, n_pieces, w, eps, sc):
+@split(depends=(_vecmath,), error_model="numpy")
+def _prob_blocks(p0, p1, partial, x, y, g, gy, gw, out, w, eps, sc):
     """(N, C, S) logits and targets in blocks, as ``_class_blocks``; ``out`` is (N, S)."""
     n_samples, n_classes, spatial = x.shape
     has_grad = g.shape[0] > 0
     keep, eps_c = 1.0 - eps, eps / n_classes
     per_sample = (spatial + BLOCK - 1) // BLOCK
     n_blocks = n_samples * per_sample
-    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         e = g if has_grad else np.empty((1, n_classes, BLOCK), x.dtype)
         m, z, wy, loss = np.empty(BLOCK, x.dtype), np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
         log_z, a = np.empty(BLOCK, x.dtype), np.empty(BLOCK, x.dtype)
@@ -300,7 +298,6 @@ def _prob_blocks(x, y, g, gy, gw, out, n_pieces, w, eps, sc):
                     for j in range(width):
                         gws[j] = sc * (keep * ys[j] + eps_c) * (log_z[j] - (xs[j] - m[j]))
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 # ------------------------------------------------------------------------------------------- host
@@ -321,7 +318,7 @@ def _run(kernels, x, per_class, grads, out, per_position, options):
         total = 0.0
     else:
         units = n if rows else n * ((spatial + BLOCK - 1) // BLOCK)
-        total = kernels[0 if rows else 1](x.size, *arrays, pieces(units, x.size), *options)
+        total = kernels[0 if rows else 1].sum(x.size, pieces(units, x.size), *arrays, *options)
     return total, [b.reshape(x.shape) if wanted else None for b, wanted in zip(bufs, grads)]
 
 
@@ -344,7 +341,7 @@ def _plain_rows(x, t, need_grad, ignore_index, reduction):
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.zeros(n, x.dtype)
     g = buffer(x.shape, x.dtype, need_grad[0])
-    total = _class_rows(x.size, x, g, out, t, pieces(n, x.size), w, ignore_index, 0.0, s)
+    total = _class_rows.sum(x.size, pieces(n, x.size), x, g, out, t, w, ignore_index, 0.0, s)
     loss = _class_loss(reduction, total, s, out, x.dtype)
     return (loss, g if need_grad[0] else None) + (None,) * (len(need_grad) - 1)
 

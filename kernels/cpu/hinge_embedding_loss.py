@@ -13,17 +13,16 @@ the same loop in their own dtype (margin truncated to it), as torch does.
 """
 import numpy as np
 
-from ..jit import prange
 from ._host import broadcast, buffer, float16_in_float32, result, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 
-@twin
-def _kernel(x, y, margin, s, out, gx, n_pieces):
+@split
+def _kernel(p0, p1, partial, x, y, margin, s, out, gx):
     zero = s - s
     keep, need = out.size > 0, gx.size > 0
-    partial = np.empty(n_pieces)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         lo, hi = piece * x.size // n_pieces, (piece + 1) * x.size // n_pieces
         # slices indexed from 0, so Numba's negative-index wraparound folds away and the loop vectorises
         xp, yp, op, gp = x[lo:hi], y[lo:hi], out[lo:hi], gx[lo:hi]
@@ -42,7 +41,6 @@ def _kernel(x, y, margin, s, out, gx, n_pieces):
                 g = -s if hinge and c >= zero else zero
                 gp[i] = g + s if ident else g
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -52,6 +50,6 @@ def forward(x, y, need_grad, margin=1.0, reduction="mean"):
     s = scale(reduction, x.size)
     out = buffer(shape, dt, reduction == "none")
     gx = buffer(shape, dt, need_grad[0])
-    total = _kernel(x.size, x.reshape(-1), y.reshape(-1), dt.type(margin), dt.type(s), out.reshape(-1),
-                    gx.reshape(-1), pieces(x.size, x.size))
+    total = _kernel.sum(x.size, pieces(x.size, x.size), x.reshape(-1), y.reshape(-1), dt.type(margin), dt.type(s),
+                        out.reshape(-1), gx.reshape(-1))
     return result(reduction, total, s, out, dt), gx if need_grad[0] else None, None

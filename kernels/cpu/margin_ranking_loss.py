@@ -10,18 +10,18 @@ torch passes the gradient of clamp_min where u ≥ 0 (an exact tie u = 0 include
 """
 import numpy as np
 
-from ..jit import prange
 from ._host import broadcast, buffer, float16_in_float32, result, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 
-@twin
-def _kernel(x1, x2, y, margin, s, out, g1, g2, gy, n_pieces):
-    """Sum of l in float64; writes l to ``out`` and s·∂l/∂· to each non-empty gradient buffer."""
+@split
+def _kernel(p0, p1, partial, x1, x2, y, margin, s, out, g1, g2, gy):
+    """Σ l per piece (float64) into ``partial``; l into ``out`` and s·∂l/∂· into each non-empty gradient
+    buffer."""
     zero = s - s
     keep, need1, need2, needy = out.size > 0, g1.size > 0, g2.size > 0, gy.size > 0
-    partial = np.empty(n_pieces)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         lo, hi = piece * x1.size // n_pieces, (piece + 1) * x1.size // n_pieces
         # slices indexed from 0, so Numba's negative-index wraparound folds away and the loop vectorises
         a, b, yp, op = x1[lo:hi], x2[lo:hi], y[lo:hi], out[lo:hi]
@@ -42,7 +42,6 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, gy, n_pieces):
             if needy:
                 gyp[i] = -d * on
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -53,5 +52,5 @@ def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
     out = buffer(shape, dt, reduction == "none")
     grads = [buffer(shape, dt, need) for need in need_grad]
     flat = [a.reshape(-1) for a in (x1, x2, y, out, *grads)]
-    total = _kernel(x1.size, *flat[:3], dt.type(margin), dt.type(s), *flat[3:], pieces(x1.size, x1.size))
+    total = _kernel.sum(x1.size, pieces(x1.size, x1.size), *flat[:3], dt.type(margin), dt.type(s), *flat[3:])
     return (result(reduction, total, s, out, dt),) + tuple(g if need else None for g, need in zip(grads, need_grad))

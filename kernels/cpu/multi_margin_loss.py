@@ -10,19 +10,18 @@ range-checked on the host.
 """
 import numpy as np
 
-from ..jit import prange
 from ._host import buffer, result, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 
-@twin
-def _kernel(x, y, w, p, margin, sc, out, gx, n_pieces):
-    """Sum over rows of l_n in float64; ``sc`` = (mean ? 1/N : 1)/C scales the gradient."""
+@split
+def _kernel(p0, p1, partial, x, y, w, p, margin, sc, out, gx):
+    """Σ l_n per piece of rows (float64) into ``partial``; ``sc`` = (mean ? 1/N : 1)/C scales the gradient."""
     N, C = x.shape
     zero = margin - margin
     keep, need = out.size > 0, gx.size > 0
-    partial = np.empty(n_pieces)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         part = 0.0
         for n in range(piece * N // n_pieces, (piece + 1) * N // n_pieces):
             t = y[n]
@@ -46,7 +45,6 @@ def _kernel(x, y, w, p, margin, sc, out, gx, n_pieces):
             if keep:
                 out[n] = row
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
@@ -59,7 +57,7 @@ def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     out = buffer((N,), dt, reduction == "none")
     gx = buffer(x2.shape, dt, need_grad[0])
     y1 = np.ascontiguousarray(y).reshape(-1)
-    total = _kernel(x2.size, x2, y1, w, int(p), dt.type(margin), dt.type(s / C), out, gx, pieces(N, x2.size))
+    total = _kernel.sum(x2.size, pieces(N, x2.size), x2, y1, w, int(p), dt.type(margin), dt.type(s / C), out, gx)
     if reduction == "none":
         out = out.reshape(y.shape)
     return result(reduction, total, s, out, dt), gx.reshape(x.shape) if need_grad[0] else None, None

@@ -11,19 +11,18 @@ z_ji = 1 − x[y_j] + x[i] and only z > 0 counting (a NaN z adds nothing, as in 
 """
 import numpy as np
 
-from ..jit import prange
 from ._host import buffer, result, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 
-@twin
-def _kernel(x, t, one, sc, out, gx, n_pieces):
-    """Sum over rows of l_n in float64; ``sc`` = (mean ? 1/N : 1)/C scales each gradient step."""
+@split
+def _kernel(p0, p1, partial, x, t, one, sc, out, gx):
+    """Σ l_n per piece of rows (float64) into ``partial``; ``sc`` = (mean ? 1/N : 1)/C scales each gradient step."""
     N, C = x.shape
     zero = one - one
     keep, need = out.size > 0, gx.size > 0
-    partial = np.empty(n_pieces)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         part = 0.0
         for n in range(piece * N // n_pieces, (piece + 1) * N // n_pieces):
             target = np.zeros(C, np.bool_)
@@ -53,7 +52,6 @@ def _kernel(x, t, one, sc, out, gx, n_pieces):
             if keep:
                 out[n] = row
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 def forward(x, t, need_grad, reduction="mean"):
@@ -65,7 +63,7 @@ def forward(x, t, need_grad, reduction="mean"):
     s = scale(reduction, N)
     out = buffer((N,), dt, reduction == "none")
     gx = buffer(x2.shape, dt, need_grad[0])
-    total = _kernel(x2.size, x2, t2, dt.type(1), dt.type(s / C), out, gx, pieces(N, x2.size))
+    total = _kernel.sum(x2.size, pieces(N, x2.size), x2, t2, dt.type(1), dt.type(s / C), out, gx)
     if reduction == "none" and x.ndim < 2:
         out = out.reshape(())
     return result(reduction, total, s, out, dt), gx.reshape(shape) if need_grad[0] else None, None

@@ -18,21 +18,20 @@ may become b + t·(a − b), NaN at x = +inf, t = 0.
 """
 import numpy as np
 
-from ..jit import prange
 from . import _exp, _log1p
 from ._host import broadcast_shape, buffer, expand, float16_in_float32, result, row_buffer, rows, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 
-@twin(depends=(_exp, _log1p))
-def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, n_pieces):
+@split(depends=(_exp, _log1p))
+def _kernel(p0, p1, partial, x, t, w, w_step, inv_c, s, out, gx, gt, gw):
     """Rows in ``n_pieces`` pieces (one scratch set each): per row, e = e^−|x| and log1p(e) first in
     vectorised passes, then the loss and gradients with float64 sums."""
     R, K = x.shape
     keep, nx, nt, nw = out.size > 0, gx.size > 0, gt.size > 0, gw.size > 0
     sc = s * inv_c
-    partial = np.empty(n_pieces)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         e, lp, bits = np.empty(K, x.dtype), np.empty(K, x.dtype), np.empty(K, np.int32)
         part = 0.0
         for r in range(piece * R // n_pieces, (piece + 1) * R // n_pieces):
@@ -59,7 +58,6 @@ def _kernel(x, t, w, w_step, inv_c, s, out, gx, gt, gw, n_pieces):
             if keep:
                 out[r] = row
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -89,7 +87,7 @@ def forward(x, t, *weight, need_grad, reduction="mean"):
     grads = [row_buffer(R, K, dt, need) for need in need_grad]
     gw = grads[2] if weight else row_buffer(R, K, dt, False)
     inv_c = 1.0 / x.shape[-1] if x.shape[-1] else np.inf
-    total = _kernel(R * K, xr, tr, w, w_step, inv_c, s, out, grads[0], grads[1], gw, pieces(R, R * K))
+    total = _kernel.sum(R * K, pieces(R, R * K), xr, tr, w, w_step, inv_c, s, out, grads[0], grads[1], gw)
 
     def back(g):
         g = g.reshape(moved)

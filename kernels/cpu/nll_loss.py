@@ -26,9 +26,9 @@ import math
 
 import numpy as np
 
-from ..jit import njit, prange
+from ..jit import njit
 from ._host import result, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 BLOCK = 512  # positions per block of the (N, C, S) kernels: C·BLOCK elements stay in cache
 
@@ -85,14 +85,14 @@ def target_weight_sum(t, w, ignore_index):
     return total
 
 
-@twin(error_model="numpy")
-def _nll_rows(x, t, w, g, out, n_pieces, ignore_index, sc):
+@split(error_model="numpy")
+def _nll_rows(p0, p1, partial, x, t, w, g, out, ignore_index, sc):
     """(N, C) input: ℓ_p into ``out`` by gathering x[p, t_p], and -w[t_p]·sc into the pre-zeroed ``g``
-    (when non-empty); returns Σ ℓ_p."""
+    (when non-empty); Σ ℓ_p per piece into ``partial``."""
     has_grad = g.shape[0] > 0
     rows = x.shape[0]
-    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         part = 0.0
         for p in range(piece * rows // n_pieces, (piece + 1) * rows // n_pieces):
             c = t[p]
@@ -104,11 +104,10 @@ def _nll_rows(x, t, w, g, out, n_pieces, ignore_index, sc):
             out[p] = loss
             part += loss
         partial[piece] = part
-    return ordered_sum(partial)
 
 
-@twin(error_model="numpy")
-def _nll_blocks(x, t, w, g, out, n_pieces, ignore_index, sc):
+@split(error_model="numpy")
+def _nll_blocks(p0, p1, partial, x, t, w, g, out, ignore_index, sc):
     """(N, C, S) input in blocks of BLOCK positions of one sample, class by class over contiguous s
     instead of gathering across the C planes; every element of ``g`` (when non-empty) is written.
     ``t``/``out`` are (N, S)."""
@@ -116,8 +115,8 @@ def _nll_blocks(x, t, w, g, out, n_pieces, ignore_index, sc):
     has_grad = g.shape[0] > 0
     per_sample = (spatial + BLOCK - 1) // BLOCK
     n_blocks = n_samples * per_sample
-    partial = np.empty(n_pieces)  # per-piece sums (see ``_parallel``)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         loss, hit_class = np.empty(BLOCK, x.dtype), np.empty(BLOCK, np.int64)
         part = 0.0
         for b in range(piece * n_blocks // n_pieces, (piece + 1) * n_blocks // n_pieces):
@@ -140,7 +139,6 @@ def _nll_blocks(x, t, w, g, out, n_pieces, ignore_index, sc):
                 on[j] = loss[j]
                 part += loss[j]
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean"):
@@ -155,13 +153,13 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     g = np.empty(x.shape if need_grad[0] else (0,), dtype)
     if spatial == 1:
         g.fill(0)
-        total = _nll_rows(x.size, xc.reshape(n, n_classes), t, w, g.reshape(n if need_grad[0] else 0, n_classes),
-                          out, pieces(n, x.size), ignore_index, s)
+        total = _nll_rows.sum(x.size, pieces(n, x.size), xc.reshape(n, n_classes), t, w,
+                              g.reshape(n if need_grad[0] else 0, n_classes), out, ignore_index, s)
     else:
         units = n * ((spatial + BLOCK - 1) // BLOCK)
-        total = _nll_blocks(x.size, xc.reshape(n, n_classes, spatial), t.reshape(n, spatial), w,
-                            g.reshape((n if need_grad[0] else 0, n_classes, spatial)), out.reshape(n, spatial),
-                            pieces(units, x.size), ignore_index, s)
+        total = _nll_blocks.sum(x.size, pieces(units, x.size), xc.reshape(n, n_classes, spatial), t.reshape(n, spatial),
+                                w, g.reshape((n if need_grad[0] else 0, n_classes, spatial)), out.reshape(n, spatial),
+                                ignore_index, s)
     loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
     grad = g.astype(x.dtype, copy=False) if need_grad[0] else None
     return (loss, grad) + (None,) * (len(need_grad) - 1)

@@ -5,15 +5,14 @@ p = 0 (a count) has no gradient. No reduction: the upstream gradient of n_r scal
 """
 import numpy as np
 
-from ..jit import prange
 from . import _distance
 from ._host import broadcast, float16_in_float32, row_buffer, rows
-from ._parallel import twin
+from ._parallel import split
 
 
-@twin(depends=(_distance,))
-def _kernel(x1, x2, eps, p, out, g1, g2):
-    for r in prange(x1.shape[0]):
+@split(depends=(_distance,))
+def _kernel(u0, u1, x1, x2, eps, p, out, g1, g2):
+    for r in range(u0, u1):
         n = _distance.norm(x1[r], x2[r], eps, p)
         out[r] = n
         if g1.size or g2.size:
@@ -31,6 +30,6 @@ def forward(x1, x2, need_grad, p=2.0, eps=1e-6, keepdim=False):
     need1, need2 = need_grad if p != 0 else (False, False)
     out = np.empty(R, dt)
     g1, g2 = (row_buffer(R, D, dt, need) for need in (need1, need2))
-    _kernel(a.size, a, b, dt.type(eps), float(p), out, g1, g2)
+    _kernel(a.size, R, a, b, dt.type(eps), float(p), out, g1, g2)
     out_shape = shape[:-1] + (1,) if keepdim and shape else shape[:-1]
     return out.reshape(out_shape), g1.reshape(shape) if need1 else None, g2.reshape(shape) if need2 else None

@@ -15,13 +15,15 @@ Window of output o: input positions o*s - pad + i*d for i in [0, k), clipped to 
   Backward adds ``grad_out / divisor`` to every clipped window position.
 * adaptive average: window [floor(o*in/out), ceil((o+1)*in/out)), divisor = its clipped size.
 
-Every kernel loops over the N*C planes with ``prange`` and is a ``twin`` (serial below
-``_parallel.PARALLEL_MIN`` input elements, threaded above).
+Every kernel works on a range of the N*C planes and is ``split`` over threads above
+``_parallel.PARALLEL_MIN`` input elements.
 """
+import math
+
 import numpy as np
 
-from ..jit import njit, prange
-from ._parallel import twin
+from ..jit import njit
+from ._parallel import split
 
 
 def _pair(v):
@@ -64,6 +66,11 @@ def _geometry(x_shape, kernel_size, stride, padding, dilation, ceil_mode):
 def _planes(a):
     """(N, C, H, W) -> (N*C, H, W) view."""
     return a.reshape(-1, a.shape[-2], a.shape[-1])
+
+
+def _count(a):
+    """N*C: the planes of (N, C, H, W), the units a kernel's threads split."""
+    return math.prod(a.shape[:-2])
 
 
 _U = np.uint64  # indexing with unsigned ints skips Numba's negative-index wraparound, so loops vectorise
@@ -111,13 +118,13 @@ def _max_border(x, out, arg, o, plane, W, h0, i_lo, i_hi, w0, kw, dh, dw):
     _max_run(x, out, arg, o, 1, plane, W, h0 + i_lo * dh, w0 + j_lo * dw, i_hi - i_lo, j_hi - j_lo, 0, dh, dw)
 
 
-@twin
-def _max_pool_kernel(x3, out3, arg3, kh, kw, sh, sw, ph, pw, dh, dw):
+@split
+def _max_pool_kernel(u0, u1, x3, out3, arg3, kh, kw, sh, sw, ph, pw, dh, dw):
     P, H, W = x3.shape
     OH, OW = out3.shape[1], out3.shape[2]
     x, out, arg = x3.reshape(-1), out3.reshape(-1), arg3.reshape(-1)
     c_lo, c_hi = _window(-pw, sw, OW, W - (kw - 1) * dw)  # outputs with every column tap inside
-    for p in prange(P):
+    for p in range(u0, u1):
         plane = p * H * W
         for oh in range(OH):
             h0 = oh * sh - ph
@@ -139,11 +146,11 @@ def _max_pool_kernel(x3, out3, arg3, kh, kw, sh, sw, ph, pw, dh, dw):
                 _max_run(x, out, arg, o + c_lo, n, plane, W, r0, c0, i_hi - i_lo, kw, sw, dh, dw)
 
 
-@twin
-def _max_pool_backward_kernel(grad_out, arg, grad_x):
+@split
+def _max_pool_backward_kernel(u0, u1, grad_out, arg, grad_x):
     P, L = grad_out.shape
     HW = grad_x.shape[1]
-    for p in prange(P):
+    for p in range(u0, u1):
         grad_x[p, :] = 0
         for o in range(L):
             at = arg[p, o]
@@ -157,7 +164,7 @@ def max_pool2d_forward(x, kernel_size, stride, padding, dilation, ceil_mode):
                                                                  dilation, ceil_mode)
     out = np.empty(x.shape[:-2] + out_hw, x.dtype)
     argmax = np.empty(out.shape, np.int64)
-    _max_pool_kernel(x.size, _planes(x), _planes(out), _planes(argmax), kh, kw, sh, sw, ph, pw, dh, dw)
+    _max_pool_kernel(x.size, _count(x), _planes(x), _planes(out), _planes(argmax), kh, kw, sh, sw, ph, pw, dh, dw)
     return out, argmax
 
 
@@ -168,7 +175,7 @@ def max_pool2d_backward(grad_out, argmax, input_shape, kernel_size, stride, padd
     grad_x = np.empty(input_shape, grad_out.dtype)
     flat = grad_x.reshape(-1, input_shape[-2] * input_shape[-1])
     planes = (len(flat), grad_out.shape[-2] * grad_out.shape[-1])  # explicit: an empty batch has no -1
-    _max_pool_backward_kernel(grad_x.size, grad_out.reshape(planes), argmax.reshape(planes), flat)
+    _max_pool_backward_kernel(grad_x.size, planes[0], grad_out.reshape(planes), argmax.reshape(planes), flat)
     return grad_x
 
 
@@ -186,13 +193,13 @@ def _window_span(p, H, W, ih0, ih1, iw0, iw1):
     return start, ih1 - ih0, iw0, iw1
 
 
-@twin
-def _window_mean_kernel(x3, out3, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
+@split
+def _window_mean_kernel(u0, u1, x3, out3, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
     P, H, W = x3.shape
     OH, OW = out3.shape[1], out3.shape[2]
     x, out = x3.reshape(-1), out3.reshape(-1)
     zero = x.dtype.type(0)
-    for p in prange(P):
+    for p in range(u0, u1):
         for oh in range(OH):
             for ow in range(OW):
                 start, rows, lo, hi = _window_span(p, H, W, h_lo[oh], h_hi[oh], w_lo[ow], w_hi[ow])
@@ -203,12 +210,12 @@ def _window_mean_kernel(x3, out3, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
                 out[_U((p * OH + oh) * OW + ow)] = s / x.dtype.type(h_div[oh] * w_div[ow])
 
 
-@twin
-def _window_mean_backward_kernel(grad_out3, grad_x3, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
+@split
+def _window_mean_backward_kernel(u0, u1, grad_out3, grad_x3, h_lo, h_hi, w_lo, w_hi, h_div, w_div):
     P, H, W = grad_x3.shape
     OH, OW = grad_out3.shape[1], grad_out3.shape[2]
     grad_out, grad_x = grad_out3.reshape(-1), grad_x3.reshape(-1)
-    for p in prange(P):
+    for p in range(u0, u1):
         grad_x[p * H * W:(p + 1) * H * W] = 0
         for oh in range(OH):
             for ow in range(OW):
@@ -254,14 +261,14 @@ def _adaptive_pool_windows(x_shape, output_size):
 
 def _window_mean(x, windows):
     out = np.empty(x.shape[:-2] + (len(windows[0]), len(windows[2])), x.dtype)
-    _window_mean_kernel(x.size, _planes(x), _planes(out), *windows)
+    _window_mean_kernel(x.size, _count(x), _planes(x), _planes(out), *windows)
     return out
 
 
 def _window_mean_backward(grad_out, input_shape, windows):
     grad_x = np.empty(input_shape, grad_out.dtype)
-    _window_mean_backward_kernel(grad_x.size, _planes(np.ascontiguousarray(grad_out)), _planes(grad_x),
-            *windows)
+    _window_mean_backward_kernel(grad_x.size, _count(grad_x), _planes(np.ascontiguousarray(grad_out)),
+                                 _planes(grad_x), *windows)
     return grad_x
 
 

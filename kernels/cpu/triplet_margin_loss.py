@@ -16,17 +16,16 @@ has no gradient. 'mean' divides by the number of rows (the loss and every gradie
 """
 import numpy as np
 
-from ..jit import prange
 from . import _distance
 from ._host import broadcast, buffer, float16_in_float32, result, row_buffer, rows, scale
-from ._parallel import ordered_sum, pieces, twin
+from ._parallel import pieces, split
 
 
-@twin(depends=(_distance,))
-def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, n_pieces):
+@split(depends=(_distance,))
+def _kernel(p0, p1, partial, a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn):
     keep, need = out.size > 0, ga.size > 0 or gp.size > 0 or gn.size > 0
-    partial = np.empty(n_pieces)
-    for piece in prange(n_pieces):
+    n_pieces = partial.size
+    for piece in range(p0, p1):
         part = 0.0
         for r in range(piece * a.shape[0] // n_pieces, (piece + 1) * a.shape[0] // n_pieces):
             d_ap = _distance.norm(a[r], pos[r], eps, p)
@@ -52,7 +51,6 @@ def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, n_pieces):
                 if swap:
                     _distance.add_grad(pos[r], neg[r], eps, p, d_pn, -h * w_pn, gp[r], gn[r])
         partial[piece] = part
-    return ordered_sum(partial)
 
 
 @float16_in_float32
@@ -65,7 +63,7 @@ def forward(anchor, positive, negative, need_grad, margin=1.0, p=2.0, eps=1e-6, 
     s = scale(reduction, R)
     out = buffer((R,), dt, reduction == "none")
     grads = [row_buffer(R, D, dt, need) for need in need_grad]
-    total = _kernel(R * D, a, pos, neg, float(margin), dt.type(eps), float(p), bool(swap), s, out, *grads,
-                    pieces(R, R * D))
+    total = _kernel.sum(R * D, pieces(R, R * D), a, pos, neg, float(margin), dt.type(eps), float(p), bool(swap), s,
+                        out, *grads)
     return (result(reduction, total, s, out.reshape(shape[:-1]) if reduction == "none" else out, dt),) + \
         tuple(g.reshape(shape) if need else None for g, need in zip(grads, need_grad))

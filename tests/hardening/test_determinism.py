@@ -1,7 +1,7 @@
 """Determinism: the same ``manual_seed`` gives bit-identical losses and gradients run after run, and
 with 1 or 2 Numba threads: every reduction must split its work the same way whatever the thread
 count. Each loss runs above ``PARALLEL_MIN`` in float64 (where a changed summation order shows), on
-its threaded (``prange``) kernel."""
+its kernel's path that splits the work over threads."""
 import json
 
 import pytest
@@ -68,11 +68,12 @@ def _child(threads, cases=LARGE, **env):
 
 
 @pytest.fixture(scope="module")
-def runs():
-    """The child's digests with 1 thread, with 2 threads, and with 2 threads again, every kernel loaded
-    from the on-disk cache (a first child fills it): see ``test_fresh_compile_matches_cached_one``."""
-    _child("2")
-    return {key: _child(threads) for key, threads in (("1", "1"), ("2", "2"), ("2 again", "2"))}
+def runs(tmp_path_factory):
+    """The child's digests with 1 thread, with 2 threads, with 2 threads again (every kernel now loaded
+    from the on-disk cache), and with 2 threads on an empty cache (every kernel compiled afresh)."""
+    fresh = str(tmp_path_factory.mktemp("numba-cache"))
+    return {key: _child(threads, **env) for key, threads, env in (("1", "1", {}), ("2", "2", {}), ("2 again", "2", {}),
+                                                                   ("fresh", "2", {"NUMBA_CACHE_DIR": fresh}))}
 
 
 def test_threaded_kernels_ran(runs):
@@ -92,14 +93,11 @@ def test_same_bits_with_one_and_two_threads(runs, label):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug: a threaded (parallel=True) kernel freshly compiled in a process rounds differently from "
-    "the same kernel reloaded from Numba's on-disk cache (l1_loss, smooth_l1, huber, cosine_embedding, nll "
-    "(N, C, S) and the cross entropies; the serial compiles agree). It goes away without 'reassoc' in "
-    "kernels/jit.py FASTMATH, which costs 6-12x on the vectorised exp/log losses, so the fix is still open"))
-def test_fresh_compile_matches_cached_one(runs, tmp_path):
-    fresh = _child("2", [c for c in LARGE if c[0] == "l1_loss"], NUMBA_CACHE_DIR=str(tmp_path))
-    assert fresh["l1_loss"] == runs["2"]["l1_loss"]
+@pytest.mark.parametrize("label", [c[0] for c in LARGE] + TRAINING)
+def test_fresh_compile_matches_cached_one(runs, label):
+    """The first run on an empty kernel cache gives the bits of every later run (``prange`` kernels did
+    not: see ``kernels/cpu/_parallel.py``)."""
+    assert runs["fresh"][label] == runs["2 again"][label]
 
 
 def _loss_and_grads(name, n, c, sp, options):
@@ -116,18 +114,12 @@ def _loss_and_grads(name, n, c, sp, options):
     return [loss.detach().numpy()] + [args[i].grad.numpy() for i in grads]
 
 
-# the losses on ``_pointwise``'s shared loop; the other kernels split their sums the same way in both
-# compiles too, but LLVM may vectorise (or contract) a piece's loop differently in each: a last-bit change
-POINTWISE = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "kl_div",
-             "binary_cross_entropy", "binary_cross_entropy_with_logits", "poisson_nll_loss", "gaussian_nll_loss"]
-
-
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")  # kl_div's, as torch's
-@pytest.mark.parametrize("case", [c for c in LARGE if c[0] in POINTWISE], ids=POINTWISE)
-def test_serial_and_threaded_compiles_agree(monkeypatch, case):
-    """Both compiles of the pointwise loop sum the same blocks in the same order, so crossing
-    ``PARALLEL_MIN`` changes no bits."""
+@pytest.mark.parametrize("case", LARGE, ids=[c[0] for c in LARGE])
+def test_threaded_and_single_call_runs_agree(monkeypatch, case):
+    """A kernel sums the same pieces in the same order whether its units are split over threads or
+    run in one call, so crossing ``PARALLEL_MIN`` changes no bits."""
     from minigrad.kernels.cpu import _parallel
     threaded = _loss_and_grads(*case[1:])
     monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1 << 62)

@@ -38,8 +38,9 @@ def test_workers_train_like_the_parent(method):
 
 
 def test_fork_while_another_thread_runs_parallel_kernels():
-    """Forks land while a thread is inside (or between) threaded loss kernels, so some find the
-    kernel launch lock taken: every child still runs threaded kernels, with the parent's results.
+    """Forks land while a thread is inside (or between) threaded loss kernels, so some copy the thread
+    pool's lock taken or its workers busy: every child still runs threaded kernels, with the parent's
+    results.
     (The thread runs no matmul: a fork while another thread is inside OpenBLAS hangs the child in
     OpenBLAS itself, whatever the library above it.)"""
     proc = run("""

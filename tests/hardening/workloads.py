@@ -1,8 +1,8 @@
 """Training jobs the thread, process and determinism tests run (imported by their child processes,
 so spawned workers can find ``run_job``).
 
-Every job's loss works on more than ``PARALLEL_MIN`` elements, so its kernels take the threaded
-(``prange``) path; ``build`` uses the global generator, so jobs are built before any thread starts."""
+Every job's loss works on more than ``PARALLEL_MIN`` elements, so its kernels split their work over
+threads; ``build`` uses the global generator, so jobs are built before any thread starts."""
 import hashlib
 
 import minigrad
@@ -47,9 +47,9 @@ def run_job(index, seed=0, steps=STEPS):
 
 
 def threaded_kernels_run():
-    """How many ``Twin`` kernels have run their threaded compile in this process."""
+    """How many ``split`` kernels have run on work large enough to split over threads, in this process."""
     import gc
-    return sum(1 for o in gc.get_objects() if isinstance(o, _parallel.Twin) and o.parallel.signatures)
+    return sum(1 for o in gc.get_objects() if isinstance(o, _parallel.Split) and o.split_calls)
 
 
 def report_job(queue, index, steps=STEPS):
