@@ -32,7 +32,7 @@ def test_workers_train_like_the_parent(method):
         assert workloads.threaded_kernels_run() >= 2
         workers = in_workers({method!r}, range(2))
         print(json.dumps({{"parent": parent, "workers": [workers[0], workers[1]]}}))
-    """, timeout=400)
+    """, timeout=400, env={"NUMBA_NUM_THREADS": "2"})  # the parent's pool runs, even on one core
     out = result(proc)
     assert out["workers"] == out["parent"]
 
@@ -75,7 +75,7 @@ def test_fork_while_another_thread_runs_parallel_kernels():
             stop.set()
             thread.join()
         print(json.dumps({"want": want, "got": got, "codes": codes}))
-    """, timeout=400)
+    """, timeout=400, env={"NUMBA_NUM_THREADS": "2"})  # the parent's pool runs, even on one core
     out = result(proc)
     assert out["codes"] == [0] * 10, "exit codes of the forked children (None: hung)"
     assert out["got"] == [out["want"]] * 10

@@ -3,6 +3,8 @@ they give one after the other, with no abort (``kernels/cpu/_parallel.py``: kern
 and split their work over a thread pool that any number of callers can share)."""
 import threading
 
+import pytest
+
 import minigrad
 from childproc import result, run
 from minigrad import nn
@@ -30,7 +32,7 @@ def test_two_threads_train_like_sequential_runs():
             t.join()
         print(json.dumps({"sequential": sequential, "concurrent": concurrent,
                           "threaded_kernels": workloads.threaded_kernels_run()}))
-    """, timeout=300)
+    """, timeout=300, env={"NUMBA_NUM_THREADS": "2"})  # the pool is used even on a one-core machine
     out = result(proc)  # a crash or an abort fails here
     assert out["threaded_kernels"] >= 2, "the jobs never reached a kernel's threaded path"
     assert out["concurrent"] == out["sequential"]
@@ -83,3 +85,33 @@ def test_worker_threads_compute_inf_and_nan_silently():
         print(json.dumps(caught))
     """, env={"PYTHONWARNINGS": "error::RuntimeWarning"}))
     assert out == []
+
+
+def test_set_num_threads_as_torch():
+    """``set_num_threads``/``get_num_threads`` take and refuse what torch's do, and the thread count
+    changes no bits of a large kernel's results."""
+    import numpy as np
+    import torch
+    import minigrad.nn.functional as F
+
+    for bad in (0, -1, 1.5, "2", True):
+        with pytest.raises(RuntimeError) as want:
+            torch.set_num_threads(bad)
+        with pytest.raises(RuntimeError) as got:
+            minigrad.set_num_threads(bad)
+        assert str(got.value) == str(want.value)
+    g = np.random.default_rng(0)
+    x, y = g.standard_normal((1024, 300)), g.standard_normal((1024, 300))  # over PARALLEL_MIN elements
+    before = minigrad.get_num_threads()
+    results = {}
+    try:
+        for n in (1, 2, 3):
+            minigrad.set_num_threads(n)
+            assert minigrad.get_num_threads() == n
+            a = minigrad.tensor(x, requires_grad=True)
+            loss = F.smooth_l1_loss(a, minigrad.tensor(y))
+            loss.backward()
+            results[n] = loss.item().hex(), a.grad.numpy().tobytes()
+    finally:
+        minigrad.set_num_threads(before)
+    assert results[1] == results[2] == results[3]
