@@ -63,5 +63,12 @@ def backend(d):
     """The kernel module serving device ``d`` (imported on first use, so CUDA loads lazily)."""
     b = _backends.get(d.type)
     if b is None:
-        b = _backends[d.type] = importlib.import_module(f"minigrad.kernels.{d.type}")
+        try:
+            b = _backends[d.type] = importlib.import_module(f"minigrad.kernels.{d.type}")
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("minigrad.kernels"):
+                raise
+            raise ModuleNotFoundError(  # e.g. a source checkout on sys.path, never installed
+                f"minigrad's kernels are not installed ({exc}): install minigrad with pip (`pip install -e .` in "
+                "its checkout), which builds them and installs numba", name=exc.name) from exc
     return b

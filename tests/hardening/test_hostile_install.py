@@ -120,3 +120,18 @@ def test_missing_compiler_gives_a_clear_message(tmp_path, compiler):
     assert proc.returncode != 0
     assert "minigrad needs a C compiler to build its extension minigrad.kernels.cpu._im2col" in proc.stderr
     assert "point the CC environment variable at it" in proc.stderr
+
+
+def test_uninstalled_checkout_says_how_to_install():
+    """A source checkout imported without installing it has no ``minigrad.kernels`` (setup.py maps
+    ``kernels/`` there): ``import minigrad`` works, and the first computation names the fix."""
+    out = result(run("""
+        import json, sys
+        sys.modules["minigrad.kernels"] = None  # as in a checkout that was never installed
+        import minigrad
+        try:
+            minigrad.ones(2) + 1
+        except ModuleNotFoundError as exc:
+            print(json.dumps(str(exc)))
+    """))
+    assert "minigrad.kernels" in out and "pip install -e ." in out
