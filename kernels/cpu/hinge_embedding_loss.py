@@ -11,8 +11,6 @@ only selects (no gradient):
 'mean' divides the sum and the gradient by n, the number of broadcast elements. Integer inputs run
 the same loop in their own dtype (margin truncated to it), as torch does.
 """
-import numpy as np
-
 from ._host import broadcast, buffer, float16_in_float32, result, scale
 from ._parallel import pieces, split
 

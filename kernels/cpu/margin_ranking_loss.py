@@ -8,8 +8,6 @@ torch passes the gradient of clamp_min where u ≥ 0 (an exact tie u = 0 include
 
 'mean' divides the sum and every gradient by n, the number of broadcast elements.
 """
-import numpy as np
-
 from ._host import broadcast, buffer, float16_in_float32, result, scale
 from ._parallel import pieces, split
 
