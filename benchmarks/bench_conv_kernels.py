@@ -50,8 +50,9 @@ def _mg_conv(x, w, b, need_x):
 
 
 def _mg_pool(x):
-    out, argmax = max_pool2d_forward(x, 2, 2, 0, 1, False)
-    return out, lambda g: max_pool2d_backward(g, argmax, x.shape)
+    geometry = (2, 2, 0, 1, False)  # kernel, stride, padding, dilation, ceil_mode
+    out, argmax = max_pool2d_forward(x, *geometry)
+    return out, lambda g: max_pool2d_backward(g, argmax, x.shape, *geometry)
 
 
 def _mg_relu(x):

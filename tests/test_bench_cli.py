@@ -127,3 +127,22 @@ def test_filter_matching_nothing_lists_the_cases(tmp_path):
 
 def test_the_suite_is_found_from_the_package():
     assert bench.benchmarks_dir() == Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def test_every_timed_cpu_case_runs_once():
+    """Each timed CPU case's closures run once in both libraries, so a benchmark left behind by a kernel's
+    changed signature fails here, not in the middle of someone's benchmark run. (The measured cases,
+    fresh processes and peak memory, are left to ``minigrad bench``.)"""
+    sys.path.insert(0, str(bench.benchmarks_dir()))
+    try:
+        import _harness
+        cases = [c for c in _harness.discover() if not c.measured and not c.skip]
+        assert cases
+        for case in cases:
+            for lib, fn in case.build().items():
+                try:
+                    fn()
+                except Exception as exc:  # noqa: BLE001 - name the case
+                    raise AssertionError(f"{case.name} ({lib}): {type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.path.remove(str(bench.benchmarks_dir()))
