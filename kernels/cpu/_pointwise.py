@@ -2,7 +2,8 @@
 
 A loss's kernel module writes ``@element elem(x, y, z, w, p) -> (l, ∂l/∂x, ∂l/∂y, ∂l/∂z)`` for one
 element (x the input, y the target, z and w optional third and fourth operands such as a weight or
-a variance, p the loss's parameters as an array of the data's dtype), builds its loops once with
+a variance, p the loss's parameters as a tuple of the data's dtype: scalars, which no output can
+alias, so LLVM keeps them in registers out of the loop), builds its loops once with
 ``loops(elem)`` and calls ``run``. Constants exact in float32 (0, ½, 1, ...) are float32 globals,
 which Numba folds without widening float32 math; float64 data promotes them.
 
@@ -130,6 +131,6 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
     grads = [np.empty(shape, dt) if need else None for need in need_grad]
     gx, gy, gz = [empty if g is None else g.reshape(-1) for g in grads] + [empty] * (3 - len(grads))
     total = kernel.sum(x.size, (x.size + _BLOCK - 1) // _BLOCK, x.reshape(-1), y.reshape(-1), z.reshape(-1),
-                       w.reshape(-1), int(z_big), int(w_big), np.array(params, dt) if params else empty,
+                       w.reshape(-1), int(z_big), int(w_big), tuple(dt.type(v) for v in params),
                        dt.type(s), out.reshape(-1), gx, gy, gz)
     return (result(reduction, total, s, out, dt), *grads)

@@ -25,8 +25,12 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic, overload, register_jitable
 
-from ._exp import _LN2_HI, _LN2_LO, _LOG2E, _MIN_ARG, _P
-
+_LOG2E = np.float32(1.4426950408889634)
+_LN2_HI = np.float32(0.693359375)
+_LN2_LO = np.float32(-2.12194440e-4)
+_MIN_ARG = np.float32(-87.33654)  # ln(FLT_MIN)
+_P = tuple(np.float32(p) for p in (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                                   1.6666665459e-1, 5.0000001201e-1))
 _MAX_ARG = np.float32(88.72283)  # ln(FLT_MAX)
 _Q = tuple(np.float32(q) for q in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
                                    1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,

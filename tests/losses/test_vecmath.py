@@ -66,3 +66,14 @@ def test_float64_is_libm(samples, name):
     got = np.empty_like(v)
     _loop(f)(v, got)
     np.testing.assert_allclose(got, ref(v), rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 3e-7), (np.float64, 1e-15)])
+def test_log1p_of_a_softplus_term(dtype, rtol):
+    """log1p(e^−|x|), e^−|x| ∈ [0, 1] (the soft-margin losses' term), within rtol of float64's,
+    tiny arguments included."""
+    v = np.concatenate([np.random.default_rng(0).random(20000), np.logspace(-40, 0, 2000), [0.0, 1.0, np.nan]])
+    v = v.astype(dtype)
+    out = np.empty_like(v)
+    _loop(log1p)(v, out)
+    np.testing.assert_allclose(out, np.log1p(v.astype(np.float64)), rtol=rtol, atol=0, equal_nan=True)
