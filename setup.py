@@ -2,7 +2,7 @@
 extension on conv2d's hot path (im2col/col2im)."""
 import sys
 
-from setuptools import Extension, setup
+from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
 from setuptools.errors import CCompilerError, ExecError, PlatformError
 
@@ -40,9 +40,8 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=["minigrad", "minigrad.autograd", "minigrad.ops", "minigrad.losses", "minigrad.nn",
-              "minigrad.nn.modules", "minigrad.optim", "minigrad.examples",
-              "minigrad.kernels", "minigrad.kernels.cpu", "minigrad.kernels.cuda"],
+    packages=find_packages(include=["minigrad", "minigrad.*"])
+    + ["minigrad.kernels." + p for p in find_packages("kernels")] + ["minigrad.kernels"],
     package_dir={"minigrad.kernels": "kernels"},
     ext_modules=cythonize(extensions, compiler_directives={"language_level": 3}, quiet=True),
     cmdclass={"build_ext": BuildExt},
