@@ -1,6 +1,6 @@
 """``minigrad.nn``: modules, parameters, initialisers and the functional interface."""
 from .. import losses as _losses
-from . import functional, init
+from . import functional, init, utils
 from .modules.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .modules.container import ModuleList, Sequential
 from .modules.conv import Conv2d
