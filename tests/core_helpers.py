@@ -1,10 +1,10 @@
 """Shared pieces of the core tests: input generators and a ``check`` that extends ``compare`` with
-torch's grad_fn name. (Not a test module; pytest puts this folder on ``sys.path``.)"""
+torch's grad_fn name (not a test module)."""
 import numpy as np
 import torch
 
 import minigrad
-from compare import assert_close, compare, gradcheck  # noqa: F401 - re-exported for the core tests
+from tests.compare import assert_close, compare, gradcheck  # noqa: F401 - re-exported for the core tests
 
 FLOATS = (np.float32, np.float64)
 

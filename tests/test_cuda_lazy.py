@@ -1,5 +1,5 @@
 """CUDA is optional and lazy: ``import minigrad`` and CPU work import neither numba.cuda nor the CUDA
-backend; without a GPU, asking for one raises a clear RuntimeError (test_core_creation checks the
+backend; without a GPU, asking for one raises a clear RuntimeError (test_creation checks the
 messages)."""
 import subprocess
 import sys

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import minigrad
-from core_helpers import check, torch_repr
+from tests.core_helpers import check, torch_repr
 
 NAMES = ["float32", "float64", "int64", "int32", "uint8", "bool"]
 SCALARS = {"True": True, "3": 3, "2.5": 2.5}

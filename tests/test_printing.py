@@ -1,13 +1,9 @@
 """Differential tests: minigrad._printing against real torch reprs."""
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from minigrad import _printing  # noqa: E402
 
 rng = np.random.default_rng(0)

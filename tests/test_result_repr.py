@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minigrad
-from core_helpers import torch_repr
+from tests.core_helpers import torch_repr
 
 X = [[1.0, -2.0, 0.5], [4.0, 0.25, -0.75]]
 EXPRS = {

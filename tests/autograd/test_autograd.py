@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minigrad
-from core_helpers import check, node_name, rand
+from tests.core_helpers import check, node_name, rand
 
 LIBS = [minigrad, torch]
 FREED = "Trying to backward through the graph a second time"

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import textwrap
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the checkout
 
 
 def run(*parts, env=None, timeout=300, cwd=None, args=(), **popen):
@@ -13,7 +13,7 @@ def run(*parts, env=None, timeout=300, cwd=None, args=(), **popen):
     to None: removed from) this environment; returns the CompletedProcess. ``popen``: more arguments
     for ``subprocess.run``."""
     full = dict(os.environ)
-    full["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, full.get("PYTHONPATH")]))  # for ``workloads``
+    full["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, full.get("PYTHONPATH")]))  # for ``tests.hardening``
     for key, value in (env or {}).items():
         if value is None:
             full.pop(key, None)

@@ -3,7 +3,7 @@ loss in ``minigrad.nn.functional`` and for the core ops, runs both libraries, an
 inputs give the same values, dtypes and gradients and that bad inputs raise torch's exception class.
 
 Run by ``test_fuzz.py`` in a child process (a crash then fails one target instead of the run):
-``python fuzzing.py TARGET...`` prints, for each target, a ``@@fuzz`` JSON line when it starts and
+``python -m tests.hardening.fuzzing TARGET...`` prints, for each target, a ``@@fuzz`` JSON line when it starts and
 one with the number of examples and the error (None when it held) when it ends. Derandomized, with
 no example database: the same examples every run.
 """
@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import BroadcastableShapes, mutually_broadcastable_shapes
 
-import loss_cases
+from tests.hardening import loss_cases
 import minigrad
-from compare import assert_close
+from tests.compare import assert_close
 
 EXAMPLES = 20  # per target: 27 targets, 540 examples
 # no shrinking and stop at the first failure: the time stays bounded, and the failing example shows

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-import loss_cases
-from childproc import result, run
+from tests.hardening import loss_cases
+from tests.hardening.childproc import result, run
 
 # (label, loss, n, c, extra dims, options): every threaded kernel, each loss at >= 2**17 elements
 LARGE = [(name, name, 1024, 128, (), {}) for name in loss_cases.CASES] + [
@@ -25,7 +25,7 @@ CHILD = """
     import numpy as np
     import minigrad
     import minigrad.nn.functional as F
-    import loss_cases, workloads
+    from tests.hardening import loss_cases, workloads
 
     def digest(arrays):
         return hashlib.sha1(b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)).hexdigest()

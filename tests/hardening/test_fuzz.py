@@ -3,14 +3,11 @@ the core ops, on drawn shapes, dtypes, options and bad inputs. The fuzz runs in 
 crash (a segfault in a kernel) fails the target it hit, and the others still run. Each minigrad bug
 the fuzz found is kept here as a regression test on the example that found it."""
 import json
-import os
 
 import pytest
 
-import fuzzing
-from childproc import HERE, run
-
-TESTS = os.path.dirname(HERE)
+from tests.hardening import fuzzing
+from tests.hardening.childproc import run
 
 
 def _fuzz(targets, prelude=""):
@@ -19,8 +16,8 @@ def _fuzz(targets, prelude=""):
     and the rest run in a fresh child."""
     results, left = {}, list(targets)
     while left:
-        proc = run(prelude, "import sys, numpy, fuzzing; numpy.seterr(all='ignore'); fuzzing.main(sys.argv[1:])",
-                   args=left, timeout=600, env={"PYTHONPATH": os.pathsep.join([HERE, TESTS])})
+        proc = run(prelude, "import sys, numpy; from tests.hardening import fuzzing; numpy.seterr(all='ignore'); "
+                   "fuzzing.main(sys.argv[1:])", args=left, timeout=600)
         started = None
         for line in proc.stdout.splitlines():
             if line.startswith("@@fuzz "):
@@ -66,7 +63,7 @@ def test_fixed_bug_stays_fixed(target, example, bug):
 
 def test_a_crash_fails_only_its_target():
     """A target whose check kills the process is reported as a failure; the targets after it run."""
-    segfault = "import ctypes, fuzzing; fuzzing.PROPERTIES['mse_loss'] = lambda: ctypes.string_at(0)"
+    segfault = "import ctypes; from tests.hardening import fuzzing; fuzzing.PROPERTIES['mse_loss'] = lambda: ctypes.string_at(0)"
     results = _fuzz(["mse_loss", "unary ops"], prelude=segfault)
     assert results["mse_loss"]["error"].startswith("the fuzzing process died (exit status -11)")
     assert results["unary ops"]["error"] is None and results["unary ops"]["examples"] == fuzzing.EXAMPLES

@@ -12,7 +12,7 @@ import pytest
 
 import minigrad
 import minigrad.kernels
-from childproc import result, run
+from tests.hardening.childproc import result, run
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses Linux file permissions and prctl")
 

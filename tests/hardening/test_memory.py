@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from childproc import result, run
+from tests.hardening.childproc import result, run
 from minigrad import nn, optim
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")

@@ -3,12 +3,12 @@ data-loader workers), and with spawn, train exactly as the parent does; a fork w
 is inside a parallel kernel gives a child that still runs them."""
 import pytest
 
-from childproc import result, run
+from tests.hardening.childproc import result, run
 
 # In the child: run the two jobs here (so threaded kernels have run), then in worker processes.
 WORKERS = """
     import json, multiprocessing as mp, sys
-    import workloads
+    from tests.hardening import workloads
 
     def in_workers(method, jobs, steps=workloads.STEPS):
         ctx = mp.get_context(method)

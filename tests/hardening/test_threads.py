@@ -6,14 +6,14 @@ import threading
 import pytest
 
 import minigrad
-from childproc import result, run
+from tests.hardening.childproc import result, run
 from minigrad import nn
 
 
 def test_two_threads_train_like_sequential_runs():
     proc = run("""
         import json, threading
-        import workloads
+        from tests.hardening import workloads
 
         STEPS = 40  # enough overlap that Numba's workqueue layer, under prange kernels, aborted every time (6/6)
         sequential = [workloads.train(job, STEPS) for job in workloads.build(seed=0)]

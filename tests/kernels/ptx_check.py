@@ -1,5 +1,5 @@
 """Compile CUDA kernels for a real GPU (sm_90 PTX through libNVVM, no GPU needed) in a child process:
-the tests/cuda processes run Numba's simulator, which never compiles for the CUDA target.
+the tests/kernels/cuda processes run Numba's simulator, which never compiles for the CUDA target.
 
 ``compiled_kernels(body)`` runs ``body``, which builds ``kernels = {name: (kernel, signature, sums in
 float64)}``, compiles each and checks that a float32 kernel holds no float64 instruction unless it

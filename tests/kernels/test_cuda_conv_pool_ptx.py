@@ -3,8 +3,8 @@ needed), which the simulator never does: it runs the Python source, so a kernel 
 rejects (a shared array whose shape is an expression, an unsupported call) passes there. The float32
 kernels must hold no float64 instruction except where they sum in float64 on purpose.
 
-Runs in a child process: the CUDA target is not the simulator the tests/cuda processes use."""
-from ptx_check import compiled_kernels
+Runs in a child process: the CUDA target is not the simulator the tests/kernels/cuda processes use."""
+from tests.kernels.ptx_check import compiled_kernels
 
 KERNELS = """
     import numpy as np

@@ -4,8 +4,8 @@ scalar functions), so a construct the CUDA target rejects would pass there. The 
 kernels must hold no float64 instruction; the reductions, matmul and softmax sum in float64 on
 purpose.
 
-Runs in a child process: the CUDA target is not the simulator the tests/cuda processes use."""
-from ptx_check import compiled_kernels
+Runs in a child process: the CUDA target is not the simulator the tests/kernels/cuda processes use."""
+from tests.kernels.ptx_check import compiled_kernels
 
 KERNELS = """
     from numba import types

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 import minigrad
-from compare import compare
-from margin_helpers import grad_fn_name
-from seed_examples import run_through_alias
+from tests.compare import compare
+from tests.losses.margin_helpers import grad_fn_name
+from tests.seed_examples import run_through_alias
 
 
 # (C,), (N, C), and (N, C, d...) with 3-D, 4-D and 5-D inputs; (2, 3, 1100) crosses the kernel's

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 import minigrad
-from compare import compare
-from margin_helpers import grad_fn_name, rand
+from tests.compare import compare
+from tests.losses.margin_helpers import grad_fn_name, rand
 
 
 def unit(shape, dtype=np.float64, seed=1, low=0.0, high=1.0):

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minigrad
-from compare import compare
+from tests.compare import compare
 
 FLOATS = (np.float32, np.float64)
 REDUCTIONS = ("mean", "sum", "none")

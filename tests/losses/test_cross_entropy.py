@@ -7,11 +7,11 @@ import pytest
 import torch
 
 import minigrad
-import naive_ce as naive
-from ce_helpers import (CLASS_SHAPES, OPTIONS, check, class_case, classes, logits, n_classes, probs, run_example,
+from tests.losses import naive_ce as naive
+from tests.losses.ce_helpers import (CLASS_SHAPES, OPTIONS, check, class_case, classes, logits, n_classes, probs, run_example,
                         same_error, target_shape)
-from compare import compare, gradcheck
-from margin_helpers import FLOATS, REDUCTIONS, check_inputs_unchanged, check_no_grad_work
+from tests.compare import compare, gradcheck
+from tests.losses.margin_helpers import FLOATS, REDUCTIONS, check_inputs_unchanged, check_no_grad_work
 
 F = minigrad.nn.functional
 

@@ -10,10 +10,10 @@ import pytest
 import torch
 
 import minigrad
-from compare import compare
-from elementwise_helpers import check, fns, raises_like_torch, unit
-from margin_helpers import REDUCTIONS, rand
-from seed_examples import run_through_alias
+from tests.compare import compare
+from tests.losses.elementwise_helpers import check, fns, raises_like_torch, unit
+from tests.losses.margin_helpers import REDUCTIONS, rand
+from tests.seed_examples import run_through_alias
 
 pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides", "ignore:Using a target size")
 F = minigrad.nn.functional

@@ -8,10 +8,10 @@ import pytest
 import torch
 
 import minigrad
-import naive_elementwise as naive
-from compare import compare, gradcheck
-from elementwise_helpers import check, counts, unit
-from margin_helpers import FLOATS, REDUCTIONS, check_inputs_unchanged, check_no_grad_work, grad_fn_name, rand, signs
+from tests.losses import naive_elementwise as naive
+from tests.compare import compare, gradcheck
+from tests.losses.elementwise_helpers import check, counts, unit
+from tests.losses.margin_helpers import FLOATS, REDUCTIONS, check_inputs_unchanged, check_no_grad_work, grad_fn_name, rand, signs
 
 pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides", "ignore:Using a target size")
 F = minigrad.nn.functional

@@ -8,7 +8,7 @@ import torch
 import minigrad
 import minigrad.autograd as autograd
 import minigrad.nn.functional as F
-from compare import tensors
+from tests.compare import tensors
 
 LOSSES = {
     "mse_loss": lambda lib, x, y: lib.nn.functional.mse_loss(x, y),

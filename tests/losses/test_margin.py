@@ -9,9 +9,9 @@ import pytest
 import torch
 
 import minigrad
-import naive_margin as naive
-from compare import gradcheck
-from margin_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work, raises_like_torch,
+from tests.losses import naive_margin as naive
+from tests.compare import gradcheck
+from tests.losses.margin_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work, raises_like_torch,
                             rand, signs)
 
 F = minigrad.nn.functional

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 import minigrad
-import naive_margin as naive
-from compare import compare, gradcheck
-from margin_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work, grad_fn_name,
+from tests.losses import naive_margin as naive
+from tests.compare import compare, gradcheck
+from tests.losses.margin_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work, grad_fn_name,
                             raises_like_torch, rand, signs)
 
 F = minigrad.nn.functional

@@ -11,7 +11,7 @@ import torch
 import minigrad
 import minigrad.nn as mnn
 import minigrad.nn.functional as MF
-from compare import as_numpy, assert_close, compare
+from tests.compare import as_numpy, assert_close, compare
 
 TF = torch.nn.functional
 

@@ -10,7 +10,7 @@ import torch.nn.functional as TF
 import minigrad
 import minigrad.nn as nn
 import minigrad.nn.functional as F
-from compare import compare, gradcheck
+from tests.compare import compare, gradcheck
 from minigrad.examples.segmentation import segmentation_net
 
 rng = np.random.default_rng(0)

@@ -7,7 +7,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from core_helpers import FLOATS, check, gradcheck, rand
+from tests.core_helpers import FLOATS, check, gradcheck, rand
 
 SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)),
           ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((5, 2, 3), (3,)), ((3,), (5, 3, 4)), ((4, 1, 2, 3), (5, 3, 2)),

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import minigrad
-from core_helpers import FLOATS, both, check, gradcheck, rand, torch_repr
+from tests.core_helpers import FLOATS, both, check, gradcheck, rand, torch_repr
 
 # (shape, dim) pairs, dim=None meaning "reduce everything"
 DIMS = [((3, 4), None), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), (0, 2)), ((2, 3, 4), [-1, 1]), ((), None),

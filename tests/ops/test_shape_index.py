@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import minigrad
-from core_helpers import FLOATS, both, check, gradcheck, rand
+from tests.core_helpers import FLOATS, both, check, gradcheck, rand
 
 X34 = rand((3, 4), np.float64)
 X234 = rand((2, 3, 4), np.float64)

@@ -1,6 +1,6 @@
 """The CUDA kernel tests run in their own pytest process, under Numba's CUDA simulator:
 
-    NUMBA_ENABLE_CUDASIM=1 python -m pytest tests/cuda -q -p no:cacheprovider
+    NUMBA_ENABLE_CUDASIM=1 python -m pytest tests/kernels/cuda -q -p no:cacheprovider
 
 (the variable must be set before numba is imported), or in any process on a machine with a CUDA GPU.
 Elsewhere, e.g. the main test run, this folder is skipped without importing numba.cuda's kernels.

@@ -4,7 +4,7 @@ label smoothing and probability targets, every reduction, float32 and float64.""
 import numpy as np
 import pytest
 
-from device_compare import check, run_both
+from tests.kernels.cuda.device_compare import check, run_both
 
 DTYPES = (np.float32, np.float64)
 REDUCTIONS = ("mean", "sum", "none")

@@ -3,7 +3,7 @@ float64, each loss's options, broadcasting and one-element operands."""
 import numpy as np
 import pytest
 
-from device_compare import check
+from tests.kernels.cuda.device_compare import check
 
 DTYPES = (np.float32, np.float64)
 REDUCTIONS = ("mean", "sum", "none")

@@ -4,7 +4,7 @@ than a block and more rows than blocks exercise both strides."""
 import numpy as np
 import pytest
 
-from device_compare import check
+from tests.kernels.cuda.device_compare import check
 
 DTYPES = (np.float32, np.float64)
 REDUCTIONS = ("mean", "sum", "none")

@@ -10,60 +10,10 @@ import torch
 
 import minigrad
 import minigrad.nn as mnn
-from compare import assert_close
+from tests.compare import assert_close
+from tests.optim.optim_helpers import assert_same_params, assert_same_state, doc_net, pair, train_step
 
 STEPS = 8
-
-
-def doc_net(nn, unused=False):
-    """The documents' MLP; ``unused`` adds a layer outside forward (its parameters never get a grad)."""
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.fc1 = nn.Linear(10, 5)
-            self.fc2 = nn.Linear(5, 3)
-            if unused:
-                self.spare = nn.Linear(2, 2)
-
-        def forward(self, x):
-            return self.fc2(nn.functional.relu(self.fc1(x)))
-    return Net()
-
-
-def pair(dtype=np.float32, unused=False):
-    """A minigrad net and a torch net with the same parameters, plus a batch (x, y) for each."""
-    mg, th = doc_net(mnn, unused), doc_net(torch.nn, unused)
-    if dtype == np.float64:
-        mg.double()
-        th.double()
-    th.load_state_dict({k: torch.tensor(v.numpy()) for k, v in mg.state_dict().items()})
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((64, 10)).astype(dtype)
-    y = rng.integers(0, 3, 64)
-    return (mg, minigrad.tensor(x), minigrad.tensor(y)), (th, torch.tensor(x), torch.tensor(y))
-
-
-def train_step(lib, opt, net, x, y):
-    opt.zero_grad()
-    loss = lib.nn.functional.cross_entropy(net(x), y)
-    loss.backward()
-    opt.step()
-    return loss
-
-
-def assert_same_params(mg_net, th_net, what=""):
-    for (name, p), q in zip(mg_net.named_parameters(), th_net.parameters()):
-        assert_close(p.detach(), q.detach(), what=f"{what}{name}")
-
-
-def assert_same_state(mg_opt, th_opt):
-    mg_sd, th_sd = mg_opt.state_dict(), th_opt.state_dict()
-    assert mg_sd["param_groups"] == th_sd["param_groups"]
-    assert sorted(mg_sd["state"]) == sorted(th_sd["state"])
-    for k, buffers in th_sd["state"].items():
-        assert sorted(mg_sd["state"][k]) == sorted(buffers)
-        for name, value in buffers.items():
-            assert_close(mg_sd["state"][k][name], value, what=f"state {k} {name}")
 
 
 OPTIONS = [dict(momentum=m, dampening=d, weight_decay=wd, nesterov=n, maximize=mx)
