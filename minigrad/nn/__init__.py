@@ -2,12 +2,15 @@
 from .. import losses as _losses
 from . import functional, init, utils
 from .modules.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from .modules.container import ModuleList, Sequential
 from .modules.conv import Conv2d
 from .modules.dropout import Dropout
 from .modules.flatten import Flatten, Unflatten
+from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .modules.linear import Identity, Linear
 from .modules.module import Module
+from .modules.normalization import GroupNorm, LayerNorm
 from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .parameter import Parameter
 

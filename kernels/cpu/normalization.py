@@ -1,0 +1,219 @@
+"""Normalisation kernels: batch norm over (N, C, L) and row norm (layer, group and instance norm).
+
+**Batch norm** (statistics per channel c over the M = N·L values x[n, c, l]):
+
+    mean_c = Σ x / M        var_c = Σ (x − mean_c)² / M        invstd_c = 1 / √(var_c + eps)
+    y = (x − mean_c) · invstd_c · w_c + b_c
+
+(eval mode: the running mean and variance instead). Backward, with x̂ = (x − mean)·invstd and the two
+sums Σg and Σg·x̂ taken in one pass over the channel:
+
+    dw_c = Σ g·x̂        db_c = Σ g
+    dx = w_c·invstd_c · (g − Σg/M − x̂·Σg·x̂/M)      (training)        dx = w_c·invstd_c · g   (eval)
+
+**Row norm**: x seen as (R, K) rows, statistics per row over its K values, the same algebra with M = K:
+
+    dx = rstd_r · (ĝ − Σĝ/K − x̂·Σĝ·x̂/K),   ĝ = g·w
+
+The affine parameters are (G, Cg) with row r in group r % G and element k in column k // L, which
+covers layer_norm (G = 1, Cg = K, L = 1: one weight per element), group_norm (rows (n, g), Cg
+channels of L values each) and instance_norm (G = C, Cg = 1). Their gradients are summed per piece
+of rows (fixed by the shape) in the backward pass itself and the pieces added in order.
+
+Statistics and sums accumulate in float64; the mean and the inverse standard deviation are kept in
+float64 for backward. Batch norm splits channels over threads, row norm rows.
+"""
+import numpy as np
+
+from ._parallel import pieces, split
+
+
+@split
+def _batch_norm_forward(lo, hi, x, w, b, mean, invstd, out, eps, training):
+    N, _, L = x.shape
+    M = N * L
+    for c in range(lo, hi):
+        if training:
+            s = 0.0
+            for n in range(N):
+                for i in range(L):
+                    s += x[n, c, i]
+            mu = s / M
+            s = 0.0
+            for n in range(N):
+                for i in range(L):
+                    d = x[n, c, i] - mu
+                    s += d * d
+            mean[c] = mu
+            invstd[c] = 1.0 / np.sqrt(s / M + eps)
+        scale = w[c] * invstd[c]
+        shift = b[c] - mean[c] * scale
+        for n in range(N):
+            for i in range(L):
+                out[n, c, i] = x[n, c, i] * scale + shift
+
+
+@split
+def _batch_norm_backward(lo, hi, g, x, w, mean, invstd, gx, dw, db, training, need_x):
+    N, _, L = x.shape
+    M = N * L
+    for c in range(lo, hi):
+        mu, r = mean[c], invstd[c]
+        sg = 0.0
+        sgx = 0.0
+        for n in range(N):
+            for i in range(L):
+                gi = g[n, c, i]
+                sg += gi
+                sgx += gi * (x[n, c, i] - mu)
+        dw[c] = sgx * r
+        db[c] = sg
+        if need_x:
+            scale = w[c] * r
+            if training:
+                a = sg / M
+                k = sgx * r * r / M
+                for n in range(N):
+                    for i in range(L):
+                        gx[n, c, i] = scale * (g[n, c, i] - a - (x[n, c, i] - mu) * k)
+            else:
+                for n in range(N):
+                    for i in range(L):
+                        gx[n, c, i] = scale * g[n, c, i]
+
+
+def batch_norm_forward(x, weight, bias, mean, invstd, training, eps):
+    """y for x (N, C, L). ``training``: fills ``mean``/``invstd`` (float64, (C,)) with the batch's
+    statistics; else reads them (from the running statistics). Returns y."""
+    x = np.ascontiguousarray(x)
+    out = np.empty_like(x)
+    _batch_norm_forward(x.size, x.shape[1], x, weight, bias, mean, invstd, out, eps, training)
+    return out
+
+
+def batch_norm_backward(g, x, weight, mean, invstd, training, need_x):
+    """(dx or None, dw, db) for x (N, C, L); dw and db in float64, (C,)."""
+    g, x = np.ascontiguousarray(g), np.ascontiguousarray(x)
+    C = x.shape[1]
+    gx = np.empty_like(x) if need_x else np.empty((0, C, 0), x.dtype)
+    dw, db = np.empty(C), np.empty(C)
+    _batch_norm_backward(x.size, C, g, x, weight, mean, invstd, gx, dw, db, training, need_x)
+    return (gx if need_x else None), dw, db
+
+
+@split
+def _row_norm_forward(lo, hi, x, w, b, L, mean, rstd, out, eps):
+    R, K = x.shape
+    G, Cg = w.shape
+    for r in range(lo, hi):
+        s = 0.0
+        for k in range(K):
+            s += x[r, k]
+        mu = s / K
+        s = 0.0
+        for k in range(K):
+            d = x[r, k] - mu
+            s += d * d
+        rs = 1.0 / np.sqrt(s / K + eps)
+        mean[r], rstd[r] = mu, rs
+        grp = r % G
+        if L == 1:
+            for k in range(K):
+                out[r, k] = (x[r, k] - mu) * rs * w[grp, k] + b[grp, k]
+        else:
+            for c in range(Cg):
+                scale = w[grp, c] * rs
+                shift = b[grp, c] - mu * scale
+                for i in range(c * L, (c + 1) * L):
+                    out[r, i] = x[r, i] * scale + shift
+
+
+@split
+def _row_norm_backward(lo, hi, g, x, w, L, mean, rstd, gx, dw, db):
+    R, K = x.shape
+    G, Cg = w.shape
+    n_pieces = dw.shape[0]
+    for piece in range(lo, hi):
+        for r in range(piece * R // n_pieces, (piece + 1) * R // n_pieces):
+            mu, rs = mean[r], rstd[r]
+            grp = r % G
+            s1 = 0.0
+            s2 = 0.0
+            for c in range(Cg):
+                wc = w[grp, c]
+                a = 0.0
+                ax = 0.0
+                for i in range(c * L, (c + 1) * L):
+                    gi = g[r, i]
+                    xh = (x[r, i] - mu) * rs
+                    a += gi
+                    ax += gi * xh
+                db[piece, grp, c] += a
+                dw[piece, grp, c] += ax
+                s1 += a * wc
+                s2 += ax * wc
+            s1 /= K
+            s2 /= K
+            for c in range(Cg):
+                wc = w[grp, c]
+                for i in range(c * L, (c + 1) * L):
+                    xh = (x[r, i] - mu) * rs
+                    gx[r, i] = rs * (g[r, i] * wc - s1 - xh * s2)
+
+
+def row_norm_forward(x, weight, bias, L, eps):
+    """y, mean, rstd for x (R, K) and affine (G, Cg) parameters with Cg·L = K (module docstring)."""
+    x = np.ascontiguousarray(x)
+    R = x.shape[0]
+    out, mean, rstd = np.empty_like(x), np.empty(R), np.empty(R)
+    _row_norm_forward(x.size, R, x, weight, bias, L, mean, rstd, out, eps)
+    return out, mean, rstd
+
+
+def row_norm_backward(g, x, weight, L, mean, rstd):
+    """(dx, dw, db) for ``row_norm_forward``; dw and db (G, Cg) in float64."""
+    g, x = np.ascontiguousarray(g), np.ascontiguousarray(x)
+    R = x.shape[0]
+    n = pieces(R, x.size)
+    gx = np.empty_like(x)
+    dw, db = np.zeros((n,) + weight.shape), np.zeros((n,) + weight.shape)
+    _row_norm_backward(x.size, n, g, x, weight, L, mean, rstd, gx, dw, db)
+    return gx, _ordered(dw), _ordered(db)
+
+
+def _ordered(partial):
+    """Σ over the first axis in index order (the same on any thread count)."""
+    total = partial[0].copy()
+    for p in partial[1:]:
+        total += p
+    return total
+
+
+def update_running_stats(running_mean, running_var, mean, invstd, eps, momentum, unbiased):
+    """r ← (1 − m)·r + m·s in place, s the batch mean and the unbiased variance (var·``unbiased``,
+    var = 1/invstd² − eps); ``mean``/``invstd`` of (rows, C) instances are averaged over the rows."""
+    C = running_mean.size
+    mean = mean.reshape(-1, C)
+    var = (1.0 / (invstd * invstd) - eps).reshape(-1, C) * unbiased
+    running_mean *= 1 - momentum
+    running_mean += (momentum * mean.mean(axis=0)).astype(running_mean.dtype)
+    running_var *= 1 - momentum
+    running_var += (momentum * var.mean(axis=0)).astype(running_var.dtype)
+
+
+def eval_stats(running_mean, running_var, eps):
+    """(mean, invstd) in float64 from the running statistics."""
+    return running_mean.astype(np.float64), 1.0 / np.sqrt(running_var.astype(np.float64) + eps)
+
+
+def ones(shape, dtype):
+    return np.ones(shape, dtype)
+
+
+def zeros(shape, dtype):
+    return np.zeros(shape, dtype)
+
+
+def empty(shape):
+    """A float64 statistics buffer."""
+    return np.empty(shape)

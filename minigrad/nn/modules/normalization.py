@@ -1,0 +1,109 @@
+"""``LayerNorm``, ``GroupNorm``, ``LocalResponseNorm``."""
+from ... import creation
+from ...ops import normalization as N
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+
+class LayerNorm(Module):
+    r"""Layer normalisation over the trailing ``normalized_shape`` dims of each sample:
+
+    .. math::
+        y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} \odot \gamma + \beta
+
+    (mean and biased variance over those dims; γ and β have ``normalized_shape``, one per element).
+
+    Args:
+        normalized_shape: int or shape of the trailing dims.
+        eps: added to the variance (default 1e-5).
+        elementwise_affine: learn γ (``weight``, init 1) and β (``bias``, init 0) (default True).
+        bias: learn β too (default True).
+
+    Shape: ``(*, *normalized_shape)``, output the same.
+
+    Example::
+
+        >>> m = nn.LayerNorm(10)
+        >>> m(minigrad.randn(20, 5, 10)).shape
+        minigrad.Size([20, 5, 10])
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(creation.empty(shape, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(creation.empty(shape, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):  # noqa: A002
+        return N.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+
+
+class GroupNorm(Module):
+    r"""Group normalisation: the C channels split into ``num_groups`` groups, each sample's group
+    normalised over its channels and spatial values, then a per-channel affine:
+
+    .. math::
+        y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} \cdot \gamma_c + \beta_c
+
+    Args:
+        num_groups: groups (divides ``num_channels``).
+        num_channels: C.
+        eps: added to the variance (default 1e-5).
+        affine: learn γ (``weight``, init 1) and β (``bias``, init 0) per channel (default True).
+        bias (keyword): learn β when ``affine`` (default True).
+
+    Shape: ``(N, C, *)``, output the same.
+
+    Example::
+
+        >>> m = nn.GroupNorm(3, 6)
+        >>> m(minigrad.randn(20, 6, 10, 10)).shape
+        minigrad.Size([20, 6, 10, 10])
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError("num_channels must be divisible by num_groups")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        if affine:
+            self.weight = Parameter(creation.empty(num_channels, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(creation.empty(num_channels, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):  # noqa: A002
+        return N.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
