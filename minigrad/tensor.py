@@ -14,6 +14,7 @@ from . import autograd as _autograd
 from .autograd import op as _op
 from .autograd.grad_mode import state as _grad_state
 from .ops import elementwise as E
+from .ops import indexing as I
 from .ops import linalg as L
 from .ops import reduce as R
 from .ops import shape as S
@@ -457,14 +458,13 @@ class Tensor:
         if result._grad_fn is None:
             self._backend().copyto(self._data, result._data)
         else:
-            self._data, self._grad_fn, self._requires_grad = result._data, result._grad_fn, True
+            S.rebase(self, result)
         return self._bump()
 
     def _replace(self, op, *inputs, **options):
         """Make ``self`` the output of ``op`` applied to a snapshot of itself and ``inputs`` (for
         in-place ops whose node torch names after the op: CopyBackwards, CopySlices, FillBackward)."""
-        out = op.apply(self._snapshot(), *inputs, **options)
-        self._data, self._grad_fn, self._requires_grad = out._data, out._grad_fn, out._requires_grad
+        S.rebase(self, op.apply(self._snapshot(), *inputs, **options))
         return self._bump()
 
     def fill_(self, value):
@@ -559,100 +559,9 @@ class Tensor:
         from . import random
         return self._fill_random(lambda s: random.uniform(0.0, 1.0, s, generator) < p)
 
-    # ---- indexing ---------------------------------------------------------------------------
-    def _index(self, index):
-        """Translate a torch index to a numpy one. Returns ``(numpy index, advanced, name, alias)``:
-        ``name`` is the node torch records for ``t[index]`` (the last view it applies: Select, Slice
-        or Unsqueeze; Index for advanced indexing; Alias when none) and ``alias`` says the index
-        selects everything unchanged (torch then treats an assignment as ``copy_``/``fill_``)."""
-        bare = not isinstance(index, tuple)
-        items = (index,) if bare else index
-        shape, ndim = self._data.shape, self._data.ndim
-        out, takes, advanced = [], [], False  # takes: how many dims each item consumes
-        for it in items:
-            if isinstance(it, Tensor):
-                if it._data.dtype.kind == "f":
-                    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-                if it._device.type != "cpu" and it._data.dtype.kind in "iu" and it._data.ndim:
-                    out.append(it._data)  # an integer index stays on its device (the backend gathers)
-                    takes.append(1)
-                    advanced = True
-                    continue
-                arr = it._host()
-                it = int(arr) if arr.ndim == 0 and arr.dtype.kind in "iu" else arr
-            elif isinstance(it, (list, np.ndarray)):
-                it = np.asarray(it)
-                if it.size == 0 and it.dtype.kind == "f":
-                    it = it.astype(np.int64)
-            if isinstance(it, np.ndarray):
-                advanced = True
-                takes.append(it.ndim if it.dtype == np.bool_ else 1)
-            elif it is None or isinstance(it, builtins.bool):
-                advanced = advanced or it is not None
-                takes.append(0)
-            elif it is Ellipsis:
-                takes.append(None)
-            elif isinstance(it, (numbers.Integral, np.integer, slice)):
-                if ndim == 0 and not isinstance(it, slice):
-                    raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-                takes.append(1)
-            else:
-                raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables "
-                                 f"are valid indices (got {type(it).__name__})")
-            out.append(it)
-        used = sum(t for t in takes if t is not None)
-        if used > ndim:
-            raise IndexError(f"too many indices for tensor of dimension {ndim}")
-        name, alias, d = "AliasBackward0", True, 0
-        for it, take in zip(out, takes):
-            if take is None:
-                d += ndim - used
-                continue
-            if isinstance(it, np.ndarray) and it.dtype == np.bool_:
-                for k, (m, s) in enumerate(zip(it.shape, shape[d:d + it.ndim])):
-                    if m != s:
-                        raise IndexError(f"The shape of the mask {list(it.shape)} at index {k} does not match the "
-                                         f"shape of the indexed tensor {list(shape)} at index {d + k}")
-            if isinstance(it, slice) and it.indices(shape[d]) == (0, shape[d], 1):
-                if bare:
-                    name = "SliceBackward0"
-            else:
-                alias = False
-                name = "UnsqueezeBackward0" if it is None else "SliceBackward0" if isinstance(it, slice) else \
-                    "SelectBackward0"
-            d += take
-        return tuple(out), advanced, "IndexBackward0" if advanced else name, alias and not advanced
-
-    def __getitem__(self, index):
-        if type(index) is int and self._data.ndim:  # the common t[i] and t[a:b]
-            idx, advanced, name = index, False, "SelectBackward0"
-        elif type(index) is slice and self._data.ndim:
-            idx, advanced, name = index, False, "SliceBackward0"
-        else:
-            idx, advanced, name, _ = self._index(index)
-        try:
-            return S.Index.apply(self, index=idx, name=name, advanced=advanced)
-        except IndexError as e:
-            raise IndexError(str(e).replace("axis", "dimension")) from None
-
-    def __setitem__(self, index, value):
-        idx, advanced, _, alias = self._index(index)
-        if not isinstance(value, Tensor):
-            value = tensor(value, dtype=self.dtype, device=self._device)
-        self._check_inplace()
-        try:
-            if _grad_state.enabled and (self._requires_grad or value._requires_grad):
-                name = "IndexPutBackward0" if advanced else \
-                    ("CopyBackwards" if value.ndim else "FillBackward3") if alias else "CopySlices"
-                self._replace(S.IndexPut, value._cast(self.dtype), index=idx, name=name)
-                return
-            self._backend().setitem(self._data, idx, value.to(self._device)._data)
-        except IndexError as e:
-            raise IndexError(str(e).replace("axis", "dimension")) from None
-        except ValueError:
-            raise _expand_error(value.shape, self._data[idx].shape) from None
-        self._bump()
+    # ---- indexing (minigrad/ops/indexing.py) ------------------------------------------------
+    __getitem__ = I.getitem
+    __setitem__ = I.setitem
 
     # ---- shape ------------------------------------------------------------------------------
     def _resolve_shape(self, shape):
@@ -820,16 +729,12 @@ class Tensor:
                 raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
             sizes = [builtins.min(split_size, n - i) for i in range(0, n, split_size)] if n else [0]
             name = "SplitBackward0"
-        out, start = [], 0
-        for s in sizes:
-            out.append(S.Index.apply(self, index=(slice(None),) * d + (slice(start, start + s),), name=name))
-            start += s
-        return tuple(out)
+        bounds = np.cumsum([0] + list(sizes))
+        return I.views(self, [(slice(None),) * d + (slice(lo, hi),) for lo, hi in zip(bounds[:-1], bounds[1:])], name)
 
     def unbind(self, dim=0):
         d = _dim(dim, self.ndim, False)
-        return tuple(S.Index.apply(self, index=(slice(None),) * d + (i,), name="UnbindBackward0")
-                     for i in range(self._data.shape[d]))
+        return I.views(self, [(slice(None),) * d + (i,) for i in range(self._data.shape[d])], "UnbindBackward0")
 
     # ---- arithmetic -------------------------------------------------------------------------
     def _operands(self, other, name=None):
@@ -1322,7 +1227,7 @@ class Tensor:
         k = self._backend()
         key = a if not descending else k.negative(a if a.dtype.kind in "fi" else k.astype(a, np.int64))
         idx = self._backend().argsort(key, axis=d, kind="stable").astype(np.int64, copy=False)  # (CPU only yet)
-        values = S.Index.apply(self, index=_take_along(idx, d), advanced=True)._renamed("SortBackward0")
+        values = I.Index.apply(self, index=I.take_along(idx, d), advanced=True)._renamed("SortBackward0")
         return _ReturnTypes("sort", values, Tensor._make(idx, self._device))
 
     def gather(self, dim, index):
@@ -1337,12 +1242,12 @@ class Tensor:
             bad = idx.max() if idx.max() >= n else idx.min()
             raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
         if self.ndim == 0:
-            return S.Index.apply(self, index=(), advanced=False).clone()._renamed("GatherBackward0")
+            return I.Index.apply(self, index=(), advanced=False).clone()._renamed("GatherBackward0")
         for k, (i, s) in enumerate(zip(idx.shape, self._data.shape)):
             if k != d and i > s:
                 raise RuntimeError(f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no "
                                    f"larger than self {list(self.shape)} apart from dimension {d}")
-        return S.Index.apply(self, index=_take_along(idx, d), advanced=True)._renamed("GatherBackward0")
+        return I.Index.apply(self, index=I.take_along(idx, d), advanced=True)._renamed("GatherBackward0")
 
     def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
         d = _dim(dim, self.ndim)
@@ -1358,13 +1263,6 @@ class Tensor:
         if not isinstance(u, tuple):
             return Tensor._make(u, self._device)
         return tuple(Tensor._make(x if i == 0 else x.astype(np.int64), self._device) for i, x in enumerate(u))
-
-
-def _take_along(idx, axis):
-    """The advanced index that picks ``idx[..., i, ...]`` along ``axis`` (numpy's take_along_axis)."""
-    grid = list(np.indices(idx.shape, sparse=True))
-    grid[axis] = idx
-    return tuple(grid)
 
 
 def _expand_error(shape, sizes):

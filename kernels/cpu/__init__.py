@@ -100,7 +100,12 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
 
 # ---- indexing ---------------------------------------------------------------------------------
 def index(a, key):
-    return a[key]
+    """``a[key]``; a key that picks one element gives a 0-d view of it, never a numpy scalar (so
+    ``v[i] += 1`` writes into ``v``)."""
+    out = a[key]
+    if isinstance(out, np.generic):
+        out = a[(key if type(key) is tuple else (key,)) + (Ellipsis,)]
+    return out
 
 
 def index_add(shape, key, g, accumulate):

@@ -6,7 +6,8 @@ result's ``grad_fn`` only when grad mode is on and some input requires grad. ``s
 inputs whose values backward reads; an in-place change to one of them between forward and backward
 raises instead of giving a wrong gradient. Gradients for broadcast inputs are summed back to the
 input's shape by the engine, so ops return gradients in the broadcast shape. An op whose result is
-a view of its first input sets ``is_view`` (the two then share a version counter); one whose
+a view of its first input sets ``is_view`` (the two then share a version counter, and ``unview``
+writes a changed view back into its base); one whose
 backward reads no saved arrays sets ``stateless`` (it may then run again after a backward, as in torch).
 Each recorded node gets the next ``seq``: a node's inputs were recorded before it, so the engine
 runs nodes in decreasing ``seq`` without sorting the graph first.
@@ -27,6 +28,7 @@ class Op:
     saves_output = False
     is_view = False
     stateless = False
+    unview = None  # a view op's (base, value, **options) -> the base holding value where the view is
     freed = False
     retained = None  # weakref to the output when it called retain_grad()
     saved_versions = ()  # the version of each input in ``saves`` when forward ran
@@ -79,6 +81,8 @@ class Op:
             result, rest = Tensor._make(out, dev), None
         if ctx.is_view:
             result._version = first._version
+            if ctx.unview is not None:  # in-place changes of the view write back into ``first``
+                result.__dict__["_view_of"] = (first, cls, options)
         if requires:
             ctx._record(inputs, result)
         return result if rest is None else (result,) + rest

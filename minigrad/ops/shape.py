@@ -17,6 +17,10 @@ class View(Op):
     def backward(self, g):
         return g.reshape(self.in_shape)
 
+    @staticmethod
+    def unview(base, value, **_):
+        return View.apply(value, shape=base.shape)
+
 
 class Permute(Op):
     is_view = stateless = True
@@ -27,6 +31,10 @@ class Permute(Op):
 
     def backward(self, g):
         return self.backend.transpose(g, self.inverse)
+
+    @staticmethod
+    def unview(base, value, dims=None, **_):
+        return Permute.apply(value, dims=tuple(np.argsort(dims)))
 
 
 class Expand(Op):
@@ -89,32 +97,6 @@ class Stack(Op):
         return tuple(self.backend.index(g, lead + (i,)) for i in range(g.shape[self.axis]))
 
 
-class Index(Op):
-    """``a[index]`` for a numpy-ready index; advanced indices scatter-add their gradient. Basic
-    indexing returns a view, as torch does."""
-
-    def forward(self, a, index=None, name="IndexBackward0", advanced=False):
-        self.name, self.index, self.shape, self.advanced = name, index, a.shape, advanced
-        self.is_view = self.stateless = not advanced
-        return self.backend.index(a, index)
-
-    def backward(self, g):
-        return self.backend.index_add(self.shape, self.index, g, self.advanced)
-
-
-class IndexPut(Op):
-    """``a[index] = v`` out of place (torch's CopySlices): ``a`` gets g with the slots zeroed."""
-
-    def forward(self, a, v, index=None, name="CopySlices"):
-        self.index, self.name = index, name
-        return self.backend.index_put(a, index, v)
-
-    def backward(self, g):
-        b = self.backend
-        ga = b.index_put(g, self.index, 0) if self.needs_input_grad[0] else None
-        return ga, (b.index(g, self.index) if self.needs_input_grad[1] else None)
-
-
 class Cast(Op):
     name = "ToCopyBackward0"
     stateless = True
@@ -161,3 +143,19 @@ class Fill(Op):
 
     def backward(self, g):
         return self.backend.full_like(g, 0)
+
+
+def rebase(t, result):
+    """Make ``t`` continue the graph from ``result``, the recorded out-of-place result of an in-place op
+    on ``t``. When ``t`` is a view (``_view_of``: its base, view op and options), the base first takes
+    the new values back through the view op's ``unview`` (for an index: put at the index, torch's
+    CopySlices), and ``t`` is then re-read from the new base, as torch rebases a view's history."""
+    view_of = t.__dict__.get("_view_of")
+    if view_of is None:
+        t._data, t._grad_fn, t._requires_grad = result._data, result._grad_fn, True
+        return
+    base, op, options = view_of
+    rebase(base, op.unview(base._snapshot(), result, **options))
+    new = op.apply(base, **options)
+    new._grad_fn.name = "AsStridedBackward0"
+    t._data, t._grad_fn, t._requires_grad = new._data, new._grad_fn, True
