@@ -5,13 +5,26 @@ dict holding ``"params"`` plus each hyper-parameter (the group's own value or th
 ``state`` maps a parameter to its dict of buffers (e.g. SGD's ``momentum_buffer``).
 
 A step runs its per-parameter writes through ``commit``, so a KeyboardInterrupt (Ctrl-C) leaves the
-parameters and buffers either untouched or fully updated, never half of each.
+parameters and buffers either untouched or fully updated, never half of each. The fused optimizers
+(Adam, RMSprop, ...) gather one ``Update`` per parameter and hand them to ``fused_step``: each is one
+call of the backend's kernel module ``_<name>.<name>_step`` (CPU: ``kernels/cpu/_fused_update.py``
+says how it meets the arrays), which reads the gradient and the state buffers once and writes the
+parameter and the buffers in place.
+
+Step hooks run around every subclass's ``step`` as torch's do: pre-hooks ``hook(optimizer, args,
+kwargs)`` may return new ``(args, kwargs)``; post-hooks see what the step was called with.
 """
 import copy
+import functools
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
 from itertools import chain
 
+import numpy as np
+
+
+from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 
 
@@ -46,9 +59,133 @@ def commit(writes):
             done += 1
 
 
+def scalar(value):
+    """A hyper-parameter as a Python number (a learning rate may be a 1-element tensor)."""
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def check_lr(lr):
+    """torch's checks of a learning rate (a number or a 1-element tensor)."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    check(lr, "learning rate")
+
+
+def check(value, what, low=0.0, high=None):
+    """torch's ``ValueError("Invalid <what>: <value>")`` unless ``low <= value`` (and ``value < high``)."""
+    if not (low <= value and (high is None or value < high)):
+        raise ValueError(f"Invalid {what}: {value}")
+
+
+def check_betas(betas, high=1.0):
+    """torch's checks of Adam-style ``betas``: each in [0, ``high``), both floats or both 1-element tensors."""
+    for i, beta in enumerate(betas):
+        check(beta, f"beta parameter at index {i}", high=high)
+    if not all(isinstance(b, float) for b in betas) and not all(isinstance(b, Tensor) for b in betas):
+        raise ValueError("betas must be either both floats or both Tensors")
+    for i, beta in enumerate(betas):
+        if isinstance(beta, Tensor) and beta.numel() != 1:
+            raise ValueError(f"Tensor betas[{i}] must be 1-element")
+
+
+def check_implementation(lr, foreach, fused, differentiable, capturable=False):
+    """torch's errors for its implementation switches, which minigrad accepts and keeps in the groups (it
+    has one implementation: the fused kernel)."""
+    if isinstance(lr, Tensor) and foreach and not capturable:
+        raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+    if fused and differentiable:
+        raise RuntimeError("`fused` does not support `differentiable`")
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def bias_correction(beta, step):
+    """1 − βᵗ, in float64 as torch computes it on the host."""
+    return 1 - beta ** step
+
+
+_global_pre_hooks, _global_post_hooks = OrderedDict(), OrderedDict()
+
+
+class RemovableHandle:
+    """What a ``register_*_hook`` returns: ``remove()`` unregisters the hook."""
+    _next = 0
+
+    def __init__(self, table):
+        RemovableHandle._next += 1
+        self.table, self.id = table, RemovableHandle._next
+
+    def remove(self):
+        self.table.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _register(table, hook):
+    handle = RemovableHandle(table)
+    table[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_pre_hook(hook):
+    """A pre-hook ``hook(optimizer, args, kwargs)`` run before every optimizer's step."""
+    return _register(_global_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    """A post-hook ``hook(optimizer, args, kwargs)`` run after every optimizer's step."""
+    return _register(_global_post_hooks, hook)
+
+
+def _hooked(step):
+    """``step`` wrapped with the global and the optimizer's step hooks."""
+    @functools.wraps(step)
+    def run(*args, **kwargs):
+        self = args[0]
+        for hook in chain(_global_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), "
+                                       f"but got {result}.")
+                args, kwargs = result
+        out = step(*args, **kwargs)
+        self._step_count = getattr(self, "_step_count", 0) + 1
+        for hook in chain(self._optimizer_step_post_hooks.values(), _global_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+    run.hooked = True
+    return run
+
+
+@dataclass
+class Update:
+    """One parameter's fused update: ``kernels.<device>._<name>.<name>_step(p, g, buffers, scalars, done,
+    k)``; ``step`` (torch's 0-d float32 step counter) is set to ``step_value`` once it has run."""
+    name: str
+    param: Tensor
+    buffers: tuple
+    scalars: tuple
+    step: Tensor = None
+    step_value: float = 0.0
+
+
+def new_step():
+    """torch's per-parameter step counter before the first step: a 0-d float32 CPU tensor."""
+    return Tensor._make(np.zeros((), np.float32))
+
+
 class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = defaults
+        self._optimizer_step_pre_hooks = OrderedDict()
+        self._optimizer_step_post_hooks = OrderedDict()
+        if not getattr(type(self).step, "hooked", False):
+            type(self).step = _hooked(type(self).step)
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
                             "but got " + _typename(params))
@@ -67,6 +204,49 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.__dict__.setdefault("_optimizer_step_pre_hooks", OrderedDict())
+        self.__dict__.setdefault("_optimizer_step_post_hooks", OrderedDict())
+
+    def register_step_pre_hook(self, hook):
+        """``hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs)`` before each step."""
+        return _register(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook):
+        """``hook(optimizer, args, kwargs) -> None`` after each step."""
+        return _register(self._optimizer_step_post_hooks, hook)
+
+    @staticmethod
+    def closure_loss(closure):
+        """``closure()`` evaluated with grad mode on (None without a closure)."""
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def params_with_grad(self, group):
+        """The group's parameters that have a gradient (the others are skipped, as in torch)."""
+        return [p for p in group["params"] if p._grad is not None]
+
+    def init_state(self, p, *buffers, step=True):
+        """``state[p]``, created on first use as torch's: ``step`` (0-d float32) and zero ``buffers`` in
+        ``p``'s dtype, device and layout (a name may come with its initial value: ``("sum", 0.1)``)."""
+        state = self.state[p]
+        if not state:
+            if step:
+                state["step"] = new_step()
+            for name in buffers:
+                name, value = name if isinstance(name, tuple) else (name, 0)
+                state[name] = Tensor._make(p._backend().full_like(p._data, value), p._device)
+        return state
+
+    @staticmethod
+    def fused_step(updates):
+        """Run every ``Update`` all or nothing (``commit``): each kernel call marks its parameter done,
+        then the versions of the parameter and its buffers move on and the step counter is set."""
+        done = np.zeros(len(updates), np.uint8)
+        commit([functools.partial(_apply, k, u, done,
+                                  [(t, t._version[0] + 1) for t in {id(t): t for t in (u.param, *u.buffers)}.values()])
+                for k, u in enumerate(updates)])
 
     def __repr__(self):
         out = type(self).__name__ + " ("
@@ -170,6 +350,16 @@ class Optimizer:
             if "param_names" in group and "param_names" not in new:
                 new["param_names"] = group["param_names"]
         self.__setstate__({"state": state, "param_groups": saved_groups})
+
+
+def _apply(k, u, done, versions):
+    p = u.param
+    getattr(p._backend().load("_" + u.name), u.name + "_step")(
+        p._data, p._grad._data, tuple(b._data for b in u.buffers), u.scalars, done, k)
+    for t, version in versions:
+        t._version[0] = version
+    if u.step is not None:
+        u.step._data[()] = u.step_value
 
 
 def _cast(param, value, key=None):

@@ -1,0 +1,88 @@
+"""Adam (Kingma & Ba), with torch's exact update rule; ``AdamW`` is Adam with decoupled weight decay.
+
+For each parameter p with gradient g at step t (parameters whose grad is None are skipped):
+
+    g ← −g                                          if maximize
+    p ← p·(1 − γλ)                                  if decoupled_weight_decay (AdamW)
+    g ← g + λ·p                                     otherwise, if λ = weight_decay ≠ 0
+    m ← β₁·m + (1 − β₁)·g                           exp_avg (computed as torch's lerp)
+    v ← β₂·v + (1 − β₂)·g²                          exp_avg_sq
+    v̂ ← max(v̂, v), used in place of v               max_exp_avg_sq, if amsgrad
+    p ← p − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+
+One call of the backend's ``adam_step`` kernel per parameter (``kernels/<device>/_adam.py``).
+"""
+from .optimizer import (Optimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
+                        scalar)
+
+
+class Adam(Optimizer):
+    r"""Adam: per-element steps from running averages of the gradient and of its square.
+
+    Args:
+        params: an iterable of parameters, or of dicts defining parameter groups.
+        lr: learning rate (a float or a 1-element tensor). Default: 1e-3.
+        betas: (β₁, β₂), the averaging coefficients of the gradient and of its square. Default: (0.9, 0.999).
+        eps: ε added to the denominator. Default: 1e-8.
+        weight_decay: λ, an L2 penalty (decoupled in AdamW). Default: 0.
+        amsgrad: divide by the running maximum of v (AMSGrad). Default: ``False``.
+        maximize: ascend the objective instead of descending it. Default: ``False``.
+        decoupled_weight_decay: shrink the parameter by γλ instead of adding λp to the gradient (AdamW).
+        foreach, capturable, differentiable, fused: accepted as torch accepts them and kept in the groups;
+            minigrad always runs its fused kernel.
+
+    .. math::
+        m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad
+        \theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}
+
+    State per parameter: ``step`` (0-d float32 tensor), ``exp_avg``, ``exp_avg_sq`` and, with amsgrad,
+    ``max_exp_avg_sq``.
+
+    Example::
+
+        >>> optimizer = optim.Adam(model.parameters(), lr=1e-3)
+        >>> optimizer.zero_grad()
+        >>> loss_fn(model(input), target).backward()
+        >>> optimizer.step()
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        check_implementation(lr, foreach, None, None, capturable)
+        check_lr(lr)
+        check(eps, "epsilon value")
+        check_betas(betas)
+        check(weight_decay, "weight_decay value")
+        betas = tuple(scalar(b) for b in betas)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused, "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+        check_implementation(None, foreach, fused, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            for key, value in (("amsgrad", False), ("maximize", False), ("foreach", None), ("capturable", False),
+                               ("differentiable", False), ("decoupled_weight_decay", False), ("fused", None)):
+                group.setdefault(key, value)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
+        loss = self.closure_loss(closure)
+        updates = []
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr, decay, amsgrad = scalar(group["lr"]), group["weight_decay"], group["amsgrad"]
+            decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+            for p in self.params_with_grad(group):
+                state = self.init_state(p, "exp_avg", "exp_avg_sq", *("max_exp_avg_sq",) * amsgrad)
+                t = state["step"].item() + 1
+                buffers = (state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq", state["exp_avg_sq"]))
+                scalars = (decay, 1 - lr * decay, 1 - beta1, beta2, 1 - beta2, bias_correction(beta2, t) ** 0.5,
+                           group["eps"], -(lr / bias_correction(beta1, t)), bool(amsgrad), bool(group["maximize"]),
+                           decoupled)
+                updates.append(Update("adam", p, buffers, scalars, state["step"], t))
+        self.fused_step(updates)
+        return loss
