@@ -2,10 +2,6 @@
 
 ``import minigrad as torch`` works for the tutorials' code; ``python -m minigrad run SCRIPT`` runs an
 unchanged ``import torch`` script against minigrad (see ``minigrad.compat``)."""
-import warnings as _warnings
-
-import numpy as _np
-
 from . import autograd, cuda, dtypes, random
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
@@ -21,13 +17,9 @@ from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, s
 from .tensor import Size, Tensor, matmul, maximum, minimum, tensor, where
 
 from . import nn, optim  # noqa: E402 - built on everything above
+from . import utils  # noqa: E402 - torch.utils.data
 
 __version__ = "0.1.0"
-_np.seterr(all="ignore")  # torch computes inf/nan silently; so do the numpy paths underneath
-# numpy keeps that setting per thread (a context variable) and threads start without it: there, drop
-# the floating-point warnings numpy raises from minigrad's own code
-_warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow|underflow) encountered", RuntimeWarning,
-                         r"minigrad\b")
 
 
 def _method(name):

@@ -71,3 +71,20 @@ def integers(low, high, shape, generator=None):
 
 def permutation(n, generator=None):
     return _rng(generator).permutation(n)
+
+
+def multinomial(weights, num_samples, replacement=False, generator=None):
+    """``num_samples`` category indices drawn with probability ``weights / weights.sum()`` (numpy in,
+    int64 numpy out), torch's RuntimeErrors for a bad distribution."""
+    w = np.asarray(weights, dtype=np.float64)
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+    if w.sum() <= 0:
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if not replacement and num_samples > w.size:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    rng = _rng(generator)
+    if replacement:
+        return rng.choice(w.size, num_samples, p=w / w.sum()).astype(np.int64)
+    # without replacement: the largest w_k / E_k for E_k ~ Exp(1) (an exponential race); zero weights last
+    return np.argsort(-(w / rng.exponential(size=w.size)), kind="stable")[:num_samples].astype(np.int64)
