@@ -1407,7 +1407,8 @@ def _tensors_to_lists(data):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    t = Tensor._make(_as_array(data, dtypes.get(dtype)), _dev.CPU)
+    with np.errstate(all="ignore"):  # a value out of the dtype's range becomes inf, as in torch
+        t = Tensor._make(_as_array(data, dtypes.get(dtype)), _dev.CPU)
     if requires_grad:
         t._factory_requires_grad()
     d = _dev.get(device)

@@ -14,6 +14,8 @@ without reading the gradient's value, which for a GPU array would be a copy to t
 """
 from heapq import heappop, heappush
 
+import numpy as np
+
 from . import anomaly_mode
 from .grad_mode import state
 
@@ -42,6 +44,8 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                 ones.add(fn)
     check_nan = anomaly_mode.checking_nan()
     prev = state.enabled
+    quiet = np.errstate(all="ignore")  # numpy's math gives inf/NaN silently, as torch's does
+    quiet.__enter__()
     try:
         # grad mode off, as no_grad (without its context manager's cost); set inside the try, so that
         # an interrupt cannot leave it off
@@ -85,6 +89,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                 node.release()
     finally:
         state.enabled = prev
+        quiet.__exit__(None, None, None)
     return None if capture is None else [captured[id(t)] for t in capture]
 
 

@@ -15,6 +15,8 @@ runs nodes in decreasing ``seq`` without sorting the graph first.
 
 from itertools import count
 
+import numpy as np
+
 from ..device import _backends
 from ..device import backend as _load_backend
 from .grad_mode import state
@@ -68,12 +70,13 @@ class Op:
             needs = tuple([t._requires_grad for t in inputs])
         requires = True in needs and state.enabled
         ctx.needs_input_grad = needs if requires else (False,) * len(needs)
-        if len(inputs) == 1:
-            out = ctx.forward(first._data, **options)
-        elif len(inputs) == 2:
-            out = ctx.forward(first._data, inputs[1]._data, **options)
-        else:
-            out = ctx.forward(*[t._data for t in inputs], **options)
+        with np.errstate(all="ignore"):  # numpy's math gives inf/NaN silently, as torch's does
+            if len(inputs) == 1:
+                out = ctx.forward(first._data, **options)
+            elif len(inputs) == 2:
+                out = ctx.forward(first._data, inputs[1]._data, **options)
+            else:
+                out = ctx.forward(*[t._data for t in inputs], **options)
         if type(out) is tuple:  # first output differentiable, the rest (indices) not
             result = Tensor._make(out[0], dev)
             rest = tuple([Tensor._make(o, dev) for o in out[1:]])
