@@ -3,7 +3,7 @@
 
     d ← −g if maximize else g
     p ← p·(1 − γλ)                         (AdamW: decoupled)       or   d ← d + λ·p   (Adam)
-    m ← m + (1 − β₁)·(d − m)               (torch's lerp, weight < 0.5)
+    m ← lerp(m, d, 1 − β₁)                 (torch's lerp: m + (1 − β₁)·(d − m) for β₁ > 0.5)
     v ← β₂·v + (1 − β₂)·d·d
     v̂ ← max(v̂, v)                          (amsgrad, NaN propagates; v̂ is read in place of v)
     p ← p − s·m / (√v / √(1 − β₂ᵗ) + ε),   s = γ / (1 − β₁ᵗ)
@@ -14,11 +14,11 @@ multiply-adds); the host computes s and √(1 − β₂ᵗ) in float64 as torch 
 import math
 
 from ..jit import njit
-from ._fused_update import run
+from ._fused_update import lerp, run
 
 
 @njit(fastmath=False)
-def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad, maximize,
+def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad, maximize,
           decoupled, done, k):
     for i in range(p.size):
         x = p[i]
@@ -27,7 +27,7 @@ def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, beta2, w2, bc2_sqrt, eps,
             x = x * shrink
         elif weight_decay != 0:
             d = d + weight_decay * x
-        mi = m[i] + w1 * (d - m[i])
+        mi = lerp(m[i], d, w1, rest1)
         vi = v[i] * beta2 + w2 * d * d
         m[i] = mi
         v[i] = vi

@@ -10,6 +10,9 @@ made by ``full_like`` (which keeps the layout) are passed as they are, and only 
 copied when its layout differs. A parameter with no flat view (a strided slice) or a buffer in
 another layout is updated on contiguous copies that one compiled ``_write_back`` then copies back,
 setting ``done[k]`` in the same call: still all or nothing.
+
+``lerp`` is torch's linear interpolation, which the running averages use. (Numba's cache keys a
+kernel on its own file: after editing ``lerp``, clear the optimizer kernels' cache entries.)
 """
 import numpy as np
 from numba import literal_unroll
@@ -26,6 +29,12 @@ def _flat(a, order):
     """``a`` as a 1-D view in the axis order ``order``, or None when no such view exists."""
     t = a.transpose(order)
     return t.reshape(-1) if t.flags.c_contiguous else None
+
+
+@njit(fastmath=False, inline="always")
+def lerp(a, b, w, rest):
+    """torch's lerp: a + w·(b − a) for |w| < 0.5, else b − (b − a)·(1 − w); ``rest`` is 1 − w."""
+    return a + w * (b - a) if abs(w) < 0.5 else b - (b - a) * rest
 
 
 @njit(fastmath=False)

@@ -2,12 +2,12 @@
 ``kernels/cpu/_adam.py`` (the rule and the rounding order are written there)."""
 import math
 
-from ._fused_update import run
+from ._fused_update import lerp, run
 from ._launch import cuda
 
 
 @cuda.jit
-def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad, maximize,
+def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad, maximize,
           decoupled):
     for i in range(cuda.grid(1), p.size, cuda.gridsize(1)):
         x = p[i]
@@ -16,7 +16,7 @@ def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, beta2, w2, bc2_sqrt, eps,
             x = x * shrink
         elif weight_decay != 0:
             d = d + weight_decay * x
-        mi = m[i] + w1 * (d - m[i])
+        mi = lerp(m[i], d, w1, rest1)
         vi = v[i] * beta2 + w2 * d * d
         m[i] = mi
         v[i] = vi

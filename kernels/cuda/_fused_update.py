@@ -8,7 +8,14 @@ never launches it twice. Float hyper-parameters are cast to the parameter's dtyp
 """
 from ..cpu._fused_update import cast
 from . import _launch
+from ._launch import cuda
 from ._strided import flat
+
+
+@cuda.jit(device=True)
+def lerp(a, b, w, rest):
+    """torch's lerp: a + w·(b − a) for |w| < 0.5, else b − (b − a)·(1 − w); ``rest`` is 1 − w."""
+    return a + w * (b - a) if abs(w) < 0.5 else b - (b - a) * rest
 
 
 def run(kernel, p, g, buffers, scalars, done, k):

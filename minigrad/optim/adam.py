@@ -80,7 +80,7 @@ class Adam(Optimizer):
                 state = self.init_state(p, "exp_avg", "exp_avg_sq", *("max_exp_avg_sq",) * amsgrad)
                 t = state["step"].item() + 1
                 buffers = (state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq", state["exp_avg_sq"]))
-                scalars = (decay, 1 - lr * decay, 1 - beta1, beta2, 1 - beta2, bias_correction(beta2, t) ** 0.5,
+                scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t) ** 0.5,
                            group["eps"], -(lr / bias_correction(beta1, t)), bool(amsgrad), bool(group["maximize"]),
                            decoupled)
                 updates.append(Update("adam", p, buffers, scalars, state["step"], t))
