@@ -223,15 +223,22 @@ def stack(tensors, dim=0, out=None):
     return S.Stack.apply(*tensors, axis=_dim(dim, tensors[0].ndim + 1, False))
 
 
-def _legacy(dt):
-    """``FloatTensor(2, 3)`` / ``LongTensor([1, 2])``: the legacy typed constructors."""
-    def make(*args, device=None):
-        return Tensor(*args, dtype=dt, device=device)
-    return make
+class _LegacyType(type):
+    """The legacy typed tensor classes: ``FloatTensor(2, 3)`` / ``LongTensor([1, 2])`` construct,
+    ``isinstance(x, FloatTensor)`` tests a CPU tensor's dtype, ``x.type(FloatTensor)`` casts."""
+
+    def __call__(cls, *args, device=None):
+        return Tensor(*args, dtype=cls.dtype, device=device)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+    def __repr__(cls):
+        return f"<class '{_printing.namespace()}.{cls.__name__}'>"
 
 
 FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, \
-    BoolTensor = (_legacy(_TYPE_NAMES[n]) for n in (
+    BoolTensor = (_LegacyType(n, (), {"dtype": _TYPE_NAMES[n]}) for n in (
         "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
         "ByteTensor", "BoolTensor"))
 

@@ -1,7 +1,7 @@
 """Reverse-mode automatic differentiation: grad mode, ``backward``/``grad``, custom Functions."""
 import numpy as np
 
-from . import engine, op
+from . import engine, hooks, op
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -46,7 +46,7 @@ def _root_grads(outputs, grad_outputs):
             grads.append(_seed(out))
             seeded.append(True)
             continue
-        if not isinstance(g, op.Tensor):
+        if not hasattr(g, "_data"):  # not a tensor
             from ..tensor import tensor
             g = tensor(g)
         if g.shape != out.shape:
@@ -96,8 +96,22 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
-def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 - torch's legacy name
-    """Legacy wrapper: returns the tensor itself (with ``requires_grad`` set when asked)."""
-    if requires_grad:
-        data.requires_grad_(True)
-    return data
+class _VariableMeta(type):
+    def __instancecheck__(cls, obj):
+        from ..tensor import Tensor
+        return isinstance(obj, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """Legacy wrapper: ``Variable(t)`` is a new leaf sharing ``t``'s data, requiring grad only when
+    asked; every tensor is an instance. ``Variable._execution_engine.queue_callback(fn)`` runs ``fn``
+    when the running backward ends."""
+    _execution_engine = hooks._ExecutionEngine()
+
+    def __new__(cls, data, requires_grad=False, volatile=False):
+        if not isinstance(data, Variable):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        out = data.detach()
+        if requires_grad:
+            out._factory_requires_grad()
+        return out

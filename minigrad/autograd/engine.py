@@ -16,7 +16,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from . import anomaly_mode
+from . import anomaly_mode, hooks
 from .grad_mode import state
 
 
@@ -30,10 +30,11 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
         capture_nodes = {t._grad_fn: t for t in capture if t._grad_fn is not None}
     pending, heap = {}, []  # node -> its summed gradient; (-seq, node) of the pending nodes
     ones = set()  # nodes whose pending gradient is an implicit seed, unsummed
+    held = {}  # id -> [leaf, summed gradient] for leaves with hooks, delivered when the sweep ends
     for i, (t, g) in enumerate(zip(tensors, grads)):
         fn = t._grad_fn
         if fn is None:
-            _deliver(t, g, captured)
+            _reach_leaf(t, g, captured, held)
         elif fn in pending:
             pending[fn] = t._backend().add(pending[fn], g)
             ones.discard(fn)
@@ -46,6 +47,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
     prev = state.enabled
     quiet = np.errstate(all="ignore")  # numpy's math gives inf/NaN silently, as torch's does
     quiet.__enter__()
+    hooks._callbacks.append([])
     try:
         # grad mode off, as no_grad (without its context manager's cost); set inside the try, so that
         # an interrupt cannot leave it off
@@ -53,6 +55,9 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
         while heap:
             node = heappop(heap)[1]
             g = pending.pop(node)
+            if node.tensor_hooks is not None:
+                g = hooks.run_tensor_hooks(node.tensor_hooks, g, node.device)
+                ones.discard(node)
             if node.retained is not None and node.retained() is not None:
                 _accumulate(node.retained(), g)
             if capture_nodes and node in capture_nodes:
@@ -76,10 +81,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                     anomaly_mode.raise_on_nan(node, i, gi)
                 fn = t._grad_fn
                 if fn is None:
-                    if captured is None:
-                        _accumulate(t, gi, fresh and _apart(gi, g))
-                    else:
-                        _deliver(t, gi, captured)
+                    _reach_leaf(t, gi, captured, held, fresh and _apart(gi, g))
                 elif fn in pending:
                     pending[fn] = backend.add(pending[fn], gi)
                 else:
@@ -87,9 +89,19 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                     heappush(heap, (-fn.seq, fn))
             if not retain_graph:
                 node.release()
+        for t, g in held.values():
+            if t.__dict__.get("tensor_hooks"):
+                g = hooks.run_tensor_hooks(t.tensor_hooks, g, t._device)
+            _deliver(t, g, captured)
+            if captured is None:
+                hooks.run_post_accumulate_hooks(t)
+        callbacks = hooks._callbacks[-1]
+        for cb in callbacks:  # (a callback may queue another)
+            cb()
     finally:
         state.enabled = prev
         quiet.__exit__(None, None, None)
+        hooks._callbacks.pop()
     return None if capture is None else [captured[id(t)] for t in capture]
 
 
@@ -122,6 +134,19 @@ def _distinct(arrays):
         return len(arrays) < 2 or arrays[0] is not arrays[1] or arrays[0] is None
     ids = [id(a) for a in arrays if a is not None]
     return len(ids) == len(set(ids))
+
+
+def _reach_leaf(t, g, captured, held, owned=False):
+    """Give the leaf ``t`` its gradient ``g``; a leaf with hooks has it summed in ``held`` instead."""
+    d = t.__dict__
+    if not d or not ("tensor_hooks" in d or "post_accumulate_grad_hooks" in d):
+        _deliver(t, g, captured, owned)
+    elif captured is None or id(t) in captured:
+        h = held.get(id(t))
+        if h is None:
+            held[id(t)] = [t, g]
+        else:
+            h[1] = t._backend().add(h[1], g)
 
 
 def _deliver(t, g, captured, owned=False):

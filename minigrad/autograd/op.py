@@ -21,7 +21,6 @@ from ..device import _backends
 from ..device import backend as _load_backend
 from .grad_mode import state
 
-Tensor = None  # set by minigrad.tensor (the module that defines it imports this one)
 _sequence = count()
 
 
@@ -33,6 +32,7 @@ class Op:
     unview = None  # a view op's (base, value, **options) -> the base holding value where the view is
     freed = False
     retained = None  # weakref to the output when it called retain_grad()
+    tensor_hooks = None  # the output's ``register_hook`` hooks (autograd/hooks.py)
     saved_versions = ()  # the version of each input in ``saves`` when forward ran
     # True when backward returns buffers that nothing else holds once the node is released (for a
     # fused loss: its saved gradient), so a leaf seeing its first gradient may keep it without a copy
@@ -78,10 +78,10 @@ class Op:
             else:
                 out = ctx.forward(*[t._data for t in inputs], **options)
         if type(out) is tuple:  # first output differentiable, the rest (indices) not
-            result = Tensor._make(out[0], dev)
-            rest = tuple([Tensor._make(o, dev) for o in out[1:]])
+            result = first._make(out[0], dev)  # (a classmethod: a plain tensor, whatever the input's class)
+            rest = tuple([first._make(o, dev) for o in out[1:]])
         else:
-            result, rest = Tensor._make(out, dev), None
+            result, rest = first._make(out, dev), None
         if ctx.is_view:
             result._version = first._version
             if ctx.unview is not None:  # in-place changes of the view write back into ``first``
@@ -149,10 +149,41 @@ class Op:
 
     @property
     def next_functions(self):
-        return tuple((t._grad_fn, 0) for t in getattr(self, "inputs", ()))
+        """torch's ``((node, 0), ...)`` per input: its grad_fn, a leaf's ``AccumulateGrad``, or None."""
+        return tuple([edge(t) for t in getattr(self, "inputs", ())])
 
     def __repr__(self):
         return f"<{self.name} object at {hex(id(self))}>"
+
+
+def edge(t):
+    """``(node, 0)``: the node that passes a gradient on from ``t`` (None when it needs none)."""
+    if t._grad_fn is not None or not t._requires_grad:
+        return t._grad_fn, 0
+    node = t.__dict__.get("_accumulate_grad")
+    if node is None:
+        node = t.__dict__["_accumulate_grad"] = AccumulateGrad(t)
+    return node, 0
+
+
+class AccumulateGrad:
+    """A leaf that requires grad, as a graph node (``variable`` is the leaf); one per leaf."""
+    name = "AccumulateGrad"
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    __repr__ = Op.__repr__
+
+
+class GraphNode:
+    """A node torch records where minigrad fuses several into one op, shown by ``next_functions``."""
+
+    def __init__(self, name, *next_functions):
+        self.name, self.next_functions = name, next_functions
+
+    __repr__ = Op.__repr__
 
 
 class _Edge:

@@ -3,7 +3,7 @@
     C = A·B:      dA = G·Bᵀ,  dB = Aᵀ·G     (batched: over leading dims, summed back by the engine)
     y = x·Wᵀ + b: dx = G·W,   dW = Gᵀ·x,  db = Σ_rows G
 """
-from ..autograd.op import Op
+from ..autograd.op import GraphNode, Op
 
 # torch's node for each (a.ndim, b.ndim); batched products end in a reshape (UnsafeViewBackward0),
 # except a matrix times a batch, which ends in a copy (CloneBackward0)
@@ -56,6 +56,19 @@ class Linear(Op):
         else:
             self.name = {1: "SqueezeBackward4", 2: "MmBackward0"}.get(x.ndim, "UnsafeViewBackward0")
         return out
+
+    @property
+    def next_functions(self):
+        """torch's graph: (bias, input, Wᵀ) into addmm (mm without bias), the input viewed as 2-D and
+        the result viewed back when it is not 2-D."""
+        x, w, *b = Op.next_functions.fget(self)
+        wt = (GraphNode("TBackward0", w), 0)
+        ndim = len(self.inputs[0].shape)
+        if ndim != 2 and x[0] is not None:
+            x = (GraphNode("UnsqueezeBackward0" if ndim == 1 and not b else "ViewBackward0", x), 0)
+        if ndim == 2:
+            return tuple(b) + (x, wt)
+        return ((GraphNode("AddmmBackward0" if b else "MmBackward0", *b, x, wt), 0),)
 
     def backward(self, g):
         k = self.backend
