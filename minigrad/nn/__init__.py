@@ -13,6 +13,7 @@ from .modules.module import Module
 from .modules.normalization import GroupNorm, LayerNorm
 from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .modules.sparse import Embedding, EmbeddingBag
 from .parameter import Parameter
 
 globals().update({name: getattr(_losses, name) for name in _losses.__all__ if name[0].isupper()})

@@ -1,0 +1,149 @@
+"""Embedding lookups and their gradients (Numba), for ``embedding`` and ``embedding_bag``.
+
+    embedding:      out[i] = W[idx[i]]
+                    dW[v] = Σ_{i: idx[i] = v, v ≠ padding_idx} g[i] · s_v,   s_v = 1/count(v) with
+                    scale_grad_by_freq, else 1
+    embedding_bag:  bag b holds positions [start_b, end_b) of idx; with per-sample weights a_i (sum only)
+                    sum:  out[b] = Σ_i a_i W[idx[i]]      mean: Σ_i W[idx[i]] / n_b      max: max_i W[idx[i]]
+                    (positions at padding_idx are skipped and not counted; an empty bag gives 0)
+                    dW[idx[i]] += a_i g[b] (sum), g[b]/n_b (mean), g[b] at the argmax (max)
+
+The gradient kernels split the vocabulary over threads: each thread scans every index and adds only
+the rows of its own range, so each row's sum runs in index order on any thread count. Indices are
+validated by the caller (``minigrad.ops.embedding``): these kernels do no bounds checks.
+"""
+import numpy as np
+
+from ._parallel import split
+
+
+@split
+def _scatter_rows(lo, hi, g, idx, scale, grad, padding_idx):
+    D = grad.shape[1]
+    for v in range(lo, hi):
+        for d in range(D):
+            grad[v, d] = 0
+    for i in range(idx.size):
+        v = idx[i]
+        if lo <= v < hi and v != padding_idx:
+            s = scale[i]
+            for d in range(D):
+                grad[v, d] += g[i, d] * s
+
+
+def embedding_forward(weight, indices):
+    return np.take(weight, indices, axis=0)
+
+
+def embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """dW (num_weights, D) for the flat ``indices`` and ``g`` (len(indices), D)."""
+    idx = np.ascontiguousarray(indices, np.int64).reshape(-1)
+    g = np.ascontiguousarray(g).reshape(idx.size, g.shape[-1])
+    if scale_grad_by_freq:
+        scale = (1.0 / np.bincount(idx, minlength=num_weights)[idx]).astype(g.dtype)
+    else:
+        scale = np.ones(idx.size, g.dtype)
+    grad = np.empty((num_weights, g.shape[1]), g.dtype)
+    _scatter_rows(grad.size + idx.size, num_weights, g, idx, scale, grad, padding_idx)
+    return grad
+
+
+def embedding_renorm_(weight, indices, max_norm, norm_type):
+    """Scale in place each row of ``weight`` that ``indices`` names and whose p-norm exceeds
+    ``max_norm`` to norm max_norm (by max_norm / (norm + 1e-7), as torch)."""
+    rows = np.unique(indices)
+    w = weight[rows].astype(np.float64)
+    norms = np.linalg.norm(w, ord=norm_type, axis=1)
+    big = norms > max_norm
+    weight[rows[big]] = (w[big] * (max_norm / (norms[big] + 1e-7))[:, None]).astype(weight.dtype)
+
+
+@split
+def _bag_forward(lo, hi, weight, idx, starts, ends, a, out, arg, mode, padding_idx):
+    D = weight.shape[1]
+    for b in range(lo, hi):
+        for d in range(D):
+            out[b, d] = 0
+            arg[b, d] = -1
+        n = 0
+        for i in range(starts[b], ends[b]):
+            v = idx[i]
+            if v == padding_idx:
+                continue
+            n += 1
+            for d in range(D):
+                w = weight[v, d]
+                if mode == 2:
+                    if arg[b, d] < 0 or w > out[b, d]:
+                        out[b, d] = w
+                        arg[b, d] = v
+                else:
+                    out[b, d] += w * a[i]
+        if mode == 1 and n > 0:
+            for d in range(D):
+                out[b, d] /= n
+
+
+@split
+def _bag_backward(lo, hi, g, idx, bag_of, counts, a, arg, grad, mode, padding_idx):
+    D = grad.shape[1]
+    for v in range(lo, hi):
+        for d in range(D):
+            grad[v, d] = 0
+    if mode == 2:
+        for b in range(arg.shape[0]):
+            for d in range(D):
+                v = arg[b, d]
+                if lo <= v < hi:
+                    grad[v, d] += g[b, d]
+        return
+    for i in range(idx.size):
+        v = idx[i]
+        b = bag_of[i]
+        if lo <= v < hi and v != padding_idx and b >= 0:
+            s = a[i] / counts[b] if mode == 1 else a[i]
+            for d in range(D):
+                grad[v, d] += g[b, d] * s
+
+
+_MODES = {"sum": 0, "mean": 1, "max": 2}
+
+
+def embedding_bag_forward(weight, indices, starts, ends, per_sample_weights, mode, padding_idx):
+    """(out (B, D), argmax (B, D) int64, for max; else empty) over the bags [starts[b], ends[b])."""
+    idx = np.ascontiguousarray(indices, np.int64)
+    a = np.ones(idx.size, weight.dtype) if per_sample_weights is None else np.ascontiguousarray(per_sample_weights)
+    B = starts.size
+    out = np.empty((B, weight.shape[1]), weight.dtype)
+    arg = np.empty((B, weight.shape[1]), np.int64)
+    _bag_forward(out.size + idx.size, B, weight, idx, starts, ends, a, out, arg, _MODES[mode], padding_idx)
+    return out, arg
+
+
+def embedding_bag_backward(g, indices, starts, ends, per_sample_weights, arg, num_weights, mode, padding_idx):
+    """dW (num_weights, D) of ``embedding_bag_forward``."""
+    idx = np.ascontiguousarray(indices, np.int64)
+    g = np.ascontiguousarray(g)
+    a = np.ones(idx.size, g.dtype) if per_sample_weights is None else np.ascontiguousarray(per_sample_weights)
+    bag_of = _bag_of(idx.size, starts, ends)
+    counts = np.bincount(bag_of[(bag_of >= 0) & (idx != padding_idx)], minlength=starts.size)
+    grad = np.empty((num_weights, g.shape[1]), g.dtype)
+    _bag_backward(grad.size + idx.size, num_weights, g, idx, bag_of, counts, a, arg, grad, _MODES[mode], padding_idx)
+    return grad
+
+
+def embedding_bag_per_sample_weights_backward(g, weight, indices, starts, ends, padding_idx):
+    """d/da_i of the 'sum' bag: g[b] · W[idx[i]] (0 at padding_idx)."""
+    idx = np.ascontiguousarray(indices, np.int64)
+    bag_of = _bag_of(idx.size, starts, ends)
+    out = np.einsum("id,id->i", g[bag_of], weight[idx])
+    out[(idx == padding_idx) | (bag_of < 0)] = 0
+    return out
+
+
+def _bag_of(n, starts, ends):
+    """The bag of each of the n positions (-1 outside every bag); bags are consecutive ranges."""
+    bag_of = np.full(n, -1, np.int64)
+    if starts.size:
+        bag_of[starts[0]:ends[-1]] = np.repeat(np.arange(starts.size), ends - starts)
+    return bag_of
