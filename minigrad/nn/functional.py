@@ -9,6 +9,9 @@ from .. import random as _random
 from ..device import CPU
 from ..ops import linalg as _linalg
 from ..ops.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d  # noqa: F401 - re-exported
+from ..ops.dropout import (  # noqa: F401 - re-exported
+    alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
+)
 from ..ops.embedding import embedding, embedding_bag  # noqa: F401 - re-exported
 from ..ops.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: F401 - re-exported
 from ..tensor import _TORCH_SCALAR_NAMES, Tensor, matmul
