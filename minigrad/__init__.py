@@ -14,6 +14,7 @@ from .dtypes import (
     bool, double, dtype, float, float16, float32, float64, half, int, int8, int16, int32, int64, long, short, uint8,
 )
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .ops.pointwise import FUNCTIONS as _pointwise_functions
 from .tensor import Size, Tensor, matmul, maximum, minimum, tensor, where
 
 from . import nn, optim  # noqa: E402 - built on everything above
@@ -30,17 +31,18 @@ def _method(name):
     return fn
 
 
-for _name in ("abs", "add", "sub", "mul", "div", "neg", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sign",
-              "pow", "clamp", "clip", "masked_fill", "sigmoid", "tanh", "relu", "softmax", "log_softmax",
+for _name in ("add", "sub", "mul", "div",
+              "pow", "clamp", "clip", "masked_fill", "softmax", "log_softmax",
               "logsumexp", "norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
               "std", "flatten", "reshape", "squeeze", "unsqueeze", "permute", "transpose", "t", "chunk", "split",
-              "unbind", "floor", "ceil", "round", "trunc", "isnan", "isinf", "isfinite", "eq", "ne", "lt", "le", "gt",
+              "unbind", "isnan", "isinf", "isfinite", "eq", "ne", "lt", "le", "gt",
               "ge", "equal", "allclose", "logical_not", "logical_and", "logical_or", "logical_xor", "all", "any",
               "nonzero", "count_nonzero", "cumsum", "sort", "gather", "topk", "unique", "dot", "mm", "clone",
-              "detach", "numel", "true_divide", "multiply", "subtract", "negative", "clamp_min", "clamp_max",
+              "detach", "numel", "true_divide", "multiply", "subtract", "clamp_min", "clamp_max",
               ):
     globals()[_name] = _method(_name)
 del _name
+globals().update(_pointwise_functions)  # torch.sin, torch.exp, ...: the declared pointwise ops (ops/pointwise.py)
 
 
 def is_tensor(obj):

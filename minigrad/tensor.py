@@ -11,11 +11,13 @@ import numpy as np
 from . import _printing, dtypes
 from . import device as _dev
 from . import autograd as _autograd
-from .autograd import op as _op
 from .autograd.grad_mode import state as _grad_state
 from .ops import elementwise as E
 from .ops import indexing as I
 from .ops import linalg as L
+from .ops import activation as _activation  # noqa: F401 - declares the activations
+from .ops import pointwise as _pointwise
+from .ops import pointwise_math as _pointwise_math  # noqa: F401 - declares the tensor math
 from .ops import reduce as R
 from .ops import shape as S
 from .ops import softmax as SM
@@ -354,7 +356,9 @@ class Tensor:
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             return self._printing_type()
-        if isinstance(dtype, str):
+        if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), dtypes.dtype):
+            dtype = dtype.dtype  # a legacy class: FloatTensor, ...
+        elif isinstance(dtype, str):
             if dtype.split(".")[-1] not in _TYPE_NAMES:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = _TYPE_NAMES[dtype.split(".")[-1]]
@@ -406,10 +410,12 @@ class Tensor:
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def register_hook(self, hook):
-        raise NotImplementedError("Tensor.register_hook is not supported by minigrad")
+        """``hook(grad)`` runs on this tensor's gradient in backward; a returned tensor replaces it."""
+        return _autograd.hooks.register_hook(self, hook)
 
-    def _make_grad(self, arr):
-        return Tensor._make(arr, self._device)
+    def register_post_accumulate_grad_hook(self, hook):
+        """``hook(tensor)`` runs after a backward has accumulated into this leaf's ``.grad``."""
+        return _autograd.hooks.register_post_accumulate_grad_hook(self, hook)
 
     # ---- in place ---------------------------------------------------------------------------
     def _check_inplace(self):
@@ -514,15 +520,6 @@ class Tensor:
 
     def masked_fill_(self, mask, value):
         return self._inplace(Tensor.masked_fill, mask, value)
-
-    def exp_(self):
-        return self._inplace(Tensor.exp)
-
-    def neg_(self):
-        return self._inplace(Tensor.neg)
-
-    def relu_(self):
-        return self._inplace(Tensor.relu)
 
     __iadd__ = add_
     __isub__ = sub_
@@ -749,7 +746,7 @@ class Tensor:
             # (tensor, scalar): the scalar changes the dtype only when its category is higher
             cat = 0 if isinstance(other, (builtins.bool, np.bool_)) else \
                 2 if isinstance(other, (builtins.float, np.floating)) else 1
-            a = self if cat <= _KIND_CATEGORY[self._data.dtype.kind] else \
+            a = self if cat <= self.dtype.category else \
                 self._cast(dtypes.default_for_category(cat))
             return a, a._scalar(other)
         if isinstance(other, (list, tuple, np.ndarray)):
@@ -812,7 +809,7 @@ class Tensor:
         if a is None:
             raise TypeError(f"div(): argument 'other' must be Tensor or Number, not {type(other).__name__}")
         if a._data.dtype.kind == "f":  # rounded quotient: a zero gradient (torch's DivBackward2)
-            return E.Rounding.apply(self._binary(E.Div, other), kind=rounding_mode)._renamed("DivBackward2")
+            return getattr(self._binary(E.Div, other), rounding_mode)()._renamed("DivBackward2")
         k, x, y = self._backend(), a._data, b._data
         q = _array(k.floor_divide(x, y))
         if rounding_mode == "trunc":  # floor rounds towards -inf; step back where the quotient is inexact
@@ -858,14 +855,11 @@ class Tensor:
         a, b = self._operands(other)
         return NotImplemented if a is None else _np_binary("floor_divide", b, a)
 
-    def remainder(self, other):
-        return self._binary(E.Remainder, other,
-                            name="RemainderBackward1" if isinstance(other, Tensor) else "RemainderBackward0")
-
-    __mod__ = remainder
+    def __mod__(self, other):
+        return self.remainder(other)
 
     def __rmod__(self, other):
-        return self._binary(E.Remainder, other, reverse=True)
+        return _pointwise.FUNCTIONS["remainder"](other, self)
 
     def __pow__(self, other):
         return self._binary(E.Pow, other, scalar_exponent=not isinstance(other, Tensor))
@@ -885,70 +879,17 @@ class Tensor:
         return matmul(tensor(other), self)
 
     def __neg__(self):
-        if self.dtype is dtypes.bool:
-            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
-                               "to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return E.Neg.apply(self)
-
-    neg = negative = __neg__
+        return self.neg()
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return E.Abs.apply(self)
-
-    abs = __abs__
-
-    def _float_unary(self, op):
-        x = self if self.is_floating_point() else self._cast(dtypes.float32)
-        return op.apply(x)
-
-    def exp(self):
-        return self._float_unary(E.Exp)
-
-    def expm1(self):
-        return self._float_unary(E.Expm1)
-
-    def log(self):
-        return self._float_unary(E.Log)
-
-    def log1p(self):
-        return self._float_unary(E.Log1p)
-
-    def sqrt(self):
-        return self._float_unary(E.Sqrt)
-
-    def rsqrt(self):
-        return self._float_unary(E.Rsqrt)
-
-    def sigmoid(self):
-        return self._float_unary(E.Sigmoid)
-
-    def tanh(self):
-        return self._float_unary(E.Tanh)
-
-    def relu(self):
-        return E.Relu.apply(self)
-
-    def sign(self):
-        return E.Sign.apply(self)
+        return self.abs()
 
     def _nondiff(self, name):
         """The backend function ``name`` of this tensor's data (no gradient)."""
         return Tensor._make(_array(getattr(self._backend(), name)(self._data)), self._device)
-
-    def floor(self):
-        return E.Rounding.apply(self, kind="floor")
-
-    def ceil(self):
-        return E.Rounding.apply(self, kind="ceil")
-
-    def round(self, decimals=0):
-        return E.Rounding.apply(self, kind="round", decimals=decimals)
-
-    def trunc(self):
-        return E.Rounding.apply(self, kind="trunc")
 
     def isnan(self):
         return self._nondiff("isnan")
@@ -1325,11 +1266,10 @@ _TYPE_NAMES = {"FloatTensor": dtypes.float32, "DoubleTensor": dtypes.float64, "H
                "CharTensor": dtypes.int8, "ByteTensor": dtypes.uint8, "BoolTensor": dtypes.bool}
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
             "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-_KIND_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}  # numpy dtype kind -> promotion category
 _TORCH_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                        "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
-_op.Tensor = Tensor
+_pointwise.install(Tensor)
 
 
 # ---- functions over several tensors -----------------------------------------------------------

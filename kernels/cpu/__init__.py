@@ -8,11 +8,11 @@ import importlib
 
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
-    abs, add, all, any, argsort, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
-    count_nonzero, cumsum, divide, equal, exp, expand_dims, expm1, floor, floor_divide, fmod, greater,
-    greater_equal, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, logical_and, logical_not,
-    logical_or, logical_xor, maximum, minimum, mod, multiply, negative, nonzero, not_equal, power, prod, round,
-    sign, sqrt, subtract, swapaxes, tanh, tile, transpose, trunc, unique, where, zeros,
+    abs, add, all, any, argsort, bincount, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
+    count_nonzero, cumprod, cumsum, divide, einsum, equal, exp, expand_dims, expm1, flip, floor, floor_divide, fmod,
+    greater, greater_equal, histogram, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, logical_and,
+    logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, nonzero, not_equal, power, prod,
+    round, searchsorted, sign, sqrt, subtract, swapaxes, tanh, tile, transpose, trunc, unique, where, zeros,
 )
 
 name = "cpu"
@@ -184,6 +184,16 @@ def relu_backward(g, out):
             and out.flags.c_contiguous:
         return load("_relu").backward(g, out)
     return np.where(out <= 0, 0, g)  # NaN outputs pass the gradient, as torch's threshold_backward
+
+
+def pointwise_forward(decl, arrays, p):
+    """A declared pointwise op's value (``pointwise.py``)."""
+    return load("pointwise").forward(decl, arrays, p)
+
+
+def pointwise_backward(decl, g, arrays, out, p):
+    """A declared pointwise op's input gradients (``pointwise.py``)."""
+    return load("pointwise").backward(decl, g, arrays, out, p)
 
 
 def full_like(a, value):

@@ -21,6 +21,7 @@ from ._elementwise import (  # noqa: F401 - the flat API
     relu, relu_backward, sigmoid, sign, sqrt, subtract, tanh, trunc, where,
 )
 from ._matmul import matmul  # noqa: F401
+from .pointwise import backward as pointwise_backward, forward as pointwise_forward  # noqa: F401
 from ._reduce import (  # noqa: F401
     all, amax, amin, any, argmax, argmin, mean, put_along_axis, sum, sum_to_shape,
 )

@@ -1,21 +1,13 @@
-"""Elementwise ops. Inputs arrive already promoted to a common dtype and may broadcast; each
-backward returns gradients in the broadcast shape (the engine sums them back).
+"""Arithmetic and selection ops over numpy's (or the device's) flat functions: add, sub, mul, div,
+pow, clamp, maximum/minimum, where, masked_fill. Inputs arrive already promoted to a common dtype and
+may broadcast; each backward returns gradients in the broadcast shape (the engine sums them back).
+The declared elementwise math (exp, sin, relu, ...) is in ``pointwise_math.py``.
 
     d(a*b) = b·g, a·g        d(a/b) = g/b, −g·a/b²      d(aᵇ) = b·aᵇ⁻¹·g, aᵇ·ln a·g
-    d eˣ = eˣ·g              d ln x = g/x              d √x = g/(2√x)     d x^(−½) = −½ x^(−3/2)·g
-    d σ(x) = σ(1−σ)·g        d tanh x = (1−tanh²)·g    d relu = [x>0]·g   d |x| = sign(x)·g
-    d (a mod b) = g, −⌊a/b⌋·g                             d floor/ceil/round/trunc = 0
     clamp(x, lo, hi) = min(max(x, lo), hi): dx = [lo ≤ x ≤ hi]·g, dlo = [x < lo][lo < hi]·g,
                                             dhi = [x > hi or hi < lo]·g
-Like torch, sign(NaN) = 0 (so |x| passes no gradient at NaN) and relu passes the gradient at NaN.
 """
 from ..autograd.op import Op
-
-
-def _sign(b, a):
-    """sign(a) with torch's sign(NaN) = 0."""
-    s = b.sign(a)
-    return b.astype(b.where(b.not_equal(s, s), 0, s), s.dtype) if s.dtype.kind == "f" else s
 
 
 class Add(Op):
@@ -91,177 +83,6 @@ class Pow(Op):
             gb = b.multiply(g, b.multiply(self.out, b.log(self.a)))
             gb = b.where(b.logical_and(b.equal(self.a, 0), b.greater_equal(self.b, 0)), 0, gb)
         return ga, gb
-
-
-class Neg(Op):
-    stateless = True
-
-    def forward(self, a):
-        return self.backend.negative(a)
-
-    def backward(self, g):
-        return self.backend.negative(g)
-
-
-class Exp(Op):
-    saves_output = True
-
-    def forward(self, a):
-        self.out = self.backend.exp(a)
-        return self.out
-
-    def backward(self, g):
-        return self.backend.multiply(g, self.out)
-
-
-class Expm1(Op):
-    saves_output = True
-
-    def forward(self, a):
-        self.out = self.backend.expm1(a)
-        return self.out
-
-    def backward(self, g):
-        return self.backend.multiply(g, self.backend.add(self.out, 1))
-
-
-class Log(Op):
-    saves = (0,)
-
-    def forward(self, a):
-        self.a = a
-        return self.backend.log(a)
-
-    def backward(self, g):
-        return self.backend.divide(g, self.a)
-
-
-class Log1p(Op):
-    name = "Log1PBackward0"
-    saves = (0,)
-
-    def forward(self, a):
-        self.a = a
-        return self.backend.log1p(a)
-
-    def backward(self, g):
-        return self.backend.divide(g, self.backend.add(self.a, 1))
-
-
-class Sqrt(Op):
-    saves_output = True
-
-    def forward(self, a):
-        self.out = self.backend.sqrt(a)
-        return self.out
-
-    def backward(self, g):
-        return self.backend.divide(g, self.backend.multiply(self.out, 2))
-
-
-class Rsqrt(Op):
-    saves_output = True
-
-    def forward(self, a):
-        b = self.backend
-        self.out = b.astype(b.divide(1, b.sqrt(a)), a.dtype)
-        return self.out
-
-    def backward(self, g):
-        b = self.backend
-        return b.multiply(g, b.astype(b.multiply(b.power(self.out, 3), -0.5), self.out.dtype))
-
-
-class Abs(Op):
-    saves = (0,)
-
-    def forward(self, a):
-        self.a = a
-        return self.backend.abs(a)
-
-    def backward(self, g):
-        return self.backend.multiply(g, _sign(self.backend, self.a))
-
-
-class Sign(Op):
-    stateless = True
-
-    def forward(self, a):
-        return _sign(self.backend, a)
-
-    def backward(self, g):
-        return self.backend.full_like(g, 0)
-
-
-class Rounding(Op):
-    """floor/ceil/round/trunc: piecewise constant, so the gradient is zero (torch's FloorBackward0, ...)."""
-    stateless = True
-
-    def forward(self, a, kind="floor", decimals=0):
-        self.name = "RoundBackward1" if decimals else kind.capitalize() + "Backward0"
-        b = self.backend
-        if a.dtype.kind != "f":
-            return b.copy(a)
-        return b.round(a, decimals) if kind == "round" else getattr(b, kind)(a)
-
-    def backward(self, g):
-        return self.backend.full_like(g, 0)
-
-
-class Remainder(Op):
-    """Python-style ``a % b`` (the result takes the sign of ``b``), as torch.remainder."""
-    saves = (0, 1)
-
-    def forward(self, a, d):
-        self.a, self.b = a, d
-        b = self.backend
-        if a.dtype.kind != "f":
-            return b.mod(a, d)
-        r = b.fmod(a, d)  # torch's float rule, which keeps fmod's signed zeros: r + d where the signs differ
-        flip = b.logical_and(b.not_equal(r, 0), b.not_equal(b.less(d, 0), b.less(r, 0)))
-        return b.astype(b.where(flip, b.add(r, d), r), r.dtype)
-
-    def backward(self, g):
-        gb = None
-        if self.needs_input_grad[1]:
-            b = self.backend
-            gb = b.negative(b.multiply(g, b.floor_divide(self.a, self.b)))
-        return g, gb
-
-
-class Sigmoid(Op):
-    saves_output = True
-
-    def forward(self, a):
-        self.out = self.backend.sigmoid(a)
-        return self.out
-
-    def backward(self, g):
-        b = self.backend
-        return b.multiply(g, b.multiply(self.out, b.subtract(1, self.out)))
-
-
-class Tanh(Op):
-    saves_output = True
-
-    def forward(self, a):
-        self.out = self.backend.tanh(a)
-        return self.out
-
-    def backward(self, g):
-        b = self.backend
-        return b.multiply(g, b.subtract(1, b.multiply(self.out, self.out)))
-
-
-class Relu(Op):
-    saves_output = True
-
-    def forward(self, a):
-        self.out = self.backend.relu(a)
-        return self.out
-
-    def backward(self, g):
-        return self.backend.relu_backward(g, self.out)
 
 
 class Clamp(Op):

@@ -1,0 +1,113 @@
+"""The CPU loop of every declared pointwise op (``minigrad/ops/pointwise.py`` declares them).
+
+An op's math is two scalar functions, its value ``f(x, p)`` and its input gradient
+``grad(g, x, y, p)`` (binary: ``f(a, b, p)`` and ``grad(g, a, b, y, p) -> (g_a, g_b)``), with ``y``
+the op's output, ``g`` the upstream gradient and ``p`` the op's options as a tuple of three
+scalars of the data's dtype. One kernel per op holds both directions over flat C-contiguous arrays:
+
+    forward:  out[i] = f(x[i], p)                       (binary: f(a[i], b[i], p))
+    backward: out[i] = grad(g[i], x[i], y[i], p)        (binary: out[i], out_b[i] = grad(...))
+
+compiled on first use, once per dtype (float32, float64; float16 runs in float32), and split over
+threads by ``_parallel.Split``. A binary op's operands are expanded to their broadcast shape first.
+The loop is cached under a checksum of the op's module and ``_vecmath`` (Numba only watches this
+file), so an edit to the math recompiles.
+"""
+import inspect
+import types
+import zlib
+
+import numpy as np
+
+from ..scalar import compiled, params, scalar
+from . import _vecmath
+from ._host import broadcast
+from ._parallel import Split
+
+BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "floor": np.floor, "ceil": np.ceil,
+            "trunc": np.trunc, "fmod": np.fmod}
+
+
+def _unary(lo, hi, backward, x, y, g, out, p):
+    if backward:
+        for i in range(lo, hi):
+            out[i] = grad(g[i], x[i], y[i], p)  # noqa: F821 - bound by ``_kernel``
+    else:
+        for i in range(lo, hi):
+            out[i] = f(x[i], p)  # noqa: F821
+
+
+def _binary(lo, hi, backward, a, b, y, g, out, out_b, p):
+    if backward:
+        for i in range(lo, hi):
+            da, db = grad(g[i], a[i], b[i], y[i], p)  # noqa: F821
+            out[i] = da
+            out_b[i] = db
+    else:
+        for i in range(lo, hi):
+            out[i] = f(a[i], b[i], p)  # noqa: F821
+
+
+def _source(obj):
+    with open(inspect.getfile(obj), "rb") as fh:
+        return fh.read()
+
+
+_kernels = {}
+
+
+def _kernel(decl):
+    k = _kernels.get(decl)
+    if k is None:
+        loop = _unary if decl.arity == 1 else _binary
+        f, grad = compiled(decl, BINDINGS)
+        env = {**loop.__globals__, "f": f, "grad": grad}
+        digest = zlib.crc32(_source(decl.f) + _source(_vecmath) + _source(scalar))
+        func = types.FunctionType(loop.__code__, env, loop.__name__)
+        func.__qualname__ = f"{loop.__name__}_{decl.name}_{digest:08x}"
+        k = _kernels[decl] = Split(func, error_model="numpy", **({"fastmath": False} if decl.exact else {}))
+    return k
+
+
+def _flat(a):
+    return np.ascontiguousarray(a).reshape(-1)
+
+
+def forward(decl, arrays, p):
+    """``f`` over ``arrays`` (one, or two that broadcast) with options ``p``: a new array."""
+    dt = arrays[0].dtype
+    if dt == np.float16:
+        return forward(decl, [a.astype(np.float32) for a in arrays], p).astype(decl.out_dtype or dt)
+    shape, arrays = broadcast(*arrays)
+    out = np.empty(shape, decl.out_dtype or dt)
+    n = out.size
+    flat = [_flat(a) for a in arrays]
+    if decl.arity == 1:
+        _kernel(decl)(n, n, False, flat[0], flat[0], flat[0], out.reshape(-1), params(p, dt))
+    else:
+        _kernel(decl)(n, n, False, flat[0], flat[1], flat[0], flat[0], out.reshape(-1), out.reshape(-1),
+                      params(p, dt))
+    return out
+
+
+def backward(decl, g, arrays, out, p):
+    """The gradient of each input (at the broadcast shape) from upstream ``g``, the saved inputs
+    (``arrays``, None where not saved) and output ``out`` (None where not saved)."""
+    dt = g.dtype
+    if dt == np.float16:
+        up = [None if a is None else a.astype(np.float32) for a in (g, out, *arrays)]
+        grads = backward(decl, up[0], up[2:], up[1], p)
+        return tuple(x.astype(dt) for x in grads)
+    flat_g = _flat(g)
+    n = flat_g.size
+    stand_in = flat_g  # the array passed where the math reads nothing (the declaration says what it reads)
+    y = stand_in if out is None else _flat(out)
+    if decl.arity == 1:
+        x = stand_in if arrays[0] is None else _flat(arrays[0])
+        gx = np.empty(g.shape, dt)
+        _kernel(decl)(n, n, True, x, y, flat_g, gx.reshape(-1), params(p, dt))
+        return (gx,)
+    a, b = [stand_in if v is None else _flat(np.broadcast_to(v, g.shape)) for v in arrays]
+    ga, gb = np.empty(g.shape, dt), np.empty(g.shape, dt)
+    _kernel(decl)(n, n, True, a, b, y, flat_g, ga.reshape(-1), gb.reshape(-1), params(p, dt))
+    return ga, gb
