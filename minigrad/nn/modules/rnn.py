@@ -98,7 +98,8 @@ class RNNBase(Module):
     def _check_input(self, input, packed):  # noqa: A002
         weight = self._flat_weights[0]
         if input.dtype != weight.dtype:
-            raise ValueError(f"input must have the type {weight.dtype}, got type {input.dtype}")
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). Convert "
+                             f"input: input.to({weight.dtype}), or convert model: model.to({input.dtype})")
         dims = 2 if packed else 3
         if input.dim() != dims:
             raise RuntimeError(f"input must have {dims} dimensions, got {input.dim()}")
