@@ -15,10 +15,14 @@ from .dtypes import (
 )
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .ops.pointwise import FUNCTIONS as _pointwise_functions
+from .ops import linalg as _linalg
+from .ops import shape as _shape
 from .tensor import Size, Tensor, matmul, maximum, minimum, tensor, where
 
 from . import nn, optim  # noqa: E402 - built on everything above
 from . import utils  # noqa: E402 - torch.utils.data
+from . import serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -43,6 +47,9 @@ for _name in ("add", "sub", "mul", "div",
     globals()[_name] = _method(_name)
 del _name
 globals().update(_pointwise_functions)  # torch.sin, torch.exp, ...: the declared pointwise ops (ops/pointwise.py)
+for _mod in (_linalg, _shape):  # torch.bmm, torch.einsum, ...: the non-pointwise ops (ops/functions.py)
+    globals().update(_mod.FUNCTIONS)
+del _mod
 
 
 def is_tensor(obj):

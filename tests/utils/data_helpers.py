@@ -4,6 +4,7 @@ import signal
 import time
 
 import numpy as np
+import torch.utils.data as tud
 
 import minigrad
 from minigrad.utils.data import Dataset, IterableDataset, get_worker_info
@@ -48,19 +49,27 @@ class Seeds(Dataset):
                 "minigrad": float(minigrad.rand(()).item())}
 
 
-class Stream(IterableDataset):
+class _Range:
     """``range(start, end)`` split between the workers in contiguous shares, as torch's docs do it."""
 
     def __init__(self, start, end):
         self.start, self.end = start, end
 
     def __iter__(self):
-        info = get_worker_info()
+        info = self.worker_info()
         if info is None:
             return iter(range(self.start, self.end))
         per = -(-(self.end - self.start) // info.num_workers)
         lo = self.start + info.id * per
         return iter(range(lo, min(lo + per, self.end)))
+
+
+class Stream(_Range, IterableDataset):
+    worker_info = staticmethod(get_worker_info)
+
+
+class TorchStream(_Range, tud.IterableDataset):
+    worker_info = staticmethod(tud.get_worker_info)
 
 
 class Big(Dataset):

@@ -7,6 +7,7 @@ index pipe, round robin, keeping at most ``prefetch_factor`` tasks per worker ou
 out the results in task order. It waits on the result pipes and the workers' process sentinels at
 once, so a worker that dies is noticed at once, not at a polling interval. Large tensors come back
 through shared memory (``_utils.shared_memory``)."""
+import atexit
 import itertools
 import math
 import multiprocessing
@@ -14,6 +15,7 @@ import os
 import pickle
 import signal
 import time
+import weakref
 from multiprocessing.connection import wait
 
 from . import _utils
@@ -25,6 +27,7 @@ from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 _iterator_ids = itertools.count()
+_live = weakref.WeakSet()  # iterators whose workers may be running
 
 
 class _InfiniteConstantSampler:
@@ -236,6 +239,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         shared_memory.register()
         self._workers, self._index_conns, self._result_conns = [], [], []
         self._shutdown = False
+        _live.add(self)
         try:
             for i in range(self._num_workers):
                 index_recv, index_send = ctx.Pipe(duplex=False)
@@ -376,6 +380,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         if self._shutdown:
             return
         self._shutdown = True
+        _live.discard(self)
         for conn in self._index_conns:
             try:
                 conn.send(None)
@@ -406,3 +411,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def __del__(self):
         self._shutdown_workers()
+
+
+@atexit.register
+def _shutdown_all():
+    """At interpreter exit (before multiprocessing's own handler kills daemonic workers): stop the
+    workers of every live iterator in order and remove their shared-memory files."""
+    for it in list(_live):
+        it._shutdown_workers()

@@ -5,7 +5,6 @@ new file in ``/dev/shm`` and pickles only the file's name; unpickling in the mai
 file, unlinks it and wraps the mapping as the tensor's array, so the batch's data is written once
 and never read through a pipe. Files are named ``minigrad-<main pid>-<loader tag>-...``: ``cleanup``
 removes whatever an interrupted transfer left behind. Elsewhere tensors pickle as usual."""
-import glob
 import itertools
 import mmap
 import os
@@ -35,11 +34,13 @@ def enable(file_prefix):
 
 def cleanup(file_prefix):
     """Remove the files a loader's workers wrote that the main process never received."""
-    for path in glob.glob(glob.escape(file_prefix) + "*"):
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+    folder, name = os.path.split(file_prefix)
+    for entry in os.listdir(folder):
+        if entry.startswith(name):
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except FileNotFoundError:
+                pass
 
 
 def _write(arr):

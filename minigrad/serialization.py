@@ -1,0 +1,520 @@
+"""``torch.save`` / ``torch.load`` in torch's own file format, so checkpoints move both ways between
+minigrad and PyTorch.
+
+The format (torch >= 1.6): an uncompressed zip archive whose records sit under one folder
+``<name>/`` (the file's stem, ``archive`` for a file object):
+
+- ``data.pkl``: a protocol-2 pickle of the object in which a tensor is
+  ``torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict())``,
+  a parameter ``torch._utils._rebuild_parameter(tensor, requires_grad, OrderedDict())``, dtypes,
+  devices and sizes are ``torch.float32``, ``torch.device(...)``, ``torch.Size(...)``, and each
+  storage is a persistent id ``('storage', torch.FloatStorage, key, location, numel)``;
+- ``data/<key>``: a storage's raw bytes (little-endian), each aligned to 64 bytes in the file (a
+  padding ``FB`` extra field in the local header, as torch pads), so ``mmap=True`` maps them in place;
+- ``byteorder`` (``little``), ``version`` (``3``), ``.format_version``, ``.storage_alignment``,
+  ``.data/serialization_id``.
+
+Views of one array share one storage (offsets and strides in elements), so a view and its base load
+as a view and its base. ``load`` unpickles with ``weights_only=True`` by default: only the globals
+above, containers and primitives (plus ``add_safe_globals``) resolve; anything else raises
+``pickle.UnpicklingError`` before it can run."""
+import collections
+import contextlib
+import io
+import os
+import pickle
+import struct
+import sys
+import uuid
+import zipfile
+
+import numpy as np
+
+from . import dtypes
+from .device import device as _device
+
+DEFAULT_PROTOCOL = 2
+_FORMAT_VERSION = 3  # what torch.save writes in ``version``
+_MAX_READ_VERSION = 10  # the newest ``version`` torch 2.13 reads
+_ALIGNMENT = 64
+
+_STORAGE_NAMES = {"float32": "FloatStorage", "float64": "DoubleStorage", "float16": "HalfStorage",
+                  "int64": "LongStorage", "int32": "IntStorage", "int16": "ShortStorage", "int8": "CharStorage",
+                  "uint8": "ByteStorage", "bool": "BoolStorage"}
+_STORAGE_DTYPES = {v: getattr(dtypes, k) for k, v in _STORAGE_NAMES.items()}
+_BLOCKED_MODULES = {"os", "posix", "nt", "sys", "subprocess", "builtins", "__builtin__", "shutil", "socket",
+                    "importlib", "runpy", "pty", "ctypes", "code", "pickle", "marshal", "types", "functools"}
+_safe_globals = {}  # "module.name" -> object, from add_safe_globals
+
+
+# ---- saving -------------------------------------------------------------------------------------
+class _Global:
+    """A name the pickle refers to (``module.name``), written as a GLOBAL opcode without importing it:
+    ``torch._utils._rebuild_tensor_v2`` must be named even where torch is not installed."""
+
+    def __init__(self, module, name):
+        self.module, self.name = module, name
+
+    def __call__(self, *args):  # pickle's reduce requires a callable; only the name is ever used
+        raise TypeError(f"{self.module}.{self.name} is a name in a checkpoint, not a function")
+
+
+_REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
+_REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
+_TORCH_DEVICE = _Global("torch", "device")
+_TORCH_SIZE = _Global("torch", "Size")
+_STORAGE_GLOBALS = {k: _Global("torch", v) for k, v in _STORAGE_NAMES.items()}
+_DTYPE_GLOBALS = {d.name: _Global("torch", d.name) for d in dtypes.ALL}
+
+
+class _StorageRef:
+    """One storage to write: ``key``, its bytes (a 1-D uint8 view or host copy), dtype, location."""
+
+    def __init__(self, key, data, dtype, location):
+        self.key, self.data, self.dtype, self.location = key, data, dtype, location
+
+
+def _root(arr):
+    """The array that owns ``arr``'s memory, or None when that memory is not one contiguous block."""
+    root = arr
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    return root if root.flags.c_contiguous or root.flags.f_contiguous else None
+
+
+class _Pickler(pickle._Pickler):
+    """Pickles minigrad objects under torch's names; tensors' data go to ``self.storages``."""
+
+    dispatch = dict(pickle._Pickler.dispatch)
+
+    def __init__(self, file, protocol):
+        super().__init__(file, protocol)
+        self.storages = {}  # identity of the memory block -> _StorageRef
+
+    def _save_global(self, obj):
+        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode())
+        self.memoize(obj)
+
+    dispatch[_Global] = _save_global
+    dispatch[dtypes.dtype] = lambda self, obj: self.save(_DTYPE_GLOBALS[obj.name])
+
+    def persistent_id(self, obj):
+        if isinstance(obj, _StorageRef):
+            numel = obj.data.nbytes // obj.dtype.itemsize
+            return ("storage", _STORAGE_GLOBALS[obj.dtype.name], obj.key, obj.location, numel)
+        return None
+
+    def _storage(self, ident, data, dtype, location):
+        ref = self.storages.get(ident)
+        if ref is None:
+            ref = self.storages[ident] = _StorageRef(str(len(self.storages)), data, dtype, location)
+        return ref
+
+    def _tensor_args(self, t):
+        """``(storage, offset, size, stride)`` in elements: a view of its owner's memory where that
+        is expressible (non-negative strides in whole elements), else a contiguous copy of its own."""
+        dt = t.dtype
+        item = dt.itemsize
+        if t._device.type != "cpu":
+            host = np.ascontiguousarray(t._host())
+            ref = self._storage(("device", id(t._data)), host.reshape(-1).view(np.uint8), dt, str(t._device))
+            return ref, 0, tuple(host.shape), _contiguous_strides(host.shape)
+        arr = t._data
+        root = _root(arr) if arr.size else None
+        if root is not None:
+            offset = arr.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+            strides = [s if n > 1 else item for s, n in zip(arr.strides, arr.shape)]
+            if offset % item == 0 and all(s >= 0 and s % item == 0 for s in strides) and root.nbytes % item == 0:
+                block = root.reshape(-1, order="A").view(np.uint8)
+                ref = self._storage(("cpu", id(root), dt.name), block, dt, "cpu")
+                return ref, offset // item, tuple(arr.shape), tuple(s // item for s in strides)
+        own = np.ascontiguousarray(arr)
+        ref = self._storage(("copy", id(t), dt.name), own.reshape(-1).view(np.uint8), dt, "cpu")
+        return ref, 0, tuple(arr.shape), _contiguous_strides(arr.shape)
+
+    def reducer_override(self, obj):
+        from .nn.parameter import Parameter
+        from .tensor import Size, Tensor
+        if isinstance(obj, Parameter):
+            return _REBUILD_PARAMETER, (obj.detach(), obj.requires_grad, collections.OrderedDict())
+        if isinstance(obj, Tensor):
+            storage, offset, size, stride = self._tensor_args(obj)
+            return _REBUILD_TENSOR, (storage, offset, size, stride, obj.requires_grad, collections.OrderedDict())
+        if isinstance(obj, _device):
+            return _TORCH_DEVICE, (obj.type,) if obj.index is None else (obj.type, obj.index)
+        if isinstance(obj, Size):
+            return _TORCH_SIZE, (tuple(obj),)
+        return NotImplemented
+
+
+def _contiguous_strides(shape):
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
+def _archive_name(f):
+    if isinstance(f, (str, os.PathLike)):
+        return os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
+    return "archive"
+
+
+class _AlignedZipWriter:
+    """Stored (uncompressed) zip records whose data start at multiples of ``_ALIGNMENT``."""
+
+    def __init__(self, file, name):
+        self.zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
+        self.name = name
+
+    def write(self, record, data):
+        info = zipfile.ZipInfo(f"{self.name}/{record}", date_time=(1980, 1, 1, 0, 0, 0))
+        size = len(data)
+        zip64 = 20 if size > zipfile.ZIP64_LIMIT else 0  # zipfile then adds its own extra field
+        header = self.zip.fp.tell() + 30 + len(info.filename.encode()) + zip64 + 4
+        pad = -header % _ALIGNMENT
+        info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
+        self.zip.writestr(info, data)
+
+    def close(self):
+        self.zip.close()
+
+
+def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
+    """Save ``obj`` (tensors, parameters, modules' and optimizers' state dicts, containers, numbers,
+    strings, whole objects) to ``f`` (a path, ``pathlib.Path`` or writable binary file) in torch's
+    zip format (see the module's docstring)."""
+    if not _use_new_zipfile_serialization:
+        raise NotImplementedError("minigrad writes only torch's zip format (_use_new_zipfile_serialization=True)")
+    if pickle_module is not pickle:
+        raise NotImplementedError("minigrad.save pickles with the standard pickle module only")
+    buf = io.BytesIO()
+    pickler = _Pickler(buf, pickle_protocol)
+    pickler.dump(obj)
+    opened = isinstance(f, (str, os.PathLike))
+    target = open(f, "wb") if opened else f
+    try:
+        writer = _AlignedZipWriter(target, _archive_name(f))
+        writer.write("data.pkl", buf.getbuffer())
+        writer.write(".format_version", b"1")
+        writer.write(".storage_alignment", str(_ALIGNMENT).encode())
+        if not _disable_byteorder_record:
+            writer.write("byteorder", sys.byteorder.encode())
+        for ref in pickler.storages.values():
+            writer.write(f"data/{ref.key}", memoryview(ref.data))
+        writer.write("version", f"{_FORMAT_VERSION}\n".encode())
+        writer.write(".data/serialization_id", f"{uuid.uuid4().int:040d}"[:40].encode())
+        writer.close()
+    finally:
+        if opened:
+            target.close()
+
+
+# ---- loading ------------------------------------------------------------------------------------
+class _Storage:
+    """A loaded storage: a 1-D array of its dtype and the device it belongs on. ``map_location``
+    callables receive it and may return ``storage.cpu()`` / ``storage.cuda(i)`` / itself."""
+
+    def __init__(self, array, device):
+        self.array, self.device = array, _device(device)
+
+    def cpu(self):
+        return _Storage(self.array, "cpu")
+
+    def cuda(self, device=None):
+        index = 0 if device is None else device if isinstance(device, int) else _device(device).index or 0
+        return _Storage(self.array, f"cuda:{index}")
+
+    def to(self, device):
+        return _Storage(self.array, device)
+
+    def size(self):
+        return self.array.size
+
+    __len__ = size
+
+
+class _StorageType:
+    """What ``torch.FloatStorage`` & co. (and ``UntypedStorage``: bytes) name in a pickle: a dtype."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata=None):
+    """A tensor viewing ``storage`` (numpy checks that the view stays inside it)."""
+    from .tensor import Tensor
+    base = storage.array
+    item = base.dtype.itemsize
+    try:
+        arr = np.ndarray(tuple(size), base.dtype, buffer=base, offset=storage_offset * item,
+                         strides=tuple(s * item for s in stride))
+    except (ValueError, TypeError) as exc:
+        raise RuntimeError(f"corrupted checkpoint: a tensor of size {tuple(size)}, stride {tuple(stride)} and "
+                           f"offset {storage_offset} does not fit its storage of {base.size} elements") from exc
+    t = Tensor._make(arr)
+    if storage.device.type != "cpu":
+        t = t.to(storage.device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride):
+    return _rebuild_tensor_v2(storage, storage_offset, size, stride, False, None)
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks, *state):
+    from .nn.parameter import Parameter
+    return Parameter(data, requires_grad)
+
+
+def _rebuild_from_type_v2(func, new_type, args, state):
+    return func(*args)
+
+
+def _torch_globals():
+    """What a ``torch.*`` name in a checkpoint stands for in minigrad."""
+    from .nn.parameter import Parameter
+    from .tensor import Size, Tensor
+    names = {("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
+             ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
+             ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+             ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
+             ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
+             ("torch", "device"): _device, ("torch", "Size"): Size, ("torch", "Tensor"): Tensor,
+             ("torch.nn.parameter", "Parameter"): Parameter,
+             ("torch.storage", "UntypedStorage"): _StorageType(dtypes.uint8),
+             ("collections", "OrderedDict"): collections.OrderedDict,
+             ("collections", "Counter"): collections.Counter,
+             ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "complex"): complex,
+             ("builtins", "bytearray"): bytearray, ("builtins", "slice"): slice,
+             ("_codecs", "encode"): _latin1_encode}
+    names.update({("torch", d.name): d for d in dtypes.ALL})
+    names.update({("torch", v): _StorageType(d) for v, d in _STORAGE_DTYPES.items()})
+    names.update({("torch.cuda", v): _StorageType(d) for v, d in _STORAGE_DTYPES.items()})
+    return names
+
+
+def _latin1_encode(text, encoding="latin1"):
+    """``_codecs.encode`` as protocol-2 pickles use it for bytes (latin-1 only)."""
+    if encoding not in ("latin1", "latin-1"):
+        raise pickle.UnpicklingError(f"Weights only load failed: bytes encoded as {encoding!r} are not supported")
+    return text.encode("latin1")
+
+
+def _refuse(module, name):
+    detail = (f"Trying to load unsupported GLOBAL {module}.{name} whose module {module} is blocked."
+              if module.split(".")[0] in _BLOCKED_MODULES else
+              f"Unsupported global: GLOBAL {module}.{name} was not an allowed global by default. Please use "
+              f"`torch.serialization.add_safe_globals([{name}])` or the "
+              f"`torch.serialization.safe_globals([{name}])` context manager to allowlist this global if you "
+              f"trust this class/function.")
+    raise pickle.UnpicklingError(
+        "Weights only load failed. With `weights_only=True` (the default) only tensors, containers and "
+        "primitive types load. Loading with `weights_only=False` will likely succeed, but it runs whatever "
+        "code the file names: do it only for a file from a trusted source.\n\n" + detail)
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, weights_only, load_storage):
+        super().__init__(file, encoding="utf-8")
+        self.weights_only = weights_only
+        self.load_storage = load_storage
+        self.names = _torch_globals()
+
+    def find_class(self, module, name):
+        module = "builtins" if module == "__builtin__" else module
+        known = self.names.get((module, name))
+        if known is not None:
+            return known
+        safe = _safe_globals.get(f"{module}.{name}")
+        if safe is not None:
+            return safe
+        if self.weights_only:
+            _refuse(module, name)
+        if module == "torch" or module.startswith("torch."):  # a whole torch object: minigrad's twin
+            try:
+                return super().find_class("minigrad" + module[len("torch"):], name)
+            except (ImportError, AttributeError):
+                pass
+        return super().find_class(module, name)
+
+    def persistent_load(self, pid):
+        if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"
+                and isinstance(pid[1], _StorageType)):
+            raise pickle.UnpicklingError(f"Weights only load failed: unsupported persistent id {pid!r:.200}")
+        _, storage_type, key, location, numel = pid[:5]
+        return self.load_storage(storage_type.dtype, str(key), str(location), int(numel))
+
+
+class _ZipReader:
+    """Records of a checkpoint archive, read straight from the file at their data offsets."""
+
+    def __init__(self, f, use_mmap):
+        try:
+            self.zip = zipfile.ZipFile(f)
+        except zipfile.BadZipFile as exc:
+            raise RuntimeError(f"minigrad.load: the file is not a readable torch checkpoint (not a zip archive, or "
+                               f"a truncated or corrupted one: {exc})") from None
+        self.f = f
+        names = self.zip.namelist()
+        pkl = [n for n in names if n.endswith("data.pkl") and n.count("/") == 1]
+        if not pkl:
+            raise RuntimeError("minigrad.load: the archive has no <name>/data.pkl record: not a torch.save checkpoint")
+        self.prefix = pkl[0][:-len("data.pkl")]
+        self.mmap = None
+        if use_mmap:
+            import mmap
+            self.mmap = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+
+    def has(self, record):
+        return self.prefix + record in self.zip.NameToInfo
+
+    def read(self, record):
+        try:
+            return self.zip.read(self.prefix + record)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+            raise RuntimeError(f"minigrad.load: cannot read record {record!r} of the checkpoint "
+                               f"(truncated or corrupted file: {exc})") from None
+
+    def _data_offset(self, info):
+        self.f.seek(info.header_offset)
+        header = self.f.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            raise RuntimeError(f"minigrad.load: corrupted zip header for {info.filename!r}")
+        name_len, extra_len = struct.unpack("<HH", header[26:30])
+        return info.header_offset + 30 + name_len + extra_len
+
+    def array(self, record, dtype, numel):
+        """Record ``record`` as a writable 1-D array of ``numel`` elements of numpy ``dtype``."""
+        info = self.zip.NameToInfo.get(self.prefix + record)
+        if info is None:
+            raise RuntimeError(f"minigrad.load: the checkpoint has no record {record!r} (truncated or corrupted)")
+        nbytes = numel * dtype.itemsize
+        if info.file_size != nbytes or info.compress_type != zipfile.ZIP_STORED:
+            raise RuntimeError(f"minigrad.load: record {record!r} holds {info.file_size} bytes, expected {nbytes} "
+                               f"({numel} elements of {dtype}): corrupted checkpoint")
+        offset = self._data_offset(info)
+        if self.mmap is not None and offset % dtype.itemsize == 0:
+            if offset + nbytes > len(self.mmap):
+                raise RuntimeError(f"minigrad.load: record {record!r} runs past the end of the file (truncated)")
+            return np.frombuffer(self.mmap, dtype, numel, offset)
+        out = np.empty(numel, dtype)
+        self.f.seek(offset)
+        if self.f.readinto(memoryview(out).cast("B")) != nbytes:
+            raise RuntimeError(f"minigrad.load: record {record!r} is cut short (truncated checkpoint)")
+        return out
+
+
+def _target_device(map_location, location):
+    """Where a storage saved at ``location`` goes under ``map_location`` (not a callable)."""
+    if map_location is None:
+        return location
+    if isinstance(map_location, dict):
+        return map_location.get(location, location)
+    return str(_device(map_location) if not isinstance(map_location, _device) else map_location)
+
+
+def _check_device(location):
+    if location.startswith("cuda"):
+        from . import cuda
+        if not cuda.is_available():
+            raise RuntimeError("Attempting to deserialize object on a CUDA device but minigrad.cuda.is_available() "
+                               "is False. If you are running on a CPU-only machine, please use minigrad.load with "
+                               "map_location=minigrad.device('cpu') to map your storages to the CPU.")
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """Load what ``save`` (minigrad's or torch's) wrote to ``f`` (a path, ``pathlib.Path`` or seekable
+    binary file). ``map_location``: a device, a ``{saved: wanted}`` dict of location strings, or a
+    callable ``(storage, location) -> storage``. ``weights_only`` (default True): refuse every global
+    but tensors', containers' and primitives' (``add_safe_globals`` adds more). ``mmap=True`` maps
+    the tensors' bytes from the file (copy-on-write) instead of reading them."""
+    weights_only = True if weights_only is None else weights_only
+    if pickle_module is not None and pickle_module is not pickle:
+        raise NotImplementedError("minigrad.load unpickles with the standard pickle module only")
+    opened = isinstance(f, (str, os.PathLike))
+    if mmap and not opened:
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    source = open(f, "rb") if opened else f
+    try:
+        if not opened and not (hasattr(source, "seekable") and source.seekable()):
+            source = io.BytesIO(source.read())
+        return _load(_ZipReader(source, bool(mmap)), map_location, weights_only)
+    finally:
+        if opened:
+            source.close()
+
+
+def _load(reader, map_location, weights_only):
+    if reader.has("version"):
+        text = reader.read("version").decode(errors="replace").strip()
+        if not text.isdigit():
+            raise RuntimeError(f"minigrad.load: unreadable version record {text!r:.40}: corrupted checkpoint")
+        if int(text) > _MAX_READ_VERSION:
+            raise RuntimeError(f"Attempted to read a PyTorch file with version {text}, but the maximum supported "
+                               f"version for reading is {_MAX_READ_VERSION}. The file comes from a newer PyTorch "
+                               "than minigrad understands.")
+    if reader.has("byteorder") and reader.read("byteorder") not in (b"little", b"big"):
+        raise RuntimeError("minigrad.load: unknown byteorder record: corrupted checkpoint")
+    swap = reader.has("byteorder") and reader.read("byteorder").decode() != sys.byteorder
+    loaded = {}
+
+    def load_storage(dtype, key, location, numel):
+        if key not in loaded:
+            arr = reader.array(f"data/{key}", dtype.np, numel)
+            if swap:
+                arr = arr.byteswap()
+            storage = _Storage(arr, location)
+            if callable(map_location):
+                storage = map_location(storage, location) or storage
+            else:
+                storage = storage.to(_target_device(map_location, location))
+            _check_device(str(storage.device))
+            loaded[key] = storage
+        return loaded[key]
+
+    try:
+        return _Unpickler(io.BytesIO(reader.read("data.pkl")), weights_only, load_storage).load()
+    except pickle.UnpicklingError:
+        raise
+    except (EOFError, ValueError, IndexError, struct.error) as exc:
+        raise pickle.UnpicklingError(f"minigrad.load: corrupted data.pkl in the checkpoint ({exc})") from None
+
+
+# ---- the weights-only allowlist -----------------------------------------------------------------
+def _global_name(obj):
+    if isinstance(obj, tuple):
+        return obj[1], obj[0]
+    return f"{obj.__module__}.{obj.__qualname__}", obj
+
+
+def add_safe_globals(safe_globals):
+    """Let ``load(weights_only=True)`` resolve these classes/functions (or ``(obj, "module.name")``
+    pairs) too."""
+    for g in safe_globals:
+        name, obj = _global_name(g)
+        _safe_globals[name] = obj
+
+
+def get_safe_globals():
+    return list(_safe_globals.values())
+
+
+def clear_safe_globals():
+    _safe_globals.clear()
+
+
+@contextlib.contextmanager
+def safe_globals(safe_globals):
+    """``add_safe_globals`` for the duration of a ``with`` block."""
+    before = dict(_safe_globals)
+    add_safe_globals(safe_globals)
+    try:
+        yield
+    finally:
+        _safe_globals.clear()
+        _safe_globals.update(before)
