@@ -4,7 +4,7 @@ from . import functional, init, utils
 from .modules.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from .modules.container import ModuleList, Sequential
-from .modules.conv import Conv2d
+from .modules.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .modules.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .modules.flatten import Flatten, Unflatten
 from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d

@@ -8,7 +8,9 @@ from .. import losses as _losses
 from .. import random as _random
 from ..device import CPU
 from ..ops import linalg as _linalg
-from ..ops.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d  # noqa: F401 - re-exported
+from ..ops.conv import (  # noqa: F401 - re-exported
+    adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool2d,
+)
 from ..ops.dropout import (  # noqa: F401 - re-exported
     alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
 )

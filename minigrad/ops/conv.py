@@ -224,3 +224,115 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
         raise RuntimeError("adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, "
                            f"but input has sizes {list(input.shape)} with dimension {empty[0]} being empty")
     return _batched(lambda x: AdaptiveAvgPool2d.apply(x, output_size=size))(input)
+
+
+class ConvTranspose2d(Op):
+    fresh_grads = True
+    name = "ConvolutionBackward0"
+    saves = (0, 1)
+
+    def forward(self, x, w, b=None, **geometry):
+        self.x, self.w, self.geometry = x, w, geometry
+        self.kernels = self.backend.load("conv_transpose2d")
+        return self.kernels.conv_transpose2d_forward(x, w, b, **geometry)
+
+    def backward(self, g):
+        grads = self.kernels.conv_transpose2d_backward(g, self.x, self.w, needs=self.needs_input_grad, **self.geometry)
+        return grads[:len(self.needs_input_grad)]
+
+
+def _check_weight(fn, weight, ndim):
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"{fn}(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
+    if weight.ndim != ndim:
+        raise RuntimeError(f"{fn}: expected a {ndim}-D weight, got weight of size {list(weight.shape)}")
+
+
+def _check_dtypes(input, weight, bias):  # noqa: A002
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        other = "weight" if input.dtype != weight.dtype else "bias"
+        raise RuntimeError(f"Input type ({input.dtype.name}) and {other} type "
+                           f"({(weight if other == 'weight' else bias).dtype.name}) should be the same")
+    if not input.is_floating_point():
+        raise RuntimeError(f"expected a floating point input, got {input.dtype}")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,  # noqa: A002
+                     dilation=1):
+    """2-D transposed convolution ("deconvolution") of ``(N, C_in, H, W)`` or ``(C_in, H, W)``."""
+    _check_input("conv_transpose2d", input)
+    _check_weight("conv_transpose2d", weight, 4)
+    stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
+    output_padding, dilation = _pair(output_padding, "output_padding"), _pair(dilation, "dilation")
+    if min(stride) <= 0:
+        raise RuntimeError("non-positive stride is not supported")
+    if min(dilation) <= 0:
+        raise RuntimeError("dilation should be greater than zero")
+    if min(padding) < 0:
+        raise RuntimeError("negative padding is not supported")
+    if not isinstance(groups, int) or groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(o >= s and o >= d for o, s, d in zip(output_padding, stride, dilation)) or min(output_padding) < 0:
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
+                           f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
+                           f"stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} "
+                           f"dilation_width: {dilation[1]}")
+    shape = input.shape if input.ndim == 4 else (1,) + tuple(input.shape)
+    cin, cout_g = weight.shape[:2]
+    if cin % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size {list(weight.shape)} instead")
+    if shape[1] != cin:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input{list(shape)} to "
+                           f"have {cin} channels, but got {shape[1]} channels instead")
+    _check_dtypes(input, weight, bias)
+    if bias is not None and tuple(bias.shape) != (cout_g * groups,):
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected bias to be "
+                           f"1-dimensional with {cout_g * groups} elements, but got bias of size {list(bias.shape)} "
+                           "instead")
+    size = [(n - 1) * s - 2 * p + d * (k - 1) + o + 1 for n, k, s, p, o, d in
+            zip(shape[2:], weight.shape[2:], stride, padding, output_padding, dilation)]
+    if min(size) <= 0:
+        raise RuntimeError(f"Given input size per channel: ({shape[2]} x {shape[3]}). Calculated output size per "
+                           f"channel: ({size[0]} x {size[1]}). Output size is too small")
+    geometry = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups)
+    inputs = (weight,) if bias is None else (weight, bias)
+    return _batched(lambda x: ConvTranspose2d.apply(x, *inputs, **geometry))(input)
+
+
+def _as_2d(fn, input, weight):  # noqa: A002
+    """A 1-D conv's input and weight with a height of 1."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to {fn}, but got input of size: "
+                           f"{list(input.shape)}")
+    _check_weight(fn, weight, 3)
+    return input.unsqueeze(-2), weight.unsqueeze(-2)
+
+
+def _single(v, name, fill):
+    """An int or 1-sequence as torch's _single, paired with ``fill`` for the height axis."""
+    if isinstance(v, str):
+        return v
+    t = tuple(v) if isinstance(v, (tuple, list)) else (v,)
+    if len(t) != 1 or not isinstance(t[0], int):
+        raise TypeError(f"{name} must be an int or a tuple of one int, got {v!r}")
+    return (fill, t[0])
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """1-D convolution over ``(N, C, L)`` or ``(C, L)``: conv2d with a height of one."""
+    x, w = _as_2d("conv1d", input, weight)
+    out = conv2d(x, w, bias, _single(stride, "stride", 1), _single(padding, "padding", 0),
+                 _single(dilation, "dilation", 1), groups)
+    return out.squeeze(-2)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,  # noqa: A002
+                     dilation=1):
+    """1-D transposed convolution over ``(N, C_in, L)`` or ``(C_in, L)``."""
+    x, w = _as_2d("conv_transpose1d", input, weight)
+    out = conv_transpose2d(x, w, bias, _single(stride, "stride", 1), _single(padding, "padding", 0),
+                           _single(output_padding, "output_padding", 0), groups, _single(dilation, "dilation", 1))
+    return out.squeeze(-2)
