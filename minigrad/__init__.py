@@ -15,7 +15,9 @@ from .dtypes import (
 )
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .ops.pointwise import FUNCTIONS as _pointwise_functions
+from .ops import indexing as _indexing
 from .ops import linalg as _linalg
+from .ops import scan as _scan
 from .ops import shape as _shape
 from .tensor import Size, Tensor, matmul, maximum, minimum, tensor, where
 
@@ -47,7 +49,7 @@ for _name in ("add", "sub", "mul", "div",
     globals()[_name] = _method(_name)
 del _name
 globals().update(_pointwise_functions)  # torch.sin, torch.exp, ...: the declared pointwise ops (ops/pointwise.py)
-for _mod in (_linalg, _shape):  # torch.bmm, torch.einsum, ...: the non-pointwise ops (ops/functions.py)
+for _mod in (_indexing, _linalg, _scan, _shape):  # torch.bmm, torch.einsum, ... (ops/functions.py)
     globals().update(_mod.FUNCTIONS)
 del _mod
 

@@ -13,6 +13,8 @@ from . import device as _dev
 from . import autograd as _autograd
 from .autograd.grad_mode import state as _grad_state
 from .ops import elementwise as E
+from .ops import functions as _functions
+from .ops import scan as _scan
 from .ops import indexing as I
 from .ops import linalg as L
 from .ops import activation as _activation  # noqa: F401 - declares the activations
@@ -1270,6 +1272,7 @@ _TORCH_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half
                        "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 _pointwise.install(Tensor)
+_functions.install(Tensor, I, L, S, _scan)  # bmm, einsum, tril, ...: the non-pointwise ops (ops/functions.py)
 
 
 # ---- functions over several tensors -----------------------------------------------------------

@@ -17,6 +17,8 @@ import numpy as np
 
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.op import Op
+from .functions import _SCALAR_NAMES, check_tensor, cpu_only, write_out
+from .functions import dim as _dim
 
 
 class Index(Op):
@@ -180,3 +182,350 @@ def take_along(idx, axis):
     grid = list(np.indices(idx.shape, sparse=True))
     grid[axis] = idx
     return tuple(grid)
+
+
+class IndexAdd(Op):
+    """``a`` with ``v`` added at ``index`` (repeated indices add up): da = g, dv = g[index]."""
+    stateless = True
+
+    def forward(self, a, v, index=None, name="IndexAddBackward0"):
+        self.index, self.name = index, name
+        return self.backend.add(a, self.backend.index_add(a.shape, index, v, True))
+
+    def backward(self, g):
+        return g, (self.backend.index(g, self.index) if self.needs_input_grad[1] else None)
+
+
+class ScatterExtreme(Op):
+    """scatter_reduce with amax/amin/prod: ``a`` (or the reduction's identity where ``include_self``
+    is off) combined with ``v`` at ``index``. amax/amin share the gradient evenly among the elements
+    equal to the result (``a``'s and ``v``'s); prod passes g·out/x to each factor x."""
+    name = "ScatterReduceBackward0"
+    saves = (0, 1)
+    saves_output = True
+
+    def forward(self, a, v, index=None, reduce="amax", include_self=True):
+        ufunc = {"amax": np.maximum, "amin": np.minimum, "prod": np.multiply}[reduce]
+        self.a, self.v, self.index, self.reduce, self.include_self = a, v, index, reduce, include_self
+        out = a.copy()
+        if not include_self:
+            out[index] = {"amax": -np.inf, "amin": np.inf, "prod": 1}[reduce] if a.dtype.kind == "f" else \
+                {"amax": np.iinfo(a.dtype).min if a.dtype.kind in "iu" else False, "amin": np.iinfo(a.dtype).max
+                 if a.dtype.kind in "iu" else True, "prod": 1}[reduce]
+        ufunc.at(out, index, v)
+        self.out = out
+        return out
+
+    def backward(self, g):
+        a, v, out, index = self.a, self.v, self.out, self.index
+        hit = np.zeros(a.shape, bool)
+        hit[index] = True
+        self_in = ~hit | self.include_self  # elements of ``a`` that took part in their result
+        if self.reduce == "prod":
+            return np.where(self_in, g * out / np.where(a == 0, 1, a), 0), (g * out)[index] / v
+        out_at = out[index]
+        a_eq = (a == out) & self_in
+        v_eq = v == out_at
+        count = a_eq.astype(g.dtype)
+        np.add.at(count, index, v_eq)
+        share = g / np.where(count == 0, 1, count)
+        return np.where(a_eq, share, 0), np.where(v_eq, share[index], 0)
+
+
+# ---- public functions (torch.<name>, Tensor.<name>) ---------------------------------------------
+def _index_arg(name, index, dtypes_msg="int32 or int64"):
+    check_tensor(name, "index", index, 3)
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(f"{name}(): Expected dtype {dtypes_msg} for index")
+    return index._host().astype(np.int64)
+
+
+def _check_range(idx, n, d, error=RuntimeError):
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = idx.max() if idx.max() >= n else idx.min()
+        raise error(f"index {bad} is out of bounds for dimension {d} with size {n}")
+
+
+def index_select(input, dim, index, *, out=None):
+    """The slices of ``input`` at ``index`` (a vector) along ``dim``."""
+    check_tensor("index_select", "input", input, 1)
+    idx = _index_arg("index_select", index)
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    d = _dim(dim, input.ndim)
+    n = input.shape[d] if input.ndim else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={idx[(idx < 0) | (idx >= n)][0]} axis_dim={n}")
+    x = input.reshape(1) if input.ndim == 0 else input
+    result = Index.apply(x, index=(slice(None),) * d + (idx.reshape(-1),), advanced=True, name="IndexSelectBackward0")
+    return write_out("index_select", result.reshape(()) if input.ndim == 0 else result, out)
+
+
+def masked_select(input, mask, *, out=None):
+    """The elements of ``input`` where ``mask`` (broadcast together), as a 1-D tensor."""
+    check_tensor("masked_select", "input", input, 1)
+    check_tensor("masked_select", "mask", mask, 2)
+    if mask.dtype.name != "bool":
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    from ..tensor import _broadcast_shape
+    shape = _broadcast_shape(input.shape, mask.shape)
+    m = np.broadcast_to(mask._host(), shape)
+    x = input if tuple(input.shape) == shape else input.expand(shape)
+    return write_out("masked_select", Index.apply(x, index=(m,), advanced=True, name="MaskedSelectBackward0"), out)
+
+
+def take(input, index, *, out=None):
+    """``input`` read as 1-D at ``index`` (the result has index's shape)."""
+    check_tensor("take", "input", input, 1)
+    idx = _index_arg("take", index, "int64")
+    n = input.numel()
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = idx.max() if idx.max() >= n else idx.min()
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return write_out("take", Index.apply(input.reshape(-1), index=(idx,), advanced=True, name="TakeBackward0"), out)
+
+
+def take_along_dim(input, indices, dim=None, *, out=None):
+    """``input`` gathered at ``indices`` along ``dim`` (the two broadcast over the other dims; no dim:
+    both flattened)."""
+    check_tensor("take_along_dim", "input", input, 1)
+    idx = _index_arg("take_along_dim", indices, "int64")
+    if dim is None:
+        n = input.numel()
+        _check_range(idx, n, 0)
+        idx = idx.reshape(-1) % max(n, 1)
+        return write_out("take_along_dim", Index.apply(input.reshape(-1), index=(idx,), advanced=True,
+                                                       name="GatherBackward0"), out)
+    d = _dim(dim, input.ndim)
+    if idx.ndim != input.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.ndim} dimensions for input, and {idx.ndim} dimensions for indices")
+    from ..tensor import _broadcast_shape
+    shape_x, shape_i = list(input.shape), list(idx.shape)
+    shape_x[d] = shape_i[d] = 1
+    common = list(_broadcast_shape(shape_x, shape_i))
+    x = input.expand(common[:d] + [input.shape[d]] + common[d + 1:])
+    idx = np.broadcast_to(idx, common[:d] + [idx.shape[d]] + common[d + 1:])
+    _check_range(idx, input.shape[d], d)
+    return write_out("take_along_dim", Index.apply(x, index=take_along(idx % max(input.shape[d], 1), d),
+                                                   advanced=True, name="GatherBackward0"), out)
+
+
+def _scatter_key(name, input, dim, index, src):
+    """The advanced index of the positions ``scatter`` writes, and ``src`` cut to ``index``'s shape."""
+    check_tensor(name, "input", input, 1)
+    idx = _index_arg(name, index, "int64")
+    d = _dim(dim, input.ndim)
+    if idx.ndim != max(input.ndim, 1) and idx.size:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    for k, (i, s) in enumerate(zip(idx.shape, input.shape)):
+        if k != d and i > s:
+            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(input.shape)} apart "
+                               f"from dimension {d}")
+    if hasattr(src, "_data"):
+        if src.ndim != idx.ndim and idx.size:
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        for k, (i, s) in enumerate(zip(idx.shape, src.shape)):
+            if i > s:
+                raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than src {list(src.shape)}")
+        src = src._cast(input.dtype)
+        if tuple(src.shape) != idx.shape:
+            src = src[tuple(slice(0, n) for n in idx.shape)]
+    else:
+        src = input._scalar(src)
+    _check_range(idx, input.shape[d] if input.ndim else 1, d)
+    return take_along(idx % max(input.shape[d] if input.ndim else 1, 1), d), src
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
+    """``input`` with ``src`` (a tensor, or a number ``value``) written at ``index`` along ``dim``."""
+    src = value if src is None else src
+    key, v = _scatter_key("scatter", input, dim, index, src)
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+        if reduce == "multiply":
+            raise NotImplementedError("scatter(reduce='multiply') is not supported by minigrad; use "
+                                      "scatter_reduce(..., reduce='prod')")
+        return write_out("scatter", IndexAdd.apply(input, v, index=key, name="ScatterBackward0"), out)
+    name = "ScatterBackward0" if hasattr(src, "_data") else "ScatterBackward1"
+    return write_out("scatter", IndexPut.apply(input, v, index=key, name=name), out)
+
+
+def scatter_add(input, dim, index, src, *, out=None):
+    """``input`` with ``src`` added at ``index`` along ``dim`` (repeated indices add up)."""
+    check_tensor("scatter_add", "src", src, 4)
+    key, v = _scatter_key("scatter_add", input, dim, index, src)
+    return write_out("scatter_add", IndexAdd.apply(input, v, index=key, name="ScatterAddBackward0"), out)
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    """``input`` combined with ``src`` at ``index`` along ``dim`` by sum, prod, mean, amax or amin."""
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    check_tensor("scatter_reduce", "src", src, 4)
+    key, v = _scatter_key("scatter_reduce", input, dim, index, src)
+    if reduce in ("amax", "amin", "prod"):
+        cpu_only(input, "scatter_reduce")
+        result = ScatterExtreme.apply(input, v, index=key, reduce=reduce, include_self=include_self)
+        return write_out("scatter_reduce", result, out)
+    base = input if include_self else IndexPut.apply(input, input._scalar(0), index=key)
+    result = IndexAdd.apply(base, v, index=key, name="ScatterReduceBackward0")
+    if reduce == "mean":
+        count = np.full(input.shape, 1 if include_self else 0, np.int64)
+        np.add.at(count, key, 1)
+        count = input._make(input._backend().from_host(np.maximum(count, 1).astype(input._data.dtype)),
+                            input._device)
+        result = result // count if not input.is_floating_point() else result / count
+        if result._grad_fn is not None:
+            result._grad_fn.name = "ScatterReduceBackward0"
+    return write_out("scatter_reduce", result, out)
+
+
+def _index_along(name, input, dim, index, n_source=None, error=RuntimeError):
+    """The advanced index of the slices ``index`` (a vector) selects along ``dim``, validated."""
+    check_tensor(name, "input", input, 1)
+    idx = _index_arg(name, index)
+    if idx.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    d = _dim(dim, input.ndim)
+    if n_source is not None and n_source != idx.size:
+        raise RuntimeError(f"{name}(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                           f"({n_source}), for dim: {d}")
+    n = input.shape[d] if input.ndim else 1
+    _check_range(idx, n, d, error)
+    return (slice(None),) * d + (idx.reshape(-1) % max(n, 1),), d
+
+
+def _source(name, input, key, d, source):
+    check_tensor(name, "source", source, 4)
+    want = list(input.shape)
+    if input.ndim:
+        want[d] = key[d].size
+    if list(source.shape) != want and source.numel() != int(np.prod(want)):
+        raise RuntimeError(f"{name}(): Source/destination tensor must have same slice shapes. Destination slice shape:"
+                           f" {want} at dimension {d} and source slice shape: {list(source.shape)}")
+    return source._cast(input.dtype).reshape(want)
+
+
+def index_add(input, dim, index, source, *, alpha=1, out=None):
+    """``input`` with ``alpha·source`` added to the slices ``index`` selects along ``dim``."""
+    check_tensor("index_add", "source", source, 4)
+    key, d = _index_along("index_add_", input, dim, index, source.shape[_dim(dim, source.ndim)]
+                          if source.ndim else 1)
+    v = _source("index_add_", input, key, d, source)
+    v = v if alpha == 1 else v * alpha
+    return write_out("index_add", IndexAdd.apply(input, v, index=key, name="IndexAddBackward0"), out)
+
+
+def index_copy(input, dim, index, source, *, out=None):
+    """``input`` with the slices ``index`` selects along ``dim`` replaced by ``source``'s."""
+    key, d = _index_along("index_copy_", input, dim, index)
+    v = _source("index_copy_", input, key, d, source)
+    return write_out("index_copy", IndexPut.apply(input, v, index=key, name="IndexCopyBackward0"), out)
+
+
+def index_fill(input, dim, index, value):
+    """``input`` with the slices ``index`` selects along ``dim`` set to ``value`` (a number or 0-d tensor)."""
+    key, _ = _index_along("index_fill_", input, dim, index, error=IndexError)
+    if hasattr(value, "_data"):
+        if value.ndim:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.ndim} dimension(s).")
+        v = value._cast(input.dtype)
+    else:
+        v = input._scalar(value)
+    return IndexPut.apply(input, v, index=key, name="IndexFillBackward0" if not hasattr(value, "_data") else
+                          "IndexFillBackward1")
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
+    """For each value, the index where inserting it keeps each row of ``sorted_sequence`` sorted
+    (left: before equal elements; ``right``/``side='right'``: after)."""
+    check_tensor("searchsorted", "sorted_sequence", sorted_sequence, 1)
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left while "
+                               "right was True")
+        right = side == "right"
+    cpu_only(sorted_sequence, "searchsorted")
+    seq = sorted_sequence._host()
+    scalar = not hasattr(input, "_data")
+    values = np.asarray(input) if scalar else input._host()
+    srt = None if sorter is None else sorter._host()
+    if seq.ndim > 1 and (values.ndim != seq.ndim or values.shape[:-1] != seq.shape[:-1]):
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions "
+                           "of boundaries tensor and input value tensor must match, but we got boundaries tensor "
+                           f"{list(seq.shape)} and input value tensor {list(values.shape)}")
+    how = "right" if right else "left"
+    if seq.ndim <= 1:
+        result = np.searchsorted(seq, values, side=how, sorter=srt)
+    else:
+        rows, vals = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        order = None if srt is None else srt.reshape(rows.shape)
+        result = np.stack([np.searchsorted(r, v, side=how, sorter=None if order is None else order[i])
+                           for i, (r, v) in enumerate(zip(rows, vals))]).reshape(values.shape)
+    result = np.asarray(result, np.int32 if out_int32 else np.int64)
+    return write_out("searchsorted", sorted_sequence._make(result, sorted_sequence._device), out)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """The bucket of each element of ``input`` among the sorted 1-D ``boundaries``."""
+    check_tensor("bucketize", "boundaries", boundaries, 2)
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002 - torch's argument names
+    """Histogram of ``input`` over ``bins`` equal bins in [min, max] (both 0: the data's range);
+    elements outside are ignored."""
+    check_tensor("histc", "input", input, 1)
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{_SCALAR_NAMES[input.dtype.name]}\'')
+    if bins <= 0:
+        raise RuntimeError("torch.histc(): bins must be > 0, but got " + str(bins))
+    if min > max:
+        raise RuntimeError("torch.histc(): max must be larger than min")
+    cpu_only(input, "histc")
+    x = input._host().reshape(-1)
+    lo, hi = float(min), float(max)
+    if lo == hi and x.size:
+        lo, hi = float(x.min()), float(x.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc(): range of [{lo}, {hi}] is not finite")
+    counts, _ = np.histogram(x[~np.isnan(x)], bins=bins, range=(lo, hi))
+    return write_out("histc", input._make(counts.astype(input._data.dtype), input._device), out)
+
+
+def bincount(input, weights=None, minlength=0):
+    """How often each non-negative integer occurs in the 1-D ``input`` (summing ``weights`` instead)."""
+    check_tensor("bincount", "input", input, 1)
+    if input.is_floating_point():
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_SCALAR_NAMES[input.dtype.name]}\'')
+    cpu_only(input, "bincount")
+    x = input._host()
+    if x.ndim != 1 or (x.size and x.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return input._make(np.bincount(x, minlength=minlength).astype(np.int64), input._device)
+    w = weights._host()
+    if w.shape != x.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = w.dtype if w.dtype.kind == "f" else np.float64
+    return input._make(np.bincount(x, w, minlength=minlength).astype(dt), input._device)
+
+
+FUNCTIONS = {f.__name__: f for f in (
+    bincount, bucketize, histc, index_add, index_copy, index_fill, index_select, masked_select, scatter, scatter_add,
+    scatter_reduce, searchsorted, take, take_along_dim)}
+METHODS = ("bincount", "histc", "index_add", "index_copy", "index_fill", "index_select", "masked_select", "scatter",
+           "scatter_add", "scatter_reduce", "take", "take_along_dim")
+INPLACE = ("index_add", "index_copy", "index_fill", "scatter", "scatter_add", "scatter_reduce")

@@ -1,0 +1,76 @@
+"""``torch.<name>`` and ``Tensor.<name>`` for the non-pointwise ops (``linalg``, ``shape``,
+``indexing``, ``scan``): each of those modules lists its public functions in ``FUNCTIONS`` (name ->
+function whose first argument is the tensor), the ones torch also has as methods in ``METHODS`` and
+the in-place ones in ``INPLACE``; ``install`` gives the Tensor those methods.
+
+``out=`` follows torch's rules per kind of function (``write_out``): matrix products want ``out``
+in the result's dtype exactly, concatenations cast to it when the category allows, reductions and
+scans compute in ``out``'s dtype (callers pass it as ``dtype``); every kind resizes ``out`` as torch
+does and refuses autograd through it.
+"""
+from .pointwise import _SCALAR_NAMES
+from .pointwise import write_out as _write_pointwise_out
+
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def write_out(name, result, out, exact_dtype=False, cat=False):
+    """``result`` written into ``out`` (see the module docstring); returns ``out``."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):  # (values, indices)
+        for r, o in zip(result, out):
+            write_out(name, r, o, exact_dtype=True)
+        return out
+    if hasattr(out, "_data"):
+        if exact_dtype and out.dtype is not result.dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {_C_NAMES[result.dtype.name]}, but got "
+                               f"{_C_NAMES[out.dtype.name]} instead")
+        if cat and result.dtype.category > out.dtype.category:
+            raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                            f"{_SCALAR_NAMES[out.dtype.name]}")
+    return _write_pointwise_out(name, result, out)
+
+
+def install(tensor_type, *modules):
+    """Give ``tensor_type`` the methods and in-place methods each module lists."""
+    for mod in modules:
+        for name in mod.METHODS:
+            setattr(tensor_type, name, mod.FUNCTIONS[name])
+        for name in getattr(mod, "INPLACE", ()):
+            setattr(tensor_type, name + "_", _inplace(mod.FUNCTIONS[name]))
+
+
+def _inplace(fn):
+    def inplace(self, *args, **kwargs):
+        return self._inplace(fn, *args, **kwargs)
+    inplace.__name__ = inplace.__qualname__ = fn.__name__ + "_"
+    inplace.__doc__ = f"In-place ``{fn.__name__}``."
+    return inplace
+
+
+def check_tensor(fn, name, value, pos):
+    """torch's TypeError for a non-tensor argument where only a tensor is accepted."""
+    if not hasattr(value, "_data"):
+        kind = type(value)
+        kind = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {kind}")
+
+
+def cpu_only(t, name):
+    """The CUDA backend's NotImplementedError for an op computed with numpy on the host only."""
+    if t._device.type != "cpu":
+        raise NotImplementedError(f"minigrad's CUDA backend has no '{name}' yet; run this operation on the CPU "
+                                  "(tensor.cpu())")
+
+
+def dim(d, ndim):
+    """A dim wrapped into ``[0, ndim)`` (a 0-d tensor takes -1 and 0); torch's IndexError when out of range."""
+    from ..tensor import _dim
+    return _dim(d, ndim)
+
+
+def same_dtype(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected scalar type {_SCALAR_NAMES[a.dtype.name]} but found {_SCALAR_NAMES[b.dtype.name]}")

@@ -1,0 +1,94 @@
+"""Running products and extremes along a dim (``cumsum`` is with the reductions, ``reduce.py``).
+
+    y_i = Π_{k≤i} x_k:  dx_i = P_i·h_i,  P_i = Π_{k<i} x_k,  h_i = Σ_{j≥i} g_j Π_{i<k≤j} x_k
+                        (h_{n−1} = g_{n−1}, h_i = g_i + x_{i+1}·h_{i+1}: exact where some x_k = 0;
+                        without zeros this is the reversed cumsum of g·y, divided by x)
+    cummax/cummin:      the gradient of y_i goes to the element it was taken from (index i)
+"""
+import numpy as np
+
+from .. import dtypes
+from ..autograd.op import Op
+from .functions import check_tensor, cpu_only, write_out
+from .functions import dim as _dim
+from .indexing import take_along
+
+
+class Cumprod(Op):
+    saves = (0,)
+    saves_output = True
+
+    def forward(self, a, axis=0):
+        self.a, self.axis = a, axis
+        self.out = self.backend.cumprod(a, axis=axis)
+        return self.out
+
+    def backward(self, g):
+        a, y, axis = self.a, self.out, self.axis
+        if a.size == 0:
+            return g
+        if np.all(a != 0):
+            return np.flip(np.cumsum(np.flip(g * y, axis), axis), axis) / a
+        x, g = np.moveaxis(a, axis, -1), np.moveaxis(g, axis, -1)
+        prefix = np.concatenate([np.ones_like(x[..., :1]), np.cumprod(x[..., :-1], axis=-1)], axis=-1)
+        h = np.empty_like(g)
+        h[..., -1] = g[..., -1]
+        for i in range(x.shape[-1] - 2, -1, -1):
+            h[..., i] = g[..., i] + x[..., i + 1] * h[..., i + 1]
+        return np.moveaxis(prefix * h, -1, axis)
+
+
+class Cumextreme(Op):
+    """cummax/cummin: (values, indices); each value's gradient goes back to its index."""
+
+    def forward(self, a, axis=0, largest=True):
+        self.name = "CummaxBackward0" if largest else "CumminBackward0"
+        self.shape, self.axis = a.shape, axis
+        vals = (np.maximum if largest else np.minimum).accumulate(a, axis=axis) if a.size else a.copy()
+        pos = np.arange(a.shape[axis]).reshape([-1 if d == axis else 1 for d in range(a.ndim)])
+        hit = (a == vals) | (np.isnan(a) if a.dtype.kind == "f" else False)
+        self.idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=axis) if a.size else np.zeros(a.shape, np.int64)
+        self.idx = self.idx.astype(np.int64)
+        return vals, self.idx
+
+    def backward(self, g):
+        return self.backend.index_add(self.shape, take_along(self.idx, self.axis), g, True)
+
+
+# ---- public functions (torch.<name>, Tensor.<name>) ---------------------------------------------
+def cumprod(input, dim, *, dtype=None, out=None):
+    """Running product along ``dim``; integer input accumulates in int64, as torch."""
+    check_tensor("cumprod", "input", input, 1)
+    cpu_only(input, "cumprod")
+    dt = dtypes.get(dtype) or (out.dtype if out is not None else None)
+    x = input._cast(dt) if dt is not None else input if input.is_floating_point() else input._cast(dtypes.int64)
+    d = _dim(dim, input.ndim)
+    result = Cumprod.apply(x.reshape(1), axis=0).reshape(()) if x.ndim == 0 else Cumprod.apply(x, axis=d)
+    return write_out("cumprod", result, out)
+
+
+def _cumextreme(name, input, dim, largest, out):
+    check_tensor(name, "input", input, 1)
+    cpu_only(input, name)
+    d = _dim(dim, input.ndim)
+    x = input.reshape(1) if input.ndim == 0 else input
+    values, indices = Cumextreme.apply(x, axis=0 if input.ndim == 0 else d, largest=largest)
+    if input.ndim == 0:
+        values, indices = values.reshape(()), indices.reshape(())
+    from ..tensor import _ReturnTypes
+    return write_out(name, _ReturnTypes(name, values, indices), out)
+
+
+def cummax(input, dim, *, out=None):
+    """Running maximum along ``dim`` and the index it came from (the last index on ties)."""
+    return _cumextreme("cummax", input, dim, True, out)
+
+
+def cummin(input, dim, *, out=None):
+    """Running minimum along ``dim`` and the index it came from (the last index on ties)."""
+    return _cumextreme("cummin", input, dim, False, out)
+
+
+FUNCTIONS = {f.__name__: f for f in (cummax, cummin, cumprod)}
+METHODS = ("cummax", "cummin", "cumprod")
+INPLACE = ("cumprod",)
