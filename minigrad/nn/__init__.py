@@ -11,9 +11,11 @@ from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .modules.linear import Identity, Linear
 from .modules.module import Module
 from .modules.normalization import GroupNorm, LayerNorm
+from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from .modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .modules.sparse import Embedding, EmbeddingBag
+from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .parameter import Parameter
 
 globals().update({name: getattr(_losses, name) for name in _losses.__all__ if name[0].isupper()})

@@ -15,8 +15,10 @@ from ..ops.dropout import (  # noqa: F401 - re-exported
     alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
 )
 from ..ops.embedding import embedding, embedding_bag  # noqa: F401 - re-exported
+from ..ops.interpolate import interpolate  # noqa: F401 - re-exported
 from ..ops.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: F401 - re-exported
 from ..tensor import _TORCH_SCALAR_NAMES, Tensor, matmul
+from .modules.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: F401 - re-exported
 
 globals().update({name: getattr(_losses, name) for name in _losses.__all__ if not name[0].isupper()})
 
