@@ -9,11 +9,12 @@ from .creation import (
     arange, as_tensor, cat, concat, concatenate, empty, empty_like, eye, from_numpy, full, full_like, linspace,
     normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm, stack, zeros, zeros_like,
 )
+from .creation import bernoulli, multinomial, poisson, randint_like
 from .device import device
 from .dtypes import (
     bool, double, dtype, float, float16, float32, float64, half, int, int8, int16, int32, int64, long, short, uint8,
 )
-from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .ops.pointwise import FUNCTIONS as _pointwise_functions
 from .ops import indexing as _indexing
 from .ops import linalg as _linalg

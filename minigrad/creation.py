@@ -5,7 +5,8 @@ import numpy as np
 from . import _printing, dtypes, random
 from . import device as _dev
 from .ops import shape as S
-from .tensor import Tensor, _dim, _shape_args, _TYPE_NAMES
+from .autograd.grad_mode import no_grad
+from .tensor import _TORCH_SCALAR_NAMES, Tensor, _dim, _shape_args, _TYPE_NAMES
 
 
 def _finish(arr, dtype, device, requires_grad, default=dtypes.float32):
@@ -78,11 +79,11 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, m
                 requires_grad=requires_grad)
 
 
-def rand_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
     return _like(rand, input, dtype, device, requires_grad)
 
 
-def randn_like(input, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):  # noqa: A002
     return _like(randn, input, dtype, device, requires_grad)
 
 
@@ -115,51 +116,93 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, n if m is None else m), dtype, device, requires_grad)
 
 
-def _float_only(name, dtype):
+def _random(draw, size, dtype, device, requires_grad, default=dtypes.float32):
+    """A new tensor of ``size`` from ``draw(shape, numpy dtype)`` (drawn on the host)."""
+    dt = dtypes.get(dtype) or default
+    return _finish(draw(_size(size), dt.np), dt, device, requires_grad)
+
+
+def _draws_float(kernel, dtype):
     dt = dtypes.get(dtype)
     if dt is not None and not dt.is_floating_point:
-        raise NotImplementedError(f"{name}(): draws floating point numbers only, got dtype {dt.name}")
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_SCALAR_NAMES[dt.np.name]}\'')
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    _float_only("randn", dtype)
-    return _finish(random.normal_array(0.0, 1.0, _size(size), generator), dtype, device, requires_grad)
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    _draws_float("check_uniform_bounds", dtype)
+    return _random(lambda s, dt: random.uniform(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    _float_only("rand", dtype)
-    return _finish(random.uniform(0.0, 1.0, _size(size), generator), dtype, device, requires_grad)
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    _draws_float("normal_kernel_cpu", dtype)
+    return _random(lambda s, dt: random.normal(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad)
 
 
-def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     if size is None:
         low, high, size = 0, low, high
+    if size is None:
+        raise TypeError("randint() missing required argument 'size'")
     if high is None:
         low, high = 0, low
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return _finish(random.integers(low, high, _size((size,)), generator), dtype, device, requires_grad,
-                   dtypes.int64)
+    return _random(lambda s, dt: random.integers(low, high, s, dt, generator), (size,), dtype, device,
+                   requires_grad, dtypes.int64)
 
 
-def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=dtype or input.dtype,
+                   device=input.device if device is None else device, requires_grad=requires_grad)
+
+
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     return _finish(random.permutation(n, generator), dtype, device, requires_grad, dtypes.int64)
 
 
-def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """torch's overloads: (Tensor, Tensor) and (number, Tensor) draw N(0, 1) then ·std + mean;
+    (Tensor, number) draws N(0, std²) then + mean; (number, number, size) draws N(mean, std²)."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        m = mean._data if isinstance(mean, Tensor) else mean
-        s = std._data if isinstance(std, Tensor) else std
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        if isinstance(std, Tensor) and std.numel() and not bool((std >= 0).all()):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        if not isinstance(std, Tensor) and std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         ref = mean if isinstance(mean, Tensor) else std
-        return _finish(random.normal_array(m, s, shape, generator), ref.dtype, ref.device, False)
+        shape = np.broadcast_shapes(tuple(mean.shape) if isinstance(mean, Tensor) else (),
+                                    tuple(std.shape) if isinstance(std, Tensor) else ())
+        with no_grad():
+            z = empty(shape, dtype=ref.dtype, device=ref.device)
+            if isinstance(std, Tensor):
+                return z.normal_(0.0, 1.0, generator=generator) * std + mean
+            return z.normal_(0.0, std, generator=generator) + mean
     if size is None:
         raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return _finish(random.normal_array(mean, std, _size((size,)), generator), dtype, device, requires_grad)
+    _draws_float("normal_kernel_cpu", dtype)
+    return _random(lambda s, dt: random.normal(s, dt, mean, std, generator), (size,), dtype, device, requires_grad)
+
+
+def bernoulli(input, p=None, generator=None, out=None):  # noqa: A002
+    """1 with probability ``input[i]`` (or ``p``), else 0, in ``input``'s dtype."""
+    return input.bernoulli(p, generator=generator)
+
+
+def multinomial(input, num_samples, replacement=False, generator=None, out=None):  # noqa: A002
+    """Indices drawn from each row of ``input`` with probability proportional to its entries."""
+    return input.multinomial(num_samples, replacement, generator=generator)
+
+
+def poisson(input, generator=None):  # noqa: A002
+    """Counts from Poisson(``input[i]``), in ``input``'s dtype."""
+    if input.numel() and not bool((input >= 0).all()):
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return Tensor._make(random.poisson(input.detach().cpu().numpy(), generator)).to(input.device)
 
 
 def from_numpy(arr):

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _printing, dtypes
 from . import device as _dev
+from . import random as _random
 from . import autograd as _autograd
 from .autograd.grad_mode import state as _grad_state
 from .ops import elementwise as E
@@ -527,36 +528,6 @@ class Tensor:
     __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
-
-    def _fill_random(self, draw):
-        self._check_inplace()
-        b = self._backend()  # drawn on the host (minigrad's generator), then copied to the device
-        b.copyto(self._data, b.from_host(np.asarray(draw(self._data.shape), dtype=self._data.dtype)))
-        return self._bump()
-
-    def uniform_(self, a=0.0, b=1.0, generator=None):
-        from . import random
-        if a > b:
-            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
-        return self._fill_random(lambda s: random.uniform(a, b, s, generator))
-
-    def normal_(self, mean=0.0, std=1.0, generator=None):
-        from . import random
-        if std < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        return self._fill_random(lambda s: random.normal_array(mean, std, s, generator))
-
-    def random_(self, low=0, high=None, generator=None):
-        from . import random
-        if high is None:
-            low, high = 0, (low if low else 2 ** 24 if self.is_floating_point() else np.iinfo(self._data.dtype).max)
-        if low >= high:
-            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-        return self._fill_random(lambda s: random.integers(low, high, s, generator))
-
-    def bernoulli_(self, p=0.5, generator=None):
-        from . import random
-        return self._fill_random(lambda s: random.uniform(0.0, 1.0, s, generator) < p)
 
     # ---- indexing (minigrad/ops/indexing.py) ------------------------------------------------
     __getitem__ = I.getitem
@@ -1272,6 +1243,7 @@ _TORCH_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half
                        "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 _pointwise.install(Tensor)
+_random.install(Tensor)  # uniform_, normal_, bernoulli_, multinomial, ... (random.py)
 _functions.install(Tensor, I, L, S, _scan)  # bmm, einsum, tril, ...: the non-pointwise ops (ops/functions.py)
 
 

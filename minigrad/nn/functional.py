@@ -4,17 +4,21 @@ The ``nn`` classes carry the full documentation; each function here has one line
 import math
 import warnings
 
+import numpy as np
+
 from .. import losses as _losses
 from .. import random as _random
 from ..device import CPU
 from ..ops import linalg as _linalg
 from ..ops.conv import (  # noqa: F401 - re-exported
-    adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool2d,
+    adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv_transpose1d,
+    conv_transpose2d, max_pool1d, max_pool2d, max_unpool2d,
 )
 from ..ops.dropout import (  # noqa: F401 - re-exported
     alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
 )
 from ..ops.embedding import embedding, embedding_bag  # noqa: F401 - re-exported
+from ..ops.fold import fold, unfold  # noqa: F401 - re-exported
 from ..ops.interpolate import interpolate  # noqa: F401 - re-exported
 from ..ops.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: F401 - re-exported
 from ..tensor import _TORCH_SCALAR_NAMES, Tensor, matmul
@@ -112,9 +116,10 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     if not input.is_floating_point():
         raise RuntimeError(f"result type Float can't be cast to the desired output type {_scalar_name(input._data)}")
     dt = input._data.dtype
-    keep = (_random.uniform(0.0, 1.0, input._data.shape) >= p).astype(dt)  # kept with probability 1 − p
-    if p < 1:
-        keep /= dt.type(1 - p)
+    if p == 1:  # torch multiplies by a zero scalar: no draws
+        keep = np.zeros((), dt)
+    else:  # torch's mask: empty_like(input).bernoulli_(1 − p) / (1 − p), drawn from the default generator
+        keep = _random.bernoulli(input._data.shape, dt, 1 - p) / dt.type(1 - p)
     mask = Tensor._make(keep, CPU)
     if input.device != CPU:
         mask = mask.to(input.device)
