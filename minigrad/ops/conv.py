@@ -336,3 +336,117 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     out = conv_transpose2d(x, w, bias, _single(stride, "stride", 1), _single(padding, "padding", 0),
                            _single(output_padding, "output_padding", 0), groups, _single(dilation, "dilation", 1))
     return out.squeeze(-2)
+
+
+class AdaptiveMaxPool2d(Op):
+    fresh_grads = True
+    name = "AdaptiveMaxPool2DBackward0"
+
+    def forward(self, x, output_size=None):
+        self.kernels, self.shape = self.backend.load("adaptive_max_pool2d"), x.shape
+        out, self.argmax = self.kernels.adaptive_max_pool2d_forward(x, output_size)
+        return out, self.argmax
+
+    def backward(self, g):
+        return (self.kernels.adaptive_max_pool2d_backward(g, self.argmax, self.shape),)
+
+
+class MaxUnpool2d(Op):
+    fresh_grads = True
+    stateless = True
+    name = "MaxUnpool2DBackward0"
+
+    def forward(self, x, indices=None, output_size=None):
+        self.kernels, self.indices = self.backend.load("max_unpool2d"), indices
+        return self.kernels.max_unpool2d_forward(x, indices, output_size)
+
+    def backward(self, g):
+        return (self.kernels.max_unpool2d_backward(g, self.indices),)
+
+
+def _adaptive_size(fn, input, output_size):  # noqa: A002
+    """The (H_out, W_out) of an adaptive pooling, a None entry keeping the input's size."""
+    _check_input(fn, input, "3D or 4D")
+    size = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(size) != 2:
+        raise ValueError(f"{fn}: output_size must be 2")
+    size = tuple(input.shape[-2 + i] if v is None else v for i, v in enumerate(size))
+    empty = [i for i in (input.ndim - 2, input.ndim - 1) if input.shape[i] == 0]
+    if empty:
+        raise RuntimeError(f"{fn}(): Expected input to have non-zero size for non-batch dimensions, but input has "
+                           f"sizes {list(input.shape)} with dimension {empty[0]} being empty")
+    return size
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
+    """Max pooling to a fixed ``output_size``; with ``return_indices`` also the flat index of each maximum."""
+    size = _adaptive_size("adaptive_max_pool2d", input, output_size)
+    out, indices = _batched(lambda x: AdaptiveMaxPool2d.apply(x, output_size=size))(input)
+    return (out, indices) if return_indices else out
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    """The partial inverse of ``max_pool2d``: each value put back at its index, zeros elsewhere."""
+    _check_input("max_unpool2d", input)
+    k = _pair(kernel_size, "kernel_size")
+    s = k if stride is None else _pair(stride, "stride")
+    p = _pair(padding, "padding")
+    default = [(n - 1) * ss - 2 * pp + kk for n, ss, pp, kk in zip(input.shape[-2:], s, p, k)]
+    if output_size is None:
+        size = default
+    else:
+        size = list(output_size)[-2:]
+        if len(list(output_size)) not in (2, input.ndim):
+            raise ValueError(f"output_size should be a sequence containing 2 or {input.ndim} elements, but it has a "
+                             f"length of '{len(list(output_size))}'")
+        for d in range(2):
+            lo, hi = default[d] - s[d], default[d] + s[d]
+            if not lo < size[d] < hi:
+                raise ValueError(f'invalid output_size "{list(output_size)}" (dim {d} must be between {lo} and {hi})')
+    if not isinstance(indices, Tensor) or tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({list(input.shape)}) but got indices tensor with shape "
+                           f"{list(getattr(indices, 'shape', []))}")
+    if indices.dtype.name != "int64":
+        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype.name.capitalize()}")
+    idx = indices._host()
+    plane = size[0] * size[1]
+    bad = idx[(idx < 0) | (idx >= plane)]
+    if bad.size:
+        raise RuntimeError(f"Found an invalid max index: {bad[0]} (output volumes are of size {size[0]}x{size[1]})")
+    ix = indices if input.ndim == 4 else indices.unsqueeze(0)
+    return _batched(lambda x: MaxUnpool2d.apply(x, indices=ix._data, output_size=tuple(size)))(input)
+
+
+def _as_1d_pool(fn, input):  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"{fn}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, "
+                           f"but got: {list(input.shape)}")
+    return input.unsqueeze(-2)
+
+
+def _one(v, name, fill):
+    t = tuple(v) if isinstance(v, (tuple, list)) else (v,)
+    if len(t) != 1:
+        raise TypeError(f"{name} must be an int or a tuple of one int, got {v!r}")
+    return (fill, t[0])
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """1-D max pooling over ``(N, C, L)`` or ``(C, L)`` (max_pool2d with a height of one)."""
+    x = _as_1d_pool("max_pool1d", input)
+    stride = None if stride is None or stride == [] or stride == () else _one(stride, "stride", 1)
+    out = max_pool2d(x, _one(kernel_size, "kernel_size", 1), stride, _one(padding, "padding", 0),
+                     _one(dilation, "dilation", 1), ceil_mode, return_indices)
+    return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):  # noqa: A002
+    """1-D average pooling over ``(N, C, L)`` or ``(C, L)``."""
+    x = _as_1d_pool("avg_pool1d", input)
+    stride = None if stride is None or stride == [] or stride == () else _one(stride, "stride", 1)
+    return avg_pool2d(x, _one(kernel_size, "kernel_size", 1), stride, _one(padding, "padding", 0), ceil_mode,
+                      count_include_pad).squeeze(-2)
