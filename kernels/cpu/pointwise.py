@@ -9,7 +9,7 @@ scalars of the data's dtype. One kernel per op holds both directions over flat C
     backward: out[i] = grad(g[i], x[i], y[i], p)        (binary: out[i], out_b[i] = grad(...))
 
 compiled on first use, once per dtype (float32, float64; float16 runs in float32), and split over
-threads by ``_parallel.Split``. A binary op's operands are expanded to their broadcast shape first.
+threads by ``_parallel.Split``, with IEEE semantics (no fastmath but fused multiply-adds). A binary op's operands are expanded to their broadcast shape first.
 The loop is cached under a checksum of the op's module and ``_vecmath`` (Numba only watches this
 file), so an edit to the math recompiles.
 """
@@ -26,6 +26,12 @@ from ._parallel import Split
 
 BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "floor": np.floor, "ceil": np.ceil,
             "trunc": np.trunc, "fmod": np.fmod}
+
+
+# fused multiply-adds only: elementwise loops vectorise without reassociation, and the kernels'
+# other flags would change special values (an approximate 1/√x gives NaN at 0 and inf, ``nsz``
+# loses the sign of zero that signbit and copysign read)
+_FASTMATH = {"contract"}
 
 
 def _unary(lo, hi, backward, x, y, g, out, p):
@@ -65,7 +71,7 @@ def _kernel(decl):
         digest = zlib.crc32(_source(decl.f) + _source(_vecmath) + _source(scalar))
         func = types.FunctionType(loop.__code__, env, loop.__name__)
         func.__qualname__ = f"{loop.__name__}_{decl.name}_{digest:08x}"
-        k = _kernels[decl] = Split(func, error_model="numpy", **({"fastmath": False} if decl.exact else {}))
+        k = _kernels[decl] = Split(func, error_model="numpy", fastmath=_FASTMATH)
     return k
 
 

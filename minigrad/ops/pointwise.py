@@ -55,15 +55,14 @@ class Pointwise:
     method's), validated, as numbers. ``integer(backend, *arrays, *p)``: the result for integer
     input when ``inputs="keep"``. ``grad_fn_scalar``: the node's name when ``other`` is a number.
     ``grad_fn_options``: its name when options are given (``round(x, decimals=2)``). ``check(x[, other])``:
-    the op's own validation, before promotion. ``exact``: compile the CPU loop without fastmath
-    (whose reciprocal-square-root and sign-of-zero shortcuts would change the op's special values).
+    the op's own validation, before promotion.
     ``other="tensor"``: torch takes only a tensor as the second operand. ``api``: which of
     ``function``, ``method``, ``inplace`` exist.
     """
 
     def __init__(self, name, f, grad=None, *, reads="x", inputs="float", integer=None, options=_no_options,
                  grad_fn=None, grad_fn_scalar=None, aliases=(), out_dtype=None, other="any", other_name="other",
-                 arity=None, kernel_name=None, grad_fn_options=None, check=None, exact=False,
+                 arity=None, kernel_name=None, grad_fn_options=None, check=None,
                  api=("function", "method", "inplace")):
         self.name = name
         self.arity = arity or len(inspect.signature(f).parameters) - 1
@@ -78,7 +77,7 @@ class Pointwise:
         self.out_dtype = None if out_dtype is None else np.dtype(out_dtype)
         self.other, self.other_name = other, other_name
         self.kernel_name = kernel_name or f"{name}_cpu"
-        self.grad_fn_options, self.check, self.exact = grad_fn_options, check, exact
+        self.grad_fn_options, self.check = grad_fn_options, check
         DECLARED.append(self)
 
     def __repr__(self):
@@ -115,6 +114,8 @@ class Pointwise:
                 raise NotImplementedError(f"\"{self.kernel_name}\" not implemented for "
                                           f"'{_SCALAR_NAMES[first.dtype.name]}'")
         p = self.options(operands[0]._data.dtype, *args, **kwargs)
+        if self.backward is None:  # a bool result: no node
+            operands = tuple(t.detach() for t in operands)
         if operands[0]._data.dtype.kind != "f":  # kept integer input: no gradient
             out = self.integer(first._backend(), *[t._data for t in operands], *p)
             return first._make(np.asarray(out) if isinstance(out, np.generic) else out, first._device)

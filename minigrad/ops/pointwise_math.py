@@ -7,7 +7,7 @@ follows from one). Each op's value and gradient are scalar functions, ``g`` the 
     exp: y·g   exp2: y·ln 2·g   expm1: (y + 1)·g   log: g/x   log2, log10: g/(x ln b)   log1p: g/(1 + x)
     sqrt: g/(2y)   rsqrt: −½y³·g   reciprocal: −y²·g   square: 2x·g   sigmoid: y(1 − y)·g
     tanh: (1 − y²)·g   erf, erfc: ±2/√π·e^(−x²)·g   erfinv: √π/2·e^(y²)·g   lgamma: ψ(x)·g   digamma: ψ₁(x)·g
-    logit: g/(x(1 − x)) (0 outside [eps, 1 − eps] when eps is given)   sinc: (cos πx − sinc x)/x·g
+    logit: g/(x(1 − x)) (outside [eps, 1 − eps]: 0 when eps is given, else NaN outside [0, 1])   sinc: (cos πx − sinc x)/x·g
     abs: sign(x)·g (sign(NaN) = 0)   relu: [y > 0 or y is NaN]·g   frac: g   nan_to_num: [x finite]·g
     atan2(a, b): (b, −a)·g/(a² + b²)   hypot: (a, b)·g/y   xlogy: (log b [a ≠ 0], a/b)·g
     logaddexp: (σ(a − b), σ(b − a))·g   copysign: (y/a [a ≠ 0], 0)·g
@@ -182,7 +182,7 @@ def _acosh(x, p):
 
 
 def _acosh_grad(g, x, y, p):
-    return g / math.sqrt((x - ONE) * (x + ONE))
+    return g / math.sqrt(x * x - ONE)
 
 
 def _atanh(x, p):
@@ -348,7 +348,10 @@ def _logit_grad(g, x, y, p):
     eps = p[0]
     if eps >= ZERO and (x < eps or x > ONE - eps):
         return ZERO
-    return g / (x * (ONE - x))
+    if eps < ZERO and not ZERO <= x <= ONE:
+        return np.nan
+    d = x * (ONE - x)
+    return g / (d if d != ZERO else ZERO)  # (+0: g/x at x = −0 is +inf·g, as torch)
 
 
 def _frac(x, p):
@@ -579,7 +582,7 @@ EXP_LOG = [
     Pointwise("log10", _log10, _log10_grad),
     Pointwise("log1p", _log1p, _log1p_grad),
     Pointwise("sqrt", _sqrt, _sqrt_grad, reads="y"),
-    Pointwise("rsqrt", _rsqrt, _rsqrt_grad, reads="y", exact=True),
+    Pointwise("rsqrt", _rsqrt, _rsqrt_grad, reads="y"),
     Pointwise("reciprocal", _reciprocal, _reciprocal_grad, reads="y"),
     Pointwise("square", _square, _square_grad, inputs="keep", integer=lambda b, x: b.multiply(x, x),
               grad_fn="PowBackward0"),
@@ -605,7 +608,7 @@ SIGN_AND_ROUNDING = [
     Pointwise("abs", _abs, _abs_grad, inputs="keep", integer=lambda b, x: b.abs(x), aliases=("absolute",)),
     Pointwise("sign", _sign, "zero", reads="", inputs="keep", integer=lambda b, x: b.sign(x)),
     Pointwise("sgn", _sign, "zero", reads="", inputs="keep", integer=lambda b, x: b.sign(x)),
-    Pointwise("signbit", _signbit, None, reads="", inputs="keep", out_dtype=np.bool_, exact=True,
+    Pointwise("signbit", _signbit, None, reads="", inputs="keep", out_dtype=np.bool_,
               integer=lambda b, x: b.less(x, 0), api=("function", "method")),
     Pointwise("relu", _relu, _relu_grad, reads="y", inputs="keep", integer=lambda b, x: b.maximum(x, 0)),
     Pointwise("frac", _frac, _frac_grad, reads="", inputs="float_only"),
@@ -616,7 +619,7 @@ SIGN_AND_ROUNDING = [
     Pointwise("trunc", "trunc", "zero", arity=1, reads="", inputs="keep", integer=_copy, aliases=("fix",)),
     Pointwise("round", "round", "zero", arity=1, reads="", inputs="keep", integer=_copy, options=_round_options,
               grad_fn_options="RoundBackward1"),
-    Pointwise("copysign", _copysign, _copysign_grad, reads="xy", grad_fn_scalar="CopysignBackward1", exact=True),
+    Pointwise("copysign", _copysign, _copysign_grad, reads="xy", grad_fn_scalar="CopysignBackward1"),
     Pointwise("heaviside", _heaviside, "not_implemented", inputs="keep", other="tensor", other_name="values",
               check=_same_dtype,
               integer=lambda b, x, v: b.where(b.equal(x, 0), v, b.astype(b.greater(x, 0), x.dtype))),
