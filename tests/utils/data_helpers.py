@@ -4,7 +4,6 @@ import signal
 import time
 
 import numpy as np
-import torch.utils.data as tud
 
 import minigrad
 from minigrad.utils.data import Dataset, IterableDataset, get_worker_info
@@ -68,8 +67,13 @@ class Stream(_Range, IterableDataset):
     worker_info = staticmethod(get_worker_info)
 
 
-class TorchStream(_Range, tud.IterableDataset):
-    worker_info = staticmethod(tud.get_worker_info)
+def torch_stream(start, end):
+    """``Stream`` as a torch IterableDataset (torch is imported here only: spawned children skip it)."""
+    import torch.utils.data as tud
+
+    class TorchStream(_Range, tud.IterableDataset):
+        worker_info = staticmethod(tud.get_worker_info)
+    return TorchStream(start, end)
 
 
 class Big(Dataset):

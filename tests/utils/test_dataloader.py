@@ -6,7 +6,7 @@ import torch.utils.data as tud
 
 import minigrad
 import minigrad.utils.data as mud
-from tests.utils.data_helpers import Squares, Stream, TorchStream, same_rng_as_torch
+from tests.utils.data_helpers import Squares, Stream, same_rng_as_torch, torch_stream
 from tests.utils.test_collate import _same
 
 
@@ -39,7 +39,7 @@ def test_python_samples_and_batch_sampler():
 @pytest.mark.parametrize("kwargs", [dict(batch_size=3), dict(batch_size=3, drop_last=True), dict(batch_size=None)])
 def test_iterable_dataset(kwargs):
     got = list(mud.DataLoader(Stream(0, 10), **kwargs))
-    _same(got, list(tud.DataLoader(TorchStream(0, 10), **kwargs)))
+    _same(got, list(tud.DataLoader(torch_stream(0, 10), **kwargs)))
 
 
 def test_iterable_len():
@@ -47,7 +47,7 @@ def test_iterable_len():
         def __len__(self):
             return self.end - self.start
 
-    class TorchSized(TorchStream):
+    class TorchSized(type(torch_stream(0, 0))):
         __len__ = Sized.__len__
     for kwargs in (dict(batch_size=3), dict(batch_size=3, drop_last=True), dict(batch_size=None)):
         assert len(mud.DataLoader(Sized(0, 10), **kwargs)) == len(tud.DataLoader(TorchSized(0, 10), **kwargs))
@@ -104,7 +104,7 @@ def test_iterable_dataset_argument_errors(kwargs):
     with pytest.raises(ValueError) as got:
         mud.DataLoader(Stream(0, 3), **kwargs)
     with pytest.raises(ValueError) as want:
-        tud.DataLoader(TorchStream(0, 3), **kwargs)
+        tud.DataLoader(torch_stream(0, 3), **kwargs)
     assert str(got.value).split(" option")[0] == str(want.value).split(" option")[0]
 
 

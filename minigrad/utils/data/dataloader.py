@@ -28,6 +28,7 @@ from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 _iterator_ids = itertools.count()
 _live = weakref.WeakSet()  # iterators whose workers may be running
+_SHUTDOWN_GRACE = 1.0  # seconds a stopping worker gets to finish its task before it is terminated
 
 
 class _InfiniteConstantSampler:
@@ -295,7 +296,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def _worker_failed(self, w):
         proc = self._workers[w]
-        proc.join(0)
+        proc.join(1.0)  # it has closed its pipe or exited: let the exit status arrive
         code = proc.exitcode
         if code is not None and code < 0:
             try:
@@ -388,7 +389,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 pass  # that worker is already gone
         alive = [w for w in self._workers if w.is_alive()]
         conns = list(self._result_conns)
-        deadline = time.monotonic() + _utils.MP_STATUS_CHECK_INTERVAL
+        deadline = time.monotonic() + _SHUTDOWN_GRACE
         while alive and conns:
             ready = wait(conns + [w.sentinel for w in alive], max(0.0, deadline - time.monotonic()))
             if not ready:
