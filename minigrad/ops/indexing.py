@@ -223,13 +223,11 @@ class ScatterExtreme(Op):
         self_in = ~hit | self.include_self  # elements of ``a`` that took part in their result
         if self.reduce == "prod":
             return np.where(self_in, g * out / np.where(a == 0, 1, a), 0), (g * out)[index] / v
-        out_at = out[index]
-        a_eq = (a == out) & self_in
-        v_eq = v == out_at
+        a_eq, v_eq = a == out, v == out[index]  # (torch counts a tie with ``a`` even when it is left out)
         count = a_eq.astype(g.dtype)
         np.add.at(count, index, v_eq)
         share = g / np.where(count == 0, 1, count)
-        return np.where(a_eq, share, 0), np.where(v_eq, share[index], 0)
+        return np.where(a_eq & self_in, share, 0), np.where(v_eq, share[index], 0)
 
 
 # ---- public functions (torch.<name>, Tensor.<name>) ---------------------------------------------
@@ -314,7 +312,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 def _scatter_key(name, input, dim, index, src):
     """The advanced index of the positions ``scatter`` writes, and ``src`` cut to ``index``'s shape."""
     check_tensor(name, "input", input, 1)
-    idx = _index_arg(name, index, "int64")
+    idx = _index_arg(name, index, "int32/int64")
     d = _dim(dim, input.ndim)
     if idx.ndim != max(input.ndim, 1) and idx.size:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")

@@ -188,10 +188,11 @@ def einsum(equation, *operands):
     if not isinstance(equation, str) or not operands:
         raise RuntimeError("einsum(): must specify the equation string and at least one operand, or at least one "
                            "operand and its subscripts list")
-    for i, t in enumerate(operands):
+    for t in operands:
         check_tensor("einsum", "tensors", t, 2)
-        same_dtype(operands[0], t)
     subs, out = _parse_einsum(equation, [t.shape for t in operands])
+    for t in operands:
+        same_dtype(operands[0], t)
     sizes = {}
     ops = []
     for i, (t, sub) in enumerate(zip(operands, subs)):
@@ -275,6 +276,10 @@ def _scaled_sum(name, input, product, beta, alpha):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     """``beta·input + alpha·(mat1 @ mat2)``."""
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        check_tensor("addmm", name, m, 2)
+        if m.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
     return write_out("addmm", _scaled_sum("AddmmBackward0", input, mm(mat1, mat2), beta, alpha), out, exact_dtype=True)
 
 

@@ -185,9 +185,10 @@ def _dims_list(dims, ndim):
     return out
 
 
-def flip(input, dims):
-    """``input`` reversed along ``dims``."""
+def flip(input, *dims):
+    """``input`` reversed along ``dims`` (given as a list or one by one)."""
     check_tensor("flip", "input", input, 1)
+    dims = dims[0] if len(dims) == 1 else dims
     return Flip.apply(input, dims=tuple(_dims_list(dims, input.ndim)))
 
 
