@@ -9,38 +9,38 @@ from tests.ops.op_cases import check_case, rand
 
 I64 = np.int64
 CASES = {
-    "index_select": (lambda lib, a, i: lib.index_select(a, 1, lib.tensor(i)), [rand(2, 4), np.array([3, 0, 3], I64)]),
+    "index_select": (lambda lib, a, i: lib.index_select(a, 1, i), [rand(2, 4), np.array([3, 0, 3], I64)]),
     "index_select_0d_index": (lambda lib, a: a.index_select(0, lib.tensor(1)), [rand(3, 2)]),
-    "masked_select": (lambda lib, a, m: lib.masked_select(a, lib.tensor(m)), [rand(2, 3), rand(2, 3) > 0]),
-    "masked_select_broadcast": (lambda lib, a, m: a.masked_select(lib.tensor(m)), [rand(2, 3), rand(3) > 0]),
-    "take": (lambda lib, a, i: lib.take(a, lib.tensor(i)), [rand(2, 3), np.array([[0, 5], [-1, 5]], I64)]),
-    "take_along_dim": (lambda lib, a, i: lib.take_along_dim(a, lib.tensor(i), 1),
+    "masked_select": (lambda lib, a, m: lib.masked_select(a, m), [rand(2, 3), rand(2, 3) > 0]),
+    "masked_select_broadcast": (lambda lib, a, m: a.masked_select(m), [rand(2, 3), rand(3) > 0]),
+    "take": (lambda lib, a, i: lib.take(a, i), [rand(2, 3), np.array([[0, 5], [-1, 5]], I64)]),
+    "take_along_dim": (lambda lib, a, i: lib.take_along_dim(a, i, 1),
                        [rand(3, 4), np.array([[0, 3], [1, 1], [2, 0]], I64)]),
-    "take_along_dim_broadcast": (lambda lib, a, i: a.take_along_dim(lib.tensor(i), dim=0),
+    "take_along_dim_broadcast": (lambda lib, a, i: a.take_along_dim(i, dim=0),
                                  [rand(3, 4), np.array([[2], [0]], I64)]),
-    "take_along_dim_flat": (lambda lib, a, i: lib.take_along_dim(a, lib.tensor(i)), [rand(2, 3), np.array([4, 0], I64)]),
-    "scatter_src": (lambda lib, a, s, i: lib.scatter(a, 1, lib.tensor(i), s),
+    "take_along_dim_flat": (lambda lib, a, i: lib.take_along_dim(a, i), [rand(2, 3), np.array([4, 0], I64)]),
+    "scatter_src": (lambda lib, a, s, i: lib.scatter(a, 1, i, s),
                     [rand(2, 4), rand(2, 2), np.array([[0, 2], [3, 1]], I64)]),
-    "scatter_value": (lambda lib, a, i: a.scatter(0, lib.tensor(i), 2.5), [rand(3, 2), np.array([[2, 0]], I64)]),
-    "scatter_add": (lambda lib, a, s, i: a.scatter_add(1, lib.tensor(i), s),
+    "scatter_value": (lambda lib, a, i: a.scatter(0, i, 2.5), [rand(3, 2), np.array([[2, 0]], I64)]),
+    "scatter_add": (lambda lib, a, s, i: a.scatter_add(1, i, s),
                     [rand(2, 4), rand(2, 3), np.array([[0, 0, 3], [1, 1, 1]], I64)]),
-    "scatter_reduce_sum": (lambda lib, a, s, i: a.scatter_reduce(0, lib.tensor(i), s, "sum"),
+    "scatter_reduce_sum": (lambda lib, a, s, i: a.scatter_reduce(0, i, s, "sum"),
                            [rand(3, 2), rand(4, 2), np.array([[0, 1], [0, 2], [2, 2], [0, 0]], I64)]),
-    "scatter_reduce_mean_no_self": (lambda lib, a, s, i: a.scatter_reduce(0, lib.tensor(i), s, "mean",
+    "scatter_reduce_mean_no_self": (lambda lib, a, s, i: a.scatter_reduce(0, i, s, "mean",
                                                                            include_self=False),
                                     [rand(3, 2), rand(4, 2), np.array([[0, 1], [0, 2], [2, 2], [0, 0]], I64)]),
-    "scatter_reduce_amax": (lambda lib, a, s, i: lib.scatter_reduce(a, 1, lib.tensor(i), s, "amax"),
+    "scatter_reduce_amax": (lambda lib, a, s, i: lib.scatter_reduce(a, 1, i, s, "amax"),
                             [rand(2, 3), rand(2, 4), np.array([[0, 0, 2, 1], [1, 1, 1, 0]], I64)]),
-    "scatter_reduce_amin_no_self": (lambda lib, a, s, i: a.scatter_reduce(1, lib.tensor(i), s, "amin",
+    "scatter_reduce_amin_no_self": (lambda lib, a, s, i: a.scatter_reduce(1, i, s, "amin",
                                                                            include_self=False),
                                     [rand(2, 3), rand(2, 4), np.array([[0, 0, 2, 1], [1, 1, 1, 0]], I64)]),
-    "scatter_reduce_prod": (lambda lib, a, s, i: a.scatter_reduce(1, lib.tensor(i), s, "prod"),
+    "scatter_reduce_prod": (lambda lib, a, s, i: a.scatter_reduce(1, i, s, "prod"),
                             [rand(2, 3), rand(2, 4), np.array([[0, 0, 2, 1], [1, 1, 1, 0]], I64)]),
-    "index_add": (lambda lib, a, s, i: lib.index_add(a, 1, lib.tensor(i), s, alpha=2),
+    "index_add": (lambda lib, a, s, i: lib.index_add(a, 1, i, s, alpha=2),
                   [rand(2, 4), rand(2, 3), np.array([3, 0, 3], I64)]),
-    "index_copy": (lambda lib, a, s, i: a.index_copy(0, lib.tensor(i), s), [rand(4, 2), rand(2, 2), np.array([3, 1], I64)]),
-    "index_fill": (lambda lib, a, i: lib.index_fill(a, 1, lib.tensor(i), -1.5), [rand(2, 4), np.array([0, 2], I64)]),
-    "index_fill_tensor_value": (lambda lib, a, v, i: a.index_fill(1, lib.tensor(i), v),
+    "index_copy": (lambda lib, a, s, i: a.index_copy(0, i, s), [rand(4, 2), rand(2, 2), np.array([3, 1], I64)]),
+    "index_fill": (lambda lib, a, i: lib.index_fill(a, 1, i, -1.5), [rand(2, 4), np.array([0, 2], I64)]),
+    "index_fill_tensor_value": (lambda lib, a, v, i: a.index_fill(1, i, v),
                                 [rand(2, 4), rand(), np.array([0, 2], I64)]),
 }
 
@@ -54,14 +54,14 @@ def test_op(name, dtype):
 
 def test_scatter_reduce_ties_share_the_gradient():
     a, s, i = np.array([[1.0, 5.0]]), np.array([[5.0, 5.0, 1.0]]), np.array([[1, 1, 0]], I64)
-    check_case(lambda lib, x, y, k: x.scatter_reduce(1, lib.tensor(k), y, "amax"), [a, s, i], "float64",
+    check_case(lambda lib, x, y, k: x.scatter_reduce(1, k, y, "amax"), [a, s, i], "float64",
                finite_differences=False)
 
 
 def test_scatter_src_larger_than_index():
     """Only the part of ``src`` that ``index`` covers is read (torch's backward refuses this shape)."""
     a, s, i = rand(2, 4), rand(2, 3), np.array([[0, 2], [3, 1]], I64)
-    check_case(lambda lib, x, y, k: x.scatter(1, lib.tensor(k), y), [a, s, i], "float64", grad=False)
+    check_case(lambda lib, x, y, k: x.scatter(1, k, y), [a, s, i], "float64", grad=False)
 
 
 @pytest.mark.parametrize("name", ["index_add", "index_copy", "index_fill", "scatter", "scatter_add"])
