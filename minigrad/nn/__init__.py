@@ -11,7 +11,7 @@ from .modules.fold import Fold, Unfold
 from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .modules.linear import Identity, Linear
 from .modules.module import Module
-from .modules.normalization import GroupNorm, LayerNorm
+from .modules.normalization import GroupNorm, LayerNorm, LocalResponseNorm
 from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from .modules.pooling import (
     AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d, MaxUnpool2d,

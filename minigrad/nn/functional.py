@@ -20,7 +20,9 @@ from ..ops.dropout import (  # noqa: F401 - re-exported
 from ..ops.embedding import embedding, embedding_bag  # noqa: F401 - re-exported
 from ..ops.fold import fold, unfold  # noqa: F401 - re-exported
 from ..ops.interpolate import interpolate  # noqa: F401 - re-exported
-from ..ops.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: F401 - re-exported
+from ..ops.normalization import (  # noqa: F401 - re-exported
+    batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
+)
 from ..tensor import _TORCH_SCALAR_NAMES, Tensor, matmul
 from .modules.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: F401 - re-exported
 

@@ -209,3 +209,19 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     running_mean._version[0] += 1
     running_var._version[0] += 1
     return out
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):  # noqa: A002
+    """Normalise each value by its neighbours across channels; see :class:`minigrad.nn.LocalResponseNorm`."""
+    from .conv import avg_pool2d
+    _check_tensor("local_response_norm", input, "input", 1)
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {input.ndim} "
+                         "dimensions)")
+    if input.numel() == 0:
+        return input
+    N, C = input.shape[:2]
+    sq = (input * input).reshape(N, 1, C, -1)
+    # zero padding size//2 before and (size−1)//2 after: a symmetric size//2 and the extra last row dropped
+    div = avg_pool2d(sq, (size, 1), stride=1, padding=(size // 2, 0))[:, 0, :C]
+    return input / (div.reshape(input.shape) * alpha + k) ** beta

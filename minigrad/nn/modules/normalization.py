@@ -107,3 +107,35 @@ class GroupNorm(Module):
 
     def extra_repr(self):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
+
+
+class LocalResponseNorm(Module):
+    r"""Local response normalisation across channels (AlexNet):
+
+    .. math::
+        b_c = a_c \left(k + \frac{\alpha}{n} \sum_{c'=\max(0, c-n/2)}^{\min(N-1, c+n/2)} a_{c'}^2\right)^{-\beta}
+
+    (the window holds ``size`` channels, ⌊size/2⌋ before c and ⌊(size−1)/2⌋ after, zero-padded).
+
+    Args:
+        size: channels in the window (n).
+        alpha: multiplier (default 1e-4). beta: exponent (default 0.75). k: additive constant (default 1).
+
+    Shape: ``(N, C, *)``, output the same.
+
+    Example::
+
+        >>> lrn = nn.LocalResponseNorm(2)
+        >>> lrn(minigrad.randn(32, 5, 24, 24)).shape
+        minigrad.Size([32, 5, 24, 24])
+    """
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):  # noqa: A002
+        return N.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -146,7 +146,7 @@ class EmbeddingBag(Module):
         for name, default in (("max_norm", None), ("norm_type", 2), ("scale_grad_by_freq", False)):
             if getattr(self, name) != default:
                 s += f", {name}={getattr(self, name)}"
-        s += f", mode={self.mode}"
+        s += f", mode={self.mode!r}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
         return s
