@@ -3,31 +3,34 @@
 function whose first argument is the tensor), the ones torch also has as methods in ``METHODS`` and
 the in-place ones in ``INPLACE``; ``install`` gives the Tensor those methods.
 
-``out=`` follows torch's rules per kind of function (``write_out``): matrix products want ``out``
-in the result's dtype exactly, concatenations cast to it when the category allows, reductions and
-scans compute in ``out``'s dtype (callers pass it as ``dtype``); every kind resizes ``out`` as torch
-does and refuses autograd through it.
+``out=`` follows torch's rules per kind of function (``write_out``): most want ``out`` in the
+result's dtype exactly, concatenations and elementwise math cast to it when the category allows,
+sums and products compute in ``out``'s dtype (callers pass it as ``dtype``); every kind resizes
+``out`` as torch does and refuses autograd through it.
 """
-from .pointwise import _SCALAR_NAMES
+from ..dtypes import SCALAR_NAMES as _SCALAR_NAMES
 from .pointwise import write_out as _write_pointwise_out
 
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
             "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
-def write_out(name, result, out, exact_dtype=False, cat=False):
-    """``result`` written into ``out`` (see the module docstring); returns ``out``."""
+def write_out(name, result, out, rule="exact"):
+    """``result`` written into ``out`` and ``out`` returned (``result`` when ``out`` is None). ``rule``:
+    "exact" (``out`` must have the result's dtype: products, gathers, triangles), "cast" (any dtype
+    the result's category casts to: elementwise math, reductions), "cat" (as "cast", with
+    torch.cat's TypeError)."""
     if out is None:
         return result
     if isinstance(result, tuple):  # (values, indices)
         for r, o in zip(result, out):
-            write_out(name, r, o, exact_dtype=True)
+            write_out(name, r, o)
         return out
     if hasattr(out, "_data"):
-        if exact_dtype and out.dtype is not result.dtype:
+        if rule == "exact" and out.dtype is not result.dtype:
             raise RuntimeError(f"Expected out tensor to have dtype {_C_NAMES[result.dtype.name]}, but got "
                                f"{_C_NAMES[out.dtype.name]} instead")
-        if cat and result.dtype.category > out.dtype.category:
+        if rule == "cat" and result.dtype.category > out.dtype.category:
             raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
                             f"{_SCALAR_NAMES[out.dtype.name]}")
     return _write_pointwise_out(name, result, out)
@@ -52,10 +55,8 @@ def _inplace(fn):
 
 def check_tensor(fn, name, value, pos):
     """torch's TypeError for a non-tensor argument where only a tensor is accepted."""
-    if not hasattr(value, "_data"):
-        kind = type(value)
-        kind = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {kind}")
+    from ..tensor import _tensor_arg
+    _tensor_arg(fn, name, value, pos)
 
 
 def cpu_only(t, name):

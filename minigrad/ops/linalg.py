@@ -228,7 +228,7 @@ def mv(input, vec, *, out=None):  # noqa: A002 - torch's argument names througho
     if input.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
                            f"vec ({vec.shape[0]})")
-    return write_out("mv", Matmul.apply(input, vec), out, exact_dtype=True)
+    return write_out("mv", Matmul.apply(input, vec), out)
 
 
 def mm(input, mat2, *, out=None):
@@ -241,7 +241,7 @@ def mm(input, mat2, *, out=None):
     if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
                            f"{mat2.shape[0]}x{mat2.shape[1]})")
-    return write_out("mm", Matmul.apply(input, mat2), out, exact_dtype=True)
+    return write_out("mm", Matmul.apply(input, mat2), out)
 
 
 def bmm(input, mat2, *, out=None):
@@ -258,7 +258,7 @@ def bmm(input, mat2, *, out=None):
     result = Matmul.apply(input, mat2)
     if result._grad_fn is not None:
         result._grad_fn.name = "BmmBackward0"
-    return write_out("bmm", result, out, exact_dtype=True)
+    return write_out("bmm", result, out)
 
 
 def _scaled_sum(name, input, product, beta, alpha):
@@ -280,18 +280,17 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         check_tensor("addmm", name, m, 2)
         if m.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
-    return write_out("addmm", _scaled_sum("AddmmBackward0", input, mm(mat1, mat2), beta, alpha), out, exact_dtype=True)
+    return write_out("addmm", _scaled_sum("AddmmBackward0", input, mm(mat1, mat2), beta, alpha), out)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """``beta·input + alpha·(mat @ vec)``."""
-    return write_out("addmv", _scaled_sum("AddmvBackward0", input, mv(mat, vec), beta, alpha), out, exact_dtype=True)
+    return write_out("addmv", _scaled_sum("AddmvBackward0", input, mv(mat, vec), beta, alpha), out)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta·input + alpha·(batch1 @ batch2)`` per batch."""
-    return write_out("baddbmm", _scaled_sum("BaddbmmBackward0", input, bmm(batch1, batch2), beta, alpha), out,
-                     exact_dtype=True)
+    return write_out("baddbmm", _scaled_sum("BaddbmmBackward0", input, bmm(batch1, batch2), beta, alpha), out)
 
 
 def outer(input, vec2, *, out=None):
@@ -301,7 +300,7 @@ def outer(input, vec2, *, out=None):
     if input.ndim != 1 or vec2.ndim != 1:
         raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.ndim}-D" if input.ndim != 1 else
                            f"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D")
-    return write_out("outer", input.reshape(-1, 1) * vec2, out)
+    return write_out("outer", input.reshape(-1, 1) * vec2, out, rule="cast")
 
 
 def tensordot(a, b, dims=2, out=None):
@@ -330,7 +329,7 @@ def tensordot(a, b, dims=2, out=None):
         sb[y] = sa[x]
     result = einsum(f"{''.join(sa)},{''.join(sb)}->" + "".join(c for i, c in enumerate(sa) if i not in da)
                     + "".join(c for i, c in enumerate(sb) if i not in db), a, b)
-    return write_out("tensordot", result, out, exact_dtype=True)
+    return write_out("tensordot", result, out)
 
 
 def kron(input, other, *, out=None):
@@ -344,7 +343,7 @@ def kron(input, other, *, out=None):
     ea = a.reshape([s for d in a.shape for s in (d, 1)])
     eb = b.reshape([s for d in b.shape for s in (1, d)])
     result = (ea * eb).reshape([x * y for x, y in zip(a.shape, b.shape)])
-    return write_out("kron", result, out)
+    return write_out("kron", result, out, rule="cast")
 
 
 def cross(input, other, dim=None, *, out=None):

@@ -64,7 +64,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     x = input._cast(dt) if dt is not None else input if input.is_floating_point() else input._cast(dtypes.int64)
     d = _dim(dim, input.ndim)
     result = Cumprod.apply(x.reshape(1), axis=0).reshape(()) if x.ndim == 0 else Cumprod.apply(x, axis=d)
-    return write_out("cumprod", result, out)
+    return write_out("cumprod", result, out, rule="cast")
 
 
 def _cumextreme(name, input, dim, largest, out):

@@ -388,7 +388,7 @@ def _unpack(tensors):
 
 def _stacked(name, tensors, dim, out):
     from ..creation import cat
-    return write_out(name, cat(tensors, dim), out, cat=True)
+    return write_out(name, cat(tensors, dim), out, rule="cat")
 
 
 def hstack(tensors, *, out=None):
