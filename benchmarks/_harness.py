@@ -38,8 +38,8 @@ from typing import Callable, Optional
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parent / "tests"
-sys.path[:0] = [str(HERE), str(TESTS)]  # bench modules import this harness; cases reuse the tests' helpers
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT)]  # bench modules import this harness; cases reuse the tests' helpers (tests.*)
 LIBS = ("minigrad", "torch")
 
 

@@ -1,18 +1,38 @@
 """What the loss benchmarks share: ``F.<loss>`` forward + backward per library over the same arrays,
-as harness cases. Each bench_losses_<group>.py supplies ``make(name, size) -> (arrays, requires grad
-flags, kwargs)``, built with the loss tests' input makers, and its (name, size) list, and gets
-``cases = loss_cases(make, CASES)`` and ``test_bench = pytest_case(cases)``. Targets (issue 7):
-≤ 0.2× torch at tiny sizes, ≤ 0.3× at medium."""
-import sys
+as harness cases, with inputs from the tests' loss-case registry (tests/losses/cases.py), float32.
 
+Each bench_losses_<family>.py lists ``CASES``: (loss, size) pairs, where a size is ``tiny`` (64×10
+for every loss) or ``medium`` (the registry's ``bench`` size for the loss), optionally with a shape
+prefix or an options suffix the module describes (``seg-medium``, ``tiny+ls``; see ``make``).
+The inputs a network produces (the case's ``trained`` positions) require grad; the others are data.
+Targets (issue 7): ≤ 0.2× torch at tiny sizes, ≤ 0.3× at medium."""
 import numpy as np
 import torch
 
 import minigrad
-from _harness import TESTS, Case
-from compare import tensors  # the tests' helper builds both sides from the same arrays
+from _harness import Case
+from tests.compare import tensors  # the tests' helper builds both sides from the same arrays
+from tests.losses import cases as registry
 
-sys.path.insert(0, str(TESTS / "losses"))  # the loss tests' input makers (ce_helpers, margin_helpers, ...)
+TINY = (64, 10)
+
+
+def family(name):
+    """The registry's losses of one family, in its order."""
+    return [loss for loss, case in registry.CASES.items() if case.family == name]
+
+
+def make(name, size, variants=None, shapes=None, options=None):
+    """(arrays, requires grad flags, kwargs) of case ``name``/``size``. A size is [prefix-]tiny|medium[+suffix]:
+    ``shapes[prefix][tiny|medium]`` is an (n, c, spatial) size, ``variants[suffix]`` options; ``options``
+    are the module's fixed options for the loss (over the registry's defaults)."""
+    size, _, suffix = size.partition("+")
+    prefix, _, size = size.rpartition("-")
+    case = registry.CASES[name]
+    n, c, sp = shapes[prefix][size] if prefix else (*(TINY if size == "tiny" else case.bench), ())
+    opts = {**(options or {}), **(variants[suffix] if suffix else {})}
+    args, kwargs, _ = registry.inputs(name, np.random.default_rng(0), np.float32, n, c, sp, opts)
+    return args, tuple(i in case.trained for i in range(len(args))), kwargs
 
 
 def workload(lib, name, arrays, grads, kw, device="cpu"):
@@ -38,12 +58,15 @@ def workload(lib, name, arrays, grads, kw, device="cpu"):
     return run
 
 
-def loss_cases(make, names_sizes):
-    """``cases(device)`` for the harness: one case ``<loss>/<size>`` per (name, size)."""
+def loss_cases(names_sizes, variants=None, shapes=None, options=None):
+    """``cases(device)`` for the harness: one case ``<loss>/<size>`` per (name, size) (see ``make``);
+    ``options``: {loss: fixed options}."""
     def cases(device):
         def build(name, size):
-            return lambda: {lib.__name__: workload(lib, name, *make(name, size), device=device)
-                            for lib in (minigrad, torch)}
+            def both():
+                arrays, grads, kw = make(name, size, variants, shapes, (options or {}).get(name))
+                return {lib.__name__: workload(lib, name, arrays, grads, kw, device=device) for lib in (minigrad, torch)}
+            return both
         return [Case(f"{name}/{size}", build(name, size), target=0.2 if "tiny" in size else 0.3)
                 for name, size in names_sizes]
     return cases

@@ -15,14 +15,14 @@ import dataclasses
 import torch
 
 import minigrad
-import bench_losses_ce
+import bench_losses_cross_entropy
 import bench_losses_elementwise
 import bench_losses_margin
 import bench_training_steps
 from _harness import pytest_case
 
 DEVICES = ("cuda",)
-LOSS_MODULES = (bench_losses_elementwise, bench_losses_margin, bench_losses_ce)
+LOSS_MODULES = (bench_losses_elementwise, bench_losses_margin, bench_losses_cross_entropy)
 SYNCHRONIZE = {"minigrad": minigrad.cuda.synchronize, "torch": torch.cuda.synchronize}
 
 

@@ -40,7 +40,7 @@ import torch
 import minigrad
 from minigrad.examples.segmentation import segmentation_net
 from _harness import Case, pytest_case
-from compare import tensors
+from tests.compare import tensors
 
 LIBS = {"minigrad": minigrad, "torch": torch}
 

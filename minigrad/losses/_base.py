@@ -24,9 +24,23 @@ def legacy_reduction(size_average, reduce, reduction, stacklevel=3):
     return reduction
 
 
-def reduction_arg(size_average, reduce, reduction):
-    """``legacy_reduction``, then check the value (torch checks when the loss is computed)."""
+def current_reduction(reduction, stacklevel=4):
+    """The legacy 'elementwise_mean' as 'mean', with torch's warning (given each time a loss is
+    computed, as torch does)."""
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      UserWarning, stacklevel=stacklevel)
+        return "mean"
+    return reduction
+
+
+def reduction_arg(size_average, reduce, reduction, elementwise_mean=True):
+    """``legacy_reduction`` and ``current_reduction``, then check the value (torch checks when the
+    loss is computed). Torch's poisson_nll_loss and multilabel_soft_margin_loss refuse
+    'elementwise_mean' (``elementwise_mean=False``)."""
     reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
+    if elementwise_mean:
+        reduction = current_reduction(reduction, stacklevel=4)
     if reduction not in REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction

@@ -6,7 +6,7 @@ import warnings
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..tensor import _TORCH_SCALAR_NAMES
-from ._base import FusedLoss, legacy_reduction
+from ._base import FusedLoss, current_reduction, legacy_reduction
 from ._margin import broadcast_shape
 
 
@@ -19,7 +19,7 @@ def regression_start(input, target, size_average, reduce, reduction):  # noqa: A
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", UserWarning, stacklevel=3)
         broadcast_shape(input.shape, target.shape)
-    return legacy_reduction(size_average, reduce, reduction, stacklevel=4)
+    return current_reduction(legacy_reduction(size_average, reduce, reduction, stacklevel=4), stacklevel=4)
 
 
 def scalar_name(dt):

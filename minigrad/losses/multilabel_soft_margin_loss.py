@@ -18,7 +18,7 @@ class MultilabelSoftMarginLossOp(ComposedLoss):
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                                 reduction="mean"):
     """−Σ_c w·(t·logσ(x) + (1 − t)·logσ(−x)) / C per sample, reduced; see :class:`MultiLabelSoftMarginLoss`."""
-    reduction = reduction_arg(size_average, reduce, reduction)
+    reduction = reduction_arg(size_average, reduce, reduction, elementwise_mean=False)
     operands = [input, target] + ([] if weight is None else [weight])
     for name, t in zip(("input", "target", "weight"), operands):
         if not isinstance(t, Tensor):

@@ -30,7 +30,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     """Poisson negative log likelihood ``exp(input) − target·input``, reduced; see :class:`PoissonNLLLoss`."""
     if size_average is not None or reduce is not None:
         reduction = reduction_arg(size_average, reduce, reduction)
-    reduction = reduction_arg(None, None, reduction)
+    reduction = reduction_arg(None, None, reduction, elementwise_mean=False)
     tensor_arg(input, _FN, "input", 1)
     tensor_arg(target, _FN, "target", 2)
     log_input, full = _bool_arg(log_input, "log_input", 3), _bool_arg(full, "full", 4)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import BroadcastableShapes, mutually_broadcastable_shapes
 
-from tests.hardening import loss_cases
+from tests.losses import cases as loss_cases
 import minigrad
 from tests.compare import assert_close
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.hardening import loss_cases
+from tests.losses import cases as loss_cases
 from tests.hardening.childproc import result, run
 
 # (label, loss, n, c, extra dims, options): every threaded kernel, each loss at >= 2**17 elements
@@ -25,7 +25,8 @@ CHILD = """
     import numpy as np
     import minigrad
     import minigrad.nn.functional as F
-    from tests.hardening import loss_cases, workloads
+    from tests.hardening import workloads
+    from tests.losses import cases as loss_cases
 
     def digest(arrays):
         return hashlib.sha1(b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)).hexdigest()

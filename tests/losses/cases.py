@@ -1,12 +1,18 @@
-"""Every function of ``minigrad.nn.functional`` that the losses package exports: how to build valid
-inputs at given sizes, the options it takes, and the ways to make an input bad. Shared by the
-determinism test (large inputs, default options) and the fuzz (small inputs, drawn options).
+"""The loss-case registry: every function ``minigrad.losses`` exports, with how to build valid inputs
+at given sizes, the options it takes, the ways to make an input bad, its family, its benchmark size
+and its tolerance against torch. Its naive reference is ``naive.<name>`` (tests/losses/naive.py).
+Read by the registry's differential test (test_loss_cases.py), the CUDA loss tests, the hardening
+fuzz and determinism tests, and the loss benchmarks; test_loss_cases.py fails when a loss is missing.
 
 ``build(g, dt, n, c, sp, o)`` gets a numpy Generator, the float dtype, the batch ``n``, the classes
 or features ``c``, extra (spatial) dims ``sp`` and the options ``o`` (one value per entry of
 ``options``; the first value of each list is the default) and returns (args, kwargs): numpy arrays
-and plain values. ``grads`` are the positions of the args torch differentiates. ``bad`` names the
-ways to break an input that apply (see ``spoil``).
+and plain values. ``grads`` are the positions of the args torch differentiates, ``trained`` those a
+network produces (the benchmarks time them requiring grad, the rest as data). ``bad`` names the
+ways to break an input that apply (see ``spoil``). ``family`` names the test and benchmark files
+that hold the loss's hand-written cases (test_<family>*.py, bench_losses_<family>.py). ``bench`` is
+the medium benchmark's (n, c); ``tol`` maps a dtype name to torch-comparison tolerances where the
+defaults of tests/compare.py are too tight.
 """
 import math
 from dataclasses import dataclass, field
@@ -23,6 +29,10 @@ class Case:
     grads: tuple
     options: dict = field(default_factory=dict)
     bad: tuple = GENERIC_BAD
+    family: str = "elementwise"
+    bench: tuple = (2048, 2048)
+    trained: tuple = (0,)
+    tol: dict = field(default_factory=dict)
 
 
 def normal(g, dt, shape, scale=1.0):
@@ -45,7 +55,7 @@ def classes(g, shape, c, ignore_index=None):
     return t.astype(np.int64)
 
 
-def _pointwise(target, grads, bad=GENERIC_BAD, **options):
+def _pointwise(target, grads, bad=GENERIC_BAD, family="elementwise", **options):
     """The Case of a loss over (input, target) of one shape, with ``reduction`` (and maybe a
     per-element ``weight``) among its ``options``."""
     def build(g, dt, n, c, sp, o):
@@ -54,7 +64,7 @@ def _pointwise(target, grads, bad=GENERIC_BAD, **options):
         if o.get("weight"):
             kw["weight"] = uniform(g, dt, shape, 0.0, 2.0)
         return [normal(g, dt, shape), target(g, dt, shape)], kw
-    return Case(build, grads, {"reduction": REDUCTIONS, **options}, bad)
+    return Case(build, grads, {"reduction": REDUCTIONS, **options}, bad, family)
 
 
 def _bce(g, dt, n, c, sp, o):
@@ -154,6 +164,7 @@ def _class_target(g, dt, n, c, sp, o):
 _CLASS_OPTIONS = {"reduction": REDUCTIONS, "weight": [False, True], "ignore_index": [-100, 0],
                   "unbatched": [False, True]}
 
+CLASSES, TRIPLET, ROWS = (8192, 1000), (8192, 128), (8192, 512)  # medium benchmark sizes
 CASES = {
     "mse_loss": _pointwise(normal, (0, 1), weight=[False, True]),
     "l1_loss": _pointwise(normal, (0, 1), weight=[False, True]),
@@ -168,29 +179,39 @@ CASES = {
     "poisson_nll_loss": Case(_poisson, (0, 1), {"reduction": REDUCTIONS, "log_input": [True, False],
                                                 "full": [False, True]}),
     "gaussian_nll_loss": Case(_gaussian, (0, 1, 2), {"reduction": REDUCTIONS, "var_shape": ["same", "last1", "drop"],
-                                                     "full": [False, True]}, GENERIC_BAD + ("domain",)),
-    "hinge_embedding_loss": _pointwise(signs, (0,), margin=[1.0, 0.5, 0.0, -1.0]),
-    "margin_ranking_loss": Case(_margin_ranking, (0, 1, 2), {"reduction": REDUCTIONS, "margin": [0.0, 0.5, -0.5]}),
-    "cosine_embedding_loss": Case(_cosine_embedding, (0, 1), {"reduction": REDUCTIONS, "margin": [0.0, 0.5, -0.5]}),
-    "cosine_similarity": Case(_cosine_similarity, (0, 1), {"dim": [1, 0, -1]}, ("shape", "int_input", "not_tensor")),
+                                                     "full": [False, True]}, GENERIC_BAD + ("domain",),
+                              trained=(0, 2)),
+    "hinge_embedding_loss": _pointwise(signs, (0,), family="margin", margin=[1.0, 0.5, 0.0, -1.0]),
+    "margin_ranking_loss": Case(_margin_ranking, (0, 1, 2), {"reduction": REDUCTIONS, "margin": [0.0, 0.5, -0.5]},
+                                family="margin", trained=(0, 1)),
+    "cosine_embedding_loss": Case(_cosine_embedding, (0, 1), {"reduction": REDUCTIONS, "margin": [0.0, 0.5, -0.5]},
+                                  family="margin", bench=ROWS, trained=(0, 1)),
+    "cosine_similarity": Case(_cosine_similarity, (0, 1), {"dim": [1, 0, -1]}, ("shape", "int_input", "not_tensor"),
+                              family="margin", bench=ROWS, trained=(0, 1)),
     "pairwise_distance": Case(_pairs, (0, 1), {"p": [2.0, 1.0, 3.0, 0.5], "keepdim": [False, True]},
-                              ("shape", "int_input", "not_tensor")),
+                              ("shape", "int_input", "not_tensor"), family="margin", bench=ROWS, trained=(0, 1)),
     "triplet_margin_loss": Case(_triplet, (0, 1, 2), {"reduction": REDUCTIONS, "margin": [1.0, 0.5], "p": [2, 1],
-                                                      "swap": [False, True]}),
+                                                      "swap": [False, True]},
+                                family="margin", bench=TRIPLET, trained=(0, 1, 2)),
     "triplet_margin_with_distance_loss": Case(_triplet, (0, 1, 2), {"reduction": REDUCTIONS, "margin": [1.0, 0.5],
-                                                                    "swap": [False, True]}),
+                                                                    "swap": [False, True]},
+                                              family="margin", bench=TRIPLET, trained=(0, 1, 2)),
     "multi_margin_loss": Case(_multi_margin, (0,), {"reduction": REDUCTIONS, "p": [1, 2], "margin": [1.0, 0.5],
                                                     "weight": [False, True]},
-                              GENERIC_BAD + ("target_range", "p")),
+                              GENERIC_BAD + ("target_range", "p"), family="margin", bench=CLASSES),
     "multilabel_margin_loss": Case(_multilabel_margin, (0,), {"reduction": REDUCTIONS},
-                                   GENERIC_BAD + ("target_range",)),
+                                   GENERIC_BAD + ("target_range",), family="margin", bench=CLASSES),
     "multilabel_soft_margin_loss": Case(_multilabel_soft_margin, (0, 1), {"reduction": REDUCTIONS,
-                                                                          "weight": [False, True]}),
-    "nll_loss": Case(_class_target, (0,), _CLASS_OPTIONS, GENERIC_BAD + ("target_range", "target_dtype")),
+                                                                          "weight": [False, True]},
+                                        family="margin", bench=CLASSES),
+    "nll_loss": Case(_class_target, (0,), _CLASS_OPTIONS, GENERIC_BAD + ("target_range", "target_dtype"),
+                     family="cross_entropy", bench=CLASSES),
     "cross_entropy": Case(_class_target, (0, 1), {**_CLASS_OPTIONS, "target": ["classes", "probabilities"],
                                                   "label_smoothing": [0.0, 0.1, 0.5]},
-                          GENERIC_BAD + ("target_range", "target_dtype", "label_smoothing")),
+                          GENERIC_BAD + ("target_range", "target_dtype", "label_smoothing"),
+                          family="cross_entropy", bench=CLASSES),
 }
+FAMILIES = ("elementwise", "margin", "cross_entropy")
 
 
 def defaults(name):

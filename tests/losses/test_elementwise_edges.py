@@ -11,8 +11,7 @@ import torch
 
 import minigrad
 from tests.compare import compare
-from tests.losses.elementwise_helpers import check, fns, raises_like_torch, unit
-from tests.losses.margin_helpers import REDUCTIONS, rand
+from tests.losses.loss_helpers import REDUCTIONS, check, fns, raises_like_torch, rand, unit
 from tests.seed_examples import run_through_alias
 
 pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides", "ignore:Using a target size")

@@ -1,17 +1,17 @@
 """The elementwise losses (mse, l1, smooth L1, Huber, BCE, BCE with logits, KL divergence, soft
 margin, Poisson and Gaussian NLL) against torch: values, gradients of every differentiable input,
 dtypes and grad_fn names for every reduction, dtype and option, on odd, 0-d and empty shapes; against
-the loop references of naive_elementwise; and by float64 gradcheck. Errors, warnings, edge values
+the loop references of naive.py; and by float64 gradcheck. Errors, warnings, edge values
 and the seed examples are in test_elementwise_edges.py."""
 import numpy as np
 import pytest
 import torch
 
 import minigrad
-from tests.losses import naive_elementwise as naive
+from tests.losses import naive
 from tests.compare import compare, gradcheck
-from tests.losses.elementwise_helpers import check, counts, unit
-from tests.losses.margin_helpers import FLOATS, REDUCTIONS, check_inputs_unchanged, check_no_grad_work, grad_fn_name, rand, signs
+from tests.losses.loss_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work, counts,
+    grad_fn_name, rand, signs, unit)
 
 pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides", "ignore:Using a target size")
 F = minigrad.nn.functional
@@ -162,27 +162,27 @@ def _kernel(name):
 
 
 NAIVE = [
-    ("mse_loss", naive.mse, regression, {}),
-    ("l1_loss", naive.l1, regression, {}),
-    ("smooth_l1_loss", naive.smooth_l1, regression, {"beta": 0.7}),
-    ("huber_loss", naive.huber, regression, {"delta": 0.7}),
-    ("binary_cross_entropy", naive.bce, probabilities, {}),
-    ("binary_cross_entropy_with_logits", naive.bce_logits, logits, {}),
-    ("kl_div", naive.kl, kl_inputs, {}),
-    ("kl_div", naive.kl, regression, {"log_target": True}),
-    ("soft_margin_loss", naive.soft_margin, lambda s, dt: [rand(s, dt), signs(s, dt)], {}),
-    ("poisson_nll_loss", naive.poisson, poisson_inputs, {"full": True}),
-    ("poisson_nll_loss", naive.poisson, lambda s, dt: [unit(s, dt, 0, 0, 3), counts(s, dt)], {"log_input": False}),
-    ("gaussian_nll_loss", naive.gaussian, gaussian_inputs, {"full": True, "eps": 0.3}),
+    ("mse_loss", regression, {}),
+    ("l1_loss", regression, {}),
+    ("smooth_l1_loss", regression, {"beta": 0.7}),
+    ("huber_loss", regression, {"delta": 0.7}),
+    ("binary_cross_entropy", probabilities, {}),
+    ("binary_cross_entropy_with_logits", logits, {}),
+    ("kl_div", kl_inputs, {}),
+    ("kl_div", regression, {"log_target": True}),
+    ("soft_margin_loss", lambda s, dt: [rand(s, dt), signs(s, dt)], {}),
+    ("poisson_nll_loss", poisson_inputs, {"full": True}),
+    ("poisson_nll_loss", lambda s, dt: [unit(s, dt, 0, 0, 3), counts(s, dt)], {"log_input": False}),
+    ("gaussian_nll_loss", gaussian_inputs, {"full": True, "eps": 0.3}),
 ]
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("name, ref, make, opts", NAIVE, ids=[f"{n}-{o}" for n, _, _, o in NAIVE])
-def test_kernel_vs_naive(name, ref, make, opts, reduction):
+@pytest.mark.parametrize("name, make, opts", NAIVE, ids=[f"{n}-{o}" for n, _, o in NAIVE])
+def test_kernel_vs_naive(name, make, opts, reduction):
     inputs = make((6, 7), np.float64)
     loss, *grads = _kernel(name)(*inputs, need_grad=(True,) * len(inputs), reduction=reduction, **opts)
-    want = naive.reduce(naive.elementwise(ref, *inputs, **opts), reduction)
+    want = getattr(naive, name)(*inputs, reduction=reduction, **opts)
     np.testing.assert_allclose(loss, want[0], rtol=1e-12, atol=1e-12)
     want_grads = want[1:] if name != "soft_margin_loss" else want[1:2]
     for got, expected in zip(grads, want_grads):
@@ -195,13 +195,12 @@ def test_kernel_weights_vs_naive(weights):
     w, pw = [None if s is None else unit(s, np.float64, 5, 0.2, 3.0) for s in weights]
     loss, gx, gy = _kernel("binary_cross_entropy_with_logits")(x, y, need_grad=(True, True), reduction="sum",
                                                                weight=w, pos_weight=pw)
-    want = naive.reduce(naive.elementwise(naive.bce_logits, x, y, 1.0 if w is None else w,
-                                          1.0 if pw is None else pw), "sum")
+    want = naive.binary_cross_entropy_with_logits(x, y, weight=w, pos_weight=pw, reduction="sum")
     for got, expected in zip((loss, gx, gy), want):
         np.testing.assert_allclose(got, expected, rtol=1e-12)
     p, t = probabilities((6, 7), np.float64)
     loss, gx, gy = _kernel("binary_cross_entropy")(p, t, need_grad=(True, True), reduction="mean", weight=w)
-    want = naive.reduce(naive.elementwise(naive.bce, p, t, 1.0 if w is None else w), "mean")
+    want = naive.binary_cross_entropy(p, t, weight=w, reduction="mean")
     for got, expected in zip((loss, gx, gy), want):
         np.testing.assert_allclose(got, expected, rtol=1e-12)
 
@@ -210,7 +209,7 @@ def test_kernel_float32_stays_float32_and_matches_float64():
     x, y = regression((300, 7), np.float32)
     loss, gx, gy = _kernel("smooth_l1_loss")(x, y, need_grad=(True, True), reduction="mean", beta=0.5)
     assert loss.dtype == gx.dtype == gy.dtype == np.float32
-    want = naive.reduce(naive.elementwise(naive.smooth_l1, x, y, beta=0.5), "mean")
+    want = naive.smooth_l1_loss(x, y, reduction="mean", beta=0.5)
     np.testing.assert_allclose(loss, want[0], rtol=1e-6)
     np.testing.assert_allclose(gx, want[1], rtol=1e-6, atol=1e-9)
 

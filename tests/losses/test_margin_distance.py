@@ -1,6 +1,6 @@
 """pairwise_distance, cosine_similarity, cosine_embedding_loss, triplet_margin_loss and
 triplet_margin_with_distance_loss against torch (values, gradients, dtypes, grad_fn names, errors,
-edge cases), against the loop references of naive_margin, and by float64 gradcheck."""
+edge cases), against the loop references of naive.py, and by float64 gradcheck."""
 import math
 
 import numpy as np
@@ -8,10 +8,10 @@ import pytest
 import torch
 
 import minigrad
-from tests.losses import naive_margin as naive
+from tests.losses import naive
 from tests.compare import compare, gradcheck
-from tests.losses.margin_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work, grad_fn_name,
-                            raises_like_torch, rand, signs)
+from tests.losses.loss_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work,
+    grad_fn_name, raises_like_torch, rand, signs)
 
 F = minigrad.nn.functional
 INF = math.inf
@@ -58,7 +58,7 @@ def test_pairwise_distance_empty_rows_without_identity(p):
 def test_pairwise_distance_naive(p):
     x1, x2 = rand((4, 5), seed=7), rand((4, 5), seed=8)
     out = F.pairwise_distance(minigrad.tensor(x1), minigrad.tensor(x2), p=p)
-    np.testing.assert_allclose(out.numpy(), naive.pairwise_distance(x1, x2, p))
+    np.testing.assert_allclose(out.numpy(), naive.pairwise_distance(x1, x2, p)[0])
 
 
 def test_pairwise_distance_dtypes_and_errors():
@@ -102,7 +102,7 @@ def test_cosine_similarity_naive():
     x1, x2 = rand((5, 3), seed=4), rand((5, 3), seed=5)
     x1[0] = 1e-10
     out = F.cosine_similarity(minigrad.tensor(x1), minigrad.tensor(x2), dim=-1)
-    np.testing.assert_allclose(out.numpy(), naive.cosine_similarity(x1, x2))
+    np.testing.assert_allclose(out.numpy(), naive.cosine_similarity(x1, x2, dim=-1)[0])
 
 
 def test_cosine_similarity_dtypes_and_errors():
@@ -149,7 +149,7 @@ def test_cosine_embedding_vs_torch(reduction, dtype, shapes, margin):
 def test_cosine_embedding_naive(reduction):
     x1, x2, y = rand((5, 4), seed=1), rand((5, 4), seed=2), np.array([1.0, -1.0, -1.0, 0.0, 1.0])
     out = F.cosine_embedding_loss(*map(minigrad.tensor, (x1, x2, y)), margin=0.1, reduction=reduction)
-    np.testing.assert_allclose(out.numpy(), naive.reduce(naive.cosine_embedding(x1, x2, y, 0.1), reduction))
+    np.testing.assert_allclose(out.numpy(), naive.cosine_embedding_loss(x1, x2, y, 0.1, reduction)[0])
 
 
 def test_cosine_embedding_edges_and_dtypes():
@@ -211,7 +211,7 @@ def test_triplet_margin_ties_zero_distance_and_nan():
 def test_triplet_margin_naive(p, swap):
     a, pos, neg = (rand((5, 4), seed=s) for s in range(3))
     out = F.triplet_margin_loss(*map(minigrad.tensor, (a, pos, neg)), margin=1.2, p=p, swap=swap, reduction="none")
-    np.testing.assert_allclose(out.numpy(), naive.triplet_margin(a, pos, neg, 1.2, p, 1e-6, swap))
+    np.testing.assert_allclose(out.numpy(), naive.triplet_margin_loss(a, pos, neg, 1.2, p, 1e-6, swap, 'none')[0])
 
 
 def test_triplet_margin_dtypes():
@@ -401,3 +401,26 @@ def test_triplet_margin_pairs_broadcast_apart(reduction, shapes, swap):
 def test_triplet_margin_pair_mismatch_errors(shapes):
     inputs = [rand(s, np.float64, seed) for seed, s in enumerate(shapes)]
     raises_like_torch("triplet_margin_loss", inputs, r"The size of tensor a \(\d\) must match the size of tensor b")
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_pairwise_distance_equal_rows_gradient(dtype):
+    """Regression (issue 14): equal rows, p = 2, distance of eps only: the gradient is 1/√D as torch's
+    (re-association had formed x₁ − x₂ + eps as (x₁ + eps) − x₂, 5% off in float32)."""
+    x = rand((3, 4), dtype, 12)
+    check("pairwise_distance", [x, x.copy()], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_triplet_margin_one_feature_anchor_gradient(swap):
+    """Regression (issue 14): on 1-feature rows the anchor's two gradient terms are ±1 each; summed
+    in float32 as torch sums them they cancel exactly (float64 terms had left ~3e-8)."""
+    import torch
+    inputs = [rand((5, 1), np.float32, s, -0.03, 0.03) for s in (20, 21, 22)]
+    grads = []
+    for lib in (minigrad, torch):
+        leaves = [lib.tensor(a, requires_grad=True) for a in inputs]
+        lib.nn.functional.triplet_margin_loss(*leaves, swap=swap, reduction="sum").backward()
+        grads.append([t.grad.numpy() for t in leaves])
+    for got, want in zip(*grads):
+        np.testing.assert_array_equal(got, want)

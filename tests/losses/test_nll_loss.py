@@ -1,14 +1,14 @@
 """nll_loss / NLLLoss / NLLLoss2d against torch (values, gradients, dtypes, grad_fn names, errors, edge
-cases), against the loop reference of naive_ce, and by float64 gradcheck."""
+cases), against the loop reference of naive.py, and by float64 gradcheck."""
 import numpy as np
 import pytest
 import torch
 
 import minigrad
-from tests.losses import naive_ce as naive
-from tests.losses.ce_helpers import CLASS_SHAPES, check, class_case, classes, logits, run_example, same_error, target_shape
+from tests.losses import naive
+from tests.losses.loss_helpers import (CLASS_SHAPES, FLOATS, REDUCTIONS, check, check_inputs_unchanged,
+    check_no_grad_work, class_case, classes, logits, run_example, same_error, target_shape)
 from tests.compare import compare, gradcheck
-from tests.losses.margin_helpers import FLOATS, REDUCTIONS, check_inputs_unchanged, check_no_grad_work
 
 F = minigrad.nn.functional
 OPTIONS = {"plain": {}, "weight": {"weight": True}, "ignored": {"ignore": -100},
