@@ -37,15 +37,21 @@ class Squares(Dataset):
 
 
 class Seeds(Dataset):
-    """Sample ``i`` records the worker it ran in and that worker's random draws."""
+    """Sample ``i`` records the worker it ran in and that worker's random draws, under the DataLoader
+    of ``lib`` ("minigrad" or "torch")."""
+
+    def __init__(self, lib="minigrad"):
+        self.lib = lib
 
     def __len__(self):
         return 8
 
     def __getitem__(self, i):
-        info = get_worker_info()
+        import importlib
+        lib = importlib.import_module(self.lib)
+        info = importlib.import_module(f"{self.lib}.utils.data").get_worker_info()
         return {"worker": info.id, "seed": info.seed, "numpy": int(np.random.randint(0, 2 ** 31)),
-                "minigrad": float(minigrad.rand(()).item())}
+                "rand": float(lib.rand(()).item())}
 
 
 class _Range:

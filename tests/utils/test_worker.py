@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 import pytest
+import torch
 import torch.utils.data as tud
 from torch.utils.data._utils.worker import _generate_state
 
@@ -15,7 +16,7 @@ import minigrad
 import minigrad.utils.data as mud
 from minigrad.utils.data._utils.worker import numpy_seed
 from tests.hardening import childproc
-from tests.utils.data_helpers import Big, Seeds, Squares, Stream, shm_files, torch_stream
+from tests.utils.data_helpers import Big, Seeds, Squares, Stream, same_rng_as_torch, shm_files, torch_stream
 from tests.utils.test_collate import _same
 
 
@@ -57,8 +58,19 @@ def test_worker_seeds():
         np.random.seed(numpy_seed(base, row["worker"]))
         minigrad.manual_seed(base + row["worker"])
         draws = [(int(np.random.randint(0, 2 ** 31)), minigrad.rand(()).item()) for _ in range(4)]
-        assert (row["numpy"], row["minigrad"]) in draws  # each worker's k-th sample takes its k-th draws
+        assert (row["numpy"], row["rand"]) in draws  # each worker's k-th sample takes its k-th draws
     assert {r["worker"] for r in rows} == {0, 1}
+
+
+def test_worker_seeds_against_torch():
+    minigrad.manual_seed(4)
+    torch.manual_seed(4)
+    got = list(mud.DataLoader(Seeds("minigrad"), batch_size=None, num_workers=2))
+    want = list(tud.DataLoader(Seeds("torch"), batch_size=None, num_workers=2))
+    assert [r["worker"] for r in got] == [r["worker"] for r in want]
+    assert [r["numpy"] for r in got] == [r["numpy"] for r in want]
+    if same_rng_as_torch():
+        assert [(r["seed"], r["rand"]) for r in got] == [(r["seed"], r["rand"]) for r in want]
 
 
 def test_worker_init_fn_and_info():

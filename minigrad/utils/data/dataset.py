@@ -40,6 +40,13 @@ class TensorDataset(Dataset):
     def __getitem__(self, index):
         return tuple(t[index] for t in self.tensors)
 
+    def _collate_batch(self, indices):
+        """``default_collate([self[i] for i in indices])`` (a list, one stacked tensor per tensor) in one
+        indexing per tensor instead of a select per sample and a stack; None for non-int keys."""
+        if not all(type(i) is int for i in indices):
+            return None
+        return [t[indices] for t in self.tensors]
+
     def __len__(self):
         return self.tensors[0].size(0)
 
@@ -122,6 +129,10 @@ class Subset(Dataset):
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
+
+    def _collate_batch(self, indices):
+        inner = getattr(self.dataset, "_collate_batch", None)
+        return inner([self.indices[i] for i in indices]) if inner is not None else None
 
     def __getitems__(self, indices):
         if callable(getattr(self.dataset, "__getitems__", None)):

@@ -97,7 +97,7 @@ class WeightedRandomSampler(Sampler):
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
         from ... import dtypes
-        from ...tensor import tensor
+        from ...creation import tensor
         _int_arg("num_samples", num_samples)
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")

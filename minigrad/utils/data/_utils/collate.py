@@ -88,12 +88,12 @@ def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
 
 def collate_float_fn(batch, *, collate_fn_map=None):
     from .... import dtypes
-    from ....tensor import tensor
+    from ....creation import tensor
     return tensor(batch, dtype=dtypes.float64)
 
 
 def collate_int_fn(batch, *, collate_fn_map=None):
-    from ....tensor import tensor
+    from ....creation import tensor
     return tensor(batch)
 
 

@@ -1,16 +1,25 @@
 """Fetchers: turn one index (or a batch of indices) from the sampler into collated data."""
+from .collate import default_collate
 
 
 class _MapDatasetFetcher:
+    """``collate_fn([dataset[i] for i in index])`` (``dataset.__getitems__(index)`` when defined); a
+    dataset's ``_collate_batch`` may produce the default collation of a batch directly."""
+
     def __init__(self, dataset, auto_collation, collate_fn, drop_last):
         self.dataset = dataset
         self.auto_collation = auto_collation
         self.collate_fn = collate_fn
         self.getitems = getattr(dataset, "__getitems__", None) if auto_collation else None
+        self.batched = getattr(dataset, "_collate_batch", None) if collate_fn is default_collate else None
 
     def fetch(self, index):
         if not self.auto_collation:
             return self.collate_fn(self.dataset[index])
+        if self.batched is not None:
+            data = self.batched(index)
+            if data is not None:
+                return data
         data = self.getitems(index) if self.getitems else [self.dataset[i] for i in index]
         return self.collate_fn(data)
 
