@@ -38,7 +38,12 @@ def _script_frames(tb, path):
 
 
 def _exec_as_main(path):
-    """Execute the file at ``path`` as the ``__main__`` module, the way ``python SCRIPT`` does."""
+    """Execute the file at ``path`` as the ``__main__`` module, the way ``python SCRIPT`` does.
+
+    Not ``runpy.run_path``: it sets ``sys.argv[0]`` and ``__file__`` to the same string (``python
+    SCRIPT`` gives the name as typed in one, the absolute path in the other) and puts the previous
+    ``__main__`` back when the script returns, while atexit handlers and pickles made by the script
+    still look for its module there."""
     main = types.ModuleType("__main__")
     main.__dict__.update(__file__=path, __cached__=None, __builtins__=builtins,
                          __loader__=SourceFileLoader("__main__", path))

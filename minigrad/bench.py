@@ -38,6 +38,9 @@ def add_arguments(parser):
                         help="where the cases' tensors live (default: cpu); cuda needs a GPU")
     parser.add_argument("--out", metavar="DIR", default="bench-results",
                         help="folder for the CSV and the chart (default: ./bench-results)")
+    parser.add_argument("--suite", metavar="DIR",
+                        help="the benchmarks/ folder of a minigrad source checkout (default: the checkout "
+                             "minigrad runs from, else ./benchmarks)")
 
 
 def _torch_installed():
@@ -47,12 +50,33 @@ def _torch_installed():
         return False
 
 
-def benchmarks_dir():
-    """The suite: ``benchmarks/`` of the source checkout minigrad runs from, or of the current folder."""
-    for d in (Path(__file__).resolve().parents[1] / "benchmarks", Path.cwd() / "benchmarks"):
-        if (d / "_harness.py").is_file():
-            return d
-    return None
+def suite_candidates(suite=None):
+    """Where the suite may be: ``suite`` when given, else ``benchmarks/`` of the source checkout minigrad
+    runs from, then of the current folder."""
+    if suite is not None:
+        return [Path(suite).resolve()]
+    return [Path(__file__).resolve().parents[1] / "benchmarks", Path.cwd() / "benchmarks"]
+
+
+def is_suite(d):
+    """A benchmarks/ folder with its harness, beside the tests it builds its inputs with (the loss-case
+    registry, the torch comparison helpers)."""
+    return (d / "_harness.py").is_file() and (d.parent / "tests" / "losses" / "cases.py").is_file()
+
+
+def benchmarks_dir(suite=None):
+    """The suite's folder (see ``suite_candidates``), or None."""
+    return next((d for d in suite_candidates(suite) if is_suite(d)), None)
+
+
+def missing_suite(suite=None):
+    """What ``minigrad bench`` says when there is no suite: what it needs, where it looked, how to get it."""
+    looked = "\n".join(f"    {d}" for d in suite_candidates(suite))
+    return ("minigrad bench: no benchmark suite found. The cases live in minigrad's source tree, not in the "
+            "installed package: benchmarks/ (the harness and the cases) beside tests/ (the input makers and the "
+            f"loss-case registry they reuse). Looked in:\n{looked}\n"
+            "Get a source checkout of minigrad (the folder holding setup.py, benchmarks/ and tests/), then run "
+            "`minigrad bench` from that folder or pass --suite CHECKOUT/benchmarks.")
 
 
 class Progress:
@@ -244,10 +268,9 @@ def main(args):
         print(f"minigrad bench compares minigrad with PyTorch, which is not installed here. Install it with:\n"
               f"    {TORCH_INSTALL}", file=sys.stderr)
         return 2
-    bench_dir = benchmarks_dir()
+    bench_dir = benchmarks_dir(args.suite)
     if bench_dir is None:
-        print("minigrad bench: no benchmarks/ folder found (it comes with minigrad's source, not with the "
-              "installed package): run it from a checkout of minigrad", file=sys.stderr)
+        print(missing_suite(args.suite), file=sys.stderr)
         return 2
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)

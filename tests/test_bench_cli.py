@@ -146,3 +146,28 @@ def test_every_timed_cpu_case_runs_once():
                     raise AssertionError(f"{case.name} ({lib}): {type(exc).__name__}: {exc}") from exc
     finally:
         sys.path.remove(str(bench.benchmarks_dir()))
+
+
+def test_an_installed_copy_without_the_suite_says_what_is_missing_and_how_to_get_it(tmp_path):
+    """An installed minigrad (here: the package copied into site/, no checkout around it) has no
+    benchmarks/ and tests/: the command says so, where it looked, and how to get a suite."""
+    import shutil
+    site = tmp_path / "site"
+    shutil.copytree(Path(bench.__file__).parent, site / "minigrad",
+                    ignore=shutil.ignore_patterns("__pycache__", "kernels"))
+    code = "import sys; from minigrad.bench import benchmarks_dir, missing_suite; " \
+           "print(benchmarks_dir()); print(missing_suite())"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(site)}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("None\n")
+    assert "not in the installed package: benchmarks/" in proc.stdout and "tests/" in proc.stdout
+    assert str(site / "benchmarks") in proc.stdout and str(tmp_path / "benchmarks") in proc.stdout
+    assert "--suite CHECKOUT/benchmarks" in proc.stdout
+
+
+def test_suite_option(tmp_path):
+    proc = minigrad_bench(["--quick", "--suite", str(tmp_path / "nowhere"), "--out", str(tmp_path)], tmp_path)
+    assert proc.returncode == 2
+    assert f"Looked in:\n    {tmp_path / 'nowhere'}\n" in proc.stderr
+    assert bench.benchmarks_dir(str(bench.benchmarks_dir())) == bench.benchmarks_dir()
