@@ -17,10 +17,12 @@ from .dtypes import (
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .ops.pointwise import FUNCTIONS as _pointwise_functions
 from .ops import indexing as _indexing
+from .ops.functions import write_out as _write_out
 from .ops import linalg as _linalg
 from .ops import scan as _scan
 from .ops import shape as _shape
-from .tensor import Size, Tensor, matmul, maximum, minimum, tensor, where
+from .creation import tensor
+from .tensor import Size, Tensor, matmul, maximum, minimum, where
 
 from . import nn, optim  # noqa: E402 - built on everything above
 from . import utils  # noqa: E402 - torch.utils.data
@@ -31,13 +33,18 @@ __version__ = "0.1.0"
 
 
 def _method(name):
-    def fn(input, *args, **kwargs):  # noqa: A002 - torch's argument name
-        return getattr(input, name)(*args, **kwargs)
+    def fn(input, *args, out=None, **kwargs):  # noqa: A002 - torch's argument name
+        if out is not None and name in _OUT_SETS_DTYPE:
+            kwargs.setdefault("dtype", out.dtype)
+        return _write_out(name, getattr(input, name)(*args, **kwargs), out,
+                          "exact" if name in _OUT_EXACT_DTYPE else "cast")
     fn.__name__ = name
     fn.__doc__ = f"``torch.{name}(input, ...)``: same as ``input.{name}(...)``."
     return fn
 
 
+_OUT_SETS_DTYPE = ("sum", "prod", "cumsum")  # torch computes these in out's dtype
+_OUT_EXACT_DTYPE = ("mm", "dot", "max", "min", "amax", "amin", "argmax", "argmin", "sort", "topk")
 for _name in ("add", "sub", "mul", "div",
               "pow", "clamp", "clip", "masked_fill", "softmax", "log_softmax",
               "logsumexp", "norm", "sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",

@@ -1,12 +1,14 @@
-"""Tensor factories (``zeros``, ``randn``, ``arange``, ...) and functions over lists of tensors."""
+"""Tensor factories (``tensor`` with torch's dtype inference, ``zeros``, ``randn``, ``arange``, ...) and
+functions over lists of tensors."""
 
 import numpy as np
 
 from . import _printing, dtypes, random
 from . import device as _dev
 from .ops import shape as S
+from .ops.functions import write_out
 from .autograd.grad_mode import no_grad
-from .tensor import _TORCH_SCALAR_NAMES, Tensor, _dim, _shape_args, _TYPE_NAMES
+from .tensor import Tensor, _dim, _shape_args
 
 
 def _finish(arr, dtype, device, requires_grad, default=dtypes.float32):
@@ -125,7 +127,7 @@ def _random(draw, size, dtype, device, requires_grad, default=dtypes.float32):
 def _draws_float(kernel, dtype):
     dt = dtypes.get(dtype)
     if dt is not None and not dt.is_floating_point:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_SCALAR_NAMES[dt.np.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.scalar_name(dt)}\'')
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -205,6 +207,88 @@ def poisson(input, generator=None):  # noqa: A002
     return Tensor._make(random.poisson(input.detach().cpu().numpy(), generator)).to(input.device)
 
 
+def _as_array(data, dtype):
+    """numpy array for ``tensor(data)``: Python floats → float32, ints → int64, as torch infers."""
+    if isinstance(data, Tensor):
+        return data._host().astype(dtype.np if dtype else data._data.dtype, copy=True)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = _tensors_to_lists(data)
+    if isinstance(data, (np.ndarray, np.generic)):  # numpy data keeps its dtype
+        arr = np.array(data, dtype=None if dtype is None else dtype.np, copy=True)
+    else:
+        try:
+            arr = np.array(data, dtype=None if dtype is None else dtype.np)
+        except ValueError:
+            raise _ragged_error(data) from None
+        if dtype is None:
+            if arr.dtype.kind == "f":  # Python floats take the default dtype, numpy float64 scalars stay double
+                keep = arr.dtype == np.float64 and any(isinstance(x, np.float64) for x in _flat(_as_list(data)))
+                arr = arr if keep else arr.astype(np.float32)
+            elif arr.dtype.kind == "i" and arr.dtype != np.int64 and not any(
+                    isinstance(x, np.integer) for x in _flat(_as_list(data))):
+                arr = arr.astype(np.int64)
+            elif arr.dtype.kind not in "biu":
+                raise _infer_error(data)
+    dtypes.from_numpy(arr.dtype)
+    return arr
+
+
+def _infer_error(data):
+    """torch's error for data that is not numbers: TypeError for a string, ValueError for strings in a
+    list, else RuntimeError naming the type."""
+    if isinstance(data, str):
+        return TypeError("new(): invalid data type 'str'")
+    bad = next((x for x in _flat(_as_list(data)) if not isinstance(x, (bool, int, float, np.number, np.bool_))), data)
+    if isinstance(bad, str):
+        return ValueError("too many dimensions 'str'")
+    if isinstance(bad, (complex, np.complexfloating)):  # torch has complex dtypes; minigrad does not
+        return TypeError("new(): invalid data type 'complex'")
+    return RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+
+
+def _as_list(data):
+    return data if isinstance(data, (list, tuple)) else [data]
+
+
+def _ragged_error(data, dim=0):
+    """torch's ValueError for a nested sequence whose lengths disagree."""
+    if isinstance(data, (list, tuple)) and data:
+        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
+        for n in lengths[1:]:
+            if n != lengths[0]:
+                return ValueError(f"expected sequence of length {lengths[0]} at dim {dim + 1} (got {n})")
+        for x in data:
+            err = _ragged_error(x, dim + 1)
+            if err is not None:
+                return err
+    return ValueError(f"could not convert {type(data).__name__} to a tensor") if dim == 0 else None
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _tensors_to_lists(data):
+    if isinstance(data, Tensor):
+        return data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_lists(x) for x in data]
+    return data
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    with np.errstate(all="ignore"):  # a value out of the dtype's range becomes inf, as in torch
+        t = Tensor._make(_as_array(data, dtypes.get(dtype)), _dev.CPU)
+    if requires_grad:
+        t._factory_requires_grad()
+    d = _dev.get(device)
+    return t if d == _dev.CPU else t.to(d).detach().requires_grad_(requires_grad)
+
+
 def from_numpy(arr):
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
@@ -217,7 +301,6 @@ def as_tensor(data, dtype=None, device=None):
         return data
     if isinstance(data, np.ndarray) and dtype is None and device is None:
         return from_numpy(data)
-    from .tensor import tensor
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -251,7 +334,7 @@ def cat(tensors, dim=0, out=None):
             if k != d and t.shape[k] != ref.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                    f"{ref.shape[k]} but got size {t.shape[k]} for tensor number {i} in the list.")
-    return S.Cat.apply(*tensors, axis=d)
+    return write_out("cat", S.Cat.apply(*tensors, axis=d), out, rule="cat")
 
 
 concat = concatenate = cat
@@ -263,7 +346,7 @@ def stack(tensors, dim=0, out=None):
         if t.shape != tensors[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                                f"entry 0 and {list(t.shape)} at entry {i}")
-    return S.Stack.apply(*tensors, axis=_dim(dim, tensors[0].ndim + 1, False))
+    return write_out("stack", S.Stack.apply(*tensors, axis=_dim(dim, tensors[0].ndim + 1, False)), out, rule="cat")
 
 
 class _LegacyType(type):
@@ -281,7 +364,7 @@ class _LegacyType(type):
 
 
 FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, \
-    BoolTensor = (_LegacyType(n, (), {"dtype": _TYPE_NAMES[n]}) for n in (
+    BoolTensor = (_LegacyType(n, (), {"dtype": dtypes.TYPE_NAMES[n]}) for n in (
         "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
         "ByteTensor", "BoolTensor"))
 

@@ -44,6 +44,34 @@ _NAMES = {d.name: d for d in ALL}
 _DEFAULT_FOR_CATEGORY = (bool, int64, float32)
 
 
+# torch's names for each dtype: its ScalarType ("Float", in "result type Float can't be cast ..."), its
+# C++ type ("float", in "expected m1 and m2 to have the same dtype, but got: float != double") and the
+# legacy tensor type ("FloatTensor")
+SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+           "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+TYPE_NAMES = {"FloatTensor": float32, "DoubleTensor": float64, "HalfTensor": float16, "LongTensor": int64,
+              "IntTensor": int32, "ShortTensor": int16, "CharTensor": int8, "ByteTensor": uint8, "BoolTensor": bool}
+
+
+def _of(d):
+    """The minigrad dtype of a dtype, a numpy dtype, or a tensor or array (its ``dtype``)."""
+    if not isinstance(d, (dtype, np.dtype, type)):
+        d = d.dtype
+    return d if isinstance(d, dtype) else from_numpy(d)
+
+
+def scalar_name(d):
+    """torch's scalar type name of ``d`` (a dtype, numpy dtype, tensor or array): ``'Float'``, ``'Long'``."""
+    return SCALAR_NAMES[_of(d).name]
+
+
+def c_name(d):
+    """torch's C++ type name of ``d``: ``'float'``, ``'long int'``."""
+    return C_NAMES[_of(d).name]
+
+
 def _by_name(name):
     return _NAMES[name]
 

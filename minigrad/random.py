@@ -271,7 +271,7 @@ def multinomial(weights, num_samples, replacement=False, generator=None):
     normalised cumulative sum (the first category whose cumulative weight reaches it)."""
     w = np.asarray(weights)
     if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = w.reshape(-1, w.shape[-1]) if w.ndim else w.reshape(1, 1)
     if np.any(rows.sum(axis=1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
@@ -293,9 +293,13 @@ def multinomial(weights, num_samples, replacement=False, generator=None):
 
 
 # ---- in-place fills: Tensor.uniform_, normal_, ... ------------------------------------------------
-def _memory_order(a):
-    """A view of ``a`` whose C order is its memory order: torch fills a strided tensor that way."""
-    return np.transpose(a, np.argsort([-abs(st) for st in a.strides], kind="stable"))
+def _memory_axes(t):
+    """The axes of ``t`` from the largest stride down: torch fills a strided CPU tensor in that order
+    (CUDA tensors draw in C order)."""
+    a = t._data
+    if t.device.type != "cpu":
+        return tuple(range(a.ndim))
+    return tuple(np.argsort([-abs(st) for st in a.strides], kind="stable"))
 
 
 def _fill(t, draw):
@@ -306,15 +310,15 @@ def _fill(t, draw):
         b = t._backend()
         b.copyto(a, b.from_host(draw(a.shape, np.dtype(a.dtype), True)))
     else:
-        view = _memory_order(a)
+        view = np.transpose(a, _memory_axes(t))
         view[...] = draw(view.shape, a.dtype, a.flags.c_contiguous)
     return t._bump()
 
 
 def _float_tensor(t, kernel):
     if not t.is_floating_point() or t._data.dtype == np.float16:
-        from .tensor import _TORCH_SCALAR_NAMES
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_SCALAR_NAMES[t._data.dtype.name]}\'')
+        from .dtypes import scalar_name
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(t)}\'')
 
 
 def _uniform_(self, from_=0.0, to=1.0, *, generator=None):
@@ -349,8 +353,8 @@ def _bernoulli_(self, p=0.5, *, generator=None):
             probs = probs.astype(np.float32)
         if probs.size and not (np.all(probs >= 0) and np.all(probs <= 1)):
             raise RuntimeError("bernoulli_ expects all elements of p to be in [0, 1]")
-        probs = np.broadcast_to(probs, self.shape)
-        return _fill(self, lambda s, dt, c: bernoulli(s, dt, _memory_order(probs).copy(), generator))
+        probs = np.ascontiguousarray(np.transpose(np.broadcast_to(probs, self.shape), _memory_axes(self)))
+        return _fill(self, lambda s, dt, c: bernoulli(s, dt, probs, generator))
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
     return _fill(self, lambda s, dt, c: bernoulli(s, dt, p, generator))
@@ -398,9 +402,9 @@ def _cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 def _multinomial(self, num_samples, replacement=False, *, generator=None):
     from .tensor import Tensor
     if not self.is_floating_point():
-        from .tensor import _TORCH_SCALAR_NAMES
+        from .dtypes import scalar_name
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
-                           f"{_TORCH_SCALAR_NAMES[self._data.dtype.name]}")
+                           f"{scalar_name(self)}")
     if self.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if num_samples <= 0:

@@ -215,8 +215,8 @@ class Tensor:
                                    f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
                                    "the same size")
             if value.dtype != self.dtype:
-                raise RuntimeError(f"attempting to assign a gradient with dtype '{_C_NAMES[value.dtype.name]}' to a "
-                                   f"tensor with dtype '{_C_NAMES[self.dtype.name]}'")
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{dtypes.c_name(value.dtype)}' to a "
+                                   f"tensor with dtype '{dtypes.c_name(self.dtype)}'")
         self._grad = value
 
     @property
@@ -362,13 +362,13 @@ class Tensor:
         if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), dtypes.dtype):
             dtype = dtype.dtype  # a legacy class: FloatTensor, ...
         elif isinstance(dtype, str):
-            if dtype.split(".")[-1] not in _TYPE_NAMES:
+            if dtype.split(".")[-1] not in dtypes.TYPE_NAMES:
                 raise ValueError(f"invalid type: '{dtype}'")
-            dtype = _TYPE_NAMES[dtype.split(".")[-1]]
+            dtype = dtypes.TYPE_NAMES[dtype.split(".")[-1]]
         return self._cast(dtypes.get(dtype))
 
     def _printing_type(self):
-        name = {v: k for k, v in _TYPE_NAMES.items()}[self.dtype]
+        name = {v: k for k, v in dtypes.TYPE_NAMES.items()}[self.dtype]
         cuda = "cuda." if self._device.type == "cuda" else ""
         return f"{_printing.namespace()}.{cuda}{name}"
 
@@ -461,8 +461,8 @@ class Tensor:
                                f"{list(result.shape)}")
         if result.dtype != self.dtype:
             if result.dtype.category > self.dtype.category:
-                raise RuntimeError(f"result type {_TORCH_SCALAR_NAMES[result.dtype.name]} can't be cast to the "
-                                   f"desired output type {_TORCH_SCALAR_NAMES[self.dtype.name]}")
+                raise RuntimeError(f"result type {dtypes.scalar_name(result.dtype)} can't be cast to the "
+                                   f"desired output type {dtypes.scalar_name(self.dtype)}")
             result = result._cast(self.dtype)
         if result._grad_fn is None:
             self._backend().copyto(self._data, result._data)
@@ -493,7 +493,7 @@ class Tensor:
         return self._bump()
 
     def copy_(self, src, non_blocking=False):
-        src = (src if isinstance(src, Tensor) else tensor(src)).to(self._device)
+        src = (src if isinstance(src, Tensor) else _creation.tensor(src)).to(self._device)
         self._check_inplace()
         try:
             if _grad_state.enabled and (self._requires_grad or src._requires_grad):
@@ -723,7 +723,7 @@ class Tensor:
                 self._cast(dtypes.default_for_category(cat))
             return a, a._scalar(other)
         if isinstance(other, (list, tuple, np.ndarray)):
-            return self._operands(tensor(other, device=self._device))
+            return self._operands(_creation.tensor(other, device=self._device))
         return None, None
 
     def _scalar(self, value):
@@ -849,7 +849,7 @@ class Tensor:
         return matmul(self, other)
 
     def __rmatmul__(self, other):
-        return matmul(tensor(other), self)
+        return matmul(_creation.tensor(other), self)
 
     def __neg__(self):
         return self.neg()
@@ -878,6 +878,9 @@ class Tensor:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         bounds = [b for b in (min, max) if b is not None]
         if any(isinstance(b, Tensor) for b in bounds):
+            if not builtins.all(isinstance(b, Tensor) for b in bounds):
+                raise TypeError("clamp() received an invalid combination of arguments: min and max must both be "
+                                "Tensors or both be Numbers")
             dt = dtypes.result_type(self, *bounds)
             bounds = [_as_tensor(b, dt, self._device) for b in bounds]
             try:
@@ -909,7 +912,7 @@ class Tensor:
             raise TypeError(f"masked_fill(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}")
         if mask.dtype is not dtypes.bool:
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                               f"{_C_NAMES[mask.dtype.name]}")
+                               f"{dtypes.c_name(mask.dtype)}")
         if isinstance(value, Tensor):
             if value.ndim:
                 raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -999,7 +1002,7 @@ class Tensor:
         if not (dt or self.dtype).is_floating_point:
             which = "Input" if dt is None else "Optional"
             raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point "
-                               f"or complex dtype. Got: {_TORCH_SCALAR_NAMES[(dt or self.dtype).name]}")
+                               f"or complex dtype. Got: {dtypes.scalar_name(dt or self.dtype)}")
         return R.Mean.apply(self, axis=_dims(dim, self.ndim), keepdim=keepdim, dtype=None if dt is None else dt.np)
 
     def _check_reducible(self, name, dim):
@@ -1231,113 +1234,24 @@ def _mismatch(a, b):
 
 
 def _rebuild(arr, device, requires_grad):
-    return tensor(arr, device=device, requires_grad=requires_grad)
+    return _creation.tensor(arr, device=device, requires_grad=requires_grad)
 
-
-_TYPE_NAMES = {"FloatTensor": dtypes.float32, "DoubleTensor": dtypes.float64, "HalfTensor": dtypes.float16,
-               "LongTensor": dtypes.int64, "IntTensor": dtypes.int32, "ShortTensor": dtypes.int16,
-               "CharTensor": dtypes.int8, "ByteTensor": dtypes.uint8, "BoolTensor": dtypes.bool}
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-_TORCH_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                       "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 _pointwise.install(Tensor)
+from . import creation as _creation  # noqa: E402 - tensor() (creation imports this module)
 _random.install(Tensor)  # uniform_, normal_, bernoulli_, multinomial, ... (random.py)
 _functions.install(Tensor, I, L, S, _scan)  # bmm, einsum, tril, ...: the non-pointwise ops (ops/functions.py)
 
 
 # ---- functions over several tensors -----------------------------------------------------------
-def _as_array(data, dtype):
-    """numpy array for ``tensor(data)``: Python floats → float32, ints → int64, as torch infers."""
-    if isinstance(data, Tensor):
-        return data._host().astype(dtype.np if dtype else data._data.dtype, copy=True)
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
-        data = _tensors_to_lists(data)
-    if isinstance(data, (np.ndarray, np.generic)):  # numpy data keeps its dtype
-        arr = np.array(data, dtype=None if dtype is None else dtype.np, copy=True)
-    else:
-        try:
-            arr = np.array(data, dtype=None if dtype is None else dtype.np)
-        except ValueError:
-            raise _ragged_error(data) from None
-        if dtype is None:
-            if arr.dtype.kind == "f":  # Python floats take the default dtype, numpy float64 scalars stay double
-                keep = arr.dtype == np.float64 and any(isinstance(x, np.float64) for x in _flat(_as_list(data)))
-                arr = arr if keep else arr.astype(np.float32)
-            elif arr.dtype.kind == "i" and arr.dtype != np.int64 and not any(
-                    isinstance(x, np.integer) for x in _flat(_as_list(data))):
-                arr = arr.astype(np.int64)
-            elif arr.dtype.kind not in "biu":
-                raise _infer_error(data)
-    dtypes.from_numpy(arr.dtype)
-    return arr
-
-
-def _infer_error(data):
-    """torch's error for data that is not numbers: TypeError for a string, ValueError for strings in a
-    list, else RuntimeError naming the type."""
-    if isinstance(data, str):
-        return TypeError("new(): invalid data type 'str'")
-    bad = next((x for x in _flat(_as_list(data)) if not isinstance(x, (bool, int, float, np.number, np.bool_))), data)
-    if isinstance(bad, str):
-        return ValueError("too many dimensions 'str'")
-    if isinstance(bad, (complex, np.complexfloating)):  # torch has complex dtypes; minigrad does not
-        return TypeError("new(): invalid data type 'complex'")
-    return RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
-
-
-def _as_list(data):
-    return data if isinstance(data, (list, tuple)) else [data]
-
-
-def _ragged_error(data, dim=0):
-    """torch's ValueError for a nested sequence whose lengths disagree."""
-    if isinstance(data, (list, tuple)) and data:
-        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
-        for n in lengths[1:]:
-            if n != lengths[0]:
-                return ValueError(f"expected sequence of length {lengths[0]} at dim {dim + 1} (got {n})")
-        for x in data:
-            err = _ragged_error(x, dim + 1)
-            if err is not None:
-                return err
-    return ValueError(f"could not convert {type(data).__name__} to a tensor") if dim == 0 else None
-
-
-def _flat(data):
-    for x in data:
-        if isinstance(x, (list, tuple)):
-            yield from _flat(x)
-        else:
-            yield x
-
-
-def _tensors_to_lists(data):
-    if isinstance(data, Tensor):
-        return data.tolist()
-    if isinstance(data, (list, tuple)):
-        return [_tensors_to_lists(x) for x in data]
-    return data
-
-
-def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    with np.errstate(all="ignore"):  # a value out of the dtype's range becomes inf, as in torch
-        t = Tensor._make(_as_array(data, dtypes.get(dtype)), _dev.CPU)
-    if requires_grad:
-        t._factory_requires_grad()
-    d = _dev.get(device)
-    return t if d == _dev.CPU else t.to(d).detach().requires_grad_(requires_grad)
-
-
-def matmul(a, b):
+def matmul(a, b, *, out=None):
     if not isinstance(b, Tensor) or not isinstance(a, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(b).__name__}")
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[a.dtype.name]} != "
-                           f"{_C_NAMES[b.dtype.name]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_name(a.dtype)} != "
+                           f"{dtypes.c_name(b.dtype)}")
     ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
     if b.ndim > 2:  # a batched product: the batch dims must broadcast, then the inner sizes agree
         batch = _broadcast_shape(a.shape[:-2], b.shape[:-2])
@@ -1352,7 +1266,7 @@ def matmul(a, b):
         if b.ndim == 1:
             raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})")
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and {b.shape[0]}x{b.shape[1]})")
-    return L.Matmul.apply(a, b)
+    return _functions.write_out("matmul", L.Matmul.apply(a, b), out)
 
 
 def _tensor_arg(fn, name, value, pos):
@@ -1379,7 +1293,7 @@ def _as_tensor(x, dt, device):
     return x._cast(dt) if isinstance(x, Tensor) else Tensor._make(np.asarray(x, dtype=dt.np), device)
 
 
-def where(condition, input=None, other=None):  # noqa: A002
+def where(condition, input=None, other=None, *, out=None):  # noqa: A002
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
@@ -1387,12 +1301,12 @@ def where(condition, input=None, other=None):  # noqa: A002
         cond = condition._backend().astype(cond, np.bool_) if isinstance(condition, Tensor) else cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{_TORCH_SCALAR_NAMES[dtypes.from_numpy(cond.dtype).name]}")
+                           f"{dtypes.scalar_name(dtypes.from_numpy(cond.dtype))}")
     dev = next((x._device for x in (input, other) if isinstance(x, Tensor)), _dev.CPU)
     dt = dtypes.result_type(input, other)
     a, b = _as_tensor(input, dt, dev), _as_tensor(other, dt, dev)
     try:
-        return E.Where.apply(a, b, cond=cond)
+        return _functions.write_out("where", E.Where.apply(a, b, cond=cond), out)
     except ValueError:
         _broadcast_shape(cond.shape, a._data.shape, b._data.shape)
         raise

@@ -47,7 +47,7 @@ def _root_grads(outputs, grad_outputs):
             seeded.append(True)
             continue
         if not hasattr(g, "_data"):  # not a tensor
-            from ..tensor import tensor
+            from ..creation import tensor
             g = tensor(g)
         if g.shape != out.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "

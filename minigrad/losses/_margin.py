@@ -5,7 +5,8 @@ import numbers
 import numpy as np
 
 from .. import dtypes
-from ..tensor import _TORCH_SCALAR_NAMES, Tensor, _mismatch
+from ..dtypes import scalar_name
+from ..tensor import Tensor, _mismatch
 from ._base import FusedLoss
 
 
@@ -52,14 +53,14 @@ def check_class_input(input, kernel):  # noqa: A002
         raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
                            f"{sizes(input)}")
     if not input.is_floating_point() or input.dtype is dtypes.float16:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_SCALAR_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(input.dtype)}\'')
 
 
 def check_dtype(t, dtype, name):
     """torch's RuntimeError for a tensor argument of the wrong dtype."""
     if t.dtype is not dtype:
-        raise RuntimeError(f"expected scalar type {_TORCH_SCALAR_NAMES[dtype.name]} but found "
-                           f"{_TORCH_SCALAR_NAMES[t.dtype.name]} (argument '{name}')")
+        raise RuntimeError(f"expected scalar type {scalar_name(dtype)} but found "
+                           f"{scalar_name(t.dtype)} (argument '{name}')")
 
 
 def broadcast_shape(*shapes):

@@ -5,7 +5,7 @@ import warnings
 
 from .. import dtypes
 from ..autograd.grad_mode import state
-from ..tensor import _TORCH_SCALAR_NAMES
+from ..dtypes import scalar_name  # noqa: F401 - the losses import it from here
 from ._base import FusedLoss, current_reduction, legacy_reduction
 from ._margin import broadcast_shape
 
@@ -20,11 +20,6 @@ def regression_start(input, target, size_average, reduce, reduction):  # noqa: A
                       "same size.", UserWarning, stacklevel=3)
         broadcast_shape(input.shape, target.shape)
     return current_reduction(legacy_reduction(size_average, reduce, reduction, stacklevel=4), stacklevel=4)
-
-
-def scalar_name(dt):
-    """torch's name of a dtype in error messages (Float, Long, ...)."""
-    return _TORCH_SCALAR_NAMES[dt.name]
 
 
 def float_operands(kernel, *tensors):

@@ -1,7 +1,8 @@
 """cosine_similarity / CosineSimilarity (not a loss; used as one, e.g. 1 − cos, and by triplet losses)."""
 from .. import dtypes
 from ..nn.modules.module import Module
-from ..tensor import _TORCH_SCALAR_NAMES, _dim
+from ..dtypes import scalar_name
+from ..tensor import _dim
 from ._base import FusedLoss
 from ._margin import broadcast_shape, float_arg, tensor_arg
 
@@ -29,7 +30,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     dt = dtypes.result_type(x1, x2)
     if not dt.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
-                           f"{_TORCH_SCALAR_NAMES[dt.name]}")
+                           f"{scalar_name(dt)}")
     shape = broadcast_shape(x1.shape, x2.shape)
     dim = _dim(dim, len(shape))
     if eps < 0:

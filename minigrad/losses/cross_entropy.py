@@ -1,6 +1,6 @@
 """cross_entropy / CrossEntropyLoss, and the tutorials' CrossEntropyLoss2d (gone from torch 2.x)."""
 from .. import dtypes
-from ..tensor import _TORCH_SCALAR_NAMES
+from ..dtypes import scalar_name
 from ._base import _WeightedLoss, reduction_arg
 from ._margin import float_arg, sizes, tensor_arg
 from .nll_loss import ClassTargetLoss, check_class_targets, int_arg, nll_name
@@ -45,14 +45,14 @@ def _check_log_softmax_input(input):  # noqa: A002
         raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     if not input.is_floating_point():
         kernel = "log_softmax_lastdim_kernel_impl" if input.ndim <= 2 else "log_softmax_kernel_impl"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_TORCH_SCALAR_NAMES[input.dtype.name]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(input.dtype)}'")
 
 
 def _check_probability_target(input, target, weight, ignore_index, label_smoothing):  # noqa: A002
     """torch's checks for class-probability targets (a target of the input's shape)."""
     if not target.is_floating_point():
         raise RuntimeError("Expected floating point type for target with class probabilities, got "
-                           f"{_TORCH_SCALAR_NAMES[target.dtype.name]}")
+                           f"{scalar_name(target.dtype)}")
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
     if input.ndim == 0:

@@ -1,13 +1,10 @@
 """gaussian_nll_loss / GaussianNLLLoss."""
 from ..creation import full_like
+from ..dtypes import c_name
 from ._base import _Loss
 from ._margin import ComposedLoss, broadcast_shape, promote
 
 __all__ = ["gaussian_nll_loss", "GaussianNLLLoss"]
-
-# the C type names torch's clamp_ prints for an integer variance
-_C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
 
 
 class GaussianNllLossOp(ComposedLoss):
@@ -37,7 +34,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction + " is not valid")
     if not var.is_floating_point():
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {_C_NAMES[var.dtype.name]}")
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {c_name(var)}")
     if not isinstance(eps, (int, float)):
         raise TypeError(f"clamp_() received an invalid combination of arguments - got (min={type(eps).__name__}, )")
     broadcast_shape(input.shape, target.shape, var.shape)

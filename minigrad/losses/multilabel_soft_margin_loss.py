@@ -1,5 +1,6 @@
 """multilabel_soft_margin_loss / MultiLabelSoftMarginLoss."""
-from ..tensor import _TORCH_SCALAR_NAMES, Tensor
+from ..dtypes import scalar_name
+from ..tensor import Tensor
 from ._base import _WeightedLoss, reduction_arg
 from ._margin import ComposedLoss, broadcast_shape, promote
 
@@ -24,7 +25,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         if not isinstance(t, Tensor):
             raise TypeError(f"multilabel_soft_margin_loss(): {name} must be a Tensor, not {type(t).__name__}")
     if not input.is_floating_point():
-        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{_TORCH_SCALAR_NAMES[input.dtype.name]}'")
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{scalar_name(input.dtype)}'")
     broadcast_shape(target.shape, input.shape, *[w.shape for w in operands[2:]])
     if input.ndim == 0:
         raise IndexError("Dimension specified as -1 but tensor has no dimensions")

@@ -4,7 +4,8 @@ import warnings
 
 from .. import dtypes
 from ..autograd.grad_mode import state
-from ..tensor import _TORCH_SCALAR_NAMES, Tensor
+from ..dtypes import scalar_name
+from ..tensor import Tensor
 from ._base import FusedLoss, _WeightedLoss, reduction_arg
 from ._margin import sizes, tensor_arg
 
@@ -32,10 +33,6 @@ def nll_name(ndim, reduction):
     return "ViewBackward0" if ndim != 4 and reduction == "none" else "NllLoss2DBackward0"
 
 
-def _scalar_name(t):
-    return _TORCH_SCALAR_NAMES[t.dtype.name]
-
-
 def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 - torch's names
     """torch's checks for class-index targets (nll_loss_nd, then nll_loss / nll_loss2d), in torch's
     order; ``check_input`` is False when cross_entropy's log_softmax already rejected a non-float input."""
@@ -58,7 +55,7 @@ def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
                            f"{tdim}")
     if target.dtype not in _TARGET_DTYPES:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_name(target)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_name(target)}")
     n_classes = shape[1] if ndim > 1 else shape[0]
     if not spatial:
         if ndim == 1 and tdim == 1 and tshape[0] != 1:
@@ -73,9 +70,9 @@ def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 
             raise RuntimeError(f"size mismatch (got input: {sizes(input)} , target: {sizes(target)}")
     if check_input and not input.is_floating_point():
         kernel = "nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar_name(input)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(input)}'")
     if weight is not None and weight.dtype is not input.dtype:
-        raise RuntimeError(f"expected scalar type {_scalar_name(input)} but found {_scalar_name(weight)}")
+        raise RuntimeError(f"expected scalar type {scalar_name(input)} but found {scalar_name(weight)}")
 
 
 class ClassTargetLoss(FusedLoss):

@@ -23,7 +23,8 @@ from ..ops.interpolate import interpolate  # noqa: F401 - re-exported
 from ..ops.normalization import (  # noqa: F401 - re-exported
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
 )
-from ..tensor import _TORCH_SCALAR_NAMES, Tensor, matmul
+from ..dtypes import scalar_name
+from ..tensor import Tensor, matmul
 from .modules.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: F401 - re-exported
 
 globals().update({name: getattr(_losses, name) for name in _losses.__all__ if not name[0].isupper()})
@@ -48,14 +49,10 @@ def linear(input, weight, bias=None):  # noqa: A002 - torch's argument names thr
         return _linalg.Linear.apply(input, weight)
     b = bias._data
     if b.dtype != w.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_scalar_name(b)} and {_scalar_name(w)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {scalar_name(b)} and {scalar_name(w)}")
     if b.shape != (w.shape[0],):  # a broadcast bias: unfused, so its gradient is summed back by the engine
         return _linalg.Linear.apply(input, weight) + bias
     return _linalg.Linear.apply(input, weight, bias)
-
-
-def _scalar_name(a):
-    return _TORCH_SCALAR_NAMES[a.dtype.name]
 
 
 def _linear_error(x, w):
@@ -64,7 +61,7 @@ def _linear_error(x, w):
     if w.ndim != 2:
         raise RuntimeError(f"mat2 must be a matrix, got {w.ndim}-D tensor")
     if x.dtype != w.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar_name(x)} and {_scalar_name(w)}")
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {scalar_name(x)} and {scalar_name(w)}")
     raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({math.prod(x.shape[:-1])}x{x.shape[-1]} and "
                        f"{w.shape[1]}x{w.shape[0]})")
 
@@ -116,7 +113,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     if not training or p == 0 or input.numel() == 0:
         return input
     if not input.is_floating_point():
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {_scalar_name(input._data)}")
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {scalar_name(input._data)}")
     dt = input._data.dtype
     if p == 1:  # torch multiplies by a zero scalar: no draws
         keep = np.zeros((), dt)

@@ -158,7 +158,8 @@ class _MultiView:
 
 
 def setitem(t, index, value):
-    from ..tensor import _expand_error, tensor
+    from ..creation import tensor
+    from ..tensor import _expand_error
     idx, advanced, _, alias = parse(t, index)
     if not isinstance(value, _tensor_type()):
         value = tensor(value, dtype=t.dtype, device=t._device)

@@ -23,13 +23,12 @@ import warnings
 import numpy as np
 
 from .. import dtypes
+from ..dtypes import scalar_name
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.op import Op
 
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
 DECLARED = []  # every declaration, in order
+COMPOSED = []  # (function, api) of the ops built from others (``composed``)
 FUNCTIONS = {}  # torch.<name> for each declaration with a function form, aliases included
 
 
@@ -112,7 +111,7 @@ class Pointwise:
                 operands = tuple(t._cast(dtypes.float32) for t in operands)
             elif self.inputs == "float_only":
                 raise NotImplementedError(f"\"{self.kernel_name}\" not implemented for "
-                                          f"'{_SCALAR_NAMES[first.dtype.name]}'")
+                                          f"'{scalar_name(first)}'")
         p = self.options(operands[0]._data.dtype, *args, **kwargs)
         if self.backward is None:  # a bool result: no node
             operands = tuple(t.detach() for t in operands)
@@ -187,8 +186,8 @@ def write_out(name, result, out):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
     if result.dtype.category > out.dtype.category:
-        raise RuntimeError(f"result type {_SCALAR_NAMES[result.dtype.name]} can't be cast to the desired output type "
-                           f"{_SCALAR_NAMES[out.dtype.name]}")
+        raise RuntimeError(f"result type {scalar_name(result)} can't be cast to the desired output type "
+                           f"{scalar_name(out)}")
     if result._device != out._device:
         raise RuntimeError(f"Expected out tensor to have device {result._device}, but got {out._device} instead")
     b = out._backend()
@@ -237,8 +236,33 @@ def _function(decl, tensor_type):
     return function
 
 
+def composed(*api):
+    """Register ``fn(input, ...)``, an op built from other ops, for the forms in ``api`` (default:
+    function with ``out=``, method, in-place)."""
+    def register(fn):
+        COMPOSED.append((fn, api or ("function", "method", "inplace")))
+        return fn
+    return register
+
+
+def _out_function(fn):
+    def function(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        return result if out is None else write_out(fn.__name__, result, out)
+    function.__name__ = function.__qualname__ = fn.__name__
+    function.__doc__ = fn.__doc__
+    return function
+
+
 def install(tensor_type):
-    """Give ``tensor_type`` each declaration's methods and fill ``FUNCTIONS``."""
+    """Give ``tensor_type`` each declared and composed op's methods and fill ``FUNCTIONS``."""
+    for fn, api in COMPOSED:
+        if "method" in api:
+            setattr(tensor_type, fn.__name__, fn)
+        if "inplace" in api:
+            setattr(tensor_type, fn.__name__ + "_", _inplace(fn))
+        if "function" in api:
+            FUNCTIONS[fn.__name__] = _out_function(fn)
     for decl in DECLARED:
         names = (decl.name, *decl.aliases)
         method = _method(decl)

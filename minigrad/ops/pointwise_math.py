@@ -24,7 +24,8 @@ from math import ceil, exp, floor, fmod, log, log1p, trunc  # noqa: F401 - rebou
 
 import numpy as np
 
-from .pointwise import Pointwise
+from ..dtypes import c_name, scalar_name
+from .pointwise import Pointwise, composed
 
 ZERO, HALF, ONE, TWO, THREE = (np.float32(v) for v in (0, 0.5, 1, 2, 3))
 INF = np.float32(np.inf)
@@ -519,6 +520,26 @@ def _heaviside(a, b, p):
     return b if a == ZERO else (ONE if a > ZERO else ZERO)
 
 
+def _lerp(a, b, p):
+    """torch's two-sided form: exact at both ends (w = 0 and w = 1)."""
+    w = p[0]
+    return a + w * (b - a) if abs(w) < HALF else b - (b - a) * (ONE - w)
+
+
+def _lerp_grad(g, a, b, y, p):
+    return g * (ONE - p[0]), g * p[0]
+
+
+def _lerp_options(dt, weight):
+    return (float(weight),)
+
+
+def _same_dtype_end(x, end, *weight):
+    for name, t in (("end", end), ("weight", weight[0] if weight else None)):
+        if hasattr(t, "_data") and hasattr(x, "_data") and t.dtype != x.dtype:
+            raise RuntimeError(f"expected dtype {c_name(x)} for `{name}` but got dtype {c_name(t)}")
+
+
 def _not_bool(x):
     if x.dtype.category == 0:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -630,3 +651,51 @@ SIGN_AND_ROUNDING = [
     Pointwise("floor_divide", "floor_divide", "not_implemented", arity=2, reads="", inputs="keep",
               integer=_integer_floor_divide),
 ]
+
+LERP = Pointwise("lerp", _lerp, _lerp_grad, reads="", other="tensor", other_name="end", options=_lerp_options,
+                 check=_same_dtype_end, api=())
+
+
+@composed()
+def lerp(input, end, weight):  # noqa: A002 - torch's argument names
+    """``input + weight·(end − input)``; a tensor ``weight`` broadcasts and gets a gradient."""
+    if not hasattr(weight, "_data"):
+        return LERP(input, end, weight)
+    _same_dtype_end(input, end, weight)
+    return (input + weight * (end - input))._renamed("LerpBackward1")
+
+
+@composed()
+def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """``input + value·tensor1·tensor2``."""
+    return (input + value * (tensor1 * tensor2))._renamed("AddcmulBackward0")
+
+
+@composed()
+def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """``input + value·tensor1/tensor2``."""
+    if not tensor1.is_floating_point() and not tensor2.is_floating_point():
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
+    return (input + value * (tensor1 / tensor2))._renamed("AddcdivBackward0")
+
+
+@composed("function", "method")
+def float_power(input, exponent):  # noqa: A002
+    """``input ** exponent`` computed in float64."""
+    if hasattr(input, "_data"):
+        return input.double() ** (exponent.double() if hasattr(exponent, "_data") else float(exponent))
+    return float(input) ** exponent.double()
+
+
+@composed("method")
+def float_power_(self, exponent):
+    """In place: torch requires a float64 ``self`` (the result's dtype)."""
+    if self.dtype.name != "float64":
+        raise RuntimeError(f"the base given to float_power_ has dtype {scalar_name(self)} but the operation's result "
+                           "requires dtype Double")
+    return self._inplace(float_power, exponent)

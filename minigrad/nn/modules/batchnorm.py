@@ -1,6 +1,6 @@
 """Batch normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``BatchNorm3d``."""
 from ... import creation, dtypes
-from ...tensor import tensor
+from ...creation import tensor
 from ...ops import normalization as N
 from .. import init
 from ..parameter import Parameter

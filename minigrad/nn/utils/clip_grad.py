@@ -9,7 +9,8 @@ import warnings
 
 from ...autograd.grad_mode import no_grad
 from ...creation import stack
-from ...tensor import Tensor, tensor
+from ...creation import tensor
+from ...tensor import Tensor
 
 
 def _tensors(tensors):

@@ -12,7 +12,8 @@ import numpy as np
 
 from ... import dtypes
 from ...creation import cat, full, stack
-from ...tensor import Tensor, tensor
+from ...creation import tensor
+from ...tensor import Tensor
 
 
 class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
