@@ -19,6 +19,7 @@ as a view and its base. ``load`` unpickles with ``weights_only=True`` by default
 above, containers and primitives (plus ``add_safe_globals``) resolve; anything else raises
 ``pickle.UnpicklingError`` before it can run."""
 import collections
+import concurrent.futures
 import contextlib
 import io
 import os
@@ -27,16 +28,20 @@ import struct
 import sys
 import uuid
 import zipfile
+import zlib
 
 import numpy as np
 
 from . import dtypes
 from .device import device as _device
+from .nn.parameter import Parameter
+from .tensor import Size, Tensor
 
 DEFAULT_PROTOCOL = 2
 _FORMAT_VERSION = 3  # what torch.save writes in ``version``
 _MAX_READ_VERSION = 10  # the newest ``version`` torch 2.13 reads
 _ALIGNMENT = 64
+_ZIP64_LIMIT = 0xFFFFFFFF  # sizes and offsets from here on go in zip64 fields
 
 _STORAGE_NAMES = {"float32": "FloatStorage", "float64": "DoubleStorage", "float16": "HalfStorage",
                   "int64": "LongStorage", "int32": "IntStorage", "int16": "ShortStorage", "int8": "CharStorage",
@@ -133,8 +138,6 @@ class _Pickler(pickle._Pickler):
         return ref, 0, tuple(arr.shape), _contiguous_strides(arr.shape)
 
     def reducer_override(self, obj):
-        from .nn.parameter import Parameter
-        from .tensor import Size, Tensor
         if isinstance(obj, Parameter):
             return _REBUILD_PARAMETER, (obj.detach(), obj.requires_grad, collections.OrderedDict())
         if isinstance(obj, Tensor):
@@ -161,24 +164,60 @@ def _archive_name(f):
     return "archive"
 
 
-class _AlignedZipWriter:
-    """Stored (uncompressed) zip records whose data start at multiples of ``_ALIGNMENT``."""
+class _ZipWriter:
+    """A stored (uncompressed) zip archive written record by record, each record's data at a multiple
+    of ``_ALIGNMENT`` in the file (padding in an ``FB`` extra field, as torch pads), with zip64 fields
+    where a size or offset passes ``_ZIP64_LIMIT``. On a seekable file the CRC-32s are computed by a
+    background thread while the data are written, and patched into the local headers at the end."""
 
     def __init__(self, file, name):
-        self.zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
-        self.name = name
+        self.f, self.name, self.entries = file, name, []  # entries: [name, offset, size, crc or future]
+        self.seekable = file.seekable() if hasattr(file, "seekable") else False
+        self.base = file.tell() if self.seekable else 0
+        self.pos = 0
+        self.crc_pool = concurrent.futures.ThreadPoolExecutor(1) if self.seekable else None
+
+    def _put(self, data):
+        self.f.write(data)
+        self.pos += len(data)
 
     def write(self, record, data):
-        info = zipfile.ZipInfo(f"{self.name}/{record}", date_time=(1980, 1, 1, 0, 0, 0))
+        name = f"{self.name}/{record}".encode()
         size = len(data)
-        zip64 = 20 if size > zipfile.ZIP64_LIMIT else 0  # zipfile then adds its own extra field
-        header = self.zip.fp.tell() + 30 + len(info.filename.encode()) + zip64 + 4
-        pad = -header % _ALIGNMENT
-        info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
-        self.zip.writestr(info, data)
+        big = size >= _ZIP64_LIMIT
+        zip64 = struct.pack("<HHQQ", 1, 16, size, size) if big else b""
+        pad = -(self.pos + 30 + len(name) + len(zip64) + 4) % _ALIGNMENT
+        extra = zip64 + b"FB" + struct.pack("<H", pad) + b"Z" * pad
+        crc = self.crc_pool.submit(zlib.crc32, data) if self.crc_pool else zlib.crc32(data)
+        self.entries.append([name, self.pos, size, crc])
+        field = 0xFFFFFFFF if big else size
+        self._put(struct.pack("<IHHHHHIIIHH", 0x04034B50, 45 if big else 20, 0x800, 0, 0, 0x21, 0, field, field,
+                              len(name), len(extra)) + name + extra)
+        self._put(data)
 
     def close(self):
-        self.zip.close()
+        central = io.BytesIO()
+        for name, offset, size, crc in self.entries:
+            if not isinstance(crc, int):
+                crc = crc.result()
+                self.f.seek(self.base + offset + 14)
+                self.f.write(struct.pack("<I", crc))
+            fields = ([size, size] if size >= _ZIP64_LIMIT else []) + ([offset] if offset >= _ZIP64_LIMIT else [])
+            extra = struct.pack(f"<HH{len(fields)}Q", 1, 8 * len(fields), *fields) if fields else b""
+            central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45 if fields else 20, 0x800, 0, 0, 0x21,
+                                      crc, min(size, 0xFFFFFFFF), min(size, 0xFFFFFFFF), len(name), len(extra), 0, 0,
+                                      0, 0, min(offset, 0xFFFFFFFF)) + name + extra)
+        if self.crc_pool:
+            self.crc_pool.shutdown()
+            self.f.seek(self.base + self.pos)
+        start, size, count = self.pos, central.tell(), len(self.entries)
+        self._put(central.getbuffer())
+        if start >= _ZIP64_LIMIT or size >= _ZIP64_LIMIT or count >= 0xFFFF:
+            end64 = self.pos
+            self._put(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size, start))
+            self._put(struct.pack("<IIQI", 0x07064B50, 0, end64, 1))
+        self._put(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(count, 0xFFFF), min(count, 0xFFFF),
+                              min(size, 0xFFFFFFFF), min(start, 0xFFFFFFFF), 0))
 
 
 def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
@@ -196,7 +235,7 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
     opened = isinstance(f, (str, os.PathLike))
     target = open(f, "wb") if opened else f
     try:
-        writer = _AlignedZipWriter(target, _archive_name(f))
+        writer = _ZipWriter(target, _archive_name(f))
         writer.write("data.pkl", buf.getbuffer())
         writer.write(".format_version", b"1")
         writer.write(".storage_alignment", str(_ALIGNMENT).encode())
@@ -245,7 +284,6 @@ class _StorageType:
 
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata=None):
     """A tensor viewing ``storage`` (numpy checks that the view stays inside it)."""
-    from .tensor import Tensor
     base = storage.array
     item = base.dtype.itemsize
     try:
@@ -267,7 +305,6 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks, *state):
-    from .nn.parameter import Parameter
     return Parameter(data, requires_grad)
 
 
@@ -277,8 +314,6 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 def _torch_globals():
     """What a ``torch.*`` name in a checkpoint stands for in minigrad."""
-    from .nn.parameter import Parameter
-    from .tensor import Size, Tensor
     names = {("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
              ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
              ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,

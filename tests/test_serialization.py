@@ -327,3 +327,14 @@ def test_bad_files_raise_clear_errors(kind):
     if kind == "future_version":
         assert "version 99, but the maximum supported version for reading is 10" in str(info.value)
     assert str(info.value)
+
+
+def test_zip64_fields(tmp_path, monkeypatch):
+    """Sizes and offsets past 4 GiB go in zip64 fields: forced here by lowering the limit."""
+    monkeypatch.setattr(minigrad.serialization, "_ZIP64_LIMIT", 200)
+    content = {"w": minigrad.arange(300.0), "v": minigrad.ones(10, dtype=minigrad.int64)}
+    minigrad.save(content, tmp_path / "z64.pt")
+    with zipfile.ZipFile(tmp_path / "z64.pt") as z:
+        assert z.testzip() is None
+    for loaded in (torch.load(tmp_path / "z64.pt"), minigrad.load(tmp_path / "z64.pt")):
+        assert loaded["w"].tolist() == list(map(float, range(300))) and loaded["v"].tolist() == [1] * 10
