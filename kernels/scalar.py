@@ -5,8 +5,8 @@ The math is plain Python over scalars, so the same function runs on every device
 functions whose best form differs by device (``exp``, ``log``, ``log1p``, ``floor``, ``ceil``,
 ``trunc``, ``fmod``); each device passes its own ``bindings`` for them (the CPU: ``_vecmath``'s
 vectorisable float32 polynomials and numpy's float-valued rounding; CUDA: libdevice). ``scalar``
-rebuilds the function with those names bound, compiles every plain-Python helper it calls from its
-own module the same way, and returns a Numba function inlined into the loop that calls it (so it
+rebuilds the function with those names bound, compiles every plain-Python helper it calls the same
+way, and returns a Numba function inlined into the loop that calls it (so it
 runs under the loop's flags, and LLVM can vectorise the loop).
 """
 import types
@@ -15,8 +15,8 @@ import numba
 
 
 def scalar(func, bindings, _done=None):
-    """``func`` compiled for inlining, with ``bindings`` replacing its globals of those names and its
-    module's helper functions compiled alike."""
+    """``func`` compiled for inlining, with ``bindings`` replacing its globals of those names and the
+    Python functions it calls compiled alike."""
     done = {} if _done is None else _done
     if func in done:
         return done[func]
@@ -24,7 +24,7 @@ def scalar(func, bindings, _done=None):
     env.update(bindings)
     for name in func.__code__.co_names:
         helper = env.get(name)
-        if name not in bindings and isinstance(helper, types.FunctionType) and helper.__module__ == func.__module__:
+        if name not in bindings and isinstance(helper, types.FunctionType):
             env[name] = scalar(helper, bindings, done)
     clone = types.FunctionType(func.__code__, env, func.__name__, func.__defaults__, func.__closure__)
     done[func] = compiled = numba.njit(clone, inline="always", error_model="numpy")

@@ -24,6 +24,11 @@ from ..ops.normalization import (  # noqa: F401 - re-exported
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
 )
 from ..dtypes import scalar_name
+from ..ops.activation import (  # noqa: F401 - re-exported
+    celu, celu_, elu, elu_, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
+    leaky_relu_, logsigmoid, mish, prelu, relu6, rrelu, rrelu_, selu, selu_, silu, softplus, softshrink, softsign,
+    tanhshrink, threshold, threshold_,
+)
 from ..tensor import Tensor, matmul
 from .modules.pixelshuffle import pixel_shuffle, pixel_unshuffle  # noqa: F401 - re-exported
 
@@ -66,6 +71,11 @@ def _linear_error(x, w):
                        f"{w.shape[1]}x{w.shape[0]})")
 
 
+def relu_(input):  # noqa: A002
+    """In-place ``relu``."""
+    return relu(input, inplace=True)
+
+
 def relu(input, inplace=False):  # noqa: A002
     """``max(x, 0)`` elementwise."""
     if not isinstance(input, Tensor):
@@ -95,6 +105,13 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     if dim is None:
         dim = _softmax_dim("softmax", input.ndim, _stacklevel)
     return input.softmax(dim, dtype=dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """``softmax(−x)`` along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim, _stacklevel)
+    return (-input).softmax(dim, dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002

@@ -235,9 +235,9 @@ SOFTPLUS = Pointwise("softplus", _softplus, _softplus_grad, inputs="float_only",
 SOFTSIGN = Pointwise("softsign", _softsign, _softsign_grad, grad_fn="DivBackward0", api=FUNCTIONAL)
 ELU = Pointwise("elu", _elu, _elu_grad, inputs="float_only", options=_elu_options, api=FUNCTIONAL)
 SELU = Pointwise("selu", _elu, _elu_grad, inputs="float_only", options=_selu_options, grad_fn="EluBackward0",
-                 kernel_name="elu_cpu", api=("function", "inplace"))
+                 kernel_name="elu_cpu", api=("function",))
 CELU = Pointwise("celu", _elu, _elu_grad, inputs="float_only", options=_celu_options, kernel_name="elu_cpu",
-                 api=("function", "inplace"))
+                 api=("function",))
 GELU = Pointwise("gelu", _gelu, _gelu_grad, inputs="float_only", kernel_name="GeluKernelImpl", api=FUNCTIONAL)
 GELU_TANH = Pointwise("gelu_tanh", _gelu_tanh, _gelu_tanh_grad, inputs="float_only", grad_fn="GeluBackward0",
                       kernel_name="GeluKernelImpl", api=FUNCTIONAL)
@@ -253,7 +253,7 @@ LOGSIGMOID = Pointwise("logsigmoid", _logsigmoid, _logsigmoid_grad, inputs="floa
                        grad_fn="LogSigmoidBackward0", kernel_name="log_sigmoid_cpu", api=FUNCTIONAL)
 THRESHOLD = Pointwise("threshold", _threshold, _threshold_grad, inputs="keep", options=_threshold_options,
                       integer=lambda b, x, t, v: b.where(b.less_equal(x, t), b.astype(np.asarray(v), x.dtype), x),
-                      api=("function", "inplace"))
+                      api=("function",))
 TANHSHRINK = Pointwise("tanhshrink", _tanhshrink, _tanhshrink_grad, grad_fn="SubBackward0", api=FUNCTIONAL)
 SOFTSHRINK = Pointwise("softshrink", _softshrink, _shrink_grad, inputs="float_only", options=_softshrink_options,
                        kernel_name="softshrink_check", api=FUNCTIONAL)
@@ -381,8 +381,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  
         raise _not_tensor("rrelu", input)
     if not input.is_floating_point():
         raise NotImplementedError(f"\"rrelu_with_noise_cpu\" not implemented for '{input.dtype.name}'")
-    noise = input._make(np.asarray(_random.uniform(lower, upper, input._data.shape), dtype=input._data.dtype),
-                        input.device)
+    dt = input._data.dtype if input._data.dtype != np.float16 else np.dtype(np.float32)
+    noise = input._make(_random.uniform(input._data.shape, dt, lower, upper).astype(input._data.dtype), input.device)
     if input.device.type != "cpu":
         noise = noise.to(input.device)
     if inplace:
@@ -424,3 +424,16 @@ def glu(input, dim=-1):  # noqa: A002
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {n}")
     a, b = input.split(n // 2, d)
     return (a * b.sigmoid())._renamed("GluBackward0")
+
+
+def _inplace_form(fn):
+    """``F.<name>_``: ``fn`` with ``inplace=True``."""
+    def inplace(input, *args, **kwargs):  # noqa: A002
+        return fn(input, *args, inplace=True, **kwargs)
+    inplace.__name__ = inplace.__qualname__ = fn.__name__ + "_"
+    inplace.__doc__ = f"In-place ``{fn.__name__}``."
+    return inplace
+
+
+elu_, celu_, selu_, leaky_relu_, hardtanh_, rrelu_, threshold_ = (
+    _inplace_form(f) for f in (elu, celu, selu, leaky_relu, hardtanh, rrelu, threshold))
