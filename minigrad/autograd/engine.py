@@ -11,6 +11,19 @@ place broadcasting is undone. Leaves accumulate into ``.grad``; ``autograd.grad`
 A root's implicit gradient (``backward()`` on a one-element output) is ones; a node that receives it
 unchanged runs its backward with ``seeded`` set, so it may skip scaling by it (``FusedLoss``)
 without reading the gradient's value, which for a GPU array would be a copy to the host.
+
+Invariants of a sweep:
+
+* a node runs once, with the sum of every gradient that reaches it, in the shape of its output;
+* grad mode is off while it runs and is restored however it ends (an interrupt included);
+* a leaf's first gradient is copied unless nothing else can hold that buffer (the node declares
+  ``fresh_grads``, the graph is not retained, and the buffer is neither the upstream gradient nor a
+  view of it nor returned for two inputs), so no two leaves and no saved array share a ``.grad``;
+* a tensor's hooks see its summed gradient before anything else does: a non-leaf's (on its node)
+  before the node's backward and ``retain_grad``; a leaf's when the sweep has finished (its
+  gradient is held until then), followed by the accumulation and the post-accumulate hooks; the
+  callbacks queued during the sweep run last;
+* without ``retain_graph`` each node drops what it saved right after its backward (``release``).
 """
 from heapq import heappop, heappush
 
