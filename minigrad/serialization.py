@@ -17,7 +17,8 @@ The format (torch >= 1.6): an uncompressed zip archive whose records sit under o
 Views of one array share one storage (offsets and strides in elements), so a view and its base load
 as a view and its base. ``load`` unpickles with ``weights_only=True`` by default: only the globals
 above, containers and primitives (plus ``add_safe_globals``) resolve; anything else raises
-``pickle.UnpicklingError`` before it can run."""
+``pickle.UnpicklingError`` before it can run. ``load`` also reads torch's legacy pre-1.6 files
+(``_load_legacy``); ``save`` writes the zip format only."""
 import collections
 import concurrent.futures
 import contextlib
@@ -478,6 +479,11 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     try:
         if not opened and not (hasattr(source, "seekable") and source.seekable()):
             source = io.BytesIO(source.read())
+        start = source.tell()
+        if source.read(2) == b"\x80\x02":  # a pickle at the start: the legacy format
+            source.seek(start)
+            return _load_legacy(source, map_location, weights_only)
+        source.seek(start)
         return _load(_ZipReader(source, bool(mmap)), map_location, weights_only)
     finally:
         if opened:
@@ -518,6 +524,49 @@ def _load(reader, map_location, weights_only):
         raise
     except (EOFError, ValueError, IndexError, struct.error) as exc:
         raise pickle.UnpicklingError(f"minigrad.load: corrupted data.pkl in the checkpoint ({exc})") from None
+
+
+_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+_LEGACY_PROTOCOL = 1001
+
+
+def _load_legacy(f, map_location, weights_only):
+    """torch's pre-1.6 format: consecutive pickles of a magic number, the protocol (1001), system
+    information, the object (storages as persistent ids, as in the zip format), and the storage keys;
+    then each storage in key order as an int64 element count and its bytes. Loads onto the CPU."""
+    def header():
+        return _Unpickler(f, True, None).load()
+    try:
+        if header() != _LEGACY_MAGIC:
+            raise RuntimeError("Invalid magic number; corrupt file?")
+        protocol = header()
+        if protocol != _LEGACY_PROTOCOL:
+            raise RuntimeError(f"Invalid protocol version: {protocol}")
+        if not header().get("little_endian", True):
+            raise RuntimeError("minigrad.load: big-endian legacy checkpoints are not supported")
+    except (pickle.UnpicklingError, EOFError, AttributeError) as exc:
+        raise RuntimeError(f"minigrad.load: the file is not a readable torch checkpoint ({exc})") from None
+    storages = {}
+
+    def load_storage(dtype, key, location, numel):
+        target = location if callable(map_location) else _target_device(map_location, location)
+        if not str(target).startswith("cpu"):
+            raise RuntimeError("minigrad reads legacy (pre-1.6) checkpoints onto the CPU only: pass "
+                               "map_location='cpu'")
+        if key not in storages:
+            storages[key] = _Storage(np.empty(numel, dtype.np), "cpu")
+        return storages[key]
+
+    obj = _Unpickler(f, weights_only, load_storage).load()
+    for key in header():
+        count = f.read(8)
+        arr = storages.get(str(key)).array if str(key) in storages else None
+        if len(count) != 8 or arr is None or struct.unpack("<q", count)[0] != arr.size:
+            raise RuntimeError(f"minigrad.load: storage {key!r} of the legacy checkpoint is missing or has the wrong "
+                               "size (truncated or corrupted file)")
+        if f.readinto(memoryview(arr).cast("B")) != arr.nbytes:
+            raise RuntimeError(f"minigrad.load: storage {key!r} is cut short (truncated checkpoint)")
+    return obj
 
 
 # ---- the weights-only allowlist -----------------------------------------------------------------

@@ -338,3 +338,19 @@ def test_zip64_fields(tmp_path, monkeypatch):
         assert z.testzip() is None
     for loaded in (torch.load(tmp_path / "z64.pt"), minigrad.load(tmp_path / "z64.pt")):
         assert loaded["w"].tolist() == list(map(float, range(300))) and loaded["v"].tolist() == [1] * 10
+
+
+def test_legacy_format_from_torch():
+    """torch's pre-1.6 (non-zip) files: views, dtypes and parameters load; map_location must be the CPU."""
+    content = _content(torch)
+    buf = io.BytesIO()
+    torch.save(content, buf, _use_new_zipfile_serialization=False)
+    buf.seek(0)
+    got = minigrad.load(buf)
+    _check_same(got, _content(minigrad))
+    assert _shares(got["base"], got["transposed"])
+    buf.seek(0)
+    with pytest.raises(RuntimeError, match="onto the CPU only"):
+        minigrad.load(buf, map_location="cuda:0")
+    with pytest.raises(RuntimeError, match="truncated"):
+        minigrad.load(io.BytesIO(buf.getvalue()[:-10]))
