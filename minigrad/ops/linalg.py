@@ -214,15 +214,15 @@ def einsum(equation, *operands):
     return Einsum.apply(*[t for t, _ in ops], inputs=tuple(s for _, s in ops), output=out)
 
 
-def _check_matrix_product(name, a, b, ndim_a, ndim_b):
+def _check_matrix_product(name, a, b, second="mat2"):
     check_tensor(name, "input", a, 1)
-    check_tensor(name, "mat2" if ndim_b > 1 else "vec", b, 2)
+    check_tensor(name, second, b, 2)
     same_dtype(a, b)
 
 
 def mv(input, vec, *, out=None):  # noqa: A002 - torch's argument names throughout
     """Matrix × vector."""
-    _check_matrix_product("mv", input, vec, 2, 1)
+    _check_matrix_product("mv", input, vec, "vec")
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.shape[1] != vec.shape[0]:
@@ -233,7 +233,7 @@ def mv(input, vec, *, out=None):  # noqa: A002 - torch's argument names througho
 
 def mm(input, mat2, *, out=None):
     """Matrix × matrix (both 2-D)."""
-    _check_matrix_product("mm", input, mat2, 2, 2)
+    _check_matrix_product("mm", input, mat2)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -246,7 +246,7 @@ def mm(input, mat2, *, out=None):
 
 def bmm(input, mat2, *, out=None):
     """Batched matrix product of two 3-D tensors with the same batch size."""
-    _check_matrix_product("bmm", input, mat2, 3, 3)
+    _check_matrix_product("bmm", input, mat2)
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
