@@ -53,11 +53,7 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self.init_state(p, ("sum", group["initial_accumulator_value"]))
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for key, value in (("foreach", None), ("maximize", False), ("differentiable", False), ("fused", None)):
-                group.setdefault(key, value)
+    FLAGS = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
@@ -70,6 +66,6 @@ class Adagrad(Optimizer):
                 t = state["step"].item() + 1
                 scalars = (group["weight_decay"], group["eps"], -(lr / (1 + (t - 1) * group["lr_decay"])),
                            bool(group["maximize"]))
-                updates.append(Update("adagrad", p, (state["sum"],), scalars, state["step"], t))
+                updates.append(Update("adagrad", p, (state["sum"],), scalars, ((state["step"], t),)))
         self.fused_step(updates)
         return loss

@@ -12,6 +12,7 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 
 One call of the backend's ``adam_step`` kernel per parameter (``kernels/<device>/_adam.py``).
 """
+from ..tensor import Tensor
 from .optimizer import (Optimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
                         scalar)
 
@@ -54,6 +55,11 @@ class Adam(Optimizer):
         check(eps, "epsilon value")
         check_betas(betas)
         check(weight_decay, "weight_decay value")
+        if not all(isinstance(b, float) for b in betas) and not all(isinstance(b, Tensor) for b in betas):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i, beta in enumerate(betas):
+            if isinstance(beta, Tensor) and beta.numel() != 1:
+                raise ValueError(f"Tensor betas[{i}] must be 1-element")
         betas = tuple(scalar(b) for b in betas)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
@@ -61,12 +67,8 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, fused, differentiable)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for key, value in (("amsgrad", False), ("maximize", False), ("foreach", None), ("capturable", False),
-                               ("differentiable", False), ("decoupled_weight_decay", False), ("fused", None)):
-                group.setdefault(key, value)
+    FLAGS = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False, "differentiable": False,
+             "decoupled_weight_decay": False, "fused": None}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
@@ -83,6 +85,6 @@ class Adam(Optimizer):
                 scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t) ** 0.5,
                            group["eps"], -(lr / bias_correction(beta1, t)), bool(amsgrad), bool(group["maximize"]),
                            decoupled)
-                updates.append(Update("adam", p, buffers, scalars, state["step"], t))
+                updates.append(Update("adam", p, buffers, scalars, ((state["step"], t),)))
         self.fused_step(updates)
         return loss

@@ -77,15 +77,10 @@ def check(value, what, low=0.0, high=None):
         raise ValueError(f"Invalid {what}: {value}")
 
 
-def check_betas(betas, high=1.0):
-    """torch's checks of Adam-style ``betas``: each in [0, ``high``), both floats or both 1-element tensors."""
+def check_betas(betas):
+    """torch's checks of Adam-style ``betas``: each in [0, 1)."""
     for i, beta in enumerate(betas):
-        check(beta, f"beta parameter at index {i}", high=high)
-    if not all(isinstance(b, float) for b in betas) and not all(isinstance(b, Tensor) for b in betas):
-        raise ValueError("betas must be either both floats or both Tensors")
-    for i, beta in enumerate(betas):
-        if isinstance(beta, Tensor) and beta.numel() != 1:
-            raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        check(beta, f"beta parameter at index {i}", high=1.0)
 
 
 def check_implementation(lr, foreach, fused, differentiable, capturable=False):
@@ -165,21 +160,23 @@ def _hooked(step):
 @dataclass
 class Update:
     """One parameter's fused update: ``kernels.<device>._<name>.<name>_step(p, g, buffers, scalars, done,
-    k)``; ``step`` (torch's 0-d float32 step counter) is set to ``step_value`` once it has run."""
+    k)``; once it has run, each 0-d CPU tensor of ``counters`` ((tensor, value) pairs: the step count,
+    NAdam's μ product, ASGD's η and μ) is set to its value."""
     name: str
     param: Tensor
     buffers: tuple
     scalars: tuple
-    step: Tensor = None
-    step_value: float = 0.0
+    counters: tuple = ()
 
 
-def new_step():
-    """torch's per-parameter step counter before the first step: a 0-d float32 CPU tensor."""
-    return Tensor._make(np.zeros((), np.float32))
+def counter(value=0.0):
+    """A 0-d float32 CPU tensor: torch's per-parameter ``step`` (and NAdam's, ASGD's scalar state)."""
+    return Tensor._make(np.array(value, np.float32))
 
 
 class Optimizer:
+    FLAGS = {}  # options a group saved by an older torch may lack, with their defaults (set on load)
+
     def __init__(self, params, defaults):
         self.defaults = defaults
         self._optimizer_step_pre_hooks = OrderedDict()
@@ -204,6 +201,9 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for group in self.param_groups:
+            for key, value in self.FLAGS.items():
+                group.setdefault(key, value)
         self.__dict__.setdefault("_optimizer_step_pre_hooks", OrderedDict())
         self.__dict__.setdefault("_optimizer_step_post_hooks", OrderedDict())
 
@@ -227,15 +227,17 @@ class Optimizer:
         """The group's parameters that have a gradient (the others are skipped, as in torch)."""
         return [p for p in group["params"] if p._grad is not None]
 
-    def init_state(self, p, *buffers, step=True):
-        """``state[p]``, created on first use as torch's: ``step`` (0-d float32) and zero ``buffers`` in
-        ``p``'s dtype, device and layout (a name may come with its initial value: ``("sum", 0.1)``)."""
+    def init_state(self, p, *buffers, counters=()):
+        """``state[p]``, its missing entries created as torch's: ``step`` and ``counters`` (name, value) as
+        0-d float32 CPU tensors, then ``buffers`` filled with zeros in ``p``'s dtype, device and layout (a
+        buffer may come with its initial value: ``("sum", 0.1)``)."""
         state = self.state[p]
-        if not state:
-            if step:
-                state["step"] = new_step()
-            for name in buffers:
-                name, value = name if isinstance(name, tuple) else (name, 0)
+        for name, value in (("step", 0.0), *counters):
+            if name not in state:
+                state[name] = counter(value)
+        for name in buffers:
+            name, value = name if isinstance(name, tuple) else (name, 0)
+            if name not in state:
                 state[name] = Tensor._make(p._backend().full_like(p._data, value), p._device)
         return state
 
@@ -358,8 +360,8 @@ def _apply(k, u, done, versions):
         p._data, p._grad._data, tuple(b._data for b in u.buffers), u.scalars, done, k)
     for t, version in versions:
         t._version[0] = version
-    if u.step is not None:
-        u.step._data[()] = u.step_value
+    for tensor, value in u.counters:
+        tensor._data[()] = value
 
 
 def _cast(param, value, key=None):

@@ -54,12 +54,8 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, None, differentiable)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for key, value in (("momentum", 0), ("centered", False), ("foreach", None), ("maximize", False),
-                               ("differentiable", False), ("capturable", False)):
-                group.setdefault(key, value)
+    FLAGS = {"momentum": 0, "centered": False, "foreach": None, "maximize": False, "differentiable": False,
+             "capturable": False}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
@@ -74,6 +70,6 @@ class RMSprop(Optimizer):
                                         *("grad_avg",) * bool(centered))
                 square_avg = state["square_avg"]
                 buffers = (square_avg, state.get("grad_avg", square_avg), state.get("momentum_buffer", square_avg))
-                updates.append(Update("rmsprop", p, buffers, scalars, state["step"], state["step"].item() + 1))
+                updates.append(Update("rmsprop", p, buffers, scalars, ((state["step"], state["step"].item() + 1),)))
         self.fused_step(updates)
         return loss

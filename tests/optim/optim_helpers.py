@@ -29,6 +29,7 @@ def doc_net(nn, unused=False):
 
 def pair(dtype=np.float32, unused=False):
     """A minigrad net and a torch net with the same parameters, plus a batch (x, y) for each."""
+    minigrad.manual_seed(0)
     mg, th = doc_net(mnn, unused), doc_net(torch.nn, unused)
     if dtype == np.float64:
         mg.double()

@@ -1,0 +1,79 @@
+"""RAdam (Liu et al.): Adam with a rectified adaptive step, with torch's exact update rule.
+
+For each parameter p with gradient g at step t (parameters whose grad is None are skipped), with
+ρ∞ = 2/(1 − β₂) − 1 and ρₜ = ρ∞ − 2t·β₂ᵗ/(1 − β₂ᵗ):
+
+    g ← −g                                    if maximize
+    p ← p·(1 − γλ)                            if decoupled_weight_decay
+    g ← g + λ·p                               otherwise, if λ = weight_decay ≠ 0
+    m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²
+    p ← p − γ·m/(1 − β₁ᵗ) · √(1 − β₂ᵗ)/(√v + ε) · rₜ      if ρₜ > 5,
+        rₜ = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ))
+    p ← p − γ·m/(1 − β₁ᵗ)                                 otherwise
+
+One call of the backend's ``radam_step`` kernel per parameter (``kernels/<device>/_radam.py``).
+"""
+from .optimizer import Optimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr, scalar
+
+
+class RAdam(Optimizer):
+    r"""RAdam: Adam whose adaptive step is switched on, and rectified, once the variance estimate is reliable.
+
+    Args:
+        params: an iterable of parameters, or of dicts defining parameter groups.
+        lr: learning rate γ (a float or a 1-element tensor). Default: 1e-3.
+        betas: (β₁, β₂). Default: (0.9, 0.999).
+        eps: ε added to the denominator. Default: 1e-8.
+        weight_decay: λ. Default: 0.
+        decoupled_weight_decay: shrink the parameter by γλ instead of adding λp to the gradient. Default: ``False``.
+        maximize: ascend the objective instead of descending it. Default: ``False``.
+        foreach, capturable, differentiable: accepted as torch accepts them and kept in the groups.
+
+    .. math::
+        \theta_t = \theta_{t-1} - \gamma\,\frac{m_t}{1-\beta_1^t}\,\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\,r_t
+        \quad (\rho_t > 5),\qquad \theta_t = \theta_{t-1} - \gamma\,\frac{m_t}{1-\beta_1^t}\quad\text{otherwise}
+
+    State per parameter: ``step``, ``exp_avg``, ``exp_avg_sq``.
+
+    Example::
+
+        >>> optimizer = optim.RAdam(model.parameters())
+    """
+
+    FLAGS = {"foreach": None, "maximize": False, "differentiable": False, "decoupled_weight_decay": False,
+             "capturable": False}
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
+        check_lr(lr)
+        check(eps, "epsilon value")
+        check_betas(betas)
+        check(weight_decay, "weight_decay value")
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
+                    "maximize": maximize, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+        check_implementation(None, foreach, None, differentiable)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
+        loss = self.closure_loss(closure)
+        updates = []
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr, decay = scalar(group["lr"]), group["weight_decay"]
+            decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+            rho_inf = 2 / (1 - beta2) - 1
+            for p in self.params_with_grad(group):
+                state = self.init_state(p, "exp_avg", "exp_avg_sq")
+                t = state["step"].item() + 1
+                bc2 = bias_correction(beta2, t)
+                rho = rho_inf - 2 * t * (beta2 ** t) / bc2
+                rect = ((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)) ** 0.5 \
+                    if rho > 5.0 else 1.0
+                scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta1, t), lr,
+                           bc2 ** 0.5, group["eps"], rect, bool(group["maximize"]), decoupled, rho > 5.0)
+                updates.append(Update("radam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars,
+                                      ((state["step"], t),)))
+        self.fused_step(updates)
+        return loss
