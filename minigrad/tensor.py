@@ -437,6 +437,9 @@ class Tensor:
 
     def _bump(self):
         self._version[0] += 1
+        if self._device.type != "cpu" and "_view_of" in self.__dict__ and not (
+                _grad_state.enabled and self._requires_grad):
+            S.write_back(self)  # a device view is a copy: its base takes the new values
         return self
 
     def _snapshot(self):

@@ -2,6 +2,7 @@
 Each backward routes the gradient back to where each element came from."""
 import numpy as np
 
+from ..autograd.grad_mode import no_grad
 from ..autograd.op import Op
 from .functions import check_tensor, write_out
 from .functions import dim as _dim
@@ -162,6 +163,17 @@ def rebase(t, result):
     new = op.apply(base, **options)
     new._grad_fn.name = "AsStridedBackward0"
     t._data, t._grad_fn, t._requires_grad = new._data, new._grad_fn, True
+
+
+def write_back(t):
+    """Put the values of ``t``, a view changed in place without recording a node, into its base (and
+    on up): on a device whose views are copies (CUDA arrays), the base would not see them otherwise."""
+    base, op, options = t.__dict__["_view_of"]
+    with no_grad():
+        new = op.unview(base.detach(), t.detach(), **options)
+    base._backend().copyto(base._data, new._data)
+    if "_view_of" in base.__dict__:
+        write_back(base)
 
 
 class Flip(Op):

@@ -87,3 +87,24 @@ def test_runs_on_cuda_as_on_cpu(name):
 def test_unsupported_on_cuda_says_so(name):
     with pytest.raises(NotImplementedError, match="CUDA backend has no"):
         RAISES[name]("cuda")
+
+
+def test_inplace_through_views_reaches_the_base():
+    """A CUDA view is a copy of its part of the base; an in-place change of it is written back."""
+    results = []
+    for device in ("cpu", "cuda"):
+        v = minigrad.zeros(3, device=device)
+        v[2].add_(2)
+        v[0].fill_(5)
+        v[1] += 7
+        m = minigrad.zeros(2, 3, device=device)
+        m[:, 1].fill_(3)
+        m.view(-1)[1].add_(1)
+        m[1][2].sub_(4)
+        m.narrow(0, 0, 1).select(1, 0).zero_()
+        w = minigrad.ones(3, device=device, requires_grad=True)
+        y = w * 2
+        y[1].add_(1)
+        y.sum().backward()
+        results.append((v.tolist(), m.tolist(), y.tolist(), w.grad.tolist()))
+    assert results[0] == results[1]
