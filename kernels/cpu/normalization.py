@@ -139,26 +139,39 @@ def _row_norm_backward(lo, hi, g, x, w, L, mean, rstd, gx, dw, db):
             grp = r % G
             s1 = 0.0
             s2 = 0.0
+            if L == 1:  # one weight per element (layer_norm): flat loops that vectorise
+                dwr, dbr, wr = dw[piece, grp], db[piece, grp], w[grp]
+                for k in range(K):
+                    gi = g[r, k]
+                    xh = (x[r, k] - mu) * rs
+                    gw = gi * wr[k]
+                    s1 += gw
+                    s2 += gw * xh
+                    dwr[k] += gi * xh
+                    dbr[k] += gi
+                s1 /= K
+                s2 /= K
+                for k in range(K):
+                    gx[r, k] = rs * (g[r, k] * wr[k] - s1 - (x[r, k] - mu) * rs * s2)
+                continue
             for c in range(Cg):
-                wc = w[grp, c]
                 a = 0.0
                 ax = 0.0
                 for i in range(c * L, (c + 1) * L):
                     gi = g[r, i]
-                    xh = (x[r, i] - mu) * rs
                     a += gi
-                    ax += gi * xh
+                    ax += gi * (x[r, i] - mu)
+                ax *= rs
                 db[piece, grp, c] += a
                 dw[piece, grp, c] += ax
-                s1 += a * wc
-                s2 += ax * wc
+                s1 += a * w[grp, c]
+                s2 += ax * w[grp, c]
             s1 /= K
             s2 /= K
             for c in range(Cg):
                 wc = w[grp, c]
                 for i in range(c * L, (c + 1) * L):
-                    xh = (x[r, i] - mu) * rs
-                    gx[r, i] = rs * (g[r, i] * wc - s1 - xh * s2)
+                    gx[r, i] = rs * (g[r, i] * wc - s1 - (x[r, i] - mu) * rs * s2)
 
 
 def row_norm_forward(x, weight, bias, L, eps):
