@@ -181,8 +181,31 @@ def _parse_einsum(equation, shapes):
     return subs, out
 
 
+def _sublist_equation(args):
+    """``einsum(a, [0, 1], b, [1, 2], [0, 2])``: the equation and operands of the sublist form."""
+    def letters(sub):
+        out = ""
+        for s in sub:
+            if s is Ellipsis:
+                out += "..."
+            elif not 0 <= s < 52:
+                raise RuntimeError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+            else:
+                out += _LETTERS[s]
+        return out
+    operands, terms = args[0::2], [letters(s) for s in args[1::2]]
+    if len(args) % 2:  # a trailing output sublist
+        operands, out = operands[:-1], "->" + letters(args[-1])
+    else:
+        out = ""
+    return ",".join(terms[:len(operands)]) + out, operands
+
+
 def einsum(equation, *operands):
-    """Einstein summation over up to any number of operands (``torch.einsum``)."""
+    """Einstein summation over any number of operands (``torch.einsum``), given an equation or
+    as operands each followed by its subscripts as a list of ints (the sublist form)."""
+    if hasattr(equation, "_data"):
+        equation, operands = _sublist_equation((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not isinstance(equation, str) or not operands:

@@ -75,6 +75,14 @@ def test_einsum_list_form():
     check_case(lambda lib, x, y: lib.einsum("ij,jk->ik", [x, y]), [a, b], "float64")
 
 
+@pytest.mark.parametrize("sublists", [([0, 1], [1, 2], [0, 2]), ([0, 1], [1, 2]), ([Ellipsis, 1], [1, 2], [Ellipsis])])
+def test_einsum_sublist_form(sublists):
+    def fn(lib, x, y):
+        args = [x, sublists[0], y, sublists[1]] + list(sublists[2:])
+        return lib.einsum(*args)
+    check_case(fn, [rand(2, 3), rand(3, 4)], "float64")
+
+
 @pytest.mark.parametrize("call", [
     lambda lib, a, b: lib.einsum("ij,jk->ik", a, b.double()),
     lambda lib, a, b: lib.einsum("ij,jk->ik", a),
