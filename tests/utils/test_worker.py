@@ -181,6 +181,28 @@ def test_keyboard_interrupt_and_interpreter_exit():
     pids = [int(p) for line in proc.stdout.splitlines() if line.startswith("workers") for p in line.split()[1:]]
     assert len(pids) == 4
     time.sleep(0.2)
-    for pid in pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+    assert not any(_exists(p) for p in pids)
+
+
+def test_workers_exit_when_the_main_process_is_killed():
+    proc = childproc.run("""
+        import os, signal
+        import minigrad.utils.data as mud
+        from tests.utils.data_helpers import Squares
+        it = iter(mud.DataLoader(Squares(10, sleep_at=9, sleep=0.1), num_workers=2))
+        print("workers", *[w.pid for w in it._workers], flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """, timeout=60)
+    pids = [int(p) for p in proc.stdout.split("workers")[1].split()]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_exists(p) for p in pids):
+        time.sleep(0.1)
+    assert not any(_exists(p) for p in pids)
+
+
+def _exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

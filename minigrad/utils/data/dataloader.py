@@ -239,6 +239,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             else None
         shared_memory.register()
         self._workers, self._index_conns, self._result_conns = [], [], []
+        self._owner = os.getpid()  # a forked worker's copy of this iterator must never stop anything
         self._shutdown = False
         _live.add(self)
         try:
@@ -378,7 +379,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     def _shutdown_workers(self):
         """Stop every worker: ask, give them a moment while draining their pipes, then terminate.
         Safe to call twice and from ``__del__``."""
-        if self._shutdown:
+        if self._shutdown or os.getpid() != self._owner:
             return
         self._shutdown = True
         _live.discard(self)
