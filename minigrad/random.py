@@ -270,16 +270,15 @@ def multinomial(weights, num_samples, replacement=False, generator=None):
     ``weights``' dtype. With replacement: a float64 unit per sample, row by row, located in the row's
     normalised cumulative sum (the first category whose cumulative weight reaches it)."""
     w = np.asarray(weights)
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):  # torch words it by the path the draw takes
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0"
+                           if not replacement or num_samples == 1 else
+                           "invalid multinomial distribution (encountering probability entry < 0)")
     rows = w.reshape(-1, w.shape[-1]) if w.ndim else w.reshape(1, 1)
     if np.any(rows.sum(axis=1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    if not replacement and num_samples > np.count_nonzero(rows, axis=1).min():
-        raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative "
-                           "category to sample)")
     if not replacement or num_samples == 1:
         keys = rows / exponential(rows.shape, rows.dtype, 1.0, generator)
         out = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
