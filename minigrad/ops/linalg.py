@@ -291,7 +291,8 @@ def _scaled_sum(name, input, product, beta, alpha):
     if beta != 0:
         result = (input if beta == 1 else input * beta) + result
     elif input._requires_grad:  # a zero gradient for input, and none of its NaN/inf in the value
-        result = result + input.masked_fill(input.isnan().logical_or(input.isfinite()).logical_or(True), 0)
+        everywhere = input._backend().from_host(np.ones(tuple(input.shape), bool))
+        result = result + MaskedFill.apply(input, mask=everywhere, value=0)
     if result._grad_fn is not None:
         result._grad_fn.name = name
     return result
@@ -471,13 +472,16 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return out.permute(order)
 
 
+_diagonal = diagonal  # (for the functions below whose ``diagonal`` argument hides it)
+
+
 def diag(input, diagonal=0, *, out=None):  # noqa: F811 - torch's argument name
     """1-D input: the square matrix with it on the ``diagonal``; 2-D input: that diagonal."""
     check_tensor("diag", "input", input, 1)
     if input.ndim == 1:
         result = diag_embed(input, diagonal)
     elif input.ndim == 2:
-        result = globals()["diagonal"](input, diagonal)
+        result = _diagonal(input, diagonal)
     else:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
     return write_out("diag", result, out)
