@@ -4,7 +4,7 @@
 The forward gathers rows, one thread per output element. The weight gradient is a gather too,
 deterministic and free of atomics: the op has validated the indices on the host, so their stable
 sort into segments of equal index is made there, and one thread per (row, d) of a segment sums
-its g rows in index order (the CPU scatter's order), scaled by 1/count with scale_grad_by_freq.
+its g rows in index order (the CPU scatter's order), each times 1/count with scale_grad_by_freq.
 ``embedding_bag`` has no CUDA kernels yet (NotImplementedError).
 """
 import math
@@ -24,15 +24,13 @@ def _gather_rows(weight, idx, out):
 
 
 @cuda.jit
-def _segment_sums(g, order, rows, starts, scale_by_count, grad):
+def _segment_sums(g, order, rows, starts, scale, grad):
     D = grad.shape[1]
     for u in range(cuda.grid(1), rows.size * D, cuda.gridsize(1)):
         s, d = u // D, u % D
         acc = grad[rows[s], d]  # zero
-        n = starts[s + 1] - starts[s]
         for e in range(starts[s], starts[s + 1]):
-            v = g[order[e], d]
-            acc += v / n if scale_by_count else v
+            acc += g[order[e], d] * scale[s]
         grad[rows[s], d] = acc
 
 
@@ -52,9 +50,12 @@ def embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq)
     keep = np.flatnonzero(idx != padding_idx)
     order = keep[np.argsort(idx[keep], kind="stable")]
     rows, starts = np.unique(idx[order], return_index=True)
+    bounds = np.append(starts, order.size)
+    # as the CPU kernel: g · (1/count) in g's dtype with scale_grad_by_freq (the count over all positions)
+    scale = (1.0 / np.bincount(idx)[rows] if scale_grad_by_freq else np.ones(rows.size)).astype(g.dtype)
     if rows.size and D:
         launch(_segment_sums, rows.size * D, False, g.reshape(idx.size, D), cuda.to_device(order),
-               cuda.to_device(rows), cuda.to_device(np.append(starts, order.size)), bool(scale_grad_by_freq), grad)
+               cuda.to_device(rows), cuda.to_device(bounds), cuda.to_device(scale), grad)
     return grad
 
 
