@@ -12,9 +12,11 @@ An in-place op on a basic-index view writes back into its base as ``put(base, ke
 """
 import builtins
 import numbers
+import warnings
 
 import numpy as np
 
+from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.op import Op
 from .functions import _SCALAR_NAMES, check_tensor, cpu_only, write_out
@@ -231,6 +233,18 @@ class ScatterExtreme(Op):
         return np.where(a_eq & self_in, share, 0), np.where(v_eq, share[index], 0)
 
 
+class NoDerivative(Op):
+    """A result (``value``) that torch records without a derivative: backward raises, as torch's."""
+    name = "NotImplemented"
+
+    def forward(self, a, value=None, op=""):
+        self.op = op
+        return value
+
+    def backward(self, g):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
 # ---- public functions (torch.<name>, Tensor.<name>) ---------------------------------------------
 def _index_arg(name, index, dtypes_msg="int32 or int64"):
     check_tensor(name, "index", index, 3)
@@ -343,10 +357,17 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
-        if reduce == "multiply":
-            raise NotImplementedError("scatter(reduce='multiply') is not supported by minigrad; use "
-                                      "scatter_reduce(..., reduce='prod')")
-        return write_out("scatter", IndexAdd.apply(input, v, index=key, name="ScatterBackward0"), out)
+        if hasattr(src, "_data"):
+            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+                          "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+                          UserWarning, stacklevel=2)
+        with no_grad():  # torch has no derivative for these
+            if reduce == "multiply":
+                cpu_only(input, "scatter")
+                result = ScatterExtreme.apply(input, v, index=key, reduce="prod", include_self=True)
+            else:
+                result = IndexAdd.apply(input, v, index=key)
+        return write_out("scatter", NoDerivative.apply(input, value=result._data, op="scatter"), out)
     name = "ScatterBackward0" if hasattr(src, "_data") else "ScatterBackward1"
     return write_out("scatter", IndexPut.apply(input, v, index=key, name=name), out)
 

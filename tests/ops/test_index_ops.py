@@ -58,6 +58,25 @@ def test_scatter_reduce_ties_share_the_gradient():
                finite_differences=False)
 
 
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.parametrize("with_src", [False, True])
+def test_scatter_with_reduce(reduce, with_src):
+    """Values as torch; like torch, no derivative (backward raises)."""
+    a, s, i = rand(2, 4), rand(2, 2), np.array([[0, 0], [3, 1]], I64)
+    if with_src:
+        fn = lambda lib, x, y, k: x.scatter(1, k, y, reduce=reduce)  # noqa: E731
+        with pytest.warns(UserWarning, match="reduce argument of torch.scatter with Tensor src is deprecated"):
+            check_case(fn, [a, s, i], "float64", grad=False)
+    else:
+        fn = lambda lib, x, y, k: x.scatter(1, k, -2.0, reduce=reduce)  # noqa: E731
+        check_case(fn, [a, s, i], "float64", grad=False)
+    for lib in (minigrad, torch):
+        x = lib.tensor(a, requires_grad=True)
+        with pytest.raises(RuntimeError, match="derivative for aten::scatter is not implemented"):
+            fn(lib, x, lib.tensor(s), lib.tensor(i)).sum().backward()
+
+
 def test_scatter_src_larger_than_index():
     """Only the part of ``src`` that ``index`` covers is read (torch's backward refuses this shape)."""
     a, s, i = rand(2, 4), rand(2, 3), np.array([[0, 2], [3, 1]], I64)
