@@ -9,13 +9,6 @@ import minigrad
 from minigrad.utils.data import Dataset, IterableDataset, get_worker_info
 
 
-def same_rng_as_torch():
-    """True once minigrad's generator draws torch's numbers (randperm under the same seed)."""
-    import torch
-    return minigrad.randperm(20, generator=minigrad.Generator().manual_seed(7)).tolist() == \
-        torch.randperm(20, generator=torch.Generator().manual_seed(7)).tolist()
-
-
 class Squares(Dataset):
     """Sample ``i`` is ``(i, i * i)`` as numbers; ``fail_at`` raises, ``kill_at`` SIGKILLs the worker,
     ``sleep_at`` sleeps ``sleep`` seconds."""

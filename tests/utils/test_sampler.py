@@ -9,7 +9,6 @@ from torch.utils.data.distributed import DistributedSampler as TorchDistributedS
 import minigrad
 import minigrad.utils.data as mud
 from minigrad.utils.data.distributed import DistributedSampler
-from tests.utils.data_helpers import same_rng_as_torch
 
 
 def _same_error(make_mg, make_torch, exc):
@@ -47,7 +46,8 @@ def test_random_sampler_draws():
     g.manual_seed(2)
     got = list(mud.RandomSampler(range(4), replacement=True, num_samples=40, generator=g))
     g.manual_seed(2)
-    assert got == minigrad.randint(0, 4, (32,), generator=g).tolist() + minigrad.randint(0, 4, (8,), generator=g).tolist()
+    want = minigrad.randint(0, 4, (32,), generator=g).tolist()
+    assert got == want + minigrad.randint(0, 4, (8,), generator=g).tolist()
 
 
 @pytest.mark.parametrize("kwargs", [dict(), dict(replacement=True, num_samples=70), dict(num_samples=23)])
@@ -60,8 +60,7 @@ def test_random_sampler_against_torch(kwargs):
         full = len(got) // 10 * 10
         assert collections.Counter(got[:full]) == collections.Counter(want[:full])
         assert len(set(got[full:])) == len(got) - full
-    if same_rng_as_torch():
-        assert got == want
+    assert got == want  # minigrad's generator is torch's
 
 
 @pytest.mark.parametrize("kwargs, exc", [(dict(replacement=1), TypeError), (dict(num_samples=0), ValueError),
@@ -74,6 +73,16 @@ def test_subset_random_sampler():
     got = list(mud.SubsetRandomSampler([5, 7, 9, 11], generator=minigrad.Generator().manual_seed(4)))
     perm = minigrad.randperm(4, generator=minigrad.Generator().manual_seed(4)).tolist()
     assert got == [[5, 7, 9, 11][i] for i in perm] and len(mud.SubsetRandomSampler([1, 2])) == 2
+
+
+@pytest.mark.parametrize("replacement", [True, False])
+def test_weighted_and_subset_samplers_against_torch(replacement):
+    weights = [0.1, 0.9, 0.4, 0.7, 3.0, 0.6]
+    got = list(mud.WeightedRandomSampler(weights, 5, replacement, generator=minigrad.Generator().manual_seed(3)))
+    want = list(tud.WeightedRandomSampler(weights, 5, replacement, generator=torch.Generator().manual_seed(3)))
+    assert got == want
+    got = list(mud.SubsetRandomSampler([5, 7, 9, 11], generator=minigrad.Generator().manual_seed(4)))
+    assert got == list(tud.SubsetRandomSampler([5, 7, 9, 11], generator=torch.Generator().manual_seed(4)))
 
 
 def test_weighted_random_sampler():
@@ -126,8 +135,7 @@ def test_distributed_sampler_shuffled(n, replicas, drop_last):
         padded = (order * 2)[:s.total_size]
         assert got == [padded[r:s.total_size:replicas] for r in range(replicas)]
         assert [len(g) for g in got] == [len(w) for w in want]
-        if same_rng_as_torch():
-            assert got == want
+        assert got == want  # minigrad's generator is torch's
 
 
 def test_distributed_sampler_errors():

@@ -4,9 +4,9 @@ With ``num_workers > 0`` each worker is a process of the standard library's mult
 platform's default start method, fork on Linux, unless ``multiprocessing_context`` says otherwise)
 running ``_utils.worker.worker_loop``. The main process sends ``(task, indices)`` down each worker's
 index pipe, round robin, keeping at most ``prefetch_factor`` tasks per worker outstanding, and hands
-out the results in task order. It waits on the result pipes and the workers' process sentinels at
-once, so a worker that dies is noticed at once, not at a polling interval. Large tensors come back
-through shared memory (``_utils.shared_memory``)."""
+out the results in task order (or as they arrive, ``in_order=False``). It waits on the result pipes
+and the workers' process sentinels at once, so a worker that dies is noticed at once, not at a
+polling interval. Large tensors come back through shared memory (``_utils.shared_memory``)."""
 import atexit
 import itertools
 import math
@@ -47,7 +47,8 @@ class DataLoader:
     ``pin_memory`` (accepted; no pinned memory in minigrad), ``drop_last``, ``timeout`` (seconds to
     wait for a worker's batch; 0 waits forever), ``worker_init_fn(worker_id)``,
     ``multiprocessing_context`` (a start method name or context), ``prefetch_factor`` (tasks in flight
-    per worker, default 2) and ``persistent_workers`` (keep the workers between epochs)."""
+    per worker, default 2), ``persistent_workers`` (keep the workers between epochs) and ``in_order``
+    (False: batches from workers as they arrive)."""
 
     _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
     __initialized = False
@@ -232,6 +233,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         super().__init__(loader)
         self._shutdown = True  # until the workers exist
         self._prefetch_factor = loader.prefetch_factor
+        self._in_order = loader.in_order  # False: hand out each batch as it arrives
         if self._prefetch_factor <= 0:
             raise ValueError("prefetch_factor must be greater than 0 when num_workers > 0")
         ctx = loader.multiprocessing_context or multiprocessing.get_context()
@@ -340,11 +342,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def _next_data(self):
         while True:
-            while self._rcvd_idx < self._send_idx:  # skip tasks of workers that ran out of data
-                info = self._task_info[self._rcvd_idx]
-                if len(info) == 2 or self._workers_status[info[0]]:
+            while self._rcvd_idx < self._send_idx:  # skip tasks handed out early or of workers that ran dry
+                info = self._task_info.get(self._rcvd_idx)
+                if info is not None and (len(info) == 2 or self._workers_status[info[0]]):
                     break
-                del self._task_info[self._rcvd_idx]
+                self._task_info.pop(self._rcvd_idx, None)
                 self._rcvd_idx += 1
             else:
                 if not self._persistent_workers:
@@ -362,11 +364,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                     self._index_conns[data.worker_id].send(None)
                 self._try_put_index()
                 continue
-            if task != self._rcvd_idx:
+            if task != self._rcvd_idx and self._in_order:
                 self._task_info[task] += (data,)
                 continue
             w = self._task_info.pop(task)[0]
-            self._rcvd_idx += 1
+            self._rcvd_idx += task == self._rcvd_idx
             return self._process_data(w, data)
 
     def _process_data(self, w, data):
