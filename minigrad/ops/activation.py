@@ -13,7 +13,7 @@ arguments and call them. ``nn.functional`` re-exports the functions; the ``nn`` 
     leaky_relu:  y = x (x > 0) else a·x                          g or a·g;  prelu: the same with a learned a
     hardtanh:    y = clamp(x, lo, hi)                            g on (lo, hi), else 0 (relu6: lo, hi = 0, 6)
     hardsigmoid: y = clamp(x/6 + ½, 0, 1)                        g/6 on (−3, 3), else 0
-    hardswish:   y = x·clamp(x + 3, 0, 6)/6                      0 below −3, g(x/3 + ½) up to 3, then g
+    hardswish:   y = x·clamp(x + 3, 0, 6)/6                      0 to −3, g(x/3 + ½) on (−3, 3), then g
     logsigmoid:  y = min(x, 0) − log(1 + e^(−|x|))               g/(1 + eˣ)
     threshold:   y = v if x ≤ t else x                           0 or g
     tanhshrink:  y = x − tanh x                                  g·tanh²x
@@ -27,6 +27,7 @@ from math import exp, log1p  # noqa: F401 - rebound by the device loops
 import numpy as np
 
 from .. import random as _random
+from ..dtypes import scalar_name
 from .pointwise import Pointwise, _method
 from .pointwise_math import HALF, ONE, THREE, TWO, ZERO, sigmoid
 
@@ -52,9 +53,9 @@ def _softsign(x, p):
     return x / (ONE + abs(x))
 
 
-def _softsign_grad(g, x, y, p):
+def _softsign_grad(g, x, y, p):  # as torch's composition x/(1 + |x|) differentiates it (NaN at ±inf)
     d = ONE + abs(x)
-    return g / (d * d)
+    return g / d - g * abs(x) / (d * d)
 
 
 def _elu(x, p):
@@ -62,7 +63,7 @@ def _elu(x, p):
 
 
 def _elu_grad(g, x, y, p):
-    return g * p[1] if x > ZERO else g * p[2] * p[0] * p[1] * exp(x * p[2])
+    return g * p[2] * p[0] * p[1] * exp(x * p[2]) if x <= ZERO else g * p[1]
 
 
 def _gelu(x, p):
@@ -115,7 +116,7 @@ def _hardtanh(x, p):
 
 
 def _hardtanh_grad(g, x, y, p):
-    return ZERO if x <= p[0] or x >= p[1] else g
+    return g if p[0] < x < p[1] else ZERO
 
 
 def _hardsigmoid(x, p):
@@ -126,12 +127,13 @@ def _hardsigmoid_grad(g, x, y, p):
     return g / SIX if -THREE < x < THREE else ZERO
 
 
-def _hardswish(x, p):
-    return ZERO if x <= -THREE else x if x >= THREE else x * (x + THREE) / SIX
+def _hardswish(x, p):  # x·clamp(x + 3, 0, 6)/6 as torch (−inf·0 = NaN, −0 below −3)
+    s = x + THREE
+    return x * (ZERO if s < ZERO else SIX if s > SIX else s) / SIX
 
 
 def _hardswish_grad(g, x, y, p):
-    return ZERO if x < -THREE else g * (x / THREE + HALF) if x <= THREE else g
+    return ZERO if x <= -THREE else g * (x / THREE + HALF) if x < THREE else g
 
 
 def _logsigmoid(x, p):
@@ -164,7 +166,7 @@ def _softshrink(x, p):
 
 
 def _shrink_grad(g, x, y, p):
-    return ZERO if -p[0] <= x <= p[0] else g
+    return g if x < -p[0] or x > p[0] else ZERO
 
 
 def _hardshrink(x, p):
@@ -225,7 +227,8 @@ def _lambd_options(dt, lambd=0.5):
 
 def _softshrink_options(dt, lambd=0.5):
     if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {float(lambd)}.")
+        raise RuntimeError(f"lambda must be in range [0, {np.finfo(dt).max:g}] for input dtype {scalar_name(dt)}, but "
+                           f"found {lambd:g}")
     return (lambd,)
 
 
@@ -246,7 +249,7 @@ MISH = Pointwise("mish", _mish, _mish_grad, inputs="float_only", api=FUNCTIONAL)
 LEAKY_RELU = Pointwise("leaky_relu", _leaky_relu, _leaky_relu_grad, inputs="float_only", options=_slope_options,
                        api=FUNCTIONAL)
 HARDTANH = Pointwise("hardtanh", _hardtanh, _hardtanh_grad, inputs="keep", options=_hardtanh_options,
-                     integer=lambda b, x, lo, hi: b.clip(x, lo, hi), api=FUNCTIONAL)
+                     integer=lambda b, x, lo, hi: b.astype(b.clip(x, lo, hi), x.dtype), api=FUNCTIONAL)
 HARDSIGMOID = Pointwise("hardsigmoid", _hardsigmoid, _hardsigmoid_grad, inputs="float_only", api=FUNCTIONAL)
 HARDSWISH = Pointwise("hardswish", _hardswish, _hardswish_grad, inputs="float_only", api=FUNCTIONAL)
 LOGSIGMOID = Pointwise("logsigmoid", _logsigmoid, _logsigmoid_grad, inputs="float_only",
@@ -260,11 +263,15 @@ SOFTSHRINK = Pointwise("softshrink", _softshrink, _shrink_grad, inputs="float_on
 HARDSHRINK = Pointwise("hardshrink", _hardshrink, _shrink_grad, inputs="float_only", options=_lambd_options,
                        api=("function", "method"))
 RRELU = Pointwise("rrelu", _leaky_relu, _leaky_relu_grad, inputs="float_only", options=_slope_options,
-                  grad_fn="RreluWithNoiseBackward0", kernel_name="rrelu_with_noise_cpu", api=FUNCTIONAL)
+                  grad_fn="RreluWithNoiseBackward0", kernel_name="leaky_relu_cpu", api=FUNCTIONAL)
 RRELU_WITH_NOISE = Pointwise("rrelu_with_noise", _rrelu_with_noise, _rrelu_with_noise_grad, other="tensor",
                              inputs="float_only", api=FUNCTIONAL)
 PRELU = Pointwise("prelu", _prelu, _prelu_grad, inputs="float_only", other="tensor", other_name="weight",
                   grad_fn="PreluKernelBackward0", api=FUNCTIONAL)
+
+# torch names an in-place node differently for these
+_INPLACE_NODE = {ELU: "EluBackward1", SELU: "EluBackward1", CELU: "CeluBackward1", LEAKY_RELU: "LeakyReluBackward1",
+                 THRESHOLD: "ThresholdBackward1", RRELU: "RreluWithNoiseBackward1"}
 
 
 def _not_tensor(fn, obj, name="input", position=1):
@@ -276,7 +283,8 @@ def _run(decl, input, inplace, *options, name=None):  # noqa: A002 - torch's arg
     if not hasattr(input, "_data"):
         raise _not_tensor(name or decl.name, input)
     if inplace:
-        return input._inplace(_method(decl), *options)
+        out = input._inplace(_method(decl), *options)
+        return out._renamed(_INPLACE_NODE[decl]) if decl in _INPLACE_NODE else out
     return decl(input, *options)
 
 
@@ -386,7 +394,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  
     if input.device.type != "cpu":
         noise = noise.to(input.device)
     if inplace:
-        return input._inplace(lambda t: RRELU_WITH_NOISE(t, noise)._renamed("RreluWithNoiseBackward0"))
+        return input._inplace(lambda t: RRELU_WITH_NOISE(t, noise))._renamed("RreluWithNoiseBackward1")
     return RRELU_WITH_NOISE(input, noise)._renamed("RreluWithNoiseBackward0")
 
 
@@ -404,8 +412,8 @@ def prelu(input, weight):  # noqa: A002
                                f"{n} and channel size = {channels}.")
         if input.ndim >= 2:
             weight = weight.reshape((n,) + (1,) * (input.ndim - 2))
-    elif weight.ndim > 1 and weight.ndim > input.ndim:
-        raise RuntimeError("prelu: weight must have at most as many dims as input")
+    if weight.dtype != input.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {scalar_name(input)} and {scalar_name(weight)}")
     return PRELU(input, weight.reshape(()) if n == 1 else weight)
 
 
