@@ -254,6 +254,16 @@ def test_whole_module_with_weights_only_false(tmp_path):
     assert type(back) is mnn.Sequential and back(x).tolist() == mg(x).tolist()
 
 
+def test_whole_torch_module_loads_as_minigrad_module(tmp_path):
+    """``torch.save(model)`` names torch's classes: with weights_only=False they resolve to minigrad's."""
+    _, th = _module_pair()
+    torch.save(th, tmp_path / "torch_model.pt")
+    mg = minigrad.load(tmp_path / "torch_model.pt", weights_only=False)
+    x = np.random.default_rng(3).standard_normal((2, 4)).astype(np.float32)
+    assert type(mg) is mnn.Sequential and isinstance(mg[0], mnn.Linear)
+    assert_close(mg(minigrad.tensor(x)), th(torch.tensor(x)))
+
+
 def _as_cuda_checkpoint(tmp_path):
     """A checkpoint whose storages say ``cuda:0`` (written on the CPU, location rewritten)."""
     minigrad.save({"w": minigrad.arange(4.0)}, tmp_path / "cpu.pt")
