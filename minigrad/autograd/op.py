@@ -13,6 +13,7 @@ Each recorded node gets the next ``seq``: a node's inputs were recorded before i
 runs nodes in decreasing ``seq`` without sorting the graph first.
 """
 
+import weakref
 from itertools import count
 
 import numpy as np
@@ -160,14 +161,17 @@ def edge(t):
     """``(node, 0)``: the node that passes a gradient on from ``t`` (None when it needs none)."""
     if t._grad_fn is not None or not t._requires_grad:
         return t._grad_fn, 0
-    node = t.__dict__.get("_accumulate_grad")
+    ref = t.__dict__.get("_accumulate_grad")  # held weakly, as torch's leaf holds its accumulator
+    node = None if ref is None else ref()
     if node is None:
-        node = t.__dict__["_accumulate_grad"] = AccumulateGrad(t)
+        node = AccumulateGrad(t)
+        t.__dict__["_accumulate_grad"] = weakref.ref(node)
     return node, 0
 
 
 class AccumulateGrad:
-    """A leaf that requires grad, as a graph node (``variable`` is the leaf); one per leaf."""
+    """A leaf that requires grad, as a graph node (``variable`` is the leaf); one per leaf while
+    anything holds it."""
     name = "AccumulateGrad"
     next_functions = ()
 
