@@ -50,5 +50,5 @@ def out_of_range(x, y):
                                                         np.ascontiguousarray(y).reshape(-1))]
 
 
-def forward(x, y, need_grad, reduction="mean", weight=None):
+def forward(x, y, *, need_grad, reduction="mean", weight=None):
     return run(_KERNEL, (x, y, weight), need_grad, reduction, (1e-12,))

@@ -31,5 +31,5 @@ def _bce_logits(x, y, w, pw, p):
 _KERNEL = loops(_bce_logits)
 
 
-def forward(x, y, need_grad, reduction="mean", weight=None, pos_weight=None):
+def forward(x, y, *, need_grad, reduction="mean", weight=None, pos_weight=None):
     return run(_KERNEL, (x, y, weight, pos_weight), need_grad, reduction)

@@ -58,7 +58,7 @@ def _kernel(p0, p1, partial, x1, x2, y, margin, s, out, g1, g2):
 
 
 @float16_in_float32
-def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
+def forward(x1, x2, y, *, need_grad, margin=0.0, reduction="mean"):
     """x₁, x₂: (N, D) with y (N), or (D) with a 0-d y."""
     shape = broadcast_shape(x1.shape, x2.shape, y.shape + (1,))
     R, D = rows(shape)

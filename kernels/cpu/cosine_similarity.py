@@ -44,7 +44,7 @@ def _kernel(u0, u1, x1, x2, eps, out, g1, g2):
 
 
 @float16_in_float32
-def forward(x1, x2, need_grad, dim=1, eps=1e-8):
+def forward(x1, x2, *, need_grad, dim=1, eps=1e-8):
     """``dim`` is non-negative, in the broadcast shape (0 for 0-d inputs)."""
     shape, (x1, x2) = broadcast(x1, x2)
     last = not shape or dim == len(shape) - 1

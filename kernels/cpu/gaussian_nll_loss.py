@@ -29,5 +29,5 @@ def _gaussian_nll(x, y, v, w, p):
 _KERNEL = loops(_gaussian_nll)
 
 
-def forward(x, y, var, need_grad, reduction="mean", eps=1e-6, full=False):
+def forward(x, y, var, *, need_grad, reduction="mean", eps=1e-6, full=False):
     return run(_KERNEL, (x, y, var), need_grad, reduction, (eps, 0.5 * log(2 * math.pi) if full else 0.0))

@@ -42,7 +42,7 @@ def _kernel(p0, p1, partial, x, y, margin, s, out, gx):
 
 
 @float16_in_float32
-def forward(x, y, need_grad, margin=1.0, reduction="mean"):
+def forward(x, y, *, need_grad, margin=1.0, reduction="mean"):
     shape, (x, y) = broadcast(x, y)
     dt = x.dtype
     s = scale(reduction, x.size)

@@ -26,5 +26,5 @@ def _huber(x, y, z, w, p):
 _KERNEL = loops(_huber)
 
 
-def forward(x, y, need_grad, reduction="mean", delta=1.0):
+def forward(x, y, *, need_grad, reduction="mean", delta=1.0):
     return run(_KERNEL, (x, y), need_grad, reduction, (delta,))

@@ -27,5 +27,5 @@ def _kl_div(x, y, z, w, p):
 _KERNEL = loops(_kl_div)
 
 
-def forward(x, y, need_grad, reduction="mean", log_target=False, divisor=None):
+def forward(x, y, *, need_grad, reduction="mean", log_target=False, divisor=None):
     return run(_KERNEL, (x, y), need_grad, reduction, (log_target,), divisor)

@@ -22,5 +22,5 @@ def _l1(x, y, z, w, p):
 _KERNEL = loops(_l1)
 
 
-def forward(x, y, need_grad, reduction="mean"):
+def forward(x, y, *, need_grad, reduction="mean"):
     return run(_KERNEL, (x, y), need_grad, reduction)

@@ -43,7 +43,7 @@ def _kernel(p0, p1, partial, x1, x2, y, margin, s, out, g1, g2, gy):
 
 
 @float16_in_float32
-def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
+def forward(x1, x2, y, *, need_grad, margin=0.0, reduction="mean"):
     shape, (x1, x2, y) = broadcast(x1, x2, y)
     dt = x1.dtype
     s = scale(reduction, x1.size)

@@ -17,5 +17,5 @@ def _mse(x, y, z, w, p):
 _KERNEL = loops(_mse)
 
 
-def forward(x, y, need_grad, reduction="mean"):
+def forward(x, y, *, need_grad, reduction="mean"):
     return run(_KERNEL, (x, y), need_grad, reduction)

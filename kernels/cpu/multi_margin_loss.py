@@ -47,7 +47,7 @@ def _kernel(p0, p1, partial, x, y, w, p, margin, sc, out, gx):
         partial[piece] = part
 
 
-def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
+def forward(x, y, *, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class), y: (N) or 0-d; the 'none' loss has y's shape."""
     x2 = np.ascontiguousarray(x).reshape(-1, x.shape[-1] if x.ndim else 1)
     N, C = x2.shape

@@ -54,7 +54,7 @@ def _kernel(p0, p1, partial, x, t, one, sc, out, gx):
         partial[piece] = part
 
 
-def forward(x, t, need_grad, reduction="mean"):
+def forward(x, t, *, need_grad, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class); the 'none' loss is (N) or 0-d."""
     shape = x.shape
     x2, t2 = (np.ascontiguousarray(a).reshape(-1, shape[-1] if x.ndim else 1) for a in (x, t))

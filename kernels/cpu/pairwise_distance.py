@@ -22,7 +22,7 @@ def _kernel(u0, u1, x1, x2, eps, p, out, g1, g2):
 
 
 @float16_in_float32
-def forward(x1, x2, need_grad, p=2.0, eps=1e-6, keepdim=False):
+def forward(x1, x2, *, need_grad, p=2.0, eps=1e-6, keepdim=False):
     shape, (x1, x2) = broadcast(x1, x2)
     R, D = rows(shape)
     a, b = x1.reshape(R, D), x2.reshape(R, D)

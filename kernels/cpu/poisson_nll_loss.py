@@ -41,5 +41,5 @@ def _poisson_nll(x, y, z, w, p):
 _KERNEL = loops(_poisson_nll)
 
 
-def forward(x, y, need_grad, reduction="mean", log_input=True, full=False, eps=1e-8):
+def forward(x, y, *, need_grad, reduction="mean", log_input=True, full=False, eps=1e-8):
     return run(_KERNEL, (x, y), need_grad, reduction, (log_input, full, eps, 2 * math.pi))

@@ -27,5 +27,5 @@ def _smooth_l1(x, y, z, w, p):
 _KERNEL = loops(_smooth_l1)
 
 
-def forward(x, y, need_grad, reduction="mean", beta=1.0):
+def forward(x, y, *, need_grad, reduction="mean", beta=1.0):
     return run(_KERNEL, (x, y), need_grad, reduction, (beta,))

@@ -23,5 +23,5 @@ def _soft_margin(x, y, z, w, p):
 _KERNEL = loops(_soft_margin)
 
 
-def forward(x, y, need_grad, reduction="mean"):
+def forward(x, y, *, need_grad, reduction="mean"):
     return run(_KERNEL, (x, y), need_grad, reduction)

@@ -54,7 +54,7 @@ def _kernel(p0, p1, partial, a, pos, neg, margin, eps, p, swap, s, out, ga, gp, 
 
 
 @float16_in_float32
-def forward(anchor, positive, negative, need_grad, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+def forward(anchor, positive, negative, *, need_grad, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
     shape, arrays = broadcast(anchor, positive, negative)
     R, D = rows(shape)
     a, pos, neg = (x.reshape(R, D) for x in arrays)

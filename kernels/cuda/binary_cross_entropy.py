@@ -37,5 +37,5 @@ def out_of_range(x, y):
     return None if code == _NONE else ("input", "target")[code % 2]
 
 
-def forward(x, y, need_grad, reduction="mean", weight=None):
+def forward(x, y, *, need_grad, reduction="mean", weight=None):
     return run(_KERNEL, (x, y, weight), need_grad, reduction, (1e-12,))

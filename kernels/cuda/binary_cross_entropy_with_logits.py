@@ -7,5 +7,5 @@ from ._pointwise import loops, run
 _KERNEL = loops(_bce_logits)
 
 
-def forward(x, y, need_grad, reduction="mean", weight=None, pos_weight=None):
+def forward(x, y, *, need_grad, reduction="mean", weight=None, pos_weight=None):
     return run(_KERNEL, (x, y, weight, pos_weight), need_grad, reduction)

@@ -37,7 +37,7 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, partial):
 
 
 @float16_in_float32
-def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
+def forward(x1, x2, y, *, need_grad, margin=0.0, reduction="mean"):
     """x₁, x₂: (N, D) with y (N), or (D) with a 0-d y."""
     shape = tuple(broadcast_shape(x1.shape, x2.shape, y.shape + (1,)))
     R, D = rows(shape)

@@ -7,7 +7,7 @@ Class targets t (weights w, label smoothing ε, C classes):
     ℓ_p = (1−ε)·w_t·(−log p_t) + (ε/C)·Σ_c w_c·(−log p_c)          (0 where t = ignore_index)
     dℓ_p/dx_c = [(1−ε)·w_t + (ε/C)·Σ_k w_k]·p_c − (1−ε)·w_t·[c = t] − (ε/C)·w_c
 
-    'mean' divides by W = Σ_{p not ignored} w[t_p], reduced on the device (``nll_loss.weight_sum``)
+    'mean' divides by W = Σ_{p not ignored} w[t_p], reduced on the device (``nll_loss.target_weight_sum``)
     and read there; W = 0 gives NaN, as in torch.
 
 Probability targets y, smoothed y' = (1−ε)·y + ε/C ('mean' divides by the position count):

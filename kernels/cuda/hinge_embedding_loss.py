@@ -26,6 +26,6 @@ def _hinge(x, y, z, w, p):
 _KERNEL = loops(_hinge)
 
 
-def forward(x, y, need_grad, margin=1.0, reduction="mean"):
+def forward(x, y, *, need_grad, margin=1.0, reduction="mean"):
     loss, gx, _ = run(_KERNEL, (x, y), need_grad, reduction, (margin, 0, 1))
     return loss, gx, None

@@ -7,5 +7,5 @@ from ._pointwise import loops, run
 _KERNEL = loops(_kl_div)
 
 
-def forward(x, y, need_grad, reduction="mean", log_target=False, divisor=None):
+def forward(x, y, *, need_grad, reduction="mean", log_target=False, divisor=None):
     return run(_KERNEL, (x, y), need_grad, reduction, (log_target,), divisor)

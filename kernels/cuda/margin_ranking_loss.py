@@ -21,6 +21,6 @@ def _margin_ranking(x1, x2, y, w, p):
 _KERNEL = loops(_margin_ranking)
 
 
-def forward(x1, x2, y, need_grad, margin=0.0, reduction="mean"):
+def forward(x1, x2, y, *, need_grad, margin=0.0, reduction="mean"):
     _, operands = broadcast(x1, x2, y)  # y too sets the shape (the skeleton reads a one-element z in place)
     return run(_KERNEL, operands, need_grad, reduction, (margin, 0, 1))

@@ -49,7 +49,7 @@ def _kernel(x, y, w, p, margin, one, sc, out, gx, partial):
     write_partial(acc, partial, scratch)
 
 
-def forward(x, y, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
+def forward(x, y, *, need_grad, p=1, margin=1.0, weight=None, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class), y: (N) or 0-d; the 'none' loss has y's shape."""
     N, C = class_rows(x)
     dt = x.dtype

@@ -63,7 +63,7 @@ def _kernel(x, t, one, sc, is_target, out, gx, partial):
     write_partial(acc, partial, scratch)
 
 
-def forward(x, t, need_grad, reduction="mean"):
+def forward(x, t, *, need_grad, reduction="mean"):
     """x: (C) or (N, C) (0-d counts as one class); the 'none' loss is (N) or 0-d."""
     dt = x.dtype
     N, C = class_rows(x)

@@ -24,7 +24,7 @@ def _kernel(x1, x2, eps, p, out, g1, g2):
 
 
 @float16_in_float32
-def forward(x1, x2, need_grad, p=2.0, eps=1e-6, keepdim=False):
+def forward(x1, x2, *, need_grad, p=2.0, eps=1e-6, keepdim=False):
     dt = x1.dtype
     shape, (x1, x2) = broadcast(x1, x2)
     R, D = rows(shape)

@@ -6,5 +6,5 @@ from ._pointwise import loops, run
 _KERNEL = loops(_smooth_l1)
 
 
-def forward(x, y, need_grad, reduction="mean", beta=1.0):
+def forward(x, y, *, need_grad, reduction="mean", beta=1.0):
     return run(_KERNEL, (x, y), need_grad, reduction, (beta,))

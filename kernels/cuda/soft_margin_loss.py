@@ -6,5 +6,5 @@ from ._pointwise import loops, run
 _KERNEL = loops(_soft_margin)
 
 
-def forward(x, y, need_grad, reduction="mean"):
+def forward(x, y, *, need_grad, reduction="mean"):
     return run(_KERNEL, (x, y), need_grad, reduction)

@@ -47,7 +47,7 @@ def _kernel(a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn, partial):
 
 
 @float16_in_float32
-def forward(anchor, positive, negative, need_grad, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
+def forward(anchor, positive, negative, *, need_grad, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
     dt = anchor.dtype
     shape, arrays = broadcast(anchor, positive, negative)
     R, D = rows(shape)

@@ -99,19 +99,32 @@ def test_float16_logits():
 
 @pytest.mark.parametrize("shape", [(4, 3), (2, 3, 5)], ids=["rows", "spatial"])
 @pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
-def test_out_of_range_target_is_nan(name, shape):
-    """The CPU raises torch's IndexError; the device kernels, which never read outside the class dim
-    and do not copy to the host to check, make the loss and the gradient NaN."""
+def test_out_of_range_target_fails_as_on_the_cpu(name, shape):
+    """A class target outside [0, C) that is not ignore_index raises the same IndexError (torch's on
+    the CPU) on both devices, for every reduction, before any loss kernel runs; a target array found
+    valid is not checked again (no further copy to the host)."""
     from numba import cuda
 
+    from minigrad.kernels import cpu as host
     from minigrad.kernels import cuda as device
     x, t, _ = inputs(shape, np.float32, False)
-    t.flat[1] = 3
-    with pytest.raises(IndexError):
-        run_both(name, (x, t), (True, False))
+    t.flat[1], t.flat[2] = 3, -100  # out of range, then ignored
     for reduction in REDUCTIONS:
-        loss, grad, _ = device.load(name).forward(cuda.to_device(x), cuda.to_device(t), need_grad=(True, False),
-                                                   reduction=reduction)
-        loss, grad = loss.copy_to_host(), grad.copy_to_host()
-        assert np.isnan(loss.flat[1] if reduction == "none" else loss)
-        assert np.isnan(np.moveaxis(grad, 1, -1).reshape(-1, 3)[1]).all()
+        with pytest.raises(IndexError) as on_cpu:
+            host.load(name).forward(x, t, need_grad=(True, False), reduction=reduction)
+        with pytest.raises(IndexError) as on_device:
+            device.load(name).forward(cuda.to_device(x), cuda.to_device(t), need_grad=(True, False),
+                                      reduction=reduction)
+        assert str(on_device.value) == str(on_cpu.value) == "Target 3 is out of bounds."
+    t.flat[1] = 2
+    xd, td = cuda.to_device(x), cuda.to_device(t)
+    device.load(name).forward(xd, td, need_grad=(True, False))
+    assert device.load("nll_loss").checked(td) == (3, -100)
+
+
+def test_functional_out_of_range_target_fails_as_on_the_cpu():
+    import minigrad
+    x, t = minigrad.randn(4, 3), minigrad.tensor([0, 5, 1, 2])
+    for dev in ("cpu", "cuda"):
+        with pytest.raises(IndexError, match="Target 5 is out of bounds."):
+            minigrad.nn.functional.cross_entropy(x.to(dev), t.to(dev))
