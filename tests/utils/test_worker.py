@@ -109,6 +109,21 @@ def test_persistent_workers():
     del loader, it
 
 
+def test_persistent_workers_iterable_dataset():
+    loader = mud.DataLoader(Stream(0, 10), batch_size=3, num_workers=2, persistent_workers=True)
+    want = list(tud.DataLoader(torch_stream(0, 10), batch_size=3, num_workers=2))
+    _same(list(loader), want)
+    _same(list(loader), want)  # every worker's stream starts again
+    del loader
+
+
+def test_worker_init_fn_error():
+    def init(worker_id):
+        raise OSError(f"init failed in {worker_id}")
+    with pytest.raises(OSError, match=r"(?s)Caught OSError in DataLoader worker process \d.*init failed"):
+        list(mud.DataLoader(Squares(4), num_workers=2, worker_init_fn=init))
+
+
 def test_shared_memory_transfer():
     batches = list(mud.DataLoader(Big(), batch_size=2, num_workers=2))
     for k, b in enumerate(batches):
