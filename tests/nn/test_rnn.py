@@ -288,6 +288,7 @@ def both_raise(make, call):
     ("LSTM", lambda m, lib: m(lib.zeros(5, 2, 3), (lib.zeros(1, 2, 4), lib.zeros(1, 2, 5)))),
     ("LSTM", lambda m, lib: m(lib.zeros(5, 3), (lib.zeros(1, 2, 5), lib.zeros(1, 2, 5)))),
     ("GRU", lambda m, lib: m(lib.zeros(5, 2, 3, dtype=lib.float64))),   # dtype
+    ("LSTM", lambda m, lib: m(lib.zeros(0, 2, 3))),                      # no time steps
 ])
 def test_layer_errors_as_torch(name, call):
     both_raise(lambda lib: getattr(lib.nn, name)(3, 5), call)
@@ -316,6 +317,13 @@ def test_cell_errors():
             cell(lib.zeros(2, 5))
         with pytest.raises(RuntimeError):
             cell(lib.zeros(2, 3), (lib.zeros(3, 4), lib.zeros(3, 4)))
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_empty_batch(name):
+    mg, th = twins(name, np.float32, 3, 4, num_layers=2, bidirectional=True)
+    ins_mg, ins_th = leaves([np.zeros((5, 0, 3), np.float32)])
+    backward_and_compare(flat(mg(ins_mg[0])), flat(th(ins_th[0])), ins_mg, ins_th, mg, th, np.float32)
 
 
 def test_dropout_warning_for_one_layer():

@@ -147,6 +147,8 @@ class RNNBase(Module):
                 hidden = tuple(h.unsqueeze(1) for h in hidden)
             self._check_input(x, False)
             B = x.shape[1]
+        if x.shape[0] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         h_shape, c_shape = self._hidden_shapes(B)
         if hx is None:
             h0 = creation.zeros(h_shape, dtype=x.dtype, device=x.device)
