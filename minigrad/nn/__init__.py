@@ -13,7 +13,7 @@ from .modules.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropou
 from .modules.flatten import Flatten, Unflatten
 from .modules.fold import Fold, Unfold
 from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
-from .modules.linear import Identity, Linear
+from .modules.linear import Bilinear, Identity, Linear
 from .modules.module import Module
 from .modules.normalization import GroupNorm, LayerNorm, LocalResponseNorm
 from .modules.pixelshuffle import PixelShuffle, PixelUnshuffle

@@ -20,6 +20,7 @@ from ..ops.dropout import (  # noqa: F401 - re-exported
 from ..ops.embedding import embedding, embedding_bag  # noqa: F401 - re-exported
 from ..ops.fold import fold, unfold  # noqa: F401 - re-exported
 from ..ops.interpolate import interpolate  # noqa: F401 - re-exported
+from ..ops.pad import pad  # noqa: F401 - re-exported
 from ..ops.normalization import (  # noqa: F401 - re-exported
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
 )
@@ -58,6 +59,54 @@ def linear(input, weight, bias=None):  # noqa: A002 - torch's argument names thr
     if b.shape != (w.shape[0],):  # a broadcast bias: unfused, so its gradient is summed back by the engine
         return _linalg.Linear.apply(input, weight) + bias
     return _linalg.Linear.apply(input, weight, bias)
+
+
+def bilinear(input1, input2, weight, bias=None):  # noqa: A002
+    """``y_o = Σᵢⱼ x1ᵢ·W_oij·x2ⱼ + b_o`` over the last dims (leading dims shared)."""
+    for t, name, pos in ((input1, "input1", 1), (input2, "input2", 2), (weight, "weight", 3)):
+        if not isinstance(t, Tensor):
+            raise _not_tensor("bilinear", t, name, pos)
+    lead = input1.shape[:-1]
+    for d, (a, c) in enumerate(zip(lead, input2.shape[:-1])):
+        if a != c:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {d}: got {a} and {c}")
+    out, n1, n2 = weight.shape
+    for got, want, name in ((input1.shape[-1], n1, "input1"), (input2.shape[-1], n2, "input2"),
+                            (None if bias is None else bias.shape[-1], out, "bias")):
+        if got is not None and got != want:
+            raise RuntimeError(f"bilinear(): {name} size does not match weight size: got {got} but expected {want}")
+    x1, x2 = input1.reshape(-1, n1), input2.reshape(-1, n2)
+    t = matmul(x1, weight.permute(1, 0, 2).reshape(n1, out * n2)).reshape(-1, out, n2)  # x1ᵢ·W_oij
+    y = (t * x2.unsqueeze(1)).sum(-1).reshape(*lead, out)
+    return y if bias is None else y + bias
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002
+    """``x / max(‖x‖_p, eps)`` along ``dim``."""
+    y = input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is not None:
+        from ..ops.pointwise import write_out
+        return write_out("normalize", y, out)
+    return y
+
+
+def one_hot(tensor, num_classes=-1):
+    """An int64 tensor of shape ``(*, num_classes)`` with a 1 at each class index of ``tensor``."""
+    if not isinstance(tensor, Tensor):
+        raise _not_tensor("one_hot", tensor, "self")
+    if tensor.dtype.name != "int64":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    idx = tensor._host()
+    if num_classes == -1:
+        if idx.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(idx.max()) + 1
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if idx.size and idx.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
+    return Tensor._make(out, CPU).to(tensor.device)
 
 
 def _linear_error(x, w):

@@ -73,3 +73,42 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Bilinear(Module):
+    r"""Applies :math:`y = x_1^T A x_2 + b` to the last dims of two inputs:
+    :math:`y_o = \sum_{ij} x_{1,i} A_{oij} x_{2,j} + b_o`.
+
+    Args:
+        in1_features, in2_features: sizes of the two inputs' last dims.
+        out_features: size of the output's last dim.
+        bias: if ``False`` the layer learns no additive bias. Default: ``True``.
+        device, dtype: where and in which floating dtype the parameters are created.
+
+    Shape: inputs ``(*, in1_features)`` and ``(*, in2_features)`` with the same leading dims, output
+    ``(*, out_features)``. Weight ``(out_features, in1_features, in2_features)`` and bias drawn from
+    :math:`U(-1/\sqrt{in1}, 1/\sqrt{in1})` as torch.
+    """
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.weight = Parameter(creation.empty((out_features, in1_features, in2_features), device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
