@@ -314,7 +314,9 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 
 def _torch_globals():
-    """What a ``torch.*`` name in a checkpoint stands for in minigrad."""
+    """What the names a weights-only checkpoint may hold stand for in minigrad: torch's rebuild
+    functions, storage types, dtypes, ``device`` and ``Size``, and the few standard-library types
+    torch's weights-only loader allows."""
     names = {("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
              ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
              ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
@@ -325,8 +327,7 @@ def _torch_globals():
              ("torch.storage", "UntypedStorage"): _StorageType(dtypes.uint8),
              ("collections", "OrderedDict"): collections.OrderedDict,
              ("collections", "Counter"): collections.Counter,
-             ("builtins", "set"): set, ("builtins", "frozenset"): frozenset, ("builtins", "complex"): complex,
-             ("builtins", "bytearray"): bytearray, ("builtins", "slice"): slice,
+             ("builtins", "set"): set, ("builtins", "complex"): complex, ("builtins", "bytearray"): bytearray,
              ("_codecs", "encode"): _latin1_encode}
     names.update({("torch", d.name): d for d in dtypes.ALL})
     names.update({("torch", v): _StorageType(d) for v, d in _STORAGE_DTYPES.items()})

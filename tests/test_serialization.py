@@ -79,6 +79,16 @@ def test_round_trip_with_torch(tmp_path, writer, reader):
     assert got["row"][0].item() == 100.0
 
 
+def test_builtin_values_both_ways():
+    obj = {"set": {1, 2}, "complex": 1 + 2j, "bytes": b"\x00\xffxy", "bytearray": bytearray(b"z"), "big": 2 ** 70,
+           "counter": collections.Counter("aab"), "none": None, "float": -0.0}
+    for writer, reader in ((torch, minigrad), (minigrad, torch)):
+        buf = io.BytesIO()
+        writer.save(obj, buf)
+        buf.seek(0)
+        assert reader.load(buf) == obj
+
+
 def test_minigrad_round_trip_keeps_identity(tmp_path):
     x = minigrad.arange(6.0)
     obj = {"a": x, "b": x, "c": [x]}
