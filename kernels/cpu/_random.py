@@ -44,10 +44,17 @@ def _fma(typingctx, a, b, c):
 @register_jitable
 def _twist(key):
     """The next 624 words of the twister's state, in place."""
-    for i in range(N):
-        y = (key[i] & np.uint32(0x80000000)) | (key[i + 1 if i + 1 < N else 0] & np.uint32(0x7FFFFFFF))
-        v = key[i + M if i + M < N else i + M - N] ^ (y >> np.uint32(1))
-        key[i] = v ^ (np.uint32(0x9908B0DF) if y & np.uint32(1) else np.uint32(0))
+    for i in range(N - M):  # three loops without wrap-around tests, so each vectorises
+        _twist_one(key, i, i + 1, i + M)
+    for i in range(N - M, N - 1):
+        _twist_one(key, i, i + 1, i + M - N)
+    _twist_one(key, N - 1, 0, M - 1)
+
+
+@register_jitable
+def _twist_one(key, i, after, far):
+    y = (key[i] & np.uint32(0x80000000)) | (key[after] & np.uint32(0x7FFFFFFF))
+    key[i] = key[far] ^ (y >> np.uint32(1)) ^ ((np.uint32(0) - (y & np.uint32(1))) & np.uint32(0x9908B0DF))
 
 
 @register_jitable
