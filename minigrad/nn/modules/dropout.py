@@ -8,7 +8,8 @@ class Dropout(Module):
     r"""During training, zeroes each element with probability ``p`` and scales the survivors by
     :math:`1/(1-p)`, so the expected output equals the input; in eval mode it is the identity.
 
-    The mask is drawn from minigrad's generator (``minigrad.manual_seed`` makes it reproducible).
+    The mask is torch's: ``bernoulli_(1 − p)`` on the default generator, so under one ``manual_seed`` it
+    zeroes the elements torch's would.
 
     Args:
         p: probability of zeroing an element, in [0, 1]. Default: 0.5.
