@@ -1124,15 +1124,15 @@ class Tensor:
         return self._logical_reduce("any", dim, keepdim)
 
     def nonzero(self, as_tuple=False):
-        nz = self._backend().nonzero(self._data)  # (the CUDA backend has none yet)
+        k = self._backend()
+        nz = [k.astype(i, np.int64) for i in k.nonzero(self._data)]
         if as_tuple:
-            return tuple(Tensor._make(i.astype(np.int64), self._device) for i in nz)
-        return Tensor._make(np.stack(nz, axis=1).astype(np.int64), self._device)
+            return tuple(Tensor._make(i, self._device) for i in nz)
+        return Tensor._make(k.concatenate([k.expand_dims(i, 1) for i in nz], axis=1), self._device)
 
     def count_nonzero(self, dim=None):
         axis = None if dim is None else _dims(dim, self.ndim)
-        count = self._backend().count_nonzero(self._data, axis=axis)  # (the CUDA backend has none yet)
-        return Tensor._make(np.asarray(count, dtype=np.int64), self._device)
+        return Tensor._make(self._backend().count_nonzero(self._data, axis=axis), self._device)
 
     def cumsum(self, dim, dtype=None):
         x = self if dtype is None else self._cast(dtypes.get(dtype))
@@ -1146,7 +1146,7 @@ class Tensor:
             return _ReturnTypes("sort", self.clone(), Tensor._make(np.zeros((), np.int64), self._device))
         k = self._backend()
         key = a if not descending else k.negative(a if a.dtype.kind in "fi" else k.astype(a, np.int64))
-        idx = self._backend().argsort(key, axis=d, kind="stable").astype(np.int64, copy=False)  # (CPU only yet)
+        idx = k.astype(k.argsort(key, axis=d, kind="stable"), np.int64)
         values = I.Index.apply(self, index=I.take_along(idx, d), advanced=True)._renamed("SortBackward0")
         return _ReturnTypes("sort", values, Tensor._make(idx, self._device))
 
@@ -1179,10 +1179,11 @@ class Tensor:
         return _ReturnTypes("topk", values[sl]._renamed("TopkBackward0"), indices[sl])
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-        u = self._backend().unique(self._data, return_inverse=return_inverse, return_counts=return_counts)  # (CPU)
+        k = self._backend()
+        u = k.unique(self._data, return_inverse=return_inverse, return_counts=return_counts)
         if not isinstance(u, tuple):
             return Tensor._make(u, self._device)
-        return tuple(Tensor._make(x if i == 0 else x.astype(np.int64), self._device) for i, x in enumerate(u))
+        return tuple(Tensor._make(x if i == 0 else k.astype(x, np.int64), self._device) for i, x in enumerate(u))
 
 
 def _expand_error(shape, sizes):

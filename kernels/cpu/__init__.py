@@ -9,7 +9,7 @@ import importlib
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
     abs, add, all, any, argsort, bincount, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
-    count_nonzero, cumprod, cumsum, divide, einsum, equal, exp, expand_dims, expm1, flip, floor, floor_divide, fmod,
+    cumprod, cumsum, divide, einsum, equal, exp, expand_dims, expm1, flip, floor, floor_divide, fmod,
     greater, greater_equal, histogram, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, logical_and,
     logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, nonzero, not_equal, power, prod,
     round, searchsorted, sign, sqrt, subtract, swapaxes, tanh, tile, transpose, trunc, unique, where, zeros,
@@ -51,6 +51,22 @@ def sum_to_shape(g, shape):
 
 def astype(a, dtype):
     return a.astype(dtype, copy=False)
+
+
+def count_nonzero(a, axis=None):
+    """numpy's count_nonzero as an int64 array (0-d for a count over everything), as on every device."""
+    return np.asarray(np.count_nonzero(a, axis=axis), np.int64)
+
+
+def prod_others(a, axis=None):
+    """For each element, the product of the other elements along ``axis`` (None: all): ∂prod/∂a, as
+    an exclusive prefix product times an exclusive suffix product (no division: zeros are exact)."""
+    flat = a.reshape(-1) if axis is None else np.moveaxis(a, axis, -1)
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=a.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = left * right
+    return others.reshape(a.shape) if axis is None else np.moveaxis(others, -1, axis)
 
 
 def fill(a, value):

@@ -25,6 +25,9 @@ from .pointwise import backward as pointwise_backward, forward as pointwise_forw
 from ._reduce import (  # noqa: F401
     all, amax, amin, any, argmax, argmin, mean, put_along_axis, sum, sum_to_shape,
 )
+from ._scan import (  # noqa: F401
+    argsort, count_nonzero, cumprod, cumsum, flip, nonzero, prod, prod_others, round, tile, unique,
+)
 from ._sgd import sgd_step  # noqa: F401
 from ._shape import (  # noqa: F401
     broadcast_to, concatenate, copy, expand_dims, fill, full_like, index, index_add, index_put, setitem, swapaxes,

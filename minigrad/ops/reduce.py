@@ -114,20 +114,13 @@ class Prod(Op):
         if a.ndim == 0:
             axis = None
         self.a, self.axis, self.keepdim = a, axis, keepdim
-        return np.asarray(self.backend.prod(a, axis=axis, keepdims=keepdim))  # (no CUDA kernel yet)
+        return self.backend.prod(a, axis=axis, keepdims=keepdim)
 
     def backward(self, g):
-        a, axis = self.a, self.axis
+        a, axis, b = self.a, self.axis, self.backend
         if a.size == 0:
-            return np.zeros(a.shape, g.dtype)
-        flat = a.reshape(-1) if axis is None else np.moveaxis(a, axis, -1)
-        # product of all other elements = exclusive prefix product × exclusive suffix product
-        ones = np.ones(flat.shape[:-1] + (1,), dtype=a.dtype)
-        left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-        right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-        others = left * right
-        others = others.reshape(a.shape) if axis is None else np.moveaxis(others, -1, axis)
-        return others * _expand(g, None if axis is None else (axis,), self.keepdim, a.shape)
+            return b.zeros(a.shape, g.dtype)
+        return b.multiply(b.prod_others(a, axis), _expand(g, None if axis is None else (axis,), self.keepdim, a.shape))
 
 
 class Var(Op):
@@ -140,21 +133,19 @@ class Var(Op):
         n = a.size if axis is None else math.prod(a.shape[i] for i in axis)
         self.denom = max(n - correction, 0)
         b = self.backend
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.mean = b.mean(a, axis=axis, keepdims=True)
-            d = b.subtract(a, self.mean)
-            var = b.divide(b.sum(b.multiply(d, d), axis=axis, keepdims=keepdim), a.dtype.type(self.denom))
-            self.out = b.sqrt(var) if std else var
+        self.mean = b.mean(a, axis=axis, keepdims=True)
+        d = b.subtract(a, self.mean)
+        var = b.divide(b.sum(b.multiply(d, d), axis=axis, keepdims=keepdim), a.dtype.type(self.denom))
+        self.out = b.sqrt(var) if std else var
         return b.astype(self.out, a.dtype)
 
     def backward(self, g):
         b = self.backend
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if self.std:  # d√v = dv/(2√v), taken as 0 where the std is 0 (as torch)
-                g = b.where(b.equal(self.out, 0), 0, b.divide(g, b.multiply(self.out, 2)))
-            g = _expand(g, self.axis, self.keepdim, self.a.shape)
-            d = b.divide(b.multiply(b.subtract(self.a, self.mean), 2), g.dtype.type(self.denom))
-            return b.astype(b.multiply(d, g), self.a.dtype)
+        if self.std:  # d√v = dv/(2√v), taken as 0 where the std is 0 (as torch)
+            g = b.where(b.equal(self.out, 0), 0, b.divide(g, b.multiply(self.out, 2)))
+        g = _expand(g, self.axis, self.keepdim, self.a.shape)
+        d = b.divide(b.multiply(b.subtract(self.a, self.mean), 2), g.dtype.type(self.denom))
+        return b.astype(b.multiply(d, g), self.a.dtype)
 
 
 class LogSumExp(Op):
@@ -166,8 +157,7 @@ class LogSumExp(Op):
         b = self.backend
         m = b.amax(a, axis=axis, keepdims=True) if a.size else b.zeros((1,) * a.ndim, a.dtype)
         m = b.astype(b.where(b.isfinite(m), m, 0), a.dtype)
-        with np.errstate(divide="ignore"):
-            out = b.add(b.log(b.sum(b.exp(b.subtract(a, m)), axis=axis, keepdims=True)), m)
+        out = b.add(b.log(b.sum(b.exp(b.subtract(a, m)), axis=axis, keepdims=True)), m)
         self.out = out
         return out if keepdim else out.reshape(_reduced_shape(a.shape, axis, False))
 
@@ -204,19 +194,18 @@ class Norm(Op):
     def backward(self, g):
         a, p, out, b = self.a, self.p, self.out, self.backend
         g = _expand(g, self.axis, self.keepdim, a.shape)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if p == 0:
-                r = b.full_like(a, 0)
-            elif p == 1:
-                r = b.sign(a)
-            elif p in (np.inf, -np.inf):
-                mask = b.equal(b.abs(a), out)
-                r = b.divide(b.multiply(b.sign(a), mask), b.sum(mask, axis=self.axis, keepdims=True))
-            elif p == 2:
-                r = b.where(b.equal(out, 0), 0, b.divide(a, out))
-            else:  # for p < 1 the derivative at a zero element is taken as 0, as torch does
-                r = b.where(b.logical_or(b.equal(out, 0), b.equal(a, 0)), 0,
-                            b.divide(b.multiply(b.sign(a), b.power(b.abs(a), p - 1)), b.power(out, p - 1)))
+        if p == 0:
+            r = b.full_like(a, 0)
+        elif p == 1:
+            r = b.sign(a)
+        elif p in (np.inf, -np.inf):
+            mask = b.equal(b.abs(a), out)
+            r = b.divide(b.multiply(b.sign(a), mask), b.sum(mask, axis=self.axis, keepdims=True))
+        elif p == 2:
+            r = b.where(b.equal(out, 0), 0, b.divide(a, out))
+        else:  # for p < 1 the derivative at a zero element is taken as 0, as torch does
+            r = b.where(b.logical_or(b.equal(out, 0), b.equal(a, 0)), 0,
+                        b.divide(b.multiply(b.sign(a), b.power(b.abs(a), p - 1)), b.power(out, p - 1)))
         return b.astype(b.multiply(r, g), a.dtype)
 
 
@@ -231,4 +220,5 @@ class Cumsum(Op):
     def backward(self, g):
         if g.ndim == 0:
             return g
-        return np.flip(np.cumsum(np.flip(g, self.axis), axis=self.axis), self.axis)
+        b = self.backend
+        return b.flip(b.cumsum(b.flip(g, self.axis), axis=self.axis), self.axis)
