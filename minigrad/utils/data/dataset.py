@@ -42,8 +42,9 @@ class TensorDataset(Dataset):
 
     def _collate_batch(self, indices):
         """``default_collate([self[i] for i in indices])`` (a list, one stacked tensor per tensor) in one
-        indexing per tensor instead of a select per sample and a stack; None for non-int keys."""
-        if not all(type(i) is int for i in indices):
+        indexing per tensor instead of a select per sample and a stack; None (the general path) for
+        non-int keys or tensors off the CPU."""
+        if not all(type(i) is int for i in indices) or any(t.device.type != "cpu" for t in self.tensors):
             return None
         return [t[indices] for t in self.tensors]
 
