@@ -26,6 +26,13 @@ def test_batches_like_torch(kwargs):
     _same(got, want)
 
 
+def test_split_tensor_dataset_like_torch():
+    ds, ref = _tensor_datasets(10)
+    part = mud.random_split(ds, [6, 4], generator=minigrad.Generator().manual_seed(0))[0]
+    want = tud.random_split(ref, [6, 4], generator=torch.Generator().manual_seed(0))[0]
+    _same(list(mud.DataLoader(part, batch_size=4)), list(tud.DataLoader(want, batch_size=4)))
+
+
 def test_python_samples_and_batch_sampler():
     sampler = [[3, 1], [0], [2, 4, 5]]
     got = list(mud.DataLoader(Squares(6), batch_sampler=sampler))
