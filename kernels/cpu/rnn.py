@@ -364,6 +364,7 @@ def backward(mode, saved, dy, dh, dc, w_hh, w_hr, batch_sizes, reverse):
     array except for GRU), and for a projected LSTM (dh (T, B, P), m (T, B, H)) for dW_hr, else None."""
     T, B = dy.shape[:2]
     bs = np.ascontiguousarray(batch_sizes, dtype=np.int64)
+    dy = np.ascontiguousarray(dy)
     w_hh_t = np.ascontiguousarray(w_hh.T)
     da = np.zeros((T, B, w_hh.shape[0]), dy.dtype)
     if mode == LSTM:

@@ -41,7 +41,7 @@ class Recurrence(Op):
         self.x, self.w_ih, self.w_hh, self.w_hr = x, w_ih, a["w_hh"], a.get("w_hr")
         b_hh = a.get("b_hh")
         if mode == "GRU" and b_hh is None:
-            b_hh = be.zeros(w_ih.shape[0], dtype=x.dtype)
+            b_hh = be.zeros((w_ih.shape[0],), dtype=x.dtype)
         out, self.saved = self.kernels.forward(mode, xw.reshape(T, B, w_ih.shape[0]), self.w_hh, b_hh, self.w_hr,
                                                a["h0"], a.get("c0"), batch_sizes, reverse)
         self.shapes = (T, B, a["h0"].shape[1], a["c0"].shape[1] if "c0" in a else 0)
@@ -51,7 +51,7 @@ class Recurrence(Op):
         be, need = self.backend, dict(zip(self.names, self.needs_input_grad))
         T, B, P, H = self.shapes
         ny = T * B * P
-        dy = be.copy(g[:ny]).reshape(T, B, P)
+        dy = g[:ny].reshape(T, B, P)  # read only; the states' gradients are overwritten, so copied
         dh = be.copy(g[ny:ny + B * P]).reshape(B, P)
         dc = be.copy(g[ny + B * P:]).reshape(B, H) if H else None
         da, da_h, proj = self.kernels.backward(self.mode, self.saved, dy, dh, dc, self.w_hh, self.w_hr,
