@@ -20,9 +20,6 @@ from ._parallel import split
 @split
 def _scatter_rows(lo, hi, g, idx, scale, grad, padding_idx):
     D = grad.shape[1]
-    for v in range(lo, hi):
-        for d in range(D):
-            grad[v, d] = 0
     for i in range(idx.size):
         v = idx[i]
         if lo <= v < hi and v != padding_idx:
@@ -43,7 +40,8 @@ def embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq)
         scale = (1.0 / np.bincount(idx, minlength=num_weights)[idx]).astype(g.dtype)
     else:
         scale = np.ones(idx.size, g.dtype)
-    grad = np.empty((num_weights, g.shape[1]), g.dtype)
+    # np.zeros maps fresh zero pages: only the rows the indices name are written (and faulted in) here
+    grad = np.zeros((num_weights, g.shape[1]), g.dtype)
     _scatter_rows(grad.size + idx.size, num_weights, g, idx, scale, grad, padding_idx)
     return grad
 

@@ -20,37 +20,53 @@ covers layer_norm (G = 1, Cg = K, L = 1: one weight per element), group_norm (ro
 channels of L values each) and instance_norm (G = C, Cg = 1). Their gradients are summed per piece
 of rows (fixed by the shape) in the backward pass itself and the pieces added in order.
 
-Statistics and sums accumulate in float64; the mean and the inverse standard deviation are kept in
-float64 for backward. Batch norm splits channels over threads, row norm rows.
+Statistics and sums accumulate in float64, in one pass: Σd and Σd² of d = x − x₀ (x₀ the first
+value: the shift keeps Σd²/n − (Σd/n)² free of cancellation when the mean dwarfs the spread); the
+mean and the inverse standard deviation are kept in float64 for backward. The elementwise passes
+then run in the data's dtype, y = x·a + c with a, c per row/channel (as torch's kernels compute).
+Batch norm splits channels over threads, row norm rows.
 """
 import numpy as np
 
+from ..jit import njit
 from ._parallel import pieces, split
+
+
+@njit(inline="always")
+def _shifted_sums(v, x0, s, q):
+    """(s + Σ(v − x0), q + Σ(v − x0)²) over the 1-D ``v``, in float64."""
+    for k in range(v.size):
+        d = np.float64(v[k] - x0)
+        s += d
+        q += d * d
+    return s, q
+
+
+@njit(inline="always")
+def _stats(s, q, n, eps, x0):
+    """(mean, 1/√(var + eps)) from the shifted sums of n values."""
+    m = s / n
+    return x0 + m, 1.0 / np.sqrt(max(q / n - m * m, 0.0) + eps)
 
 
 @split
 def _batch_norm_forward(lo, hi, x, w, b, mean, invstd, out, eps, training):
     N, _, L = x.shape
-    M = N * L
+    ac = np.empty(2, x.dtype)  # a, c in the data's dtype
     for c in range(lo, hi):
         if training:
-            s = 0.0
+            x0 = x[0, c, 0] if L else x.dtype.type(0)
+            s, q = 0.0, 0.0
             for n in range(N):
-                for i in range(L):
-                    s += x[n, c, i]
-            mu = s / M
-            s = 0.0
-            for n in range(N):
-                for i in range(L):
-                    d = x[n, c, i] - mu
-                    s += d * d
-            mean[c] = mu
-            invstd[c] = 1.0 / np.sqrt(s / M + eps)
-        scale = w[c] * invstd[c]
-        shift = b[c] - mean[c] * scale
+                s, q = _shifted_sums(x[n, c], x0, s, q)
+            mean[c], invstd[c] = _stats(s, q, N * L, eps, x0)
+        ac[0] = w[c] * invstd[c]
+        ac[1] = b[c] - mean[c] * w[c] * invstd[c]
+        a, sh = ac[0], ac[1]
         for n in range(N):
+            xr, orow = x[n, c], out[n, c]
             for i in range(L):
-                out[n, c, i] = x[n, c, i] * scale + shift
+                orow[i] = xr[i] * a + sh
 
 
 @split
@@ -105,27 +121,25 @@ def batch_norm_backward(g, x, weight, mean, invstd, training, need_x):
 def _row_norm_forward(lo, hi, x, w, b, L, mean, rstd, out, eps):
     R, K = x.shape
     G, Cg = w.shape
+    ac = np.empty(2, x.dtype)
     for r in range(lo, hi):
-        s = 0.0
-        for k in range(K):
-            s += x[r, k]
-        mu = s / K
-        s = 0.0
-        for k in range(K):
-            d = x[r, k] - mu
-            s += d * d
-        rs = 1.0 / np.sqrt(s / K + eps)
+        xr, orow = x[r], out[r]
+        x0 = xr[0] if K else x.dtype.type(0)
+        s, q = _shifted_sums(xr, x0, 0.0, 0.0)
+        mu, rs = _stats(s, q, K, eps, x0)
         mean[r], rstd[r] = mu, rs
-        grp = r % G
+        ac[0], ac[1] = rs, -mu * rs
+        a, sh = ac[0], ac[1]
+        wr, br = w[r % G], b[r % G]
         if L == 1:
             for k in range(K):
-                out[r, k] = (x[r, k] - mu) * rs * w[grp, k] + b[grp, k]
+                orow[k] = (xr[k] * a + sh) * wr[k] + br[k]
         else:
             for c in range(Cg):
-                scale = w[grp, c] * rs
-                shift = b[grp, c] - mu * scale
+                ac[0], ac[1] = wr[c] * rs, br[c] - mu * rs * wr[c]
+                scale, shift = ac[0], ac[1]
                 for i in range(c * L, (c + 1) * L):
-                    out[r, i] = x[r, i] * scale + shift
+                    orow[i] = xr[i] * scale + shift
 
 
 @split
@@ -133,6 +147,7 @@ def _row_norm_backward(lo, hi, g, x, w, L, mean, rstd, gx, dw, db):
     R, K = x.shape
     G, Cg = w.shape
     n_pieces = dw.shape[0]
+    ac = np.empty(3, x.dtype)
     for piece in range(lo, hi):
         for r in range(piece * R // n_pieces, (piece + 1) * R // n_pieces):
             mu, rs = mean[r], rstd[r]
@@ -140,19 +155,22 @@ def _row_norm_backward(lo, hi, g, x, w, L, mean, rstd, gx, dw, db):
             s1 = 0.0
             s2 = 0.0
             if L == 1:  # one weight per element (layer_norm): flat loops that vectorise
-                dwr, dbr, wr = dw[piece, grp], db[piece, grp], w[grp]
+                gr, xr, gxr, wr = g[r], x[r], gx[r], w[grp]
+                dwr, dbr = dw[piece, grp], db[piece, grp]
                 for k in range(K):
-                    gi = g[r, k]
-                    xh = (x[r, k] - mu) * rs
+                    gi = gr[k]
+                    d = np.float64(xr[k]) - mu
                     gw = gi * wr[k]
                     s1 += gw
-                    s2 += gw * xh
-                    dwr[k] += gi * xh
+                    s2 += gw * d
+                    dwr[k] += gi * d * rs
                     dbr[k] += gi
-                s1 /= K
-                s2 /= K
+                # dx = rs·ĝ + x·c1 + c0 (torch's form), c1 = −rs³·Σĝ(x−μ)/K, c0 = −rs·Σĝ/K − μ·c1
+                c1 = -rs * rs * rs * s2 / K
+                ac[0], ac[1], ac[2] = rs, c1, -rs * s1 / K - mu * c1
+                a, b1, b0 = ac[0], ac[1], ac[2]
                 for k in range(K):
-                    gx[r, k] = rs * (g[r, k] * wr[k] - s1 - (x[r, k] - mu) * rs * s2)
+                    gxr[k] = gr[k] * wr[k] * a + xr[k] * b1 + b0
                 continue
             for c in range(Cg):
                 a = 0.0

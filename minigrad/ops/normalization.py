@@ -33,41 +33,50 @@ def _check_param(fn, x, t, name, size):
         raise RuntimeError(f"{fn}: expected {name} to have dtype {x.dtype}, but got {t.dtype}")
 
 
-def _affine(x, weight, bias, shape):
-    """The (x, weight, bias) inputs of an op: missing parameters as constant ones/zeros of ``shape``."""
-    from .. import creation
+def _inputs(x, weight, bias):
+    """The op's tensor inputs: (x), (x, w) or (x, w, b); a lone bias gets a constant weight of ones."""
     if weight is None and bias is None:
         return (x,)
     if weight is None:
-        weight = creation.ones(shape, dtype=x.dtype, device=x.device)
-    if bias is None:
-        bias = creation.zeros(shape, dtype=x.dtype, device=x.device)
-    return x, weight.reshape(shape), bias.reshape(shape)
+        from .. import creation
+        weight = creation.ones(tuple(bias.shape), dtype=x.dtype, device=x.device)
+    return (x, weight) if bias is None else (x, weight, bias)
 
 
-def _grads(op, gx, dw, db):
-    n = len(op.needs_input_grad)
-    if n == 1:
-        return (gx,)
-    be = op.backend
-    return gx, be.astype(dw.reshape(op.param_shape), op.dtype), be.astype(db.reshape(op.param_shape), op.dtype)
-
-
-class BatchNorm(Op):
-    """x (N, C, L) normalised per channel; with ``training`` the batch's statistics (and the running
-    ones, when given, updated in place), else the running ones."""
+class _Norm(Op):
+    """Shared by the normalisation ops: inputs in their own shapes (the kernels' views are taken here,
+    so the gradients come back fresh, in those shapes); a missing weight or bias is ones or zeros."""
     fresh_grads = True
-    name = "NativeBatchNormBackward0"
     saves = (0, 1)
+
+    def params(self, x, w, b, shape):
+        k = self.kernels = self.backend.load("normalization")
+        self.x_shape, self.dtype, self.w_shape = x.shape, x.dtype, None if w is None else w.shape
+        if w is None:
+            self.saves = (0,)
+        self.w = k.ones(shape, x.dtype) if w is None else w.reshape(shape)
+        return self.w, k.zeros(shape, x.dtype) if b is None else b.reshape(shape)
+
+    def grads(self, gx, dw, db):
+        gx = None if gx is None else gx.reshape(self.x_shape)
+        if len(self.needs_input_grad) == 1:
+            return (gx,)
+        be = self.backend
+        return (gx, be.astype(dw.reshape(self.w_shape), self.dtype),
+                be.astype(db.reshape(self.w_shape), self.dtype))[:len(self.needs_input_grad)]
+
+
+class BatchNorm(_Norm):
+    """x (N, C, *) normalised per channel; with ``training`` the batch's statistics (and the running
+    ones, when given, updated in place), else the running ones."""
+    name = "NativeBatchNormBackward0"
 
     def forward(self, x, w=None, b=None, running_mean=None, running_var=None, training=True, momentum=0.1,
                 eps=1e-5):
-        k = self.kernels = self.backend.load("normalization")
         C = x.shape[1]
-        self.x, self.training, self.dtype, self.param_shape = x, training, x.dtype, (C,)
-        if w is None:
-            self.saves, w, b = (0,), k.ones(C, x.dtype), k.zeros(C, x.dtype)
-        self.w = w
+        w, b = self.params(x, w, b, (C,))
+        k, self.training = self.kernels, training
+        self.x = x = x.reshape(x.shape[0], C, x.size // (x.shape[0] * C) if x.size else 0)
         if training:
             self.mean, self.invstd = k.empty(C), k.empty(C)
         else:
@@ -77,37 +86,33 @@ class BatchNorm(Op):
             count = x.size // C
             k.update_running_stats(running_mean, running_var, self.mean, self.invstd, eps, momentum,
                                    count / (count - 1))
-        return out
+        return out.reshape(self.x_shape)
 
     def backward(self, g):
-        gx, dw, db = self.kernels.batch_norm_backward(g, self.x, self.w, self.mean, self.invstd, self.training,
-                                                      self.needs_input_grad[0])
-        return _grads(self, gx, dw, db)
+        gx, dw, db = self.kernels.batch_norm_backward(g.reshape(self.x.shape), self.x, self.w, self.mean, self.invstd,
+                                                      self.training, self.needs_input_grad[0])
+        return self.grads(gx, dw, db)
 
 
-class RowNorm(Op):
-    """x (R, K) normalised per row; affine (G, Cg) with row r in group r % G, element k in column k // L."""
-    fresh_grads = True
-    saves = (0, 1)
+class RowNorm(_Norm):
+    """x seen as (rows, K) normalised per row; affine (G, Cg) with row r in group r % G, element k in
+    column k // L."""
 
-    def forward(self, x, w=None, b=None, groups=1, L=1, eps=1e-5, running_mean=None, running_var=None,
+    def forward(self, x, w=None, b=None, rows=1, groups=1, L=1, eps=1e-5, running_mean=None, running_var=None,
                 momentum=0.1):
-        k = self.kernels = self.backend.load("normalization")
-        self.x, self.L, self.dtype = x, L, x.dtype
-        shape = (groups, x.shape[1] // L)
-        self.param_shape = shape if w is None else w.shape
-        if w is None:
-            self.saves = (0,)
-        self.w = k.ones(shape, x.dtype) if w is None else w.reshape(shape)
-        b = k.zeros(shape, x.dtype) if b is None else b.reshape(shape)
-        out, self.mean, self.rstd = k.row_norm_forward(x, self.w, b, L, eps)
+        K = x.size // rows if rows else 0
+        w, b = self.params(x, w, b, (groups, K // L if L else 0))
+        k, self.L = self.kernels, L
+        self.x = x = x.reshape(rows, K)
+        out, self.mean, self.rstd = k.row_norm_forward(x, w, b, L, eps)
         if running_mean is not None:  # instance norm: the rows' statistics averaged over the batch
             k.update_running_stats(running_mean, running_var, self.mean, self.rstd, eps, momentum, L / (L - 1))
-        return out
+        return out.reshape(self.x_shape)
 
     def backward(self, g):
-        gx, dw, db = self.kernels.row_norm_backward(g, self.x, self.w, self.L, self.mean, self.rstd)
-        return _grads(self, gx, dw, db)
+        gx, dw, db = self.kernels.row_norm_backward(g.reshape(self.x.shape), self.x, self.w, self.L, self.mean,
+                                                    self.rstd)
+        return self.grads(gx, dw, db)
 
 
 class LayerNorm(RowNorm):
@@ -116,11 +121,6 @@ class LayerNorm(RowNorm):
 
 class GroupNorm(RowNorm):
     name = "NativeGroupNormBackward0"
-
-
-def _rows(x, rows):
-    """x as a contiguous (rows, K) matrix (K = 0 for an empty tensor)."""
-    return x.reshape(rows, x.numel() // rows if rows else 0)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
@@ -140,14 +140,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         _check_param("batch_norm", input, t, name, C)
     if not input.is_floating_point():
         raise RuntimeError(f"\"batch_norm\" not implemented for '{input.dtype.name.capitalize()}'")
-    x = input.reshape(input.shape[0], C, -1) if input.numel() else input.reshape(input.shape[0], C, 0)
     stats = dict(running_mean=None if running_mean is None else running_mean._data,
                  running_var=None if running_var is None else running_var._data)
-    out = BatchNorm.apply(*_affine(x, weight, bias, (C,)), training=training, momentum=momentum, eps=eps, **stats)
+    out = BatchNorm.apply(*_inputs(input, weight, bias), training=training, momentum=momentum, eps=eps, **stats)
     for t in (running_mean, running_var):
         if training and t is not None:
             t._version[0] += 1
-    return out.reshape(input.shape)
+    return out
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
@@ -161,9 +160,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
     K = math.prod(shape)
     for t, name in ((weight, "weight"), (bias, "bias")):
         _check_param("layer_norm", input, t, name, K)
-    rows = input.numel() // K if K else math.prod(input.shape[:input.ndim - d])
-    out = LayerNorm.apply(*_affine(_rows(input, rows), weight, bias, (1, K)), groups=1, L=1, eps=eps)
-    return out.reshape(input.shape)
+    rows = math.prod(input.shape[:input.ndim - d])
+    return LayerNorm.apply(*_inputs(input, weight, bias), rows=rows, groups=1, L=1, eps=eps)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
@@ -181,11 +179,9 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
 
 
 def _grouped(input, groups, weight, bias, eps, **stats):  # noqa: A002
-    N, C = input.shape[:2]
-    L = math.prod(input.shape[2:])
-    x = _rows(input, N * groups)
-    out = GroupNorm.apply(*_affine(x, weight, bias, (groups, C // groups)), groups=groups, L=L, eps=eps, **stats)
-    return out.reshape(input.shape)
+    N = input.shape[0]
+    return GroupNorm.apply(*_inputs(input, weight, bias), rows=N * groups, groups=groups,
+                           L=math.prod(input.shape[2:]), eps=eps, **stats)
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,  # noqa: A002
