@@ -11,6 +11,7 @@ CUDA tensors draw on the host from the same generator and are copied over: torch
 """
 import contextlib
 import os
+import threading
 
 import numpy as np
 
@@ -34,7 +35,13 @@ class Generator:
         self._pos = np.zeros(2, np.int64)  # [left, next]
         self._normal = np.zeros(2, np.float64)  # the spare Box-Muller value, and whether it is valid
         self._float_normal = (0.0, False)  # torch's float spare: carried through get/set_state only
+        self._lock = threading.Lock()  # kernels release the GIL: one draw at a time, as torch's mutex
         self.manual_seed(_DEFAULT_SEED)
+
+    def _draw(self, kernel, *args):
+        """Run a ``kernels/cpu/_random.py`` kernel on this generator's state."""
+        with self._lock:
+            kernel(self._key, self._pos, *args)
 
     def manual_seed(self, seed):
         """Seed the twister with the low 32 bits of ``seed`` (a negative seed counts modulo 2⁶⁴)."""
@@ -47,10 +54,11 @@ class Generator:
         for i in range(1, 624):  # init_genrand
             x = (1812433253 * (x ^ (x >> 30)) + i) & 0xFFFFFFFF
             key.append(x)
-        self._key[:] = key
-        self._pos[:] = (1, 0)
-        self._normal[:] = 0.0
-        self._float_normal = (0.0, False)
+        with self._lock:
+            self._key[:] = key
+            self._pos[:] = (1, 0)
+            self._normal[:] = 0.0
+            self._float_normal = (0.0, False)
         return self
 
     def seed(self):
@@ -68,6 +76,10 @@ class Generator:
         return Tensor._make(self._state_bytes())
 
     def _state_bytes(self):
+        with self._lock:
+            return self._pack()
+
+    def _pack(self):
         b = np.zeros(_STATE_BYTES, np.uint8)
         b[0:8] = np.frombuffer(np.uint64(self._seed).tobytes(), np.uint8)
         b[8:16] = np.frombuffer(np.array([self._pos[0], 1], np.int32).tobytes(), np.uint8)  # left, seeded
@@ -95,12 +107,13 @@ class Generator:
         nxt = int(b[16:24].view(np.uint64)[0])
         if seeded != 1 or not 1 <= left <= 624 or nxt > 624:
             raise RuntimeError("Invalid mt19937 state")
-        self._seed = int(b[0:8].view(np.uint64)[0])
-        self._key[:] = b[24:5016].view(np.uint64)
-        self._pos[:] = (left, nxt)
         valid = b[5040:5044].view(np.int32)[0] != 0
-        self._normal[:] = (b[5024:5032].view(np.float64)[0] if valid else 0.0, valid)
-        self._float_normal = (float(b[5048:5052].view(np.float32)[0]), bool(b[5052]))
+        with self._lock:
+            self._seed = int(b[0:8].view(np.uint64)[0])
+            self._key[:] = b[24:5016].view(np.uint64)
+            self._pos[:] = (left, nxt)
+            self._normal[:] = (b[5024:5032].view(np.float64)[0] if valid else 0.0, valid)
+            self._float_normal = (float(b[5048:5052].view(np.float32)[0]), bool(b[5052]))
         return self
 
     def clone_state(self):
@@ -167,7 +180,7 @@ def uniform(shape, dtype, low=0.0, high=1.0, generator=None):
     _check_float("uniform", dtype)
     g, out, t = _gen(generator), _flat(shape, dtype), np.dtype(dtype).type
     lo = t(low)
-    _kernels().uniform(g._key, g._pos, out, lo, t(t(high) - lo))
+    g._draw(_kernels().uniform, out, lo, t(t(high) - lo))
     return out.reshape(shape)
 
 
@@ -178,17 +191,17 @@ def normal(shape, dtype, mean=0.0, std=1.0, generator=None, contiguous=True):
     g, out, t = _gen(generator), _flat(shape, dtype), np.dtype(dtype).type
     k = _kernels()
     if out.size >= 16 and contiguous:
-        k.normal_blocks(g._key, g._pos, out, t(mean), t(std))
+        g._draw(k.normal_blocks, out, t(mean), t(std))
         return out.reshape(shape)
     wide = np.empty(out.size, np.float64)
-    k.normal_scalar(g._key, g._pos, g._normal, wide, float(mean), float(std), False)
+    g._draw(k.normal_scalar, g._normal, wide, float(mean), float(std), False)
     return wide.astype(dtype).reshape(shape)
 
 
 def log_normal(shape, dtype, mean=1.0, std=2.0, generator=None):
     """exp(N(mean, std²)): the scalar float64 path for every size."""
     g, wide = _gen(generator), _flat(shape, np.float64)
-    _kernels().normal_scalar(g._key, g._pos, g._normal, wide, float(mean), float(std), True)
+    g._draw(_kernels().normal_scalar, g._normal, wide, float(mean), float(std), True)
     return wide.astype(dtype).reshape(shape)
 
 
@@ -196,7 +209,7 @@ def integers(low, high, shape, dtype=np.int64, generator=None):
     """Integers in [low, high) (``randint``, ``random_(from, to)``): low + draw mod (high − low)."""
     g, out = _gen(generator), _flat(shape, np.int64)
     span = int(high) - int(low)
-    _kernels().integers(g._key, g._pos, out, int(low), np.uint64(span), span >= 1 << 32)
+    g._draw(_kernels().integers, out, int(low), np.uint64(span), span >= 1 << 32)
     return out.astype(dtype).reshape(shape)
 
 
@@ -211,7 +224,7 @@ def full_range(shape, dtype, generator=None):
     draws for int64 and float64, 32-bit ones otherwise."""
     dt = np.dtype(dtype)
     g, out = _gen(generator), _flat(shape, np.int64)
-    _kernels().integers(g._key, g._pos, out, 0, np.uint64(_FULL_RANGE[dt]), dt in (np.int64, np.float64))
+    g._draw(_kernels().integers, out, 0, np.uint64(_FULL_RANGE[dt]), dt in (np.int64, np.float64))
     return out.astype(dt).reshape(shape)
 
 
@@ -220,13 +233,13 @@ def permutation(n, generator=None):
     64-bit draws from there (torch's split)."""
     g, out = _gen(generator), np.empty(int(n), np.int64)
     k = _kernels()
-    (k.randperm_swap if n < 0xFFFFFFFF // 20 else k.randperm_inside_out)(g._key, g._pos, out)
+    g._draw(k.randperm_swap if n < 0xFFFFFFFF // 20 else k.randperm_inside_out, out)
     return out
 
 
 def _from_unit(kind, shape, dtype, a, b, generator):
     g, wide = _gen(generator), _flat(shape, np.float64)
-    _kernels().from_unit(g._key, g._pos, wide, kind, float(a), float(b))
+    g._draw(_kernels().from_unit, wide, kind, float(a), float(b))
     return wide.astype(dtype).reshape(shape)
 
 
@@ -250,7 +263,7 @@ def bernoulli(shape, dtype, p, generator=None):
     ``shape``) a unit in ``p``'s float type < p[i]."""
     g, out = _gen(generator), _flat(shape, np.bool_)
     p = np.ascontiguousarray(p).reshape(-1) if isinstance(p, np.ndarray) else np.array([p], np.float64)
-    _kernels().bernoulli(g._key, g._pos, out, p)
+    g._draw(_kernels().bernoulli, out, p)
     return out.astype(dtype).reshape(shape)
 
 
@@ -258,7 +271,7 @@ def poisson(rate, generator=None):
     """Poisson counts for each rate (float64 draws), in the rates' dtype."""
     g = _gen(generator)
     out = np.empty(rate.size, np.float64)
-    _kernels().poisson(g._key, g._pos, np.ascontiguousarray(rate, np.float64).reshape(-1), out)
+    g._draw(_kernels().poisson, np.ascontiguousarray(rate, np.float64).reshape(-1), out)
     return out.astype(rate.dtype).reshape(rate.shape)
 
 

@@ -347,3 +347,20 @@ def test_failed_calls_draw_nothing():
 def test_float16_is_refused_clearly():
     with pytest.raises(NotImplementedError, match="float32 and float64"):
         minigrad.rand(3, dtype=minigrad.float16)
+
+
+def test_threads_share_a_generator_one_draw_at_a_time():
+    """Kernels release the GIL; the generator's lock makes concurrent draws whole draws, so after
+    them the state is where the same draws made one after the other leave it."""
+    import threading
+    g = minigrad.Generator().manual_seed(8)
+    threads = [threading.Thread(target=lambda: [minigrad.randn(5000, generator=g) for _ in range(10)])
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    one = minigrad.Generator().manual_seed(8)
+    for _ in range(40):
+        minigrad.randn(5000, generator=one)
+    np.testing.assert_array_equal(g.get_state().numpy(), one.get_state().numpy())
