@@ -114,6 +114,15 @@ def test_iterable_dataset_argument_errors(kwargs):
     assert str(got.value).split(" option")[0] == str(want.value).split(" option")[0]
 
 
+def test_pin_memory_is_accepted():
+    with pytest.warns(UserWarning) as got:
+        batches = list(mud.DataLoader(Squares(3), batch_size=2, pin_memory=True))
+    with pytest.warns(UserWarning) as want:
+        list(tud.DataLoader(Squares(3), batch_size=2, pin_memory=True))
+    assert [str(w.message) for w in got] == [str(w.message) for w in want]
+    _same(batches, list(tud.DataLoader(Squares(3), batch_size=2)))
+
+
 def test_frozen_attributes():
     loader = mud.DataLoader(Squares(3))
     with pytest.raises(ValueError, match="batch_size attribute should not be set after DataLoader is initialized"):

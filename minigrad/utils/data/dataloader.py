@@ -15,6 +15,7 @@ import os
 import pickle
 import signal
 import time
+import warnings
 import weakref
 from multiprocessing.connection import wait
 
@@ -44,8 +45,8 @@ class DataLoader:
     samples come out one by one through ``default_convert``), ``shuffle`` (a ``RandomSampler`` with
     ``generator``), ``sampler`` or ``batch_sampler`` (mutually exclusive with the options they
     replace), ``num_workers`` (worker processes; 0 loads in the main process), ``collate_fn``,
-    ``pin_memory`` (accepted; no pinned memory in minigrad), ``drop_last``, ``timeout`` (seconds to
-    wait for a worker's batch; 0 waits forever), ``worker_init_fn(worker_id)``,
+    ``pin_memory`` (accepted, no pinned memory; torch's warning without a GPU), ``drop_last``,
+    ``timeout`` (seconds to wait for a worker's batch; 0 waits forever), ``worker_init_fn(worker_id)``,
     ``multiprocessing_context`` (a start method name or context), ``prefetch_factor`` (tasks in flight
     per worker, default 2), ``persistent_workers`` (keep the workers between epochs) and ``in_order``
     (False: batches from workers as they arrive)."""
@@ -189,6 +190,11 @@ class _BaseDataLoaderIter:
         self._timeout = loader.timeout
         self._collate_fn = loader.collate_fn
         self._persistent_workers = loader.persistent_workers
+        if loader.pin_memory:
+            from ... import cuda
+            if not cuda.is_available():
+                warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                              "memory won't be used.", stacklevel=3)
         self._sampler_iter = iter(self._index_sampler)
         # drawn before the sampler's first draw, as torch draws it: the workers' seeds come from it
         self._base_seed = creation.empty((), dtype=dtypes.int64).random_(generator=loader.generator).item()
