@@ -68,7 +68,8 @@ class Recurrence(Op):
         if need.get("w_hh"):
             grads["w_hh"] = be.matmul(dah2, self.saved[1].reshape(T * B, P), transpose_a=True)
         if need.get("b_hh"):
-            grads["b_hh"] = be.sum(dah2, axis=0)
+            same = da_h is da and "b_ih" in grads  # RNN/LSTM: both biases take Σ da
+            grads["b_hh"] = be.copy(grads["b_ih"]) if same else be.sum(dah2, axis=0)
         if need.get("w_hr"):
             dhs, m = proj
             grads["w_hr"] = be.matmul(dhs.reshape(T * B, P), m.reshape(T * B, H), transpose_a=True)

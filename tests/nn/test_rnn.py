@@ -219,6 +219,15 @@ def test_init_draws_uniform_over_parameters_in_order(monkeypatch):
     assert calls == [(tuple(p.shape), -0.5, 0.5) for p in m.parameters()]
 
 
+@pytest.mark.parametrize("name,kwargs", [("LSTM", dict(num_layers=2, bidirectional=True, proj_size=2)),
+                                         ("GRU", {}), ("RNNCell", dict(nonlinearity="relu")), ("LSTMCell", {})])
+def test_default_init_is_torchs_under_the_same_seed(name, kwargs):
+    torch.manual_seed(3), minigrad.manual_seed(3)
+    th, mg = getattr(TNN, name)(3, 4, **kwargs), getattr(mnn, name)(3, 4, **kwargs)
+    for (n, p), q in zip(mg.named_parameters(), th.parameters()):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy(), err_msg=n)
+
+
 def test_flatten_parameters_and_all_weights():
     m, t = mnn.GRU(3, 4, num_layers=2), TNN.GRU(3, 4, num_layers=2)
     assert m.flatten_parameters() is None
