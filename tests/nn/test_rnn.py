@@ -161,6 +161,19 @@ def test_dropout_between_layers(name):
         mg.zero_grad(), th.zero_grad()
 
 
+def test_backward_twice_with_retain_graph():
+    """Backward reads the saved sequences without changing them: a second pass adds the same gradients."""
+    layer = mnn.LSTM(3, 4, num_layers=2)
+    x = minigrad.tensor(normal((5, 2, 3), np.float32), requires_grad=True)
+    out, (h, c) = layer(x)
+    loss = out.sum() + c.sum()
+    loss.backward(retain_graph=True)
+    first = [x.grad.numpy().copy()] + [p.grad.numpy().copy() for p in layer.parameters()]
+    loss.backward()
+    for a, b in zip(first, [x.grad.numpy()] + [p.grad.numpy() for p in layer.parameters()]):
+        np.testing.assert_allclose(b, 2 * a, rtol=1e-6)
+
+
 # ------------------------------------------------------------------------------------ gradcheck
 
 @pytest.mark.parametrize("mode", ["RNN_TANH", "RNN_RELU", "LSTM", "GRU", "LSTM-proj"])
