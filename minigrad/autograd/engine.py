@@ -24,6 +24,12 @@ Invariants of a sweep:
   gradient is held until then), followed by the accumulation and the post-accumulate hooks; the
   callbacks queued during the sweep run last;
 * without ``retain_graph`` each node drops what it saved right after its backward (``release``).
+
+The speed tricks, timed with and without on one thread (thread CPU time, 300 randomly ordered
+rounds, 2026-12-07): keeping fresh buffers (``fresh_grads``/``_apart``) saves 12-13% of a 512×512
+Linear + MSE step and 6-12% of a segmentation-sized cross-entropy step; ``seeded`` saves 8-10% of
+that cross-entropy step (no pass scaling by the implicit 1); ``release`` replacing the node's
+``__dict__`` rather than deleting keys saves 1-3%.
 """
 from heapq import heappop, heappush
 
