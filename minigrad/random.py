@@ -172,7 +172,8 @@ def _flat(shape, dtype):
 
 def _check_float(name, dtype):
     if np.dtype(dtype) not in (np.float32, np.float64):
-        raise NotImplementedError(f"{name}: minigrad draws float32 and float64 (as torch), not {np.dtype(dtype)}")
+        raise NotImplementedError(f"{name}: minigrad draws float32 and float64 only, not {np.dtype(dtype)} "
+                                  "(torch also draws float16 and bfloat16)")
 
 
 def uniform(shape, dtype, low=0.0, high=1.0, generator=None):
@@ -328,9 +329,10 @@ def _fill(t, draw):
 
 
 def _float_tensor(t, kernel):
-    if not t.is_floating_point() or t._data.dtype == np.float16:
+    if not t.is_floating_point():
         from .dtypes import scalar_name
         raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(t)}\'')
+    _check_float(kernel, t._data.dtype)
 
 
 def _uniform_(self, from_=0.0, to=1.0, *, generator=None):

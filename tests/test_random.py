@@ -345,8 +345,10 @@ def test_failed_calls_draw_nothing():
 
 
 def test_float16_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match="float32 and float64"):
+    with pytest.raises(NotImplementedError, match="float32 and float64 only"):
         minigrad.rand(3, dtype=minigrad.float16)
+    with pytest.raises(NotImplementedError, match="float32 and float64 only"):
+        minigrad.empty(3, dtype=minigrad.float16).normal_()
 
 
 def test_threads_share_a_generator_one_draw_at_a_time():
