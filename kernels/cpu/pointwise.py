@@ -35,23 +35,27 @@ _FASTMATH = {"contract"}
 
 
 def _unary(lo, hi, backward, x, y, g, out, p):
+    # slices, so every index is provably ≥ 0 and the loop reads contiguous memory (an index from
+    # ``lo`` could be negative: Numba's wraparound select would make LLVM gather and scatter)
+    xs, ys, gs, os = x[lo:hi], y[lo:hi], g[lo:hi], out[lo:hi]
     if backward:
-        for i in range(lo, hi):
-            out[i] = grad(g[i], x[i], y[i], p)  # noqa: F821 - bound by ``_kernel``
+        for i in range(hi - lo):
+            os[i] = grad(gs[i], xs[i], ys[i], p)  # noqa: F821 - bound by ``_kernel``
     else:
-        for i in range(lo, hi):
-            out[i] = f(x[i], p)  # noqa: F821
+        for i in range(hi - lo):
+            os[i] = f(xs[i], p)  # noqa: F821
 
 
 def _binary(lo, hi, backward, a, b, y, g, out, out_b, p):
+    as_, bs, ys, gs, os, obs = a[lo:hi], b[lo:hi], y[lo:hi], g[lo:hi], out[lo:hi], out_b[lo:hi]
     if backward:
-        for i in range(lo, hi):
-            da, db = grad(g[i], a[i], b[i], y[i], p)  # noqa: F821
-            out[i] = da
-            out_b[i] = db
+        for i in range(hi - lo):
+            da, db = grad(gs[i], as_[i], bs[i], ys[i], p)  # noqa: F821
+            os[i] = da
+            obs[i] = db
     else:
-        for i in range(lo, hi):
-            out[i] = f(a[i], b[i], p)  # noqa: F821
+        for i in range(hi - lo):
+            os[i] = f(as_[i], bs[i], p)  # noqa: F821
 
 
 def _source(obj):
