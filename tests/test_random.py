@@ -366,3 +366,19 @@ def test_threads_share_a_generator_one_draw_at_a_time():
     for _ in range(40):
         minigrad.randn(5000, generator=one)
     np.testing.assert_array_equal(g.get_state().numpy(), one.get_state().numpy())
+
+
+def test_train_mlp_example_prints_torchs_losses():
+    """The README's main example, run through the alias and on torch itself: the same lines (data,
+    initial weights and shuffles all come from the generator)."""
+    import os
+    import subprocess
+    import sys
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "minigrad", "examples",
+                          "train_mlp.py")
+    runs = [subprocess.run(cmd + [script, "--epochs", "3"], capture_output=True, text=True, timeout=300)
+            for cmd in ([sys.executable, "-m", "minigrad", "run"], [sys.executable])]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stdout.count("Loss:") == 3
