@@ -38,15 +38,22 @@ def conv_transpose2d_forward(x, weight, bias, stride, padding, output_padding, d
     return out
 
 
-def conv_transpose2d_backward(grad_out, x, weight, stride, padding, output_padding, dilation, groups, needs):
-    """(grad_x, grad_w, grad_b), None where ``needs`` is false."""
+def adjoint_backward(conv_forward, conv_backward, bias_grad, grad_out, x, weight, stride, padding, output_padding,
+                     dilation, groups, needs):
+    """(grad_x, grad_w, grad_b), None where ``needs`` is false, from a backend's conv2d functions and
+    its bias reduction (module docstring); the CUDA twin runs it with its own."""
     pads = _pads(padding, output_padding)
-    grad_out = np.ascontiguousarray(grad_out)
     grad_x = grad_w = grad_b = None
     if needs[0]:
-        grad_x = conv2d_forward(grad_out, weight, None, stride, pads, dilation, groups)[0]
+        grad_x = conv_forward(grad_out, weight, None, stride, pads, dilation, groups)[0]
     if needs[1]:
-        grad_w = conv2d_backward(x, grad_out, weight, None, stride, pads, dilation, groups, (False, True, False))[1]
+        grad_w = conv_backward(x, grad_out, weight, None, stride, pads, dilation, groups, (False, True, False))[1]
     if len(needs) > 2 and needs[2]:
-        grad_b = grad_out.sum(axis=(0, 2, 3))
+        grad_b = bias_grad(grad_out)
     return grad_x, grad_w, grad_b
+
+
+def conv_transpose2d_backward(grad_out, x, weight, stride, padding, output_padding, dilation, groups, needs):
+    return adjoint_backward(conv2d_forward, conv2d_backward, lambda g: g.sum(axis=(0, 2, 3)),
+                            np.ascontiguousarray(grad_out), x, weight, stride, padding, output_padding, dilation,
+                            groups, needs)

@@ -107,10 +107,15 @@ def _bag_backward(lo, hi, g, idx, bag_of, counts, a, arg, grad, mode, padding_id
 _MODES = {"sum": 0, "mean": 1, "max": 2}
 
 
+def _positions(indices, per_sample_weights, dtype):
+    """The flat int64 indices and each position's weight a_i (1 without per-sample weights)."""
+    idx = np.ascontiguousarray(indices, np.int64)
+    return idx, np.ones(idx.size, dtype) if per_sample_weights is None else np.ascontiguousarray(per_sample_weights)
+
+
 def embedding_bag_forward(weight, indices, starts, ends, per_sample_weights, mode, padding_idx):
     """(out (B, D), argmax (B, D) int64, for max; else empty) over the bags [starts[b], ends[b])."""
-    idx = np.ascontiguousarray(indices, np.int64)
-    a = np.ones(idx.size, weight.dtype) if per_sample_weights is None else np.ascontiguousarray(per_sample_weights)
+    idx, a = _positions(indices, per_sample_weights, weight.dtype)
     B = starts.size
     out = np.empty((B, weight.shape[1]), weight.dtype)
     arg = np.empty((B, weight.shape[1]), np.int64)
@@ -120,9 +125,8 @@ def embedding_bag_forward(weight, indices, starts, ends, per_sample_weights, mod
 
 def embedding_bag_backward(g, indices, starts, ends, per_sample_weights, arg, num_weights, mode, padding_idx):
     """dW (num_weights, D) of ``embedding_bag_forward``."""
-    idx = np.ascontiguousarray(indices, np.int64)
+    idx, a = _positions(indices, per_sample_weights, g.dtype)
     g = np.ascontiguousarray(g)
-    a = np.ones(idx.size, g.dtype) if per_sample_weights is None else np.ascontiguousarray(per_sample_weights)
     bag_of = _bag_of(idx.size, starts, ends)
     counts = np.bincount(bag_of[(bag_of >= 0) & (idx != padding_idx)], minlength=starts.size)
     grad = np.empty((num_weights, g.shape[1]), g.dtype)

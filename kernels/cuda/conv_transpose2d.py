@@ -2,7 +2,7 @@
 (same functions, arguments and results): the adjoint of ``conv2d.py``'s convolution on its kernels.
 The forward is conv2d's grad_x product (a gather over the taps, no atomics) with the bias added as
 it stores; the backward is conv2d's forward (grad_x) and grad_W product, and its bias reduction."""
-from ..cpu.conv_transpose2d import _pads, conv_transpose2d_output_size
+from ..cpu.conv_transpose2d import _pads, adjoint_backward, conv_transpose2d_output_size
 from ._host import empty
 from ._launch import launch
 from .conv2d import _GRAD_X, _Geometry, _grad_bias_kernel, _product, conv2d_backward, conv2d_forward
@@ -23,15 +23,13 @@ def conv_transpose2d_forward(x, weight, bias, stride, padding, output_padding, d
     return out
 
 
+def _bias_grad(grad_out):
+    grad_b = empty(grad_out.shape[1], grad_out.dtype)
+    if grad_b.size:
+        launch(_grad_bias_kernel, grad_b.size, True, grad_out, grad_b)
+    return grad_b
+
+
 def conv_transpose2d_backward(grad_out, x, weight, stride, padding, output_padding, dilation, groups, needs):
-    pads = _pads(padding, output_padding)
-    grad_x = grad_w = grad_b = None
-    if needs[0]:
-        grad_x = conv2d_forward(grad_out, weight, None, stride, pads, dilation, groups)[0]
-    if needs[1]:
-        grad_w = conv2d_backward(x, grad_out, weight, None, stride, pads, dilation, groups, (False, True, False))[1]
-    if len(needs) > 2 and needs[2]:
-        grad_b = empty(grad_out.shape[1], grad_out.dtype)
-        if grad_b.size:
-            launch(_grad_bias_kernel, grad_b.size, True, grad_out, grad_b)
-    return grad_x, grad_w, grad_b
+    return adjoint_backward(conv2d_forward, conv2d_backward, _bias_grad, grad_out, x, weight, stride, padding,
+                            output_padding, dilation, groups, needs)

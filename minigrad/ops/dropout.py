@@ -38,6 +38,16 @@ def _dropout(input, p, inplace, feature, alpha):  # noqa: A002
     return input.mul_(noise) if inplace else input * noise
 
 
+def _warn_dims(fn, input, spatial):  # noqa: A002
+    """torch's deprecation warning for an input that is neither batched nor unbatched channels."""
+    if input.ndim not in (spatial + 1, spatial + 2):
+        warnings.warn(f"{fn}: Received a {input.ndim}-D input to {fn}, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use "
+                      f"dropout instead. Note that {fn} exists to provide channel-wise dropout on inputs with "
+                      f"{spatial} spatial dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                      f"{spatial + 1}D or {spatial + 2}D inputs).", UserWarning, stacklevel=3)
+
+
 def _feature_dropout(input, p, training, inplace, batched_dims):  # noqa: A002
     if not training or p == 0 or input.numel() == 0:
         return input
@@ -60,12 +70,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
 def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Zero whole channels of ``(N, C, H, W)``; see :class:`minigrad.nn.Dropout2d`."""
     _check("dropout2d", input, p)
-    if input.ndim not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result "
-                      "in an error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
-                      "inputs).", UserWarning, stacklevel=2)
+    _warn_dims("dropout2d", input, 2)
     if input.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
                       "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
@@ -78,12 +83,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
 def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Zero whole channels of ``(N, C, D, H, W)`` or ``(C, D, H, W)``; see :class:`minigrad.nn.Dropout3d`."""
     _check("dropout3d", input, p)
-    if input.ndim not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is deprecated and will result "
-                      "in an error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D "
-                      "inputs).", UserWarning, stacklevel=2)
+    _warn_dims("dropout3d", input, 3)
     return _feature_dropout(input, p, training, inplace, 5)
 
 

@@ -6,6 +6,23 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def affine_parameters(module, enabled, bias, shape, device=None, dtype=None):
+    """Register ``weight`` and (when ``bias``) ``bias`` of ``shape`` if ``enabled``, else None, in
+    torch's order; ``reset_affine`` gives them torch's init."""
+    def make():
+        return Parameter(creation.empty(shape, device=device, dtype=dtype))
+    module.register_parameter("weight", make() if enabled else None)
+    module.register_parameter("bias", make() if enabled and bias else None)
+
+
+def reset_affine(module):
+    """weight ← 1, bias ← 0 (those that exist)."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class LayerNorm(Module):
     r"""Layer normalisation over the trailing ``normalized_shape`` dims of each sample:
 
@@ -33,28 +50,18 @@ class LayerNorm(Module):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(creation.empty(shape, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(creation.empty(shape, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, elementwise_affine, bias, shape, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input):  # noqa: A002
         return N.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
 
 
 class GroupNorm(Module):
@@ -85,22 +92,11 @@ class GroupNorm(Module):
         if num_channels % num_groups:
             raise ValueError("num_channels must be divisible by num_groups")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        if affine:
-            self.weight = Parameter(creation.empty(num_channels, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(creation.empty(num_channels, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, affine, bias, num_channels, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input):  # noqa: A002
         return N.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
