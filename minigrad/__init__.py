@@ -24,7 +24,7 @@ from .ops import shape as _shape
 from .creation import tensor
 from .tensor import Size, Tensor, matmul, maximum, minimum, where
 
-from . import nn, optim  # noqa: E402 - built on everything above
+from . import linalg, nn, optim  # noqa: E402 - built on everything above
 from . import utils  # noqa: E402 - torch.utils.data
 from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402

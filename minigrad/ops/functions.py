@@ -8,11 +8,8 @@ result's dtype exactly, concatenations and elementwise math cast to it when the 
 sums and products compute in ``out``'s dtype (callers pass it as ``dtype``); every kind resizes
 ``out`` as torch does and refuses autograd through it.
 """
-from ..dtypes import SCALAR_NAMES as _SCALAR_NAMES
+from ..dtypes import c_name, scalar_name
 from .pointwise import write_out as _write_pointwise_out
-
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 def write_out(name, result, out, rule="exact"):
@@ -28,11 +25,10 @@ def write_out(name, result, out, rule="exact"):
         return out
     if hasattr(out, "_data"):
         if rule == "exact" and out.dtype is not result.dtype:
-            raise RuntimeError(f"Expected out tensor to have dtype {_C_NAMES[result.dtype.name]}, but got "
-                               f"{_C_NAMES[out.dtype.name]} instead")
+            raise RuntimeError(f"Expected out tensor to have dtype {c_name(result)}, but got {c_name(out)} instead")
         if rule == "cat" and result.dtype.category > out.dtype.category:
             raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
-                            f"{_SCALAR_NAMES[out.dtype.name]}")
+                            f"{scalar_name(out)}")
     return _write_pointwise_out(name, result, out)
 
 
@@ -74,4 +70,4 @@ def dim(d, ndim):
 
 def same_dtype(a, b):
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected scalar type {_SCALAR_NAMES[a.dtype.name]} but found {_SCALAR_NAMES[b.dtype.name]}")
+        raise RuntimeError(f"expected scalar type {scalar_name(a)} but found {scalar_name(b)}")

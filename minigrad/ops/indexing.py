@@ -19,7 +19,8 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.op import Op
-from .functions import _SCALAR_NAMES, check_tensor, cpu_only, write_out
+from ..dtypes import scalar_name
+from .functions import check_tensor, cpu_only, write_out
 from .functions import dim as _dim
 
 
@@ -505,7 +506,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002 - torch's a
     elements outside are ignored."""
     check_tensor("histc", "input", input, 1)
     if not input.is_floating_point():
-        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{_SCALAR_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{scalar_name(input)}\'')
     if bins <= 0:
         raise RuntimeError("torch.histc(): bins must be > 0, but got " + str(bins))
     if min > max:
@@ -527,7 +528,7 @@ def bincount(input, weights=None, minlength=0):
     """How often each non-negative integer occurs in the 1-D ``input`` (summing ``weights`` instead)."""
     check_tensor("bincount", "input", input, 1)
     if input.is_floating_point():
-        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_SCALAR_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{scalar_name(input)}\'')
     cpu_only(input, "bincount")
     x = input._host()
     if x.ndim != 1 or (x.size and x.min() < 0):

@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.op import GraphNode, Op
 from .elementwise import MaskedFill
-from .functions import _SCALAR_NAMES, check_tensor, same_dtype, write_out
+from .functions import check_tensor, same_dtype, write_out
 from .functions import dim as _dim
 from .indexing import Index, IndexPut
 
@@ -410,7 +410,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
     if not x1.is_floating_point():
-        raise RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {_SCALAR_NAMES[x1.dtype.name]}")
+        raise RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {dtypes.scalar_name(x1)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
