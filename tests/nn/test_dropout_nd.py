@@ -1,7 +1,7 @@
 """Dropout1d/2d/3d, AlphaDropout, FeatureAlphaDropout and their functionals: the structure torch
 gives (one draw per channel, kept values scaled by 1/(1−p), alpha dropout's affine form checked
-against torch's own outputs), eval identity, gradients through the mask, torch's errors and warnings.
-The draws come from minigrad's generator, so the masks themselves are not compared with torch's."""
+against torch's own outputs), eval identity, gradients through the mask, torch's errors and warnings, and the masks themselves: drawn as torch
+draws them from a generator that reproduces torch's, they equal torch's under the same seed."""
 import math
 import warnings
 
@@ -109,3 +109,16 @@ def test_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         MF.dropout2d(minigrad.ones(1, 2, 3, 4))
+
+
+@pytest.mark.parametrize("fm,ft,shape", [(MF.dropout1d, TF.dropout1d, (4, 8, 5)), (MF.dropout1d, TF.dropout1d, (8, 5)),
+                                         (MF.dropout2d, TF.dropout2d, (4, 8, 3, 3)),
+                                         (MF.dropout3d, TF.dropout3d, (2, 8, 2, 2, 2)),
+                                         (MF.alpha_dropout, TF.alpha_dropout, (4, 8, 3)),
+                                         (MF.feature_alpha_dropout, TF.feature_alpha_dropout, (4, 8, 3))])
+def test_masks_are_torchs_under_the_same_seed(fm, ft, shape):
+    x = rand(shape)
+    minigrad.manual_seed(7), torch.manual_seed(7)
+    for p in (0.2, 0.5):
+        np.testing.assert_allclose(fm(minigrad.tensor(x), p, True).numpy(), ft(torch.tensor(x), p, True).numpy(),
+                                   rtol=1e-6, atol=1e-7)

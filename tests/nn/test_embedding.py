@@ -149,3 +149,9 @@ def test_embedding_bag_errors():
         MF.embedding_bag(minigrad.tensor([3, 10]), w, minigrad.tensor([0]))
     with pytest.raises(NotImplementedError, match="scale_grad_by_freq"):
         MF.embedding_bag(x, w, minigrad.tensor([0]), scale_grad_by_freq=True)
+
+
+def test_default_init_is_torchs_under_the_same_seed():
+    for make in (lambda nn: nn.Embedding(10, 3, padding_idx=4), lambda nn: nn.EmbeddingBag(7, 2, mode="sum")):
+        minigrad.manual_seed(5), torch.manual_seed(5)
+        np.testing.assert_array_equal(make(mnn).weight.detach().numpy(), make(torch.nn).weight.detach().numpy())
