@@ -461,6 +461,27 @@ def index_fill(input, dim, index, value):
                           "IndexFillBackward1")
 
 
+def index_put(input, indices, values, accumulate=False):
+    """``input`` with ``values`` put (or added, when ``accumulate``) at ``input[indices]``, ``indices``
+    a tuple of index tensors (integer or bool)."""
+    check_tensor("index_put", "input", input, 1)
+    check_tensor("index_put", "values", values, 3)
+    key, _, _, _ = parse(input, tuple(indices))
+    target = np.lib.stride_tricks.as_strided(np.zeros(1), tuple(input.shape), (0,) * input.ndim)
+    try:
+        shape = target[key].shape  # (a zero-stride stand-in: the indexed shape without reading input)
+    except IndexError as e:
+        raise IndexError(str(e).replace("axis", "dimension")) from None
+    try:
+        np.broadcast_shapes(tuple(values.shape), shape)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(shape)}") from None
+    v = values._cast(input.dtype)
+    op = IndexAdd if accumulate else IndexPut
+    return op.apply(input, v, index=key, name="IndexPutBackward0")
+
+
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
     """For each value, the index where inserting it keeps each row of ``sorted_sequence`` sorted
     (left: before equal elements; ``right``/``side='right'``: after)."""
@@ -545,8 +566,8 @@ def bincount(input, weights=None, minlength=0):
 
 
 FUNCTIONS = {f.__name__: f for f in (
-    bincount, bucketize, histc, index_add, index_copy, index_fill, index_select, masked_select, scatter, scatter_add,
-    scatter_reduce, searchsorted, take, take_along_dim)}
-METHODS = ("bincount", "histc", "index_add", "index_copy", "index_fill", "index_select", "masked_select", "scatter",
-           "scatter_add", "scatter_reduce", "take", "take_along_dim")
-INPLACE = ("index_add", "index_copy", "index_fill", "scatter", "scatter_add", "scatter_reduce")
+    bincount, bucketize, histc, index_add, index_copy, index_fill, index_put, index_select, masked_select, scatter,
+    scatter_add, scatter_reduce, searchsorted, take, take_along_dim)}
+METHODS = ("bincount", "histc", "index_add", "index_copy", "index_fill", "index_put", "index_select", "masked_select",
+           "scatter", "scatter_add", "scatter_reduce", "take", "take_along_dim")
+INPLACE = ("index_add", "index_copy", "index_fill", "index_put", "scatter", "scatter_add", "scatter_reduce")

@@ -39,6 +39,11 @@ CASES = {
     "index_add": (lambda lib, a, s, i: lib.index_add(a, 1, i, s, alpha=2),
                   [rand(2, 4), rand(2, 3), np.array([3, 0, 3], I64)]),
     "index_copy": (lambda lib, a, s, i: a.index_copy(0, i, s), [rand(4, 2), rand(2, 2), np.array([3, 1], I64)]),
+    "index_put": (lambda lib, a, v, i, j: a.index_put((i, j), v), [rand(3, 4), rand(2), np.array([0, 2], I64),
+                                                                     np.array([1, 3], I64)]),
+    "index_put_accumulate": (lambda lib, a, v, i: lib.index_put(a, (i,), v, accumulate=True),
+                             [rand(3, 4), rand(4), np.array([0, 2, 0], I64)]),
+    "index_put_mask": (lambda lib, a, v, m: a.index_put((m,), v), [rand(3, 2), rand(2), np.array([True, False, True])]),
     "index_fill": (lambda lib, a, i: lib.index_fill(a, 1, i, -1.5), [rand(2, 4), np.array([0, 2], I64)]),
     "index_fill_tensor_value": (lambda lib, a, v, i: a.index_fill(1, i, v),
                                 [rand(2, 4), rand(), np.array([0, 2], I64)]),
@@ -83,14 +88,15 @@ def test_scatter_src_larger_than_index():
     check_case(lambda lib, x, y, k: x.scatter(1, k, y), [a, s, i], "float64", grad=False)
 
 
-@pytest.mark.parametrize("name", ["index_add", "index_copy", "index_fill", "scatter", "scatter_add"])
+@pytest.mark.parametrize("name", ["index_add", "index_copy", "index_fill", "index_put", "scatter", "scatter_add"])
 def test_inplace_forms(name):
     results = []
     for lib in (minigrad, torch):
         x = lib.zeros(3, 4)
         idx = lib.tensor([[0, 2]]) if name.startswith("scatter") else lib.tensor([2, 0])
         args = {"index_add": (1, idx, lib.ones(3, 2)), "index_copy": (1, idx, lib.ones(3, 2)),
-                "index_fill": (1, idx, 3.0), "scatter": (0, idx, lib.ones(1, 2)),
+                "index_fill": (1, idx, 3.0), "index_put": ((idx,), lib.tensor(2.0), True),
+                "scatter": (0, idx, lib.ones(1, 2)),
                 "scatter_add": (0, idx, lib.ones(1, 2))}[name]
         assert getattr(x, name + "_")(*args) is x
         results.append(x.tolist())
@@ -110,6 +116,8 @@ def test_inplace_forms(name):
     lambda lib, x: x.index_add(1, lib.tensor([0, 5]), lib.ones(2, 2)),
     lambda lib, x: x.index_fill(1, lib.tensor([4]), 7.0),
     lambda lib, x: x.index_fill(1, lib.tensor([0]), lib.ones(2)),
+    lambda lib, x: x.index_put((lib.tensor([0, 5]),), lib.tensor(1.0)),
+    lambda lib, x: x.index_put([lib.tensor([0, 1])], lib.ones(5)),
     lambda lib, x: lib.searchsorted(lib.ones(2, 3), lib.ones(1, 2)),
     lambda lib, x: lib.searchsorted(x[0], x, side="left", right=True),
     lambda lib, x: lib.bucketize(x, lib.ones(2, 3)),
