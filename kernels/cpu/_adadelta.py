@@ -15,7 +15,7 @@ from ..jit import njit
 from ._fused_update import run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _adadelta(p, g, s, u, weight_decay, rho, w, eps, neg_lr, maximize, done, k):
     for i in range(p.size):
         x = p[i]

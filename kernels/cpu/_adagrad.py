@@ -13,7 +13,7 @@ from ..jit import njit
 from ._fused_update import run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _adagrad(p, g, s, weight_decay, eps, neg_clr, maximize, done, k):
     for i in range(p.size):
         x = p[i]

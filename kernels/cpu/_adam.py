@@ -17,7 +17,7 @@ from ..jit import njit
 from ._fused_update import lerp, run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad, maximize,
           decoupled, done, k):
     for i in range(p.size):

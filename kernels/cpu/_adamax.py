@@ -12,7 +12,7 @@ from ..jit import njit
 from ._fused_update import lerp, run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _adamax(p, g, m, u, weight_decay, w1, rest1, beta2, eps, neg_clr, maximize, done, k):
     for i in range(p.size):
         x = p[i]

@@ -11,7 +11,7 @@ from ..jit import njit
 from ._fused_update import run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _asgd(p, g, a, weight_decay, shrink, neg_eta, mu, maximize, average, done, k):
     for i in range(p.size):
         x = p[i]

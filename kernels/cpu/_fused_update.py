@@ -11,6 +11,9 @@ copied when its layout differs. A parameter with no flat view (a strided slice) 
 another layout is updated on contiguous copies that one compiled ``_write_back`` then copies back,
 setting ``done[k]`` in the same call: still all or nothing.
 
+Kernels compile with ``error_model="numpy"``: a division by zero gives inf/NaN as in torch instead of
+a Python exception, and the loop without that check vectorises (10M-element Adam: 150 → 18 ms).
+
 ``lerp`` is torch's linear interpolation, which the running averages use. (Numba's cache keys a
 kernel on its own file: after editing ``lerp``, clear the optimizer kernels' cache entries.)
 """

@@ -15,7 +15,7 @@ from ..jit import njit
 from ._fused_update import lerp, run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _nadam(p, g, m, v, weight_decay, shrink, w1, rest1, beta2, w2, bc2, eps, c_grad, c_avg, maximize, decoupled,
            done, k):
     for i in range(p.size):

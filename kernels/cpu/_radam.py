@@ -15,7 +15,7 @@ from ..jit import njit
 from ._fused_update import lerp, run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _radam(p, g, m, v, weight_decay, shrink, w1, rest1, beta2, w2, bc1, lr, bc2_sqrt, eps, rect, maximize, decoupled,
            rectify, done, k):
     for i in range(p.size):

@@ -14,7 +14,7 @@ from ..jit import njit
 from ._fused_update import lerp, run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _rmsprop(p, g, s, a, b, weight_decay, alpha, w, rest, eps, momentum, neg_lr, centered, maximize, done, k):
     for i in range(p.size):
         x = p[i]

@@ -13,7 +13,7 @@ from ..jit import njit
 from ._fused_update import run
 
 
-@njit(fastmath=False)
+@njit(fastmath=False, error_model="numpy")
 def _rprop(p, g, prev, s, eta_minus, eta_plus, step_min, step_max, one, maximize, done, k):
     for i in range(p.size):
         d = -g[i] if maximize else g[i]
