@@ -359,13 +359,14 @@ class Tensor:
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             return self._printing_type()
+        device = None  # a legacy type names its device too: 'torch.cuda.FloatTensor', FloatTensor (the CPU)
         if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), dtypes.dtype):
-            dtype = dtype.dtype  # a legacy class: FloatTensor, ...
+            dtype, device = dtype.dtype, "cpu"
         elif isinstance(dtype, str):
             if dtype.split(".")[-1] not in dtypes.TYPE_NAMES:
                 raise ValueError(f"invalid type: '{dtype}'")
-            dtype = dtypes.TYPE_NAMES[dtype.split(".")[-1]]
-        return self._cast(dtypes.get(dtype))
+            dtype, device = dtypes.TYPE_NAMES[dtype.split(".")[-1]], "cuda" if ".cuda." in dtype else "cpu"
+        return (self if device is None else self.to(device))._cast(dtypes.get(dtype))
 
     def _printing_type(self):
         name = {v: k for k, v in dtypes.TYPE_NAMES.items()}[self.dtype]

@@ -35,3 +35,11 @@ def test_type_name_and_errors():
     with pytest.raises(ValueError, match="invalid type: 'torch.Nope'"):
         minigrad.zeros(2).type("torch.Nope")
     assert repr(minigrad.FloatTensor) == "<class 'minigrad.FloatTensor'>"
+
+
+@pytest.mark.skipif(minigrad.cuda.is_available(), reason="asks for a GPU where there is none")
+def test_type_string_names_the_device():
+    x = minigrad.ones(2)
+    with pytest.raises(RuntimeError):
+        x.type("torch.cuda.FloatTensor")
+    assert x.type("torch.DoubleTensor").device.type == "cpu"

@@ -108,3 +108,12 @@ def test_inplace_through_views_reaches_the_base():
         y.sum().backward()
         results.append((v.tolist(), m.tolist(), y.tolist(), w.grad.tolist()))
     assert results[0] == results[1]
+
+
+def test_legacy_type_strings_move_the_tensor():
+    x = minigrad.ones(2)
+    y = x.type("torch.cuda.DoubleTensor")
+    assert (y.device.type, y.dtype, y.type()) == ("cuda", minigrad.float64, "minigrad.cuda.DoubleTensor")
+    z = y.type(minigrad.FloatTensor)
+    assert (z.device.type, z.dtype) == ("cpu", minigrad.float32) and isinstance(z, minigrad.FloatTensor)
+    assert not isinstance(y.float(), minigrad.FloatTensor)  # a CUDA tensor is no (CPU) FloatTensor
