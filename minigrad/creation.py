@@ -118,10 +118,16 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, n if m is None else m), dtype, device, requires_grad)
 
 
-def _random(draw, size, dtype, device, requires_grad, default=dtypes.float32):
-    """A new tensor of ``size`` from ``draw(shape, numpy dtype)`` (drawn on the host)."""
-    dt = dtypes.get(dtype) or default
-    return _finish(draw(_size(size), dt.np), dt, device, requires_grad)
+def _random(draw, size, dtype, device, requires_grad, default=dtypes.float32, out=None):
+    """A new tensor of ``size`` from ``draw(shape, numpy dtype)`` (drawn on the host), or ``out``
+    refilled (its dtype drawn unless ``dtype`` says otherwise)."""
+    dt = dtypes.get(dtype) or (out.dtype if out is not None else default)
+    return _out(_finish(draw(_size(size), dt.np), dt, device, requires_grad), out)
+
+
+def _out(result, out):
+    from .ops.functions import write_out
+    return write_out("random", result, out)
 
 
 def _draws_float(kernel, dtype):
@@ -132,12 +138,14 @@ def _draws_float(kernel, dtype):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     _draws_float("check_uniform_bounds", dtype)
-    return _random(lambda s, dt: random.uniform(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad)
+    return _random(lambda s, dt: random.uniform(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad,
+                   out=out)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     _draws_float("normal_kernel_cpu", dtype)
-    return _random(lambda s, dt: random.normal(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad)
+    return _random(lambda s, dt: random.normal(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad,
+                   out=out)
 
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -150,7 +158,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _random(lambda s, dt: random.integers(low, high, s, dt, generator), (size,), dtype, device,
-                   requires_grad, dtypes.int64)
+                   requires_grad, dtypes.int64, out)
 
 
 def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
@@ -163,7 +171,8 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    return _finish(random.permutation(n, generator), dtype, device, requires_grad, dtypes.int64)
+    default = out.dtype if out is not None else dtypes.int64
+    return _out(_finish(random.permutation(n, generator), dtype, device, requires_grad, default), out)
 
 
 def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -180,24 +189,25 @@ def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, re
         with no_grad():
             z = empty(shape, dtype=ref.dtype, device=ref.device)
             if isinstance(std, Tensor):
-                return z.normal_(0.0, 1.0, generator=generator) * std + mean
-            return z.normal_(0.0, std, generator=generator) + mean
+                return _out(z.normal_(0.0, 1.0, generator=generator) * std + mean, out)
+            return _out(z.normal_(0.0, std, generator=generator) + mean, out)
     if size is None:
         raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     _draws_float("normal_kernel_cpu", dtype)
-    return _random(lambda s, dt: random.normal(s, dt, mean, std, generator), (size,), dtype, device, requires_grad)
+    return _random(lambda s, dt: random.normal(s, dt, mean, std, generator), (size,), dtype, device, requires_grad,
+                   out=out)
 
 
 def bernoulli(input, p=None, generator=None, out=None):  # noqa: A002
     """1 with probability ``input[i]`` (or ``p``), else 0, in ``input``'s dtype."""
-    return input.bernoulli(p, generator=generator)
+    return _out(input.bernoulli(p, generator=generator), out)
 
 
 def multinomial(input, num_samples, replacement=False, generator=None, out=None):  # noqa: A002
     """Indices drawn from each row of ``input`` with probability proportional to its entries."""
-    return input.multinomial(num_samples, replacement, generator=generator)
+    return _out(input.multinomial(num_samples, replacement, generator=generator), out)
 
 
 def poisson(input, generator=None):  # noqa: A002

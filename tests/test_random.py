@@ -382,3 +382,17 @@ def test_train_mlp_example_prints_torchs_losses():
         assert run.returncode == 0, run.stderr
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stdout.count("Loss:") == 3
+
+
+@pytest.mark.parametrize("call,out_dtype", [
+    (lambda lib, out: lib.rand(3, 4, out=out), None), (lambda lib, out: lib.randn(20, out=out), None),
+    (lambda lib, out: lib.normal(1.0, 2.0, (5,), out=out), None),
+    (lambda lib, out: lib.randint(0, 9, (6,), out=out), "int64"), (lambda lib, out: lib.randperm(7, out=out), "int64"),
+])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_out_argument_draws_in_outs_dtype(call, out_dtype, dtype):
+    def draw(lib):
+        out = lib.zeros(0, dtype=getattr(lib, out_dtype or dtype))
+        assert call(lib, out) is out
+        return out
+    both(draw, 10)

@@ -20,6 +20,11 @@ Words to numbers, as torch 2.13 on CPU draws them (found by experiment, bit for 
     float64 uses libm; float32 uses the Cephes-style AVX polynomials (``_log_ps``, ``_sincos_ps``)
     with the FMAs the compiled torch uses.
 
+The other distributions (bernoulli, exponential, geometric, Cauchy, log-normal, randperm, Poisson)
+say their formulas in their kernels' docstrings. Kernels with a fixed number of words per element take
+them in rounds of ``CHUNK`` (``_words``: the same words and state as one draw at a time); those with a
+variable number (the scalar normal path, Poisson) draw one word at a time (``_next32``).
+
 Every kernel compiles without fastmath: the roundings above are the point.
 """
 import math
