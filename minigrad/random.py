@@ -116,6 +116,14 @@ class Generator:
             self._float_normal = (float(b[5048:5052].view(np.float32)[0]), bool(b[5052]))
         return self
 
+    def __getstate__(self):  # pickling and deepcopy carry the state, as torch's Generator
+        return {"device": str(self.device), "state": self._state_bytes()}
+
+    def __setstate__(self, saved):
+        self.__init__(saved["device"])
+        from .tensor import Tensor
+        self.set_state(Tensor._make(saved["state"]))
+
     def clone_state(self):
         return Generator(self.device).set_state(self.get_state())
 
