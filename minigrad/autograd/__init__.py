@@ -1,7 +1,7 @@
 """Reverse-mode automatic differentiation: grad mode, ``backward``/``grad``, custom Functions."""
 import numpy as np
 
-from . import engine, hooks, op
+from . import engine, hooks
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -342,7 +342,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if counts.ndim > 1:
         raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
     if counts.size and counts.min() < 0:
-        raise RuntimeError("repeats can not be negative" if hasattr(repeats, "_data") else "Repeats must be non-negative")
+        raise RuntimeError("repeats can not be negative" if hasattr(repeats, "_data") else
+                           "Repeats must be non-negative")
     if counts.ndim == 1 and counts.size != 1 and counts.size != n:
         raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
                            f"{counts.size} and input.size({d}) = {n}")
