@@ -48,6 +48,7 @@ setup(
     install_requires=["numpy>=1.24", "numba>=0.59"],
     extras_require={
         "cuda": ["numba-cuda>=0.10"],
+        "dist": ["mpi4py>=4", "mpich"],
         "test": ["pytest>=7", "torch==2.13.0", "hypothesis>=6", "pytest-benchmark>=4", "Cython>=3"],
         "bench": ["pytest-benchmark>=4", "torch==2.13.0", "threadpoolctl>=3", "matplotlib>=3"],
     },

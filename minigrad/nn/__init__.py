@@ -1,6 +1,6 @@
 """``minigrad.nn``: modules, parameters, initialisers and the functional interface."""
 from .. import losses as _losses
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .modules.activation import (
     CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish,
     PReLU, ReLU, ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softmax2d, Softmin, Softplus, Softshrink, Softsign, Tanh,

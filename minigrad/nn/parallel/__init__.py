@@ -1,0 +1,2 @@
+"""``nn.parallel``: ``DistributedDataParallel``."""
+from .distributed import DistributedDataParallel
