@@ -1,5 +1,6 @@
 """``python -m minigrad run SCRIPT [ARGS...]`` (also the ``minigrad`` command): run an unchanged PyTorch
-script on minigrad through the torch alias. ``minigrad bench``: see ``minigrad.bench``.
+script on minigrad through the torch alias; ``-n N`` starts N ranks of it under MPI, as does ``minigrad torchrun
+--nproc-per-node N SCRIPT`` (see ``minigrad.distributed.launch``). ``minigrad bench``: see ``minigrad.bench``.
 
 The script runs as ``python SCRIPT [ARGS...]`` would run it: ``sys.argv`` is ``[SCRIPT, ARGS...]``,
 ``sys.path[0]`` is the script's folder, ``__name__`` is ``"__main__"``, and an uncaught exception prints
@@ -20,8 +21,14 @@ def _parser():
     run = sub.add_parser("run", help="run a PyTorch script with `import torch` resolving to minigrad",
                          description="Run SCRIPT with `import torch` (and torch.nn, torch.optim, ...) resolving "
                                      "to minigrad, as `python SCRIPT ARGS...` would.")
+    run.add_argument("-n", "--nproc", type=int, default=None,
+                     help="start NPROC ranks under MPI (mpiexec), each running the script")
     run.add_argument("script", help="the Python file to run")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    from .distributed.launch import add_torchrun_arguments
+    add_torchrun_arguments(sub.add_parser("torchrun", help="torchrun's single-node launcher, ranks started by MPI",
+                                          description="Start --nproc-per-node ranks of SCRIPT under MPI with "
+                                                      "torchrun's environment, each as `minigrad run SCRIPT`."))
     from .bench import add_arguments
     add_arguments(sub.add_parser("bench", help="time minigrad against PyTorch on the benchmarks/ suite",
                                  description="Time minigrad against PyTorch on the benchmarks/ suite: a table, "
@@ -60,6 +67,8 @@ def run(script, args):
     if not os.path.isfile(path):
         print(f"{sys.executable}: can't open file {path!r}: [Errno 2] No such file or directory", file=sys.stderr)
         return 2
+    from .distributed.launch import rank_environment
+    rank_environment()
     install_torch_alias()
     sys.argv = [script, *args]
     sys.path[0] = os.path.dirname(path)
@@ -79,6 +88,12 @@ def main(argv=None):
     if opts.command == "bench":
         from .bench import main as bench
         sys.exit(bench(opts))
+    if opts.command == "torchrun":
+        from .distributed.launch import torchrun
+        torchrun(opts)
+    if opts.nproc is not None:
+        from .distributed.launch import run_ranks
+        run_ranks(opts.nproc, opts.script, opts.args)
     sys.exit(run(opts.script, opts.args))
 
 
