@@ -52,19 +52,20 @@ class Expand(Op):
 
 
 class Repeat(Op):
+    """``a`` tiled ``reps`` times per dim: viewed as (1, s₀, 1, s₁, …), broadcast to (r₀, s₀, r₁, s₁, …)
+    and merged pairwise; the gradient sums the r dims of g viewed the same way."""
     stateless = True
 
     def forward(self, a, reps=None):
         self.in_shape = (1,) * (len(reps) - a.ndim) + a.shape
-        self.reps = reps
-        return self.backend.tile(a, reps)  # (no CUDA kernel yet)
+        self.split = tuple(n for r, s in zip(reps, self.in_shape) for n in (r, s))
+        b = self.backend
+        spread = b.broadcast_to(a.reshape(tuple(n for s in self.in_shape for n in (1, s))), self.split)
+        return b.copy(spread).reshape(tuple(r * s for r, s in zip(reps, self.in_shape)))
 
     def backward(self, g):
-        split = []
-        for r, s in zip(self.reps, self.in_shape):
-            split += [r, s]
-        axes = tuple(range(0, 2 * len(self.reps), 2))
-        return g.reshape(split).sum(axis=axes).reshape(self.in_shape)
+        axes = tuple(range(0, len(self.split), 2))
+        return self.backend.sum(g.reshape(self.split), axis=axes).reshape(self.in_shape)
 
 
 class Cat(Op):
@@ -177,15 +178,15 @@ def write_back(t):
 
 
 class Flip(Op):
-    """Reverse ``dims`` (a copy, as torch); its own gradient."""
+    """Reverse ``dims`` (a copy, as torch): a read through reversed slices; its own gradient."""
     stateless = True
 
     def forward(self, a, dims=()):
-        self.dims = dims
-        return self.backend.copy(self.backend.flip(a, axis=dims))
+        self.key = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(a.ndim))
+        return self.backend.copy(self.backend.index(a, self.key))
 
     def backward(self, g):
-        return self.backend.copy(self.backend.flip(g, axis=self.dims))
+        return self.backend.copy(self.backend.index(g, self.key))
 
 
 # ---- public functions (torch.<name>, Tensor.<name>) ---------------------------------------------
@@ -229,13 +230,18 @@ def roll(input, shifts, dims=None):
     dims = [dims] if isinstance(dims, int) else list(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
-    grid = [np.arange(n) for n in input.shape]
-    for s, d in zip(shifts, dims):
+    out = input
+    for s, d in zip(shifts, dims):  # the last n - s elements along d, then the first ones
         d = _dim(d, input.ndim)
         n = input.shape[d]
-        grid[d] = (np.arange(n) - s) % n if n else grid[d]
-    index = np.ix_(*grid) if input.ndim else ()
-    return Index.apply(input, index=index, advanced=True, name="RollBackward0")
+        if n and s % n:
+            lead = (slice(None),) * d
+            out = Cat.apply(Index.apply(out, index=lead + (slice(n - s % n, n),), name="SliceBackward0"),
+                            Index.apply(out, index=lead + (slice(0, n - s % n),), name="SliceBackward0"), axis=d)
+    out = out.clone() if out is input else out
+    if out._grad_fn is not None:
+        out._grad_fn.name = "RollBackward0"
+    return out
 
 
 def rot90(input, k=1, dims=(0, 1)):
