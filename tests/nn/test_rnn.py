@@ -223,6 +223,23 @@ def test_parameters_named_shaped_and_initialised_as_torch(name, kwargs):
         assert_close(a, b, **tol(np.float32))
 
 
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_checkpoint_files_interchange_with_torch(name, tmp_path):
+    """A state dict saved by minigrad loads in torch and the other way round, with identical outputs."""
+    kwargs = dict(num_layers=2, bidirectional=True, **(dict(proj_size=2) if name == "LSTM" else {}))
+    mg, th = getattr(mnn, name)(3, 4, **kwargs), getattr(TNN, name)(3, 4, **kwargs)
+    minigrad.save(mg.state_dict(), tmp_path / "mg.pt")
+    th.load_state_dict(torch.load(tmp_path / "mg.pt"))
+    x = normal((5, 2, 3), np.float32)
+    for a, b in zip(flat(mg(minigrad.tensor(x))), flat(th(torch.tensor(x)))):
+        assert_close(a, b, **tol(np.float32))
+    th2 = getattr(TNN, name)(3, 4, **kwargs)
+    torch.save(th2.state_dict(), tmp_path / "th.pt")
+    mg.load_state_dict(minigrad.load(tmp_path / "th.pt"))
+    for a, b in zip(flat(mg(minigrad.tensor(x))), flat(th2(torch.tensor(x)))):
+        assert_close(a, b, **tol(np.float32))
+
+
 def test_init_draws_uniform_over_parameters_in_order(monkeypatch):
     """reset_parameters calls init.uniform_(p, -1/√H, 1/√H) on each parameter in registration order
     (torch's call sequence, so a torch-identical generator gives torch's weights)."""
