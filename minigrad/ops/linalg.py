@@ -421,11 +421,12 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 # ---- diagonals and triangles (gathers and puts through ``indexing``) --------------------------------
-def _diag_index(n1, n2, offset):
-    """Row and column indices of the ``offset`` diagonal of an (n1, n2) matrix."""
+def _diag_slice(n1, n2, offset):
+    """The ``offset`` diagonal of a row-major (n1, n2) matrix as a slice of its n1·n2 elements (one
+    step of n2 + 1 per diagonal element): a basic index, so a view, on every backend."""
     length = max(0, min(n1, n2 - offset) if offset >= 0 else min(n1 + offset, n2))
-    rows = np.arange(length) + max(0, -offset)
-    return rows, rows + offset
+    start = offset if offset >= 0 else -offset * n2
+    return slice(start, start + (length - 1) * (n2 + 1) + 1, n2 + 1) if length else slice(0, 0)
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
@@ -436,8 +437,9 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     rest = [i for i in range(input.ndim) if i not in (d1, d2)]
     x = input if rest + [d1, d2] == list(range(input.ndim)) else input.permute(rest + [d1, d2])
-    rows, cols = _diag_index(input.shape[d1], input.shape[d2], offset)
-    return Index.apply(x, index=(Ellipsis, rows, cols), advanced=True, name="DiagonalBackward0")
+    n1, n2 = input.shape[d1], input.shape[d2]
+    flat = x.reshape(tuple(x.shape[:-2]) + (n1 * n2,))
+    return Index.apply(flat, index=(Ellipsis, _diag_slice(n1, n2, offset)), name="DiagonalBackward0")
 
 
 def trace(input):
@@ -458,13 +460,13 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     d1, d2 = _dim(dim1, nd), _dim(dim2, nd)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    m = input.shape[-1] if input.ndim else 1
-    n = m + abs(offset)
-    b = input._backend()
-    zeros = input._make(b.zeros(tuple(input.shape[:-1]) + (n, n), input._data.dtype), input._device)
-    rows, cols = _diag_index(n, n, offset)
-    out = IndexPut.apply(zeros, input.reshape(-1) if input.ndim == 0 else input, index=(Ellipsis, rows, cols),
-                         name="DiagEmbedBackward0")
+    x = input.reshape(1) if input.ndim == 0 else input
+    n = x.shape[-1] + abs(offset)
+    batch = tuple(x.shape[:-1])
+    zeros = x._make(x._backend().zeros(batch + (n * n,), x._data.dtype), x._device)
+    out = IndexPut.apply(zeros, x, index=(Ellipsis, _diag_slice(n, n, offset))).reshape(batch + (n, n))
+    if out._grad_fn is not None:
+        out._grad_fn.name = "DiagEmbedBackward0"
     if (d1, d2) == (nd - 2, nd - 1):
         return out
     batch = iter(range(nd - 2))

@@ -141,3 +141,11 @@ def test_inplace_forms():
     x.addmm_(minigrad.ones(3, 4), minigrad.ones(4, 2), alpha=0.5)
     y.addmm_(torch.ones(3, 4, dtype=torch.float64), torch.ones(4, 2, dtype=torch.float64), alpha=0.5)
     np.testing.assert_allclose(x.numpy(), y.numpy())
+
+
+def test_diagonal_is_a_view():
+    for lib in (minigrad, torch):
+        x = lib.zeros(3, 4)
+        x.diagonal(1).fill_(1.0)
+        x.diagonal().add_(2.0)
+        assert x.tolist() == [[2.0, 1.0, 0.0, 0.0], [0.0, 2.0, 1.0, 0.0], [0.0, 0.0, 2.0, 1.0]]

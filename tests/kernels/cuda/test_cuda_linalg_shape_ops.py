@@ -41,10 +41,13 @@ RUNS = {
     "roll": lambda d: _t(d, 2, 3).roll((1, -1), (1, 0)),
     "tile": lambda d: _t(d, 2, 3).tile((2, 1, 2)),
     "repeat": lambda d: _t(d, 3).repeat(2, 2),
+    "diagonal": lambda d: _t(d, 2, 3, 4).diagonal(-1, 2, 1),
+    "trace": lambda d: minigrad.trace(_t(d, 3, 4)),
+    "diag": lambda d: minigrad.diag(_t(d, 3), 1),
+    "diag_embed": lambda d: minigrad.diag_embed(_t(d, 2, 3), -1, 0, 2),
 }
 RAISES = {
     "einsum": lambda d: minigrad.einsum("ij,jk->ik", _t(d, 2, 3), _t(d, 3, 2)),
-    "diagonal": lambda d: _t(d, 3, 3).diagonal(),
     "cumprod": lambda d: _t(d, 2, 3).cumprod(1),
     "cummax": lambda d: _t(d, 2, 3).cummax(1),
     "masked_select": lambda d: _t(d, 2, 3).masked_select(_t(d, 2, 3) > 0),
