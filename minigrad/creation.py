@@ -122,7 +122,9 @@ def _random(draw, size, dtype, device, requires_grad, default=dtypes.float32, ou
     """A new tensor of ``size`` from ``draw(shape, numpy dtype)`` (drawn on the host), or ``out``
     refilled (its dtype drawn unless ``dtype`` says otherwise)."""
     dt = dtypes.get(dtype) or (out.dtype if out is not None else default)
-    return _out(_finish(draw(_size(size), dt.np), dt, device, requires_grad), out)
+    with random.drawing_for(_dev.get(device)):
+        values = draw(_size(size), dt.np)
+    return _out(_finish(values, dt, device, requires_grad), out)
 
 
 def _out(result, out):
@@ -172,7 +174,9 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False, ou
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     default = out.dtype if out is not None else dtypes.int64
-    return _out(_finish(random.permutation(n, generator), dtype, device, requires_grad, default), out)
+    with random.drawing_for(_dev.get(device)):
+        perm = random.permutation(n, generator)
+    return _out(_finish(perm, dtype, device, requires_grad, default), out)
 
 
 def normal(mean, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -214,7 +218,9 @@ def poisson(input, generator=None):  # noqa: A002
     """Counts from Poisson(``input[i]``), in ``input``'s dtype."""
     if input.numel() and not bool((input >= 0).all()):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return Tensor._make(random.poisson(input.detach().cpu().numpy(), generator)).to(input.device)
+    with random.drawing_for(input.device):
+        counts = random.poisson(input.detach().cpu().numpy(), generator)
+    return Tensor._make(counts).to(input.device)
 
 
 def _as_array(data, dtype):

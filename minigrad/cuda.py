@@ -36,8 +36,9 @@ def synchronize(device=None):
 
 
 def manual_seed(seed):
+    """Seed the generator CUDA tensors draw from (the CPU stream is left alone, as in torch)."""
     from . import random
-    random.manual_seed(seed)
+    random.cuda_generator.manual_seed(seed)
 
 
 manual_seed_all = manual_seed

@@ -6,8 +6,9 @@ mt19937's ``init_genrand``); its state travels as torch's 5056-byte ``ByteTensor
 transforms live in ``kernels/cpu/_random.py`` (its docstring has the formulas). The functions below
 return numpy arrays for the tensor factories and in-place fills built on them.
 
-CUDA tensors draw on the host from the same generator and are copied over: torch's CUDA generators
-(Philox) are not reproduced.
+CUDA tensors draw on the host from ``cuda_generator`` (the same twister, seeded with the CPU one by
+``manual_seed``) and are copied over: torch's CUDA generators (Philox) are not reproduced, but as in
+torch, GPU draws leave the CPU stream alone.
 """
 import contextlib
 import os
@@ -133,19 +134,40 @@ class Generator:
 
 default_generator = Generator()
 default_generator.seed()
+# CUDA tensors draw from their own generator (the same twister, not torch's Philox), so GPU work
+# leaves the CPU stream where torch leaves it; manual_seed seeds both, cuda.manual_seed this one only
+cuda_generator = Generator("cuda")
+_drawing = threading.local()
 
 
 def _gen(generator):
-    return default_generator if generator is None else generator
+    if generator is not None:
+        return generator
+    return cuda_generator if getattr(_drawing, "cuda", False) else default_generator
+
+
+@contextlib.contextmanager
+def drawing_for(device):
+    """Inside, draws without a ``generator=`` come from ``device``'s default generator (a CUDA
+    device's: ``cuda_generator``)."""
+    before = getattr(_drawing, "cuda", False)
+    _drawing.cuda = device is not None and device.type == "cuda"
+    try:
+        yield
+    finally:
+        _drawing.cuda = before
 
 
 def manual_seed(seed):
-    """Seed the default generator (``torch.manual_seed``); returns it."""
+    """Seed the default generator and the CUDA one (``torch.manual_seed``); returns the default."""
+    cuda_generator.manual_seed(seed)
     return default_generator.manual_seed(seed)
 
 
 def seed():
-    return default_generator.seed()
+    s = default_generator.seed()
+    cuda_generator.manual_seed(s)
+    return s
 
 
 def initial_seed():
@@ -329,7 +351,8 @@ def _fill(t, draw):
     a = t._data
     if t.device.type != "cpu":
         b = t._backend()
-        b.copyto(a, b.from_host(draw(a.shape, np.dtype(a.dtype), True)))
+        with drawing_for(t.device):
+            b.copyto(a, b.from_host(draw(a.shape, np.dtype(a.dtype), True)))
     else:
         view = np.transpose(a, _memory_axes(t))
         view[...] = draw(view.shape, a.dtype, a.flags.c_contiguous)
@@ -431,7 +454,8 @@ def _multinomial(self, num_samples, replacement=False, *, generator=None):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    out = multinomial(self.detach().cpu().numpy(), int(num_samples), replacement, generator)
+    with drawing_for(self.device):
+        out = multinomial(self.detach().cpu().numpy(), int(num_samples), replacement, generator)
     return Tensor._make(out).to(self.device)
 
 

@@ -183,8 +183,9 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     dt = input._data.dtype
     if p == 1:  # torch multiplies by a zero scalar: no draws
         keep = np.zeros((), dt)
-    else:  # torch's mask: empty_like(input).bernoulli_(1 − p) / (1 − p), drawn from the default generator
-        keep = _random.bernoulli(input._data.shape, dt, 1 - p) / dt.type(1 - p)
+    else:  # torch's mask: empty_like(input).bernoulli_(1 − p) / (1 − p), from the input device's generator
+        with _random.drawing_for(input.device):
+            keep = _random.bernoulli(input._data.shape, dt, 1 - p) / dt.type(1 - p)
     mask = Tensor._make(keep, CPU)
     if input.device != CPU:
         mask = mask.to(input.device)

@@ -126,36 +126,45 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     accept where ln U(0, 1) ≤ −½((x − mean)/std)² − (that at the mode), again whole-tensor rounds."""
     import numpy as np
 
-    from .. import random
+    from ..random import drawing_for
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
+    dt = tensor._data.dtype
+    with drawing_for(tensor.device):
+        result = _truncated_normal(tuple(tensor.shape), dt, mean, std, a, b, tensor.is_contiguous(), generator)
+    with no_grad():
+        return tensor.copy_(Tensor._make(np.ascontiguousarray(result, dt)))
+
+
+def _truncated_normal(shape, dt, mean, std, a, b, contiguous, generator):
+    """trunc_normal_'s draws (numpy, ``dt``), by the path torch 2.13 takes."""
+    import numpy as np
+
+    from .. import random
+    t = dt.type
 
     def cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
-    shape, dt = tuple(tensor.shape), tensor._data.dtype
-    t = dt.type
     if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
-        result = random.normal(shape, dt, mean, std, generator, tensor._data.flags.c_contiguous)
+        result = random.normal(shape, dt, mean, std, generator, contiguous)
         while True:
             outside = (result < t(a)) | (result > t(b))
             if not outside.any():
-                break
+                return result
             result = np.where(outside, random.normal(shape, dt, mean, std, generator), result)
-    else:
-        log_peak = t(-0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2)
+    log_peak = t(-0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2)
 
-        def rejected(x):  # ln U(0, 1) > log pdf(x) − log pdf(mode), in the tensor's dtype
-            z = (x - t(mean)) / t(std)
-            return np.log(random.uniform(shape, dt, 0.0, 1.0, generator)) > z * z * t(-0.5) - log_peak
-        result = random.uniform(shape, dt, a, b, generator)
-        pending = rejected(result)
-        while pending.any():
-            proposal = random.uniform(shape, dt, a, b, generator)
-            result = np.where(pending, proposal, result)
-            pending = np.where(pending, rejected(proposal), pending)
-    with no_grad():
-        return tensor.copy_(Tensor._make(np.ascontiguousarray(result, dt)))
+    def rejected(x):  # ln U(0, 1) > log pdf(x) − log pdf(mode), in the tensor's dtype
+        z = (x - t(mean)) / t(std)
+        return np.log(random.uniform(shape, dt, 0.0, 1.0, generator)) > z * z * t(-0.5) - log_peak
+    result = random.uniform(shape, dt, a, b, generator)
+    pending = rejected(result)
+    while pending.any():
+        proposal = random.uniform(shape, dt, a, b, generator)
+        result = np.where(pending, proposal, result)
+        pending = np.where(pending, rejected(proposal), pending)
+    return result
 
 
 def orthogonal_(tensor, gain=1, generator=None):
@@ -163,7 +172,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     standard normal (rows, cols) matrix (transposed when rows < cols), columns signed by diag(R), times ``gain``."""
     import numpy as np
 
-    from ..random import normal
+    from ..random import drawing_for, normal
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -171,7 +180,8 @@ def orthogonal_(tensor, gain=1, generator=None):
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     dt = tensor._data.dtype
-    flat = normal((rows, cols), dt, 0.0, 1.0, generator)
+    with drawing_for(tensor.device):
+        flat = normal((rows, cols), dt, 0.0, 1.0, generator)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

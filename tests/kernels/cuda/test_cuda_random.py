@@ -31,3 +31,24 @@ def test_factories_and_dropout_on_cuda():
         assert g.is_cuda
         np.testing.assert_array_equal(g.cpu().numpy(), w.numpy())
     np.testing.assert_array_equal(minigrad.nn.functional.dropout(x.cuda(), 0.25).cpu().numpy(), mask.numpy())
+
+
+def test_cuda_draws_leave_the_cpu_stream_alone():
+    """As in torch, CUDA tensors draw from the CUDA generator: CPU draws around them are the ones a
+    CPU-only run makes, and cuda.manual_seed does not touch the CPU generator."""
+    minigrad.manual_seed(6)
+    first = minigrad.rand(4)
+    minigrad.randn(50, device="cuda")
+    minigrad.nn.functional.dropout(minigrad.ones(30, device="cuda"), 0.5)
+    minigrad.empty(9, device="cuda").uniform_()
+    minigrad.cuda.manual_seed(123)
+    second = minigrad.rand(4)
+    minigrad.manual_seed(6)
+    np.testing.assert_array_equal(minigrad.rand(8).numpy(), np.concatenate([first.numpy(), second.numpy()]))
+
+
+def test_cuda_manual_seed_seeds_cuda_draws():
+    minigrad.cuda.manual_seed(11)
+    a = minigrad.randn(20, device="cuda").cpu().numpy()
+    minigrad.cuda.manual_seed(11)
+    np.testing.assert_array_equal(minigrad.randn(20, device="cuda").cpu().numpy(), a)
