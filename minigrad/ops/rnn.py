@@ -17,8 +17,9 @@ how many rows are active at step t (a packed batch, rows sorted by decreasing le
 import numpy as np
 
 from ..autograd.op import Op
+from ..creation import cat
+from ..creation import stack as _stack
 
-MODES = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU")
 _NAMES = ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh", "w_hr")
 
 
@@ -93,13 +94,11 @@ def recurrence(mode, x, h0, c0, weights, reverse=False, batch_sizes=None):
     return y, h_n, c_n
 
 
-def stack(mode, x, hx, cx, weights, num_layers, bidirectional, dropout, training, batch_sizes=None):
+def stack(mode, x, hx, cx, weights, num_layers, bidirectional, between=None, batch_sizes=None):
     """A multi-layer (bi)directional stack over time-major ``x``: returns (output (T, B, D·P), h_n
     (L·D, B, P), c_n (L·D, B, H) or None). ``weights[k]``: layer-direction k = layer·D + direction's
-    (w_ih, w_hh, b_ih, b_hh, w_hr); ``hx``/``cx``: (L·D, B, ·). ``dropout`` applies to every layer's
-    output but the last when ``training``."""
-    from .. import cat, stack as _stack
-    from ..nn.functional import dropout as _dropout
+    (w_ih, w_hh, b_ih, b_hh, w_hr); ``hx``/``cx``: (L·D, B, ·). ``between`` (the layers' dropout)
+    applies to every layer's output but the last."""
     D = 2 if bidirectional else 1
     h_n, c_n = [], []
     for layer in range(num_layers):
@@ -112,6 +111,6 @@ def stack(mode, x, hx, cx, weights, num_layers, bidirectional, dropout, training
             h_n.append(h)
             c_n.append(c)
         x = outs[0] if D == 1 else cat(outs, 2)
-        if dropout and training and layer < num_layers - 1:
-            x = _dropout(x, dropout, True)
+        if between is not None and layer < num_layers - 1:
+            x = between(x)
     return x, _stack(h_n), (_stack(c_n) if cx is not None else None)

@@ -10,6 +10,7 @@ import numpy as np
 from ... import creation
 from ...ops.rnn import recurrence, stack
 from ...tensor import Tensor
+from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence, packed_from_padded, padded_from_packed
@@ -160,8 +161,9 @@ class RNNBase(Module):
         else:
             h0, c0 = hidden[0], None
             self._check_hidden(h0, h_shape)
+        between = (lambda y: F.dropout(y, self.dropout, True)) if self.dropout and self.training else None
         out, h_n, c_n = stack(self.mode, x, h0, c0, self._layer_weights(), self.num_layers, self.bidirectional,
-                              self.dropout, self.training, bs)
+                              between, bs)
         states = (h_n,) if c_n is None else (h_n, c_n)
         if packed:
             out = PackedSequence(packed_from_padded(out, bs), batch_sizes, sorted_indices, unsorted_indices)
