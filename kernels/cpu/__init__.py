@@ -4,8 +4,6 @@ Every backend (this one, ``kernels.cuda``) exposes these names with the same arg
 ``minigrad.ops`` are written once. Loss and conv kernels live in their own modules here and are
 imported by name from this package.
 """
-import importlib
-
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
     abs, add, all, any, argsort, bincount, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
@@ -14,6 +12,9 @@ from numpy import (  # noqa: F401 - re-exported as the backend's flat API
     logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, nonzero, not_equal, power, prod,
     round, searchsorted, sign, sqrt, subtract, swapaxes, tanh, transpose, trunc, unique, where, zeros,
 )
+
+from ..shared.element import kernel_module
+from ..shared.shape import broadcast_axes  # noqa: F401 - shape arithmetic, the same on every device
 
 name = "cpu"
 
@@ -32,13 +33,6 @@ def copy(a, dtype=None):
 
 def iadd(dst, src):
     np.add(dst, src, out=dst, casting="unsafe")
-
-
-def broadcast_axes(shape, target):
-    """The axes of a ``target``-shaped array to sum to get back to ``shape`` (leading dims and dims
-    that were 1): the reduction that undoes broadcasting, on every backend."""
-    lead = len(target) - len(shape)
-    return tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and target[i + lead] != 1)
 
 
 def sum_to_shape(g, shape):
@@ -220,8 +214,9 @@ _modules = {}
 
 
 def load(name):
-    """The kernel module ``<this backend>.<name>`` (a loss, conv2d, pooling), imported once."""
+    """The kernel module ``<this backend>.<name>`` (a loss, conv2d, pooling), imported once; for an
+    elementwise loss with no module here, its ``kernels/shared/<name>.py`` bound to this device's loop."""
     mod = _modules.get(name)
     if mod is None:
-        mod = _modules[name] = importlib.import_module(f"{__name__}.{name}")
+        mod = _modules[name] = kernel_module(__name__, name)
     return mod

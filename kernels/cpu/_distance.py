@@ -21,11 +21,7 @@ error where torch gives 1/√D).
 import numpy as np
 
 from ..jit import njit
-
-
-@njit
-def _sgn(d):
-    return 1.0 if d > 0 else (-1.0 if d < 0 else 0.0)
+from ..shared.distance import norm_grad
 
 
 @njit
@@ -93,18 +89,7 @@ def _add_grad_exact(a, b, eps, p, n, c, ga, gb):
             if abs(d) == n or d != d:
                 ties += 1.0
     for i in range(a.size):
-        d = a[i] - b[i] + eps
-        ad = abs(d)
-        if p == 1.0:
-            r = _sgn(d) * c
-        elif np.isinf(p):
-            r = _sgn(d) * (c / ties) if ad == n or d != d else 0.0
-        elif p < 1.0:
-            r = _sgn(d) * (0.0 if d == 0 else ad ** (p - 1.0)) * c * n ** (1.0 - p)
-        elif p < 2.0:
-            r = _sgn(d) * ad ** (p - 1.0) * (0.0 if n == 0 else c / n ** (p - 1.0))
-        else:
-            r = d * ad ** (p - 2.0) * (0.0 if n == 0 else c / n ** (p - 1.0))
+        r = norm_grad(a[i] - b[i] + eps, p, n, c, ties)
         r = ga.dtype.type(r)
         if need_a:
             ga[i] += r

@@ -1,19 +1,15 @@
 """Host-side pieces shared by the loss kernels: broadcasting, gradient buffers, the reduction's
 normaliser and float16 support."""
 import functools
-import math
 
 import numpy as np
+
+from ..shared.shape import broadcast_shape, rows, scale  # noqa: F401 - the kernels import them from here
 
 
 def expand(a, shape):
     """``a`` broadcast to ``shape`` and C-contiguous (a copy only where it is not already)."""
     return a if a.shape == shape and a.flags.c_contiguous else np.ascontiguousarray(np.broadcast_to(a, shape))
-
-
-def broadcast_shape(*shapes):
-    """``np.broadcast_shapes`` with a fast path for equal shapes (it costs microseconds)."""
-    return shapes[0] if all(s == shapes[0] for s in shapes) else np.broadcast_shapes(*shapes)
 
 
 def broadcast(*arrays):
@@ -23,12 +19,6 @@ def broadcast(*arrays):
         return shape, arrays
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     return shape, [expand(a, shape) for a in arrays]
-
-
-def rows(shape):
-    """(R, D): the number of rows and the row length when the last dim is the reduced one (a 0-d
-    shape is one row of one)."""
-    return (math.prod(shape[:-1]), shape[-1]) if shape else (1, 1)
 
 
 def buffer(shape, dtype, need):
@@ -42,14 +32,6 @@ def row_buffer(R, D, dtype, need):
     """An (R, D) gradient buffer for a row kernel, or an (R, 0) stand-in when not needed: its rows
     still index (as empty rows), so the kernel takes ``g[r]`` either way and skips empty ones."""
     return np.empty((R, D if need else 0), dtype)
-
-
-def scale(reduction, n):
-    """The mean's normaliser: 1/n for 'mean' (inf for n = 0, so an empty mean is 0·inf = NaN as in
-    torch), else 1."""
-    if reduction != "mean":
-        return 1.0
-    return 1.0 / n if n else float("inf")
 
 
 def result(reduction, total, s, out, dtype):

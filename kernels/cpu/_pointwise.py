@@ -1,11 +1,10 @@
-"""The loop every elementwise loss shares: map a per-element function, reduce, differentiate.
+"""The CPU loop every elementwise loss shares: map a per-element function, reduce, differentiate.
 
-A loss's kernel module writes ``@element elem(x, y, z, w, p) -> (l, ∂l/∂x, ∂l/∂y, ∂l/∂z)`` for one
-element (x the input, y the target, z and w optional third and fourth operands such as a weight or
-a variance, p the loss's parameters as a tuple of the data's dtype: scalars, which no output can
-alias, so LLVM keeps them in registers out of the loop), builds its loops once with
-``loops(elem)`` and calls ``run``. Constants exact in float32 (0, ½, 1, ...) are float32 globals,
-which Numba folds without widening float32 math; float64 data promotes them.
+A loss's element function ``elem(x, y, z, w, p) -> (l, ∂l/∂x, ∂l/∂y, ∂l/∂z)`` (``kernels/shared/
+element.py``; p the loss's parameters as a tuple of the data's dtype: scalars, which no output can
+alias, so LLVM keeps them in registers out of the loop) is compiled into this loop once by
+``loops(elem)``; ``bind`` gives the loss's ``forward`` on the CPU (``load`` does it for a loss that
+has no module here).
 
 Over the n elements of the broadcast shape, with divisor D (n for 'mean' unless the loss gives its
 own, 1 for 'sum'):
@@ -22,24 +21,16 @@ x and y are materialised at the broadcast shape; z and w are too unless they hol
 which the loop expands block by block (a scalar weight or variance is never expanded in memory). A
 missing z or w reads as 1 (the neutral weight).
 """
+import functools
 import inspect
 import types
 import zlib
 
-import numba
 import numpy as np
 
 from . import _vecmath
 from ._host import broadcast, result, scale
 from ._parallel import Split
-
-
-def element(func):
-    """Compile a per-element function for ``loops``: inlined into the loop in Numba's IR (LLVM would
-    leave a call, which stops vectorisation), so it runs under the loop's flags: the kernels'
-    fastmath and numpy's error model (x/0 gives ±inf or NaN, as in torch). It has no cache of its
-    own: its code is cached inside each loop, keyed by ``loops`` on its source."""
-    return numba.njit(func, inline="always")
 
 
 _BLOCK = 512  # elements per block: its six scratch rows stay in L1
@@ -134,3 +125,10 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
                        w.reshape(-1), int(z_big), int(w_big), tuple(dt.type(v) for v in params),
                        dt.type(s), out.reshape(-1), gx, gy, gz)
     return (result(reduction, total, s, out, dt), *grads)
+
+
+def bind(shared):
+    """The CPU ``forward`` of an elementwise loss (a ``kernels/shared/<loss>.py`` module): its
+    host-level ``forward`` over this loop compiled around its element function."""
+    kernel = loops(getattr(shared, shared.__name__.rpartition(".")[2]))
+    return functools.partial(shared.forward, functools.partial(run, kernel))

@@ -9,15 +9,14 @@ With ∂l/∂cos = −[y = 1] + [y = −1]·[cos − margin ≥ 0] (clamp_min's 
     ∂cos/∂x₁ = x₂/√(M₁M₂) − cos·x₁/M₁        ∂cos/∂x₂ = x₁/√(M₁M₂) − cos·x₂/M₂
 
 computed even where ∂l/∂cos = 0, so a NaN row gives NaN gradients as in torch. 'mean' divides by
-the number of rows. Sums accumulate in float64.
+the number of rows. Sums accumulate in float64; the row's scalar math is ``kernels/shared/rows.py``'s
+(the CUDA kernel runs the same).
 """
 import numpy as np
 
+from ..shared.rows import cosine_embedding_row
 from ._host import broadcast_shape, buffer, expand, float16_in_float32, result, row_buffer, rows, scale
 from ._parallel import pieces, split
-
-EPSILON = 1e-12
-
 
 @split
 def _kernel(p0, p1, partial, x1, x2, y, margin, s, out, g1, g2):
@@ -27,27 +26,16 @@ def _kernel(p0, p1, partial, x1, x2, y, margin, s, out, g1, g2):
         part = 0.0
         for r in range(piece * x1.shape[0] // n_pieces, (piece + 1) * x1.shape[0] // n_pieces):
             a, b = x1[r], x2[r]
-            dot, m1, m2 = 0.0, EPSILON, EPSILON
+            dot, m1, m2 = 0.0, 0.0, 0.0
             for i in range(a.size):
                 ai, bi = np.float64(a[i]), np.float64(b[i])  # float64 products, as in cosine_similarity
                 dot += ai * bi
                 m1 += ai * ai
                 m2 += bi * bi
-            denom = np.sqrt(m1 * m2)
-            cos = dot / denom
-            loss = 0.0
-            dcos = 0.0
-            if y[r] == 1:
-                loss = 1.0 - cos
-                dcos = -s
-            if y[r] == -1:
-                c = cos - margin
-                loss += 0.0 if c < 0 else c
-                dcos += s if c >= 0 else 0.0
+            loss, k, k1, k2 = cosine_embedding_row(dot, m1, m2, y[r], margin, s)
             part += loss
             if keep:
                 out[r] = loss
-            k, k1, k2 = dcos / denom, dcos * cos / m1, dcos * cos / m2
             if need1:
                 for i in range(a.size):
                     g1[r, i] = k * b[i] - k1 * a[i]

@@ -22,32 +22,15 @@ shape and returned as is (no reshaped view for the engine to keep or copy).
 Sums accumulate in float64; Numba has no float16 arithmetic, so float16 runs in float32.
 """
 import functools
-import math
 
 import numpy as np
 
 from ..jit import njit
+from ..shared.shape import compute_dtype, layout, loss_shape  # noqa: F401 - cross_entropy imports them here
 from ._host import result, scale
 from ._parallel import pieces, split
 
 BLOCK = 512  # positions per block of the (N, C, S) kernels: C·BLOCK elements stay in cache
-
-
-def layout(shape):
-    """(N, C, S) of an input shaped (C,), (N, C) or (N, C, d1, ..., dk)."""
-    if len(shape) == 1:
-        return 1, shape[0], 1
-    return shape[0], shape[1], math.prod(shape[2:])
-
-
-def compute_dtype(dtype):
-    """The dtype the kernels run in: float16 as float32, the others as they are."""
-    return np.dtype(np.float32) if dtype == np.float16 else dtype
-
-
-def loss_shape(shape):
-    """The unreduced loss's shape: the input's without the class dim (a 1-D input gives a 0-d loss)."""
-    return shape[:1] + shape[2:] if len(shape) > 1 else ()
 
 
 @njit

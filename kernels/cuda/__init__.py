@@ -11,9 +11,9 @@ CUDA simulator. A successor to numba.cuda plugs in as another ``kernels/<device>
 these names.
 """
 import functools
-import importlib
 
-from ..cpu import broadcast_axes  # noqa: F401 - shape arithmetic, the same on every device
+from ..shared.element import kernel_module
+from ..shared.shape import broadcast_axes  # noqa: F401 - shape arithmetic, the same on every device
 from ._elementwise import (  # noqa: F401 - the flat API
     abs, add, astype, bitwise_and, bitwise_or, bitwise_xor, ceil, clip, copyto, divide, equal, exp, expm1, floor,
     floor_divide, fmod, greater, greater_equal, iadd, invert, isfinite, isinf, isnan, less, less_equal, log, log1p,
@@ -26,7 +26,7 @@ from ._reduce import (  # noqa: F401
     all, amax, amin, any, argmax, argmin, mean, put_along_axis, sum, sum_to_shape,
 )
 from ._scan import (  # noqa: F401
-    argsort, count_nonzero, cumprod, cumsum, flip, nonzero, prod, prod_others, round, tile, unique,
+    argsort, count_nonzero, cumprod, cumsum, nonzero, prod, prod_others, round, unique,
 )
 from ._sgd import sgd_step  # noqa: F401
 from ._shape import (  # noqa: F401
@@ -51,5 +51,6 @@ def __getattr__(attr):
 
 @functools.cache
 def load(module):
-    """The kernel module ``kernels.cuda.<module>`` (a loss, conv2d, pooling), imported once."""
-    return importlib.import_module(f"{__name__}.{module}")
+    """The kernel module ``kernels.cuda.<module>`` (a loss, conv2d, pooling), imported once; for an
+    elementwise loss with no module here, its ``kernels/shared/<module>.py`` bound to the CUDA skeleton."""
+    return kernel_module(__name__, module)

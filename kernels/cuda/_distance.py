@@ -1,19 +1,15 @@
 """Row p-norm distances n = ‖a[r] − b[r] + eps‖ₚ and their derivatives, one row per block, shared by
-pairwise_distance and triplet_margin_loss. The formulas are ``kernels/cpu/_distance.py``'s (derivation
-there): each thread takes the row's elements i ≡ thread (mod block size), and the row's sum, maximum,
-minimum or count is reduced across the block in float64. dᵢ is formed in the input dtype, as torch
+pairwise_distance and triplet_margin_loss. The derivative is ``kernels/shared/distance.py``'s
+(derivation in ``kernels/cpu/_distance.py``): each thread takes the row's elements i ≡ thread (mod
+block size), and the row's sum, maximum, minimum or count is reduced across the block in float64. dᵢ is formed in the input dtype, as torch
 does. Every function here must be called by every thread of the block.
 """
 import math
 
 from numba import cuda
 
+from ..shared.distance import norm_grad
 from ._launch import MAX, MIN, SUM, block_reduce, lanes
-
-
-@cuda.jit(device=True)
-def _sgn(d):
-    return 1.0 if d > 0 else (-1.0 if d < 0 else 0.0)
 
 
 @cuda.jit(device=True)
@@ -58,22 +54,8 @@ def add_grad(a, b, r, eps, p, n, c, ga, gb, scratch):
             if abs(d) == n or d != d:
                 count += 1.0
         ties = block_reduce(count, SUM, scratch)
-    k = 0.0 if n == 0 else c / n
     for i in range(first, a.shape[1], step):
-        d = a[r, i] - b[r, i] + eps
-        ad = abs(d)
-        if p == 2.0:
-            g = d * k
-        elif p == 1.0:
-            g = _sgn(d) * c
-        elif inf:
-            g = _sgn(d) * (c / ties) if ad == n or d != d else 0.0
-        elif p < 1.0:
-            g = _sgn(d) * (0.0 if d == 0 else ad ** (p - 1.0)) * c * n ** (1.0 - p)
-        elif p < 2.0:
-            g = _sgn(d) * ad ** (p - 1.0) * (0.0 if n == 0 else c / n ** (p - 1.0))
-        else:
-            g = d * ad ** (p - 2.0) * (0.0 if n == 0 else c / n ** (p - 1.0))
+        g = norm_grad(a[r, i] - b[r, i] + eps, p, n, c, ties)
         if need_a:
             ga[r, i] += g
         if need_b:

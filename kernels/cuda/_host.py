@@ -1,6 +1,6 @@
 """Host-side pieces the CUDA loss kernels share: device buffers, broadcasting and casting on the
-device, float16 support. The shape arithmetic (``scale``, ``rows``, ``broadcast_shape``) is the CPU
-backend's, so both devices normalise and lay out rows the same way.
+device, float16 support. The shape arithmetic (``scale``, ``rows``, ``broadcast_shape``) is
+``kernels/shared/shape.py``'s, so both devices normalise and lay out rows the same way.
 
 Device arrays reaching a kernel are C-contiguous (the device Tensor keeps its storage so). An operand
 that must be broadcast or cast is materialised by ``_gather``, one copy kernel for every case:
@@ -13,7 +13,7 @@ import functools
 import numpy as np
 from numba import cuda
 
-from ..cpu._host import broadcast_shape, rows, scale  # noqa: F401 - re-exported for the kernels
+from ..shared.shape import broadcast_shape, rows, scale  # noqa: F401 - re-exported for the kernels
 from ._launch import launch
 
 

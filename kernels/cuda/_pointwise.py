@@ -1,10 +1,10 @@
-"""The elementwise losses on the device: each loss's per-element function from its CPU module, run
+"""The elementwise losses on the device: each loss's per-element function from ``kernels/shared``, run
 by one CUDA skeleton.
 
-A loss's math is written once, as ``@element elem(x, y, z, w, p) -> (l, ∂l/∂x, ∂l/∂y, ∂l/∂z)`` in
-``kernels/cpu/<loss>.py`` (its derivation is there); ``loops(elem)`` compiles it into a device
-kernel and ``run`` takes and returns what the CPU ``_pointwise.run`` does, so a loss's CUDA module is
-its CPU ``forward`` over this skeleton. Over the n elements of the broadcast shape:
+A loss's math is written once, as ``elem(x, y, z, w, p) -> (l, ∂l/∂x, ∂l/∂y, ∂l/∂z)`` in
+``kernels/shared/<loss>.py`` (its derivation is there); ``loops(elem)`` compiles it into a device
+kernel and ``run`` takes and returns what the CPU ``_pointwise.run`` does, so ``bind`` gives the
+loss's shared ``forward`` over this skeleton. Over the n elements of the broadcast shape:
 
     thread, element i:  l, dx, dy, dz = elem(xᵢ, yᵢ, zᵢ, wᵢ, p)
                         out[i] = l ('none'),  gx[i] = dx·s,  gy[i] = dy·s,  gz[i] = dz·s  (the wanted ones)
@@ -101,3 +101,10 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
             out.reshape(-1), *flat)
     return (reduced(kernel(dt), x.size, False, args, reduction, s, dt, out), *grads)
 
+
+
+def bind(shared):
+    """The CUDA ``forward`` of an elementwise loss (a ``kernels/shared/<loss>.py`` module): its
+    host-level ``forward`` over this skeleton compiled around its element function."""
+    kernel = loops(getattr(shared, shared.__name__.rpartition(".")[2]))
+    return functools.partial(shared.forward, functools.partial(run, kernel))

@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numba import float64, int64
 
-from ..cpu import broadcast_axes
+from ..shared.shape import broadcast_axes
 from . import _launch
 from ._launch import MAX, MIN, SCRATCH, SUM, block_reduce, cuda, tree_stride
 from ._elementwise import astype

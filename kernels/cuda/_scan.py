@@ -1,5 +1,5 @@
 """Scans, products, orderings and data-dependent outputs on the device, with numpy's arguments:
-cumsum, cumprod, prod, prod_others, count_nonzero, flip, tile, round, argsort, nonzero, unique.
+cumsum, cumprod, prod, prod_others, count_nonzero, round, argsort, nonzero, unique.
 
 A "line" is the data along one axis: ``_lines`` moves that axis last into a C-contiguous (L, n)
 copy, and a kernel runs one thread per line (grid-stride over the lines), in the output's dtype:
@@ -11,7 +11,7 @@ copy, and a kernel runs one thread per line (grid-stride over the lines), in the
 
 nonzero and unique have outputs whose size depends on the data: a kernel counts on the device and
 the count (one int64) is read back to size the output, as torch's CUDA ops synchronise there too.
-flip and tile are gathers over strides (``_shape``); round is elementwise (half to even, numpy's).
+round is elementwise (half to even, numpy's).
 """
 import functools
 
@@ -22,8 +22,8 @@ from . import _launch
 from ._elementwise import _scalar, astype, not_equal, run
 from ._launch import cast_like
 from ._reduce import sum as _sum
-from ._shape import _gather, broadcast_to, transpose, zeros
-from ._strided import contiguous_strides, flat
+from ._shape import transpose, zeros
+from ._strided import flat
 
 _SUM, _PROD = 0, 1
 
@@ -125,28 +125,6 @@ def prod_others(a, axis=None):
 def count_nonzero(a, axis=None):
     """The number of non-zero elements over ``axis`` (None, an int or a tuple), as int64."""
     return _sum(astype(not_equal(a, 0), np.int64), axis=axis)
-
-
-def flip(a, axis=None):
-    """``a`` reversed along ``axis`` (None: every axis; an int or a tuple)."""
-    axes = range(a.ndim) if axis is None else [d % a.ndim for d in ((axis,) if np.ndim(axis) == 0 else axis)]
-    strides = list(contiguous_strides(a.shape))
-    base = 0
-    for d in set(axes):
-        base += (a.shape[d] - 1) * strides[d] if a.shape[d] else 0
-        strides[d] = -strides[d]
-    return _gather(a, base, a.shape, strides)
-
-
-def tile(a, reps):
-    """``a`` repeated ``reps`` times along each dim (numpy's tile: the shorter of the two is padded
-    with leading ones): a broadcast of (r₀, s₀, r₁, s₁, ...) folded into (r₀s₀, r₁s₁, ...)."""
-    reps = (int(reps),) if np.ndim(reps) == 0 else tuple(int(r) for r in reps)
-    ndim = max(len(reps), a.ndim)
-    reps, shape = (1,) * (ndim - len(reps)) + reps, (1,) * (ndim - a.ndim) + tuple(a.shape)
-    pairs = [n for r, s in zip(reps, shape) for n in (1, s)]
-    wide = broadcast_to(a.reshape(tuple(pairs)), tuple(n for r, s in zip(reps, shape) for n in (r, s)))
-    return wide.reshape(tuple(r * s for r, s in zip(reps, shape)))
 
 
 @_scalar

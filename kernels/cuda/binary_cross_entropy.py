@@ -1,4 +1,4 @@
-"""binary_cross_entropy on the device: ``kernels/cpu/binary_cross_entropy.py``'s element function
+"""binary_cross_entropy on the device: ``kernels/shared/binary_cross_entropy.py``'s element function
 (its derivation is there) in the CUDA elementwise skeleton,
 l = −w·(y·max(ln x, −100) + (1 − y)·max(ln(1 − x), −100)).
 
@@ -9,12 +9,11 @@ minimum over the threads. Validation needs the answer on the host, so one intege
 import numpy as np
 from numba import cuda
 
-from ..cpu.binary_cross_entropy import _bce
+from ..shared import binary_cross_entropy as _shared
 from ._host import widened
 from ._launch import launch
-from ._pointwise import loops, run
+from ._pointwise import bind
 
-_KERNEL = loops(_bce)
 _NONE = np.iinfo(np.int64).max
 
 
@@ -37,5 +36,4 @@ def out_of_range(x, y):
     return None if code == _NONE else ("input", "target")[code % 2]
 
 
-def forward(x, y, *, need_grad, reduction="mean", weight=None):
-    return run(_KERNEL, (x, y, weight), need_grad, reduction, (1e-12,))
+forward = bind(_shared)

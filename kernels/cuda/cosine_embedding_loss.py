@@ -7,11 +7,9 @@ target y) per block (derivation: ``kernels/cpu/cosine_embedding_loss.py``), ε =
 
 'mean' divides by the number of rows. Sums in float64.
 """
-import math
-
 from numba import cuda, float64
 
-from ..cpu.cosine_embedding_loss import EPSILON
+from ..shared.rows import cosine_embedding_row
 from ._host import broadcast_shape, buffer, empty, expand, float16_in_float32, rows, scale
 from ._launch import SCRATCH, record, reduced, units, write_partial
 from .cosine_similarity import products, write_gradients
@@ -24,15 +22,9 @@ def _kernel(x1, x2, y, margin, s, out, g1, g2, partial):
     first, step = units(True)
     for r in range(first, y.size, step):
         dot, m1, m2 = products(x1, x2, r, 0, scratch)
-        m1, m2 = m1 + EPSILON, m2 + EPSILON
-        denom = math.sqrt(m1 * m2)
-        cos = dot / denom
-        similar, hinge = y[r] == 1, y[r] == -1
-        c = cos - margin
-        loss = (1.0 - cos if similar else 0.0) + (c if hinge and not c < 0 else 0.0)
-        dcos = (-s if similar else 0.0) + (s if hinge and c >= 0 else 0.0)
+        loss, k, k1, k2 = cosine_embedding_row(dot, m1, m2, y[r], margin, s)
         acc = record(acc, loss, out, r, True)
-        write_gradients(x1, x2, r, 0, dcos / denom, dcos * cos / m1, dcos * cos / m2, g1, g2)
+        write_gradients(x1, x2, r, 0, k, k1, k2, g1, g2)
     write_partial(acc, partial, scratch)
 
 

@@ -25,7 +25,7 @@ import math
 import numpy as np
 from numba import cuda, float64
 
-from ..cpu.nll_loss import compute_dtype, layout, loss_shape
+from ..shared.shape import compute_dtype, layout, loss_shape
 from ._host import buffer, empty, expand, narrowed, scale, widened
 from ._launch import (MAX, SCRATCH, SUM, cast_like, lane_reduce, lanes, record, reduced, units,
                       write_partial)

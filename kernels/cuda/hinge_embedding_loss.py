@@ -6,7 +6,7 @@
 
 Integer inputs run in their own dtype (margin truncated to it), as torch does.
 """
-from ..cpu._pointwise import element
+from ..shared.element import element
 from ._pointwise import loops, run
 
 

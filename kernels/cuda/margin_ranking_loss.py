@@ -4,7 +4,7 @@
     u = −y·(x₁ − x₂) + margin      l = max(0, u)   (a NaN u stays NaN)
     ∂l/∂x₁ = −y·[u ≥ 0]      ∂l/∂x₂ = y·[u ≥ 0]      ∂l/∂y = −(x₁ − x₂)·[u ≥ 0]
 """
-from ..cpu._pointwise import element
+from ..shared.element import element
 from ._host import broadcast
 from ._pointwise import loops, run
 

@@ -1,4 +1,4 @@
-"""nll_loss on the device over log-probabilities x viewed as (N, C, S) (``cpu.nll_loss.layout``;
+"""nll_loss on the device over log-probabilities x viewed as (N, C, S) (``shared.shape.layout``;
 derivation in ``kernels/cpu/nll_loss.py``): at position p = (n, s) with target t_p and class weight w,
 
     ℓ_p = −w[t_p]·x[n, t_p, s]   (0 where t_p = ignore_index)      dL/dx[n, c, s] = −w[t_p]·[c = t_p]·sc
@@ -21,7 +21,7 @@ import weakref
 import numpy as np
 from numba import cuda, float64
 
-from ..cpu.nll_loss import compute_dtype, layout, loss_shape
+from ..shared.shape import compute_dtype, layout, loss_shape
 from ._host import buffer, empty, narrowed, widened
 from ._launch import SCRATCH, lanes, launch, record, reduced, units, write_partial
 

@@ -3,7 +3,7 @@ dims and broadcasts.
 
     d sum = g        d mean = g/n        d max = g at the (first) argmax
     d amax = g shared evenly by the elements equal to the max (max over everything does the same)
-    d cumsum = reversed cumsum of g
+    d cumsum = the running sum of g from the end
     d var = 2(x−x̄)/(n−c)·g              d logsumexp = softmax(x)·g
     d prod = prod/x·g (computed without dividing, so zeros are exact)
     d ‖x‖ₚ = sign(x)|x|ᵖ⁻¹/‖x‖ₚᵖ⁻¹·g
@@ -221,4 +221,5 @@ class Cumsum(Op):
         if g.ndim == 0:
             return g
         b = self.backend
-        return b.flip(b.cumsum(b.flip(g, self.axis), axis=self.axis), self.axis)
+        back = (slice(None),) * self.axis + (slice(None, None, -1),)  # the running sum from the end
+        return b.copy(b.index(b.cumsum(b.index(g, back), axis=self.axis), back))

@@ -13,11 +13,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def launch(code, nprocs, tmp_path, timeout=120, args=(), env=None, launcher=("run", "-n")):
-    """Run ``code`` (dedented) on ``nprocs`` ranks; returns (CompletedProcess, seconds taken)."""
+    """Run ``code`` (dedented) on ``nprocs`` ranks with ``env`` added to this environment (a key set to
+    None: removed); returns (CompletedProcess, seconds taken)."""
     script = tmp_path / f"job_{nprocs}.py"
     script.write_text(textwrap.dedent(code))
     full = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
-    full.update(env or {})
+    for key, value in (env or {}).items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
     cmd = [sys.executable, "-m", "minigrad", *launcher, str(nprocs), str(script), *args]
     start = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=full, cwd=tmp_path)

@@ -1,6 +1,7 @@
 """The two backends expose the same flat API and the same kernel modules, so the ops above them never
 branch on the device: every CPU function has a CUDA twin of that name, and every kernel module on both
-devices has the same ``forward`` (and ``backward``) signature. What the CUDA backend still lacks is
+devices (and every elementwise loss of ``kernels/shared``, bound to each) has the same ``forward``
+(and ``backward``) signature. What the CUDA backend still lacks is
 listed here by name; the lists must shrink, never hide a twin that exists."""
 import inspect
 import pkgutil
@@ -39,7 +40,16 @@ def test_every_kernel_module_has_a_cuda_twin():
     assert modules(cuda) <= modules(cpu)
 
 
-@pytest.mark.parametrize("name", sorted(modules(cpu) & modules(cuda)))
+def shared_losses():
+    """The elementwise losses written once in ``kernels/shared`` (each device binds them to its loop)."""
+    import importlib
+
+    from minigrad.kernels import shared
+    return {m.name for m in pkgutil.iter_modules(shared.__path__)
+            if hasattr(importlib.import_module(f"{shared.__name__}.{m.name}"), "forward")}
+
+
+@pytest.mark.parametrize("name", sorted(modules(cpu) & modules(cuda) | shared_losses()))
 def test_kernel_module_signatures_agree(name):
     host, device = cpu.load(name), cuda.load(name)
     for fn in ("forward", "backward"):

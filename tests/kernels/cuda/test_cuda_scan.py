@@ -61,12 +61,7 @@ def test_prod_others(axis):
     same(*both("prod_others", a, axis))
 
 
-def test_flip_tile_round():
-    same(*both("flip", FLOAT, 1))
-    same(*both("flip", FLOAT, (0, 2)))
-    same(*both("flip", FLOAT, None))
-    for reps in [(2,), (2, 1, 3), (1, 2, 1, 2), 3]:
-        same(*both("tile", FLOAT[0], reps))
+def test_round():
     halves = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.25, np.nan, np.inf, 1.2345], np.float32)
     same(*both("round", halves))
     same(*both("round", halves, 2))

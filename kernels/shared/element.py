@@ -1,0 +1,37 @@
+"""The element functions of the elementwise losses: one per loss, in ``kernels/shared/<loss>.py``,
+named after it, compiled by each device's elementwise loop (``kernels/<device>/_pointwise.py``).
+
+An element function ``f(x, y, z, w, p) -> (l, ∂l/∂x, ∂l/∂y, ∂l/∂z)`` gets one element of the input
+x, the target y and the optional third and fourth operands z and w (a weight, a variance; 1 when
+absent), and the loss's parameters p as a tuple of the data's dtype. Constants exact in float32
+(0, ½, 1, ...) are float32 globals, which Numba folds without widening float32 math; float64 data
+promotes them. The loss module's ``forward(run, *arrays, need_grad, **options)`` maps its options
+onto ``run(operands, need_grad, reduction, params=(), divisor=None)``, the device's loop bound to
+the element function (``bind`` in each device's ``_pointwise``).
+"""
+import importlib
+import types
+
+import numba
+
+
+def element(func):
+    """Compile a per-element function for the loops: inlined into the loop in Numba's IR (LLVM would
+    leave a call, which stops vectorisation), so it runs under the loop's flags: the kernels'
+    fastmath and numpy's error model (x/0 gives ±inf or NaN, as in torch). It has no cache of its
+    own: its code is cached inside each loop, keyed by ``loops`` on its source."""
+    return numba.njit(func, inline="always")
+
+
+def kernel_module(backend, name):
+    """A backend's kernel module ``name``: ``<backend>.<name>`` when it has one, else a module-like
+    namespace whose ``forward`` is the elementwise loss ``kernels/shared/<name>.py`` bound to the
+    backend's loop (its ``_pointwise.bind``)."""
+    try:
+        return importlib.import_module(f"{backend}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{backend}.{name}":
+            raise
+    shared = importlib.import_module(f"{__package__}.{name}")
+    forward = importlib.import_module(f"{backend}._pointwise").bind(shared)
+    return types.SimpleNamespace(__name__=f"{backend}.{name}", forward=forward)
