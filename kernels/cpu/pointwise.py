@@ -10,8 +10,8 @@ scalars of the data's dtype. One kernel per op holds both directions over flat C
 
 compiled on first use, once per dtype (float32, float64; float16 runs in float32), and split over
 threads by ``_parallel.Split``, with IEEE semantics (no fastmath but fused multiply-adds). A binary op's operands are expanded to their broadcast shape first.
-The loop is cached under a checksum of the op's module and ``_vecmath`` (Numba only watches this
-file), so an edit to the math recompiles.
+The loop is cached under a checksum of the op's module, ``_vecmath`` and ``_vecmath_special`` (Numba
+only watches this file), so an edit to the math recompiles.
 """
 import inspect
 import types
@@ -20,12 +20,13 @@ import zlib
 import numpy as np
 
 from ..scalar import compiled, params, scalar
-from . import _vecmath
+from . import _vecmath, _vecmath_special
 from ._host import broadcast
 from ._parallel import Split
 
-BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "floor": np.floor, "ceil": np.ceil,
-            "trunc": np.trunc, "fmod": np.fmod}
+BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "sin": _vecmath_special.sin,
+            "cos": _vecmath_special.cos, "tanh": _vecmath_special.tanh, "erf": _vecmath_special.erf,
+            "like": _vecmath_special.like, "floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "fmod": np.fmod}
 
 
 # fused multiply-adds only: elementwise loops vectorise without reassociation, and the kernels'
@@ -72,7 +73,7 @@ def _kernel(decl):
         loop = _unary if decl.arity == 1 else _binary
         f, grad = compiled(decl, BINDINGS)
         env = {**loop.__globals__, "f": f, "grad": grad}
-        digest = zlib.crc32(_source(decl.f) + _source(_vecmath) + _source(scalar))
+        digest = zlib.crc32(_source(decl.f) + _source(_vecmath) + _source(_vecmath_special) + _source(scalar))
         func = types.FunctionType(loop.__code__, env, loop.__name__)
         func.__qualname__ = f"{loop.__name__}_{decl.name}_{digest:08x}"
         k = _kernels[decl] = Split(func, error_model="numpy", fastmath=_FASTMATH)

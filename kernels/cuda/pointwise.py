@@ -1,11 +1,12 @@
 """The device loop of every declared pointwise op: the same scalar ``f``/``grad`` as the CPU loop
 (``kernels/cpu/pointwise.py`` describes them), one thread an element, over flat C-contiguous device
 arrays; a binary op's operands are expanded to their broadcast shape first. ``exp``/``log``/
-``log1p`` compile to libdevice (``_math``), ``floor``/``ceil``/``trunc``/``fmod`` to their
-float-valued device forms. Each op's kernel is compiled on first use (once per dtype); float16 runs
+``log1p``/``sin``/``cos``/``tanh``/``erf`` compile to libdevice (``_math``), ``like`` to a cast,
+``floor``/``ceil``/``trunc``/``fmod`` to their float-valued device forms. Each op's kernel is compiled on first use (once per dtype); float16 runs
 in float32.
 """
 import functools
+import math
 
 import numpy as np
 
@@ -13,10 +14,11 @@ from ..cpu import _vecmath
 from ..scalar import compiled, params
 from ._elementwise import _fceil, _ffloor, _ffmod, _ftrunc
 from ._host import broadcast, empty, expand
-from ._launch import cuda, launch
+from ._launch import cast_like, cuda, launch
 
-BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "floor": _ffloor, "ceil": _fceil,
-            "trunc": _ftrunc, "fmod": _ffmod}
+BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "sin": math.sin, "cos": math.cos,
+            "tanh": math.tanh, "erf": math.erf, "like": cast_like, "floor": _ffloor, "ceil": _fceil, "trunc": _ftrunc,
+            "fmod": _ffmod}
 
 
 @functools.cache

@@ -22,14 +22,14 @@ arguments and call them. ``nn.functional`` re-exports the functions; the ``nn`` 
                  for each x ≤ 0 (the noise multiplies the gradient)
 """
 import math
-from math import exp, log1p  # noqa: F401 - rebound by the device loops
+from math import erf, exp, log1p, tanh  # noqa: F401 - rebound by the device loops
 
 import numpy as np
 
 from .. import random as _random
 from ..dtypes import scalar_name
 from .pointwise import Pointwise, _method
-from .pointwise_math import HALF, ONE, THREE, TWO, ZERO, sigmoid
+from .pointwise_math import HALF, ONE, THREE, ZERO, like, sigmoid
 
 SIX = np.float32(6)
 SQRT1_2, INV_SQRT_2PI, SQRT_2_OVER_PI = math.sqrt(0.5), 1 / math.sqrt(2 * math.pi), math.sqrt(2 / math.pi)
@@ -67,22 +67,22 @@ def _elu_grad(g, x, y, p):
 
 
 def _gelu(x, p):
-    return x * HALF * (ONE + math.erf(x * SQRT1_2))
+    return x * HALF * (ONE + erf(x * like(SQRT1_2, x)))
 
 
 def _gelu_grad(g, x, y, p):
-    cdf = HALF * (ONE + math.erf(x * SQRT1_2))
-    return g * (cdf + x * INV_SQRT_2PI * exp(-HALF * x * x))
+    cdf = HALF * (ONE + erf(x * like(SQRT1_2, x)))
+    return g * (cdf + x * like(INV_SQRT_2PI, x) * exp(-HALF * x * x))
 
 
 def _gelu_tanh(x, p):
-    return HALF * x * (ONE + math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)))
+    return HALF * x * (ONE + tanh(like(SQRT_2_OVER_PI, x) * (x + like(0.044715, x) * x * x * x)))
 
 
 def _gelu_tanh_grad(g, x, y, p):
-    t = math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
-    du = SQRT_2_OVER_PI * (ONE + THREE * 0.044715 * x * x)
-    return g * (HALF * (ONE + t) + HALF * x * (ONE - t * t) * du)
+    c, k = like(SQRT_2_OVER_PI, x), like(0.044715, x)
+    t = tanh(c * (x + k * x * x * x))
+    return g * (HALF * (ONE + t) + HALF * x * (ONE - t * t) * c * (ONE + THREE * k * x * x))
 
 
 def _silu(x, p):
@@ -95,11 +95,11 @@ def _silu_grad(g, x, y, p):
 
 
 def _mish(x, p):
-    return x * math.tanh(log1p(exp(x)))
+    return x * tanh(log1p(exp(x)))
 
 
 def _mish_grad(g, x, y, p):
-    t = math.tanh(log1p(exp(x)))
+    t = tanh(log1p(exp(x)))
     return g * (t + x * sigmoid(x) * (ONE - t * t))
 
 
@@ -153,11 +153,11 @@ def _threshold_grad(g, x, y, p):
 
 
 def _tanhshrink(x, p):
-    return x - math.tanh(x)
+    return x - tanh(x)
 
 
 def _tanhshrink_grad(g, x, y, p):
-    t = math.tanh(x)
+    t = tanh(x)
     return g * t * t
 
 

@@ -16,11 +16,12 @@ follows from one). Each op's value and gradient are scalar functions, ``g`` the 
 
 Constants exact in float32 (0, ½, 1, 2, 3) are float32 globals, which keep float32 math in float32;
 the others are Python floats, so float32 math that uses them runs in float64 and is rounded once.
-The device loops bind ``exp``/``log``/``log1p``/``floor``/``ceil``/``trunc``/``fmod`` to their
-fast or float-valued forms (``kernels/scalar.py``); in Python they are ``math``'s.
+The device loops bind ``exp``/``log``/``log1p``/``sin``/``cos``/``tanh``/``erf``/``floor``/``ceil``/
+``trunc``/``fmod`` to their fast or float-valued forms and ``like(c, x)`` to ``c`` in ``x``'s float
+type (``kernels/scalar.py``); in Python they are ``math``'s and ``c`` itself.
 """
 import math
-from math import ceil, exp, floor, fmod, log, log1p, trunc  # noqa: F401 - rebound by the device loops
+from math import ceil, cos, erf, exp, floor, fmod, log, log1p, sin, tanh, trunc  # noqa: F401 - rebound by the loops
 
 import numpy as np
 
@@ -34,6 +35,11 @@ TWO_OVER_SQRT_PI, SQRT_PI_OVER_TWO = 2 / math.sqrt(math.pi), math.sqrt(math.pi) 
 
 
 # ---- helpers the math shares (compiled with it) -------------------------------------------------
+def like(c, x):
+    """``c`` in ``x``'s float type (the device loops compile their own)."""
+    return c
+
+
 def sign(x):
     """−1, 0 or 1 in x's type; sign(NaN) = 0, as torch."""
     return (ONE if x > ZERO else ZERO) - (ONE if x < ZERO else ZERO)
@@ -107,19 +113,19 @@ def erfinv(y):
 
 # ---- unary -----------------------------------------------------------------------------------
 def _sin(x, p):
-    return math.sin(x)
+    return sin(x)
 
 
 def _sin_grad(g, x, y, p):
-    return g * math.cos(x)
+    return g * cos(x)
 
 
 def _cos(x, p):
-    return math.cos(x)
+    return cos(x)
 
 
 def _cos_grad(g, x, y, p):
-    return -g * math.sin(x)
+    return -g * sin(x)
 
 
 def _tan(x, p):
@@ -283,11 +289,11 @@ def _square_grad(g, x, y, p):
 
 
 def _erf(x, p):
-    return math.erf(x)
+    return erf(x)
 
 
 def _erf_grad(g, x, y, p):
-    return g * TWO_OVER_SQRT_PI * math.exp(-x * x)
+    return g * like(TWO_OVER_SQRT_PI, x) * exp(-x * x)
 
 
 def _erfc(x, p):
@@ -331,7 +337,7 @@ def _sigmoid_grad(g, x, y, p):
 
 
 def _tanh(x, p):
-    return math.tanh(x)
+    return tanh(x)
 
 
 def _tanh_grad(g, x, y, p):
