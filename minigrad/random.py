@@ -184,15 +184,16 @@ def set_rng_state(new_state):
 
 @contextlib.contextmanager
 def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type="cuda"):
-    """Run the block, then put the default generator back as it was."""
+    """Run the block, then put the default generator (and the CUDA one) back as they were."""
     if not enabled:
         yield
         return
-    state = default_generator.get_state()
+    states = [(g, g.get_state()) for g in (default_generator, cuda_generator)]
     try:
         yield
     finally:
-        default_generator.set_state(state)
+        for g, state in states:
+            g.set_state(state)
 
 
 # ---- numpy draws for the factories and fills --------------------------------------------------------
