@@ -193,3 +193,35 @@ def test_import_does_not_start_mpi():
             "print('clean')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "clean", out.stderr
+
+
+def test_cuda_tensors_through_host_under_simulator(tmp_path):
+    """The 'nccl' backend on CUDA tensors (Numba's simulator): results on the device, one warning, and
+    torch's error for a CPU tensor."""
+    proc, _ = launch(r'''
+        import os, warnings
+        import numpy as np
+        import torch, torch.distributed as dist
+        dist.init_process_group("nccl")
+        rank, n = dist.get_rank(), dist.get_world_size()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t = torch.arange(4, dtype=torch.float32, device="cuda") * (rank + 1)
+            dist.all_reduce(t, op=dist.ReduceOp.AVG)
+            assert t.is_cuda and t.cpu().tolist() == [0.0, 1.5, 3.0, 4.5], t
+            b = torch.full((2, 2), float(rank), device="cuda")
+            dist.broadcast(b, src=1)
+            assert b.is_cuda and b.cpu().tolist() == [[1.0, 1.0], [1.0, 1.0]]
+            parts = [torch.zeros(2, device="cuda") for _ in range(n)]
+            dist.all_gather(parts, torch.full((2,), float(rank), device="cuda"))
+            assert [p.cpu().tolist() for p in parts] == [[0.0, 0.0], [1.0, 1.0]]
+        assert len(caught) == 1 and "through host memory" in str(caught[0].message), [str(w.message) for w in caught]
+        try:
+            dist.all_reduce(torch.ones(2))
+        except RuntimeError as exc:
+            assert "device type cpu" in str(exc)
+        else:
+            raise AssertionError("no error for a CPU tensor on nccl")
+        os.write(1, f"OK {rank}\n".encode())
+    ''', 2, tmp_path, env={"NUMBA_ENABLE_CUDASIM": "1"})
+    ok(proc, 2)
