@@ -13,7 +13,7 @@ import numpy as np
 from numba import float64
 
 from ._launch import SCRATCH, SUM, block_reduce, cuda, launch
-from ._shape import fill, full, zeros  # noqa: F401 - ``zeros`` is part of this module's API
+from ._shape import full, zeros  # noqa: F401 - ``zeros`` is part of this module's API
 
 
 @cuda.jit

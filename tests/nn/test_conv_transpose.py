@@ -111,8 +111,8 @@ def test_errors():
         mnn.ConvTranspose2d(3, 4, 3, groups=2)
 
 
-@pytest.mark.parametrize("make", [lambda nn: nn.ConvTranspose2d(4, 6, 3, groups=2), lambda nn: nn.ConvTranspose1d(3, 2, 4),
-                                  lambda nn: nn.Conv1d(3, 5, 3, bias=False)])
+@pytest.mark.parametrize("make", [lambda nn: nn.ConvTranspose2d(4, 6, 3, groups=2),
+                                  lambda nn: nn.ConvTranspose1d(3, 2, 4), lambda nn: nn.Conv1d(3, 5, 3, bias=False)])
 def test_default_init_is_torchs_under_the_same_seed(make):
     minigrad.manual_seed(3), torch.manual_seed(3)
     for p, q in zip(make(mnn).parameters(), make(torch.nn).parameters()):

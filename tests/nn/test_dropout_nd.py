@@ -1,7 +1,8 @@
 """Dropout1d/2d/3d, AlphaDropout, FeatureAlphaDropout and their functionals: the structure torch
 gives (one draw per channel, kept values scaled by 1/(1−p), alpha dropout's affine form checked
-against torch's own outputs), eval identity, gradients through the mask, torch's errors and warnings, and the masks themselves: drawn as torch
-draws them from a generator that reproduces torch's, they equal torch's under the same seed."""
+against torch's own outputs), eval identity, gradients through the mask, torch's errors and
+warnings, and the masks themselves: drawn as torch draws them from a generator that reproduces
+torch's, they equal torch's under the same seed."""
 import math
 import warnings
 

@@ -118,7 +118,8 @@ def test_embedding_bag_module():
     m, t = mnn.EmbeddingBag(10, 3, mode="sum", padding_idx=1), torch.nn.EmbeddingBag(10, 3, mode="sum", padding_idx=1)
     assert repr(m) == repr(t) and list(m.state_dict()) == list(t.state_dict())
     t.load_state_dict({"weight": torch.tensor(m.weight.detach().numpy())})
-    assert_close(m(minigrad.tensor(BAG_INPUT), minigrad.tensor(OFFSETS)), t(torch.tensor(BAG_INPUT), torch.tensor(OFFSETS)))
+    assert_close(m(minigrad.tensor(BAG_INPUT), minigrad.tensor(OFFSETS)),
+                 t(torch.tensor(BAG_INPUT), torch.tensor(OFFSETS)))
     assert mnn.EmbeddingBag.from_pretrained(minigrad.tensor(rand((3, 2)))).weight.requires_grad is False
 
 

@@ -117,8 +117,8 @@ def test_functional_forms():
     x, w, b = rand((3, 4, 5)), rand(4, seed=1), rand(4, seed=2)
     compare(lambda x, w, b: MF.group_norm(x, 2, w, b), lambda x, w, b: TF.group_norm(x, 2, w, b), [x, w, b],
             **tol(np.float32))
-    compare(lambda x, w, b: MF.instance_norm(x, weight=w, bias=b), lambda x, w, b: TF.instance_norm(x, weight=w, bias=b),
-            [x, w, b], **tol(np.float32))
+    compare(lambda x, w, b: MF.instance_norm(x, weight=w, bias=b),
+            lambda x, w, b: TF.instance_norm(x, weight=w, bias=b), [x, w, b], **tol(np.float32))
     compare(lambda x: MF.layer_norm(x, (4, 5)), lambda x: TF.layer_norm(x, (4, 5)), [x], **tol(np.float32))
     compare(lambda x, w: MF.layer_norm(x, (5,), w[:1].expand(5)), lambda x, w: TF.layer_norm(x, (5,), w[:1].expand(5)),
             [x, w], **tol(np.float32))

@@ -60,7 +60,8 @@ def test_adaptive_max_pool2d_nan_wins_as_torch():
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("k,s,p,size", [(2, None, 0, None), (3, 2, 1, (8, 8)), (2, 2, 0, (9, 8)), (2, 2, 0, [1, 3, 9, 9])])
+@pytest.mark.parametrize("k,s,p,size", [(2, None, 0, None), (3, 2, 1, (8, 8)), (2, 2, 0, (9, 8)),
+                                        (2, 2, 0, [1, 3, 9, 9])])
 def test_max_unpool2d(k, s, p, size, dtype):
     x = rand((1, 3, 8, 8), dtype)
     out, idx = TF.max_pool2d(torch.tensor(x), k, s, p, return_indices=True)

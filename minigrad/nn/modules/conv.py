@@ -201,7 +201,8 @@ class ConvTranspose2d(_ConvTransposeNd):
     Shape: :math:`H_{out} = (H - 1)s - 2p + d(k-1) + \text{output\_padding} + 1` (likewise W).
 
     Attributes:
-        weight: ``(C_in, C_out/groups, kh, kw)``, from :math:`U(-b, b)`, :math:`b = 1/\sqrt{C_{out}/G \cdot kh \cdot kw}`.
+        weight: ``(C_in, C_out/groups, kh, kw)``, from :math:`U(-b, b)`,
+            :math:`b = 1/\sqrt{C_{out}/G \cdot kh \cdot kw}`.
         bias: ``(C_out,)``, from the same distribution.
 
     Example::

@@ -18,8 +18,9 @@ def _norm():
     mean, invstd = k.empty(16), k.empty(16)
     out = k.batch_norm_forward(X, w, b, mean, invstd, True, 1e-5)
     res = [out, mean, invstd, *k.batch_norm_backward(G, X, w, mean, invstd, True, True)]
-    for L, shape in ((1, (1, 2048)), (128, (4, 4))):
-        x2, g2 = X.reshape(-1, 16 * 2048 // (16 if L == 1 else 4)), G.reshape(-1, 16 * 2048 // (16 if L == 1 else 4))
+    for L, shape in ((1, (1, 2048)), (2048, (4, 4))):  # layer norm (rows of 2048), group norm (4 groups of 4·2048)
+        K = shape[1] * L
+        x2, g2 = X.reshape(-1, K), G.reshape(-1, K)
         wr = np.linspace(0.5, 2, np.prod(shape), dtype=np.float32).reshape(shape)
         y, m, r = k.row_norm_forward(x2, wr, wr, L, 1e-5)
         res += [y, m, r, *k.row_norm_backward(g2, x2, wr, L, m, r)]
