@@ -281,18 +281,29 @@ def _loss_shape(x):
     return x.shape[:1] + x.shape[2:] if x.ndim > 1 else ()
 
 
-def _cross_entropy(x, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """Class-index targets."""
+def _class_rows(x, weight):
+    """(the positions as rows of classes, how to undo it, the class weights, C) of a class-target input."""
     n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
     rows, back = _rows(x, n_classes)
-    w = np.ones(n_classes) if weight is None else np.asarray(weight, dtype=np.float64)
+    return rows, back, np.ones(n_classes) if weight is None else np.asarray(weight, dtype=np.float64), n_classes
+
+
+def _targets(target, ignore_index, losses):
+    """(position, class) of each non-ignored target; an ignored one adds a 0 loss to ``losses``."""
+    for r, t in enumerate(np.asarray(target).reshape(-1)):
+        if int(t) == ignore_index:
+            losses.append(0.0)
+        else:
+            yield r, int(t)
+
+
+def _cross_entropy(x, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Class-index targets."""
+    rows, back, w, n_classes = _class_rows(x, weight)
     eps = label_smoothing
     losses, grads, normaliser = [], np.zeros_like(rows), 0.0
-    for r, (row, t) in enumerate(zip(rows, np.asarray(target).reshape(-1))):
-        t = int(t)
-        if t == ignore_index:
-            losses.append(0.0)
-            continue
+    for r, t in _targets(target, ignore_index, losses):
+        row = rows[r]
         normaliser += w[t]
         logp = _log_softmax(row)
         # coefficient of (−log p_k) in this position's loss
@@ -306,10 +317,8 @@ def _cross_entropy(x, target, weight=None, ignore_index=-100, reduction="mean", 
 
 def _cross_entropy_probs(x, y, weight=None, reduction="mean", label_smoothing=0.0):
     """Class-probability targets y (x's shape); returns (loss, dloss/dx, dloss/dy)."""
-    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
-    rows, back = _rows(x, n_classes)
+    rows, back, w, n_classes = _class_rows(x, weight)
     targets, _ = _rows(y, n_classes)
-    w = np.ones(n_classes) if weight is None else np.asarray(weight, dtype=np.float64)
     eps = label_smoothing
     losses, gx, gy = [], np.zeros_like(rows), np.zeros_like(rows)
     for r, (row, probs) in enumerate(zip(rows, targets)):
@@ -326,17 +335,11 @@ def _cross_entropy_probs(x, y, weight=None, reduction="mean", label_smoothing=0.
 
 
 def _nll_loss(x, target, weight=None, ignore_index=-100, reduction="mean"):
-    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
-    rows, back = _rows(x, n_classes)
-    w = np.ones(n_classes) if weight is None else np.asarray(weight, dtype=np.float64)
+    rows, back, w, _ = _class_rows(x, weight)
     losses, grads, normaliser = [], np.zeros_like(rows), 0.0
-    for r, (row, t) in enumerate(zip(rows, np.asarray(target).reshape(-1))):
-        t = int(t)
-        if t == ignore_index:
-            losses.append(0.0)
-            continue
+    for r, t in _targets(target, ignore_index, losses):
         normaliser += w[t]
-        losses.append(-w[t] * row[t])
+        losses.append(-w[t] * rows[r][t])
         grads[r, t] = -w[t]
     loss, grads = _reduce_rows(losses, grads, normaliser, reduction, _loss_shape(x))
     return loss, back(grads)
