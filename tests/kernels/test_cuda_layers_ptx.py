@@ -1,4 +1,4 @@
-"""Issue 17's CUDA kernels (normalisation, embedding, interpolate, fold, adaptive max pooling, max
+"""Issue 17's CUDA kernels (normalisation, embedding and embedding_bag, interpolate, fold, adaptive max pooling, max
 unpooling) compile for a real GPU (sm_90 PTX through libNVVM, no GPU needed), which the simulator
 never checks; their float32 kernels hold no float64 instruction except where they sum in float64 on
 purpose. Runs in a child process (``tests/kernels/ptx_check.py``)."""
@@ -26,6 +26,9 @@ KERNELS = """
         "embedding gather": (emb._gather_rows, (a2, i1, a2), False),
         "embedding segment sums": (emb._segment_sums, (a2, i1, i1, i1, a1, a2), False),
         "embedding renorm": (emb._renorm_rows, (a2, i1, d, d), True),
+        "embedding_bag": (emb._bag_forward, (a2, i1, i1, i1, a1, a2, i2, i64, i64, f), False),
+        "embedding_bag backward": (emb._bag_backward, (a2, i1, i1, i1, i1, a1, i2, i64, a2), False),
+        "embedding_bag weights backward": (emb._bag_weights_backward, (a2, a2, i1, i1, i64, a1, f), False),
         "resample": (interp._forward, (a3, i2, a2, a3), False),
         "resample backward": (interp._backward, (a3, i1, i1, a1, a3, f), False),
         "unfold": (fold._unfold, (a4, a3) + (i64,) * 9 + (f,), False),
@@ -39,4 +42,4 @@ KERNELS = """
 
 
 def test_layer_kernels_compile_for_sm_90():
-    assert compiled_kernels(KERNELS) == 18
+    assert compiled_kernels(KERNELS) == 21

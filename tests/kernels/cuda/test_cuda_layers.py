@@ -87,3 +87,25 @@ def test_max_unpool2d():
     x = data((1, 2, 4, 4), np.float64)
     out, idx = F.max_pool2d(minigrad.tensor(x), 2, return_indices=True)
     compare(lambda: (lambda y: F.max_unpool2d(y, idx.to(y.device), 2)), out.numpy(), np.float64)
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag(mode):
+    x, offsets = np.array([1, 2, 4, 5, 4, 3, 2, 9, 0, 0]), np.array([0, 3, 3, 6])
+    compare(lambda: (lambda w: F.embedding_bag(minigrad.tensor(x).to(w.device), w, minigrad.tensor(offsets).to(w.device),
+                                               mode=mode, padding_idx=0)), data((10, 3), np.float64), np.float64)
+
+
+def test_embedding_bag_per_sample_weights():
+    x, offsets, a = np.array([1, 2, 4, 5, 4, 3]), np.array([0, 2]), data(6, np.float64)
+    for device in ("cpu", "cuda"):
+        w = minigrad.tensor(data((7, 3), np.float64)).to(device).requires_grad_(True)
+        am = minigrad.tensor(a).to(device).requires_grad_(True)
+        out = F.embedding_bag(minigrad.tensor(x).to(device), w, minigrad.tensor(offsets).to(device), mode="sum",
+                              per_sample_weights=am)
+        out.sum().backward()
+        got = [t.detach().cpu().numpy() for t in (out, w.grad, am.grad)]
+        if device == "cpu":
+            want = got
+    for g, w_ in zip(got, want):
+        np.testing.assert_allclose(g, w_, rtol=1e-10)
