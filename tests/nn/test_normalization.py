@@ -173,3 +173,14 @@ def test_local_response_norm(size, shape, dtype):
         assert gradcheck(lambda x: MF.local_response_norm(x, size, 0.3, 0.6, 2.0), [rand(shape, dtype)])
     with pytest.raises(ValueError, match="Expected 3D or higher dimensionality"):
         m(minigrad.ones(2, 3))
+
+
+def test_torch_state_dict_loads_into_minigrad():
+    t = torch.nn.BatchNorm2d(3)
+    t(torch.tensor(rand((4, 3, 2, 2)) * 3 + 1))  # running statistics and num_batches_tracked move
+    m = mnn.BatchNorm2d(3)
+    m.load_state_dict({k: minigrad.tensor(v.numpy()) for k, v in t.state_dict().items()})
+    assert int(m.num_batches_tracked) == 1
+    m.eval(), t.eval()
+    x = rand((2, 3, 2, 2))
+    assert_close(m(minigrad.tensor(x)), t(torch.tensor(x)))
