@@ -18,8 +18,8 @@ from ._fused_update import lerp, run
 
 
 @njit(fastmath=False, error_model="numpy")
-def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad, maximize,
-          decoupled, done, k):
+def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad,
+          maximize, decoupled, done, k):
     for i in range(p.size):
         x = p[i]
         d = -g[i] if maximize else g[i]

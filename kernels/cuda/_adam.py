@@ -7,8 +7,8 @@ from ._launch import cuda
 
 
 @cuda.jit
-def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad, maximize,
-          decoupled):
+def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqrt, eps, neg_step_size, amsgrad,
+          maximize, decoupled):
     for i in range(cuda.grid(1), p.size, cuda.gridsize(1)):
         x = p[i]
         d = -g[i] if maximize else g[i]
@@ -28,5 +28,5 @@ def _adam(p, g, m, v, v_max, weight_decay, shrink, w1, rest1, beta2, w2, bc2_sqr
 
 
 def adam_step(p, g, buffers, scalars, done, k):
-    """Update device arrays ``p`` and ``buffers`` = (exp_avg, exp_avg_sq, max_exp_avg_sq) in place, then set ``done[k]``."""
+    """Update device arrays ``p`` and ``buffers`` = (exp_avg, exp_avg_sq, max_exp_avg_sq) in place; set ``done[k]``."""
     run(_adam, p, g, buffers, scalars, done, k)

@@ -14,8 +14,9 @@ from ._strided import flat
 
 @cuda.jit(device=True)
 def lerp(a, b, w, rest):
-    """torch's lerp: a + w·(b − a) for |w| < 0.5, else b − (b − a)·(1 − w); ``rest`` is 1 − w."""
-    return a + w * (b - a) if abs(w) < 0.5 else b - (b - a) * rest
+    """torch's lerp: a + w·(b − a) for |w| < 0.5, else b − (b − a)·(1 − w); ``rest`` is 1 − w (the
+    weights here are 1 − β ≥ 0; comparing with the literal 0.5 would put float64 math in a float32 kernel)."""
+    return a + w * (b - a) if w < rest else b - (b - a) * rest  # w < 1 − w: torch's |w| < 0.5 for w ≥ 0
 
 
 def run(kernel, p, g, buffers, scalars, done, k):

@@ -30,5 +30,5 @@ def _rmsprop(p, g, s, a, b, weight_decay, alpha, w, rest, eps, momentum, neg_lr,
 
 
 def rmsprop_step(p, g, buffers, scalars, done, k):
-    """Update device arrays ``p`` and ``buffers`` = (square_avg, grad_avg, momentum_buffer) in place, then set ``done[k]``."""
+    """Update device arrays ``p`` and ``buffers`` = (square_avg, grad_avg, momentum_buffer) in place; mark done[k]."""
     run(_rmsprop, p, g, buffers, scalars, done, k)

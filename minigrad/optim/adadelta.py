@@ -11,10 +11,10 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
 
 One call of the backend's ``adadelta_step`` kernel per parameter (``kernels/<device>/_adadelta.py``).
 """
-from .optimizer import Optimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
 
 
-class Adadelta(Optimizer):
+class Adadelta(FusedOptimizer):
     r"""Adadelta: steps scaled by the ratio of running RMS of past updates to that of gradients.
 
     Args:
@@ -52,16 +52,11 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, None, differentiable)
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            rho = group["rho"]
-            scalars = (group["weight_decay"], rho, 1 - rho, group["eps"], -scalar(group["lr"]), bool(group["maximize"]))
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "square_avg", "acc_delta")
-                updates.append(Update("adadelta", p, (state["square_avg"], state["acc_delta"]), scalars,
-                                      ((state["step"], state["step"].item() + 1),)))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        rho = group["rho"]
+        scalars = (group["weight_decay"], rho, 1 - rho, group["eps"], -scalar(group["lr"]), bool(group["maximize"]))
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "square_avg", "acc_delta")
+            yield Update("adadelta", p, (state["square_avg"], state["acc_delta"]), scalars,
+                                  ((state["step"], state["step"].item() + 1),))

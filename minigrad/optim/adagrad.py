@@ -10,10 +10,10 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 One call of the backend's ``adagrad_step`` kernel per parameter (``kernels/<device>/_adagrad.py``).
 Like torch, the state of every parameter is created with the optimizer.
 """
-from .optimizer import Optimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
 
 
-class Adagrad(Optimizer):
+class Adagrad(FusedOptimizer):
     r"""Adagrad: per-element learning rates shrinking with the sum of the squared gradients.
 
     Args:
@@ -55,17 +55,12 @@ class Adagrad(Optimizer):
 
     FLAGS = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            lr = scalar(group["lr"])
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, ("sum", group["initial_accumulator_value"]))
-                t = state["step"].item() + 1
-                scalars = (group["weight_decay"], group["eps"], -(lr / (1 + (t - 1) * group["lr_decay"])),
-                           bool(group["maximize"]))
-                updates.append(Update("adagrad", p, (state["sum"],), scalars, ((state["step"], t),)))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        lr = scalar(group["lr"])
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, ("sum", group["initial_accumulator_value"]))
+            t = state["step"].item() + 1
+            scalars = (group["weight_decay"], group["eps"], -(lr / (1 + (t - 1) * group["lr_decay"])),
+                       bool(group["maximize"]))
+            yield Update("adagrad", p, (state["sum"],), scalars, ((state["step"], t),))

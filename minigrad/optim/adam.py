@@ -13,11 +13,11 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 One call of the backend's ``adam_step`` kernel per parameter (``kernels/<device>/_adam.py``).
 """
 from ..tensor import Tensor
-from .optimizer import (Optimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
+from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
                         scalar)
 
 
-class Adam(Optimizer):
+class Adam(FusedOptimizer):
     r"""Adam: per-element steps from running averages of the gradient and of its square.
 
     Args:
@@ -70,21 +70,16 @@ class Adam(Optimizer):
     FLAGS = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False, "differentiable": False,
              "decoupled_weight_decay": False, "fused": None}
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            lr, decay, amsgrad = scalar(group["lr"]), group["weight_decay"], group["amsgrad"]
-            decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "exp_avg", "exp_avg_sq", *("max_exp_avg_sq",) * amsgrad)
-                t = state["step"].item() + 1
-                buffers = (state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq", state["exp_avg_sq"]))
-                scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t) ** 0.5,
-                           group["eps"], -(lr / bias_correction(beta1, t)), bool(amsgrad), bool(group["maximize"]),
-                           decoupled)
-                updates.append(Update("adam", p, buffers, scalars, ((state["step"], t),)))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        beta1, beta2 = group["betas"]
+        lr, decay, amsgrad = scalar(group["lr"]), group["weight_decay"], group["amsgrad"]
+        decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "exp_avg", "exp_avg_sq", *("max_exp_avg_sq",) * amsgrad)
+            t = state["step"].item() + 1
+            buffers = (state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq", state["exp_avg_sq"]))
+            scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t) ** 0.5,
+                       group["eps"], -(lr / bias_correction(beta1, t)), bool(amsgrad), bool(group["maximize"]),
+                       decoupled)
+            yield Update("adam", p, buffers, scalars, ((state["step"], t),))

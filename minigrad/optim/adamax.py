@@ -10,10 +10,11 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 
 One call of the backend's ``adamax_step`` kernel per parameter (``kernels/<device>/_adamax.py``).
 """
-from .optimizer import Optimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr, scalar
+from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
+                        scalar)
 
 
-class Adamax(Optimizer):
+class Adamax(FusedOptimizer):
     r"""Adamax: Adam's step divided by a running infinity norm of the gradients.
 
     Args:
@@ -49,19 +50,14 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, None, differentiable)
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            lr = scalar(group["lr"])
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "exp_avg", "exp_inf")
-                t = state["step"].item() + 1
-                scalars = (group["weight_decay"], 1 - beta1, beta1, beta2, group["eps"],
-                           -(lr / bias_correction(beta1, t)), bool(group["maximize"]))
-                updates.append(Update("adamax", p, (state["exp_avg"], state["exp_inf"]), scalars,
-                                      ((state["step"], t),)))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        beta1, beta2 = group["betas"]
+        lr = scalar(group["lr"])
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "exp_avg", "exp_inf")
+            t = state["step"].item() + 1
+            scalars = (group["weight_decay"], 1 - beta1, beta1, beta2, group["eps"],
+                       -(lr / bias_correction(beta1, t)), bool(group["maximize"]))
+            yield Update("adamax", p, (state["exp_avg"], state["exp_inf"]), scalars,
+                                  ((state["step"], t),))

@@ -11,10 +11,10 @@ state's η and μ (0-d float32 tensors, η₀ = γ, μ₀ = 1) from before the s
 
 One call of the backend's ``asgd_step`` kernel per parameter (``kernels/<device>/_asgd.py``).
 """
-from .optimizer import Optimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
 
 
-class ASGD(Optimizer):
+class ASGD(FusedOptimizer):
     r"""Averaged stochastic gradient descent: SGD with a decaying step whose iterates are averaged in ``ax``.
 
     Args:
@@ -50,19 +50,14 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, None, differentiable)
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            lr, lambd = scalar(group["lr"]), group["lambd"]
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "ax", counters=(("eta", lr), ("mu", 1.0)))
-                t = state["step"].item() + 1
-                eta, mu = state["eta"].item(), state["mu"].item()
-                scalars = (group["weight_decay"], 1 - lambd * eta, -eta, mu, bool(group["maximize"]), mu != 1)
-                counters = ((state["step"], t), (state["eta"], lr / ((1 + lambd * lr * t) ** group["alpha"])),
-                            (state["mu"], 1 / max(1, t - group["t0"])))
-                updates.append(Update("asgd", p, (state["ax"],), scalars, counters))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        lr, lambd = scalar(group["lr"]), group["lambd"]
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "ax", counters=(("eta", lr), ("mu", 1.0)))
+            t = state["step"].item() + 1
+            eta, mu = state["eta"].item(), state["mu"].item()
+            scalars = (group["weight_decay"], 1 - lambd * eta, -eta, mu, bool(group["maximize"]), mu != 1)
+            counters = ((state["step"], t), (state["eta"], lr / ((1 + lambd * lr * t) ** group["alpha"])),
+                        (state["mu"], 1 / max(1, t - group["t0"])))
+            yield Update("asgd", p, (state["ax"],), scalars, counters)

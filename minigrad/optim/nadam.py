@@ -1,7 +1,7 @@
 """NAdam (Dozat): Adam with Nesterov momentum, with torch's exact update rule.
 
 For each parameter p with gradient g at step t (parameters whose grad is None are skipped), with
-μₜ = β₁·(1 − ½·0.96^(t·ψ)) (ψ = momentum_decay) and Πₜ = μ₁⋯μₜ (``mu_product``, a float32 tensor):
+μₜ = β₁·(1 − ½·0.96^(t·ψ)) (ψ = momentum_decay) and Πₜ = μ₁⋯μₜ (``mu_product``, float32):
 
     g ← −g                                    if maximize
     p ← p·(1 − γλ)                            if decoupled_weight_decay
@@ -14,11 +14,11 @@ One call of the backend's ``nadam_step`` kernel per parameter (``kernels/<device
 """
 import numpy as np
 
-from .optimizer import (Optimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
+from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
                         scalar)
 
 
-class NAdam(Optimizer):
+class NAdam(FusedOptimizer):
     r"""NAdam: Adam whose momentum looks one step ahead (Nesterov), with a warming momentum schedule.
 
     Args:
@@ -61,24 +61,19 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, None, differentiable)
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            lr, decay, psi = scalar(group["lr"]), group["weight_decay"], group["momentum_decay"]
-            decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "exp_avg", "exp_avg_sq", counters=(("mu_product", 1.0),))
-                t = state["step"].item() + 1
-                mu = beta1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
-                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
-                product = float(np.float32(state["mu_product"].item()) * np.float32(mu))  # torch's float32 *=
-                scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t),
-                           group["eps"], -lr * (1.0 - mu) / (1.0 - product),
-                           (-lr * mu_next) / (1.0 - product * mu_next), bool(group["maximize"]), decoupled)
-                updates.append(Update("nadam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars,
-                                      ((state["step"], t), (state["mu_product"], product))))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        beta1, beta2 = group["betas"]
+        lr, decay, psi = scalar(group["lr"]), group["weight_decay"], group["momentum_decay"]
+        decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "exp_avg", "exp_avg_sq", counters=(("mu_product", 1.0),))
+            t = state["step"].item() + 1
+            mu = beta1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
+            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
+            product = float(np.float32(state["mu_product"].item()) * np.float32(mu))  # torch's float32 *=
+            scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t),
+                       group["eps"], -lr * (1.0 - mu) / (1.0 - product),
+                       (-lr * mu_next) / (1.0 - product * mu_next), bool(group["maximize"]), decoupled)
+            yield Update("nadam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars,
+                                  ((state["step"], t), (state["mu_product"], product)))

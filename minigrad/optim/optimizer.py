@@ -25,6 +25,7 @@ import numpy as np
 
 
 from ..autograd.grad_mode import enable_grad
+from ..autograd.hooks import RemovableHandle
 from ..tensor import Tensor
 
 
@@ -102,38 +103,14 @@ def bias_correction(beta, step):
 _global_pre_hooks, _global_post_hooks = OrderedDict(), OrderedDict()
 
 
-class RemovableHandle:
-    """What a ``register_*_hook`` returns: ``remove()`` unregisters the hook."""
-    _next = 0
-
-    def __init__(self, table):
-        RemovableHandle._next += 1
-        self.table, self.id = table, RemovableHandle._next
-
-    def remove(self):
-        self.table.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-def _register(table, hook):
-    handle = RemovableHandle(table)
-    table[handle.id] = hook
-    return handle
-
-
 def register_optimizer_step_pre_hook(hook):
     """A pre-hook ``hook(optimizer, args, kwargs)`` run before every optimizer's step."""
-    return _register(_global_pre_hooks, hook)
+    return RemovableHandle(_global_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook):
     """A post-hook ``hook(optimizer, args, kwargs)`` run after every optimizer's step."""
-    return _register(_global_post_hooks, hook)
+    return RemovableHandle(_global_post_hooks, hook)
 
 
 def _hooked(step):
@@ -209,11 +186,11 @@ class Optimizer:
 
     def register_step_pre_hook(self, hook):
         """``hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs)`` before each step."""
-        return _register(self._optimizer_step_pre_hooks, hook)
+        return RemovableHandle(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
         """``hook(optimizer, args, kwargs) -> None`` after each step."""
-        return _register(self._optimizer_step_post_hooks, hook)
+        return RemovableHandle(self._optimizer_step_post_hooks, hook)
 
     @staticmethod
     def closure_loss(closure):
@@ -352,6 +329,20 @@ class Optimizer:
             if "param_names" in group and "param_names" not in new:
                 new["param_names"] = group["param_names"]
         self.__setstate__({"state": state, "param_groups": saved_groups})
+
+
+class FusedOptimizer(Optimizer):
+    """An optimizer whose step is one fused kernel call per parameter: a subclass yields each group's
+    ``Update``s from ``updates(group)``; ``step`` runs them all or nothing."""
+
+    def updates(self, group):
+        raise NotImplementedError
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
+        loss = self.closure_loss(closure)
+        self.fused_step([u for group in self.param_groups for u in self.updates(group)])
+        return loss
 
 
 def _apply(k, u, done, versions):

@@ -13,10 +13,11 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 
 One call of the backend's ``radam_step`` kernel per parameter (``kernels/<device>/_radam.py``).
 """
-from .optimizer import Optimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr, scalar
+from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
+                        scalar)
 
 
-class RAdam(Optimizer):
+class RAdam(FusedOptimizer):
     r"""RAdam: Adam whose adaptive step is switched on, and rectified, once the variance estimate is reliable.
 
     Args:
@@ -55,25 +56,20 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, None, differentiable)
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            lr, decay = scalar(group["lr"]), group["weight_decay"]
-            decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
-            rho_inf = 2 / (1 - beta2) - 1
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "exp_avg", "exp_avg_sq")
-                t = state["step"].item() + 1
-                bc2 = bias_correction(beta2, t)
-                rho = rho_inf - 2 * t * (beta2 ** t) / bc2
-                rect = ((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)) ** 0.5 \
-                    if rho > 5.0 else 1.0
-                scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta1, t), lr,
-                           bc2 ** 0.5, group["eps"], rect, bool(group["maximize"]), decoupled, rho > 5.0)
-                updates.append(Update("radam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars,
-                                      ((state["step"], t),)))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        beta1, beta2 = group["betas"]
+        lr, decay = scalar(group["lr"]), group["weight_decay"]
+        decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+        rho_inf = 2 / (1 - beta2) - 1
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "exp_avg", "exp_avg_sq")
+            t = state["step"].item() + 1
+            bc2 = bias_correction(beta2, t)
+            rho = rho_inf - 2 * t * (beta2 ** t) / bc2
+            rect = ((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)) ** 0.5 \
+                if rho > 5.0 else 1.0
+            scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta1, t), lr,
+                       bc2 ** 0.5, group["eps"], rect, bool(group["maximize"]), decoupled, rho > 5.0)
+            yield Update("radam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars,
+                                  ((state["step"], t),))

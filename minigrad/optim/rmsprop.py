@@ -12,10 +12,10 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
 
 One call of the backend's ``rmsprop_step`` kernel per parameter (``kernels/<device>/_rmsprop.py``).
 """
-from .optimizer import Optimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
 
 
-class RMSprop(Optimizer):
+class RMSprop(FusedOptimizer):
     r"""RMSprop: divide the gradient by a running root mean square of its recent values.
 
     Args:
@@ -57,19 +57,14 @@ class RMSprop(Optimizer):
     FLAGS = {"momentum": 0, "centered": False, "foreach": None, "maximize": False, "differentiable": False,
              "capturable": False}
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            alpha, momentum, centered = group["alpha"], group["momentum"], group["centered"]
-            scalars = (group["weight_decay"], alpha, 1 - alpha, alpha, group["eps"], momentum, -scalar(group["lr"]),
-                       bool(centered), bool(group["maximize"]))
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "square_avg", *("momentum_buffer",) * (momentum > 0),
-                                        *("grad_avg",) * bool(centered))
-                square_avg = state["square_avg"]
-                buffers = (square_avg, state.get("grad_avg", square_avg), state.get("momentum_buffer", square_avg))
-                updates.append(Update("rmsprop", p, buffers, scalars, ((state["step"], state["step"].item() + 1),)))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        alpha, momentum, centered = group["alpha"], group["momentum"], group["centered"]
+        scalars = (group["weight_decay"], alpha, 1 - alpha, alpha, group["eps"], momentum, -scalar(group["lr"]),
+                   bool(centered), bool(group["maximize"]))
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "square_avg", *("momentum_buffer",) * (momentum > 0),
+                                    *("grad_avg",) * bool(centered))
+            square_avg = state["square_avg"]
+            buffers = (square_avg, state.get("grad_avg", square_avg), state.get("momentum_buffer", square_avg))
+            yield Update("rmsprop", p, buffers, scalars, ((state["step"], state["step"].item() + 1),))

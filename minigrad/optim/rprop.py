@@ -10,10 +10,10 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
 
 One call of the backend's ``rprop_step`` kernel per parameter (``kernels/<device>/_rprop.py``).
 """
-from .optimizer import Optimizer, Update, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check_implementation, check_lr, scalar
 
 
-class Rprop(Optimizer):
+class Rprop(FusedOptimizer):
     r"""Rprop: per-element step sizes that grow while the gradient keeps its sign and shrink when it flips.
 
     Args:
@@ -47,15 +47,10 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
         check_implementation(None, foreach, None, differentiable)
 
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss when given."""
-        loss = self.closure_loss(closure)
-        updates = []
-        for group in self.param_groups:
-            scalars = (*group["etas"], *group["step_sizes"], 1.0, bool(group["maximize"]))
-            for p in self.params_with_grad(group):
-                state = self.init_state(p, "prev", ("step_size", scalar(group["lr"])))
-                updates.append(Update("rprop", p, (state["prev"], state["step_size"]), scalars,
-                                      ((state["step"], state["step"].item() + 1),)))
-        self.fused_step(updates)
-        return loss
+    def updates(self, group):
+        """The ``Update`` of each of the group's parameters that has a gradient."""
+        scalars = (*group["etas"], *group["step_sizes"], 1.0, bool(group["maximize"]))
+        for p in self.params_with_grad(group):
+            state = self.init_state(p, "prev", ("step_size", scalar(group["lr"])))
+            yield Update("rprop", p, (state["prev"], state["step_size"]), scalars,
+                                  ((state["step"], state["step"].item() + 1),))

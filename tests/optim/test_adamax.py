@@ -18,6 +18,7 @@ def test_adamax_checkpoint_round_trip():
     round_trip("Adamax", OPTIONS[-1])
 
 
-@pytest.mark.parametrize("kwargs", [dict(lr=-1.0), dict(eps=-1.0), dict(betas=(1.0, 0.9)), dict(betas=(0.9, 1.0)), dict(weight_decay=-1.0)])
+@pytest.mark.parametrize("kwargs", [dict(lr=-1.0), dict(eps=-1.0), dict(betas=(1.0, 0.9)), dict(betas=(0.9, 1.0)),
+                                    dict(weight_decay=-1.0)])
 def test_adamax_argument_errors_like_torch(kwargs):
     same_error("Adamax", kwargs)

@@ -60,7 +60,8 @@ def sequence(lib, case, epochs=EPOCHS):
         opt.step()
         scheduler.step()
         momentum = [g["betas"][0] if "betas" in g else g["momentum"] for g in opt.param_groups]
-        out.append((scheduler.get_last_lr(), [g["lr"] for g in opt.param_groups], momentum, getattr(scheduler, "last_epoch", None)))
+        lrs = [g["lr"] for g in opt.param_groups]
+        out.append((scheduler.get_last_lr(), lrs, momentum, getattr(scheduler, "last_epoch", None)))
     return out
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from tests.optim.optim_helpers import against_torch, round_trip, same_error
 
-OPTIONS = [dict(lr=0.01), dict(lr=0.01, weight_decay=0.1, maximize=True), dict(lr=0.01, betas=(0.3, 0.8), eps=1e-3, weight_decay=0.1, decoupled_weight_decay=True)]
+OPTIONS = [dict(lr=0.01), dict(lr=0.01, weight_decay=0.1, maximize=True),
+           dict(lr=0.01, betas=(0.3, 0.8), eps=1e-3, weight_decay=0.1, decoupled_weight_decay=True)]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
