@@ -66,6 +66,11 @@ LAYERS = {
     "unfold": (lambda: nn.Unfold(2, padding=1, stride=2), (1, 2, 3, 4)),
     "fold": (lambda: nn.Fold((3, 4), 2), (1, 8, 6)),
     "adaptive_max_pool2d": (lambda: nn.AdaptiveMaxPool2d((2, 3)), (1, 2, 5, 4)),
+    "local_response_norm": (lambda: nn.LocalResponseNorm(2, alpha=0.5), (2, 3, 2, 2)),
+    "pixel_shuffle": (lambda: nn.PixelShuffle(2), (1, 8, 2, 3)),
+    "max_pool1d": (lambda: nn.MaxPool1d(3, 2, 1), (2, 2, 7)),
+    "avg_pool1d": (lambda: nn.AvgPool1d(2), (2, 2, 6)),
+    "conv1d": (lambda: nn.Conv1d(2, 4, 3, padding="same", groups=2), (2, 2, 5)),
 }
 
 
