@@ -32,7 +32,10 @@ products over contiguous rows of a and W (eight accumulators in registers): 2.3x
 plain dot per element, float32 on one core here 70 GFLOP/s at the forward's K = 128 and 97 at the
 backward's K = 512 (numba's ``np.dot`` would need scipy; blocks of 4×4, 2×8 or 4×2, an axpy form
 and an unrolled register tile measured the same or slower).
-The gate math uses ``_vecmath.exp`` and numpy's error model (a division by zero gives inf instead
+Rows are independent, so each kernel is a ``_parallel.split`` kernel over pairs of rows: threads
+take disjoint row ranges for the whole walk, no synchronisation per step, and a row pairs with the
+same neighbour in ``_addmm_t`` on any thread count (bit-identical results). The gate math uses
+``_vecmath.exp`` and numpy's error model (a division by zero gives inf instead
 of a check that raises) so the loops vectorise for float32: 180x faster than Python's error model.
 """
 import math
@@ -42,7 +45,7 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 from . import _vecmath
-from ..jit import njit
+from ._parallel import split
 
 RNN_TANH, RNN_RELU, LSTM, GRU = "RNN_TANH", "RNN_RELU", "LSTM", "GRU"
 _MINUS_THIRD, _TWO_FIFTEENTHS, _SERIES_BELOW = np.float32(-1 / 3), np.float32(2 / 15), np.float32(1 / 16)
@@ -70,12 +73,13 @@ def _sigmoid(v, one):
     return one / (one + _vecmath.exp(-v))
 
 
-@njit(error_model="numpy")
-def _addmm_t(a, w, out, n, zero):
-    """out[:n] += a[:n]·wᵀ for a (≥n, K), w (G, K), out (≥n, G), all row-contiguous."""
+@register_jitable
+def _addmm_t(a, w, out, first, last, zero):
+    """out[first:last] += a[first:last]·wᵀ for a (·, K), w (G, K), out (·, G), all row-contiguous;
+    rows pair up from ``first`` (even), so a row's sums do not depend on how rows are split."""
     K, G = a.shape[1], w.shape[0]
-    b = 0
-    while b + 2 <= n:
+    b = first
+    while b + 2 <= last:
         a0, a1 = a[b], a[b + 1]
         j = 0
         while j + 4 <= G:
@@ -104,7 +108,7 @@ def _addmm_t(a, w, out, n, zero):
         for r in range(b, b + 2):
             _dots(a[r], w, out[r], j, zero)
         b += 2
-    for r in range(b, n):
+    for r in range(b, last):
         _dots(a[r], w, out[r], 0, zero)
 
 
@@ -122,6 +126,18 @@ def _dots(a, w, out, first, zero):
 @register_jitable(inline="always")
 def _time(s, T, reverse):
     return T - 1 - s if reverse else s
+
+
+@register_jitable(inline="always")
+def _rows(lo, hi, B):
+    """Rows [2·lo, min(2·hi, B)): the kernels' units are row pairs."""
+    return 2 * lo, min(2 * hi, B)
+
+
+@register_jitable(inline="always")
+def _active_end(n, r0, r1):
+    """The end of this range's active rows (b < n) at a step."""
+    return max(r0, min(r1, n))
 
 
 # Each row's gate math is a few loops that each write one array (a gate block, c, m, dh ...): with
@@ -167,80 +183,84 @@ def _gru_cell(a, hh, h, H, one):
         h[j] = (one - z[j]) * n[j] + z[j] * h[j]
 
 
-@njit(error_model="numpy")
-def _rnn_forward(xw, w_hh, h, batch_sizes, reverse, relu, y, hprev):
+@split(depends=(_vecmath,), error_model="numpy")
+def _rnn_forward(lo, hi, xw, w_hh, h, batch_sizes, reverse, relu, y, hprev):
     T, H = xw.shape[0], h.shape[1]
+    r0, r1 = _rows(lo, hi, h.shape[0])
     zero, one = h.dtype.type(0), h.dtype.type(1)
     for s in range(T):
         t = _time(s, T, reverse)
-        n = batch_sizes[t]
-        hprev[t] = h
+        ne = _active_end(batch_sizes[t], r0, r1)
+        hprev[t, r0:r1] = h[r0:r1]
         a = xw[t]
-        _addmm_t(h, w_hh, a, n, zero)
-        for b in range(n):
+        _addmm_t(h, w_hh, a, r0, ne, zero)
+        for b in range(r0, ne):
             row = a[b]
             if relu:
                 for j in range(H):
                     row[j] = zero if row[j] < zero else row[j]
             else:
                 _tanh_(row)
-        h[:n] = a[:n]
-        y[t, :n] = a[:n]
-        y[t, n:] = zero
+        h[r0:ne] = a[r0:ne]
+        y[t, r0:ne] = a[r0:ne]
+        y[t, ne:r1] = zero
 
 
-@njit(error_model="numpy")
-def _lstm_forward(xw, w_hh, w_hr, h, c, batch_sizes, reverse, y, hprev, cprev, m):
+@split(depends=(_vecmath,), error_model="numpy")
+def _lstm_forward(lo, hi, xw, w_hh, w_hr, h, c, batch_sizes, reverse, y, hprev, cprev, m):
     T, H = xw.shape[0], c.shape[1]
+    r0, r1 = _rows(lo, hi, h.shape[0])
     proj = w_hr.shape[0] > 0
     zero, one = h.dtype.type(0), h.dtype.type(1)
     for s in range(T):
         t = _time(s, T, reverse)
-        n = batch_sizes[t]
-        hprev[t] = h
-        cprev[t] = c
+        ne = _active_end(batch_sizes[t], r0, r1)
+        hprev[t, r0:r1] = h[r0:r1]
+        cprev[t, r0:r1] = c[r0:r1]
         a = xw[t]
-        _addmm_t(h, w_hh, a, n, zero)
+        _addmm_t(h, w_hh, a, r0, ne, zero)
         mt = m[t] if proj else y[t]
-        for b in range(n):
+        for b in range(r0, ne):
             _lstm_cell(a[b], c[b], mt[b], H, one)
         if proj:
-            h[:n] = zero
-            _addmm_t(mt, w_hr, h, n, zero)
-            y[t, :n] = h[:n]
+            h[r0:ne] = zero
+            _addmm_t(mt, w_hr, h, r0, ne, zero)
+            y[t, r0:ne] = h[r0:ne]
         else:
-            h[:n] = mt[:n]
-        y[t, n:] = zero
+            h[r0:ne] = mt[r0:ne]
+        y[t, ne:r1] = zero
 
 
-@njit(error_model="numpy")
-def _gru_forward(xw, w_hh, b_hh, h, batch_sizes, reverse, y, hprev, hn, hh):
+@split(depends=(_vecmath,), error_model="numpy")
+def _gru_forward(lo, hi, xw, w_hh, b_hh, h, batch_sizes, reverse, y, hprev, hn, hh):
     T, H = xw.shape[0], h.shape[1]
+    r0, r1 = _rows(lo, hi, h.shape[0])
     zero, one = h.dtype.type(0), h.dtype.type(1)
     for s in range(T):
         t = _time(s, T, reverse)
-        n = batch_sizes[t]
-        hprev[t] = h
-        hh[:n] = b_hh
-        _addmm_t(h, w_hh, hh, n, zero)
+        ne = _active_end(batch_sizes[t], r0, r1)
+        hprev[t, r0:r1] = h[r0:r1]
+        hh[r0:ne] = b_hh
+        _addmm_t(h, w_hh, hh, r0, ne, zero)
         a = xw[t]
-        for b in range(n):
+        for b in range(r0, ne):
             _gru_cell(a[b], hh[b], h[b], H, one)
-        hn[t, :n] = hh[:n, 2 * H:]
-        y[t, :n] = h[:n]
-        y[t, n:] = zero
+        hn[t, r0:ne] = hh[r0:ne, 2 * H:]
+        y[t, r0:ne] = h[r0:ne]
+        y[t, ne:r1] = zero
 
 
 # ----------------------------------------------------------------------------------------- backward
 
-@njit(error_model="numpy")
-def _rnn_backward(gates, dy, dh, w_hh_t, batch_sizes, reverse, relu, da):
+@split(error_model="numpy")
+def _rnn_backward(lo, hi, gates, dy, dh, w_hh_t, batch_sizes, reverse, relu, da):
     T, H = gates.shape[0], dh.shape[1]
+    r0, r1 = _rows(lo, hi, dh.shape[0])
     zero, one = dh.dtype.type(0), dh.dtype.type(1)
     for s in range(T):
         t = _time(s, T, not reverse)
-        n = batch_sizes[t]
-        for b in range(n):
+        ne = _active_end(batch_sizes[t], r0, r1)
+        for b in range(r0, ne):
             d, v, g, up = da[t, b], gates[t, b], dh[b], dy[t, b]
             if relu:
                 for j in range(H):
@@ -248,8 +268,8 @@ def _rnn_backward(gates, dy, dh, w_hh_t, batch_sizes, reverse, relu, da):
             else:
                 for j in range(H):
                     d[j] = (g[j] + up[j]) * (one - v[j] * v[j])
-        dh[:n] = zero
-        _addmm_t(da[t], w_hh_t, dh, n, zero)
+        dh[r0:ne] = zero
+        _addmm_t(da[t], w_hh_t, dh, r0, ne, zero)
 
 
 @register_jitable
@@ -274,29 +294,30 @@ def _lstm_cell_backward(a, cp, dm, dc, d, tc, H, one):
         dc[j] *= f[j]
 
 
-@njit(error_model="numpy")
-def _lstm_backward(gates, cprev, dy, dh, dc, w_hh_t, w_hr_t, batch_sizes, reverse, da, dhs, m, dm, tc):
+@split(depends=(_vecmath,), error_model="numpy")
+def _lstm_backward(lo, hi, gates, cprev, dy, dh, dc, w_hh_t, w_hr_t, batch_sizes, reverse, da, dhs, m, dm, tc):
     T, H = gates.shape[0], dc.shape[1]
+    r0, r1 = _rows(lo, hi, dh.shape[0])
     proj = w_hr_t.shape[0] > 0
     zero, one = dh.dtype.type(0), dh.dtype.type(1)
     for s in range(T):
         t = _time(s, T, not reverse)
-        n = batch_sizes[t]
-        dh[:n] += dy[t, :n]
+        ne = _active_end(batch_sizes[t], r0, r1)
+        dh[r0:ne] += dy[t, r0:ne]
         if proj:
-            dhs[t, :n] = dh[:n]
-            dm[:n] = zero
-            _addmm_t(dh, w_hr_t, dm, n, zero)
+            dhs[t, r0:ne] = dh[r0:ne]
+            dm[r0:ne] = zero
+            _addmm_t(dh, w_hr_t, dm, r0, ne, zero)
         else:
             dm = dh
-        for b in range(n):
-            _lstm_cell_backward(gates[t, b], cprev[t, b], dm[b], dc[b], da[t, b], tc, H, one)
+        for b in range(r0, ne):
+            _lstm_cell_backward(gates[t, b], cprev[t, b], dm[b], dc[b], da[t, b], tc[b], H, one)
             if proj:
-                o, mb = gates[t, b, 3 * H:], m[t, b]
+                o, mb, tb = gates[t, b, 3 * H:], m[t, b], tc[b]
                 for j in range(H):
-                    mb[j] = o[j] * tc[j]
-        dh[:n] = zero
-        _addmm_t(da[t], w_hh_t, dh, n, zero)
+                    mb[j] = o[j] * tb[j]
+        dh[r0:ne] = zero
+        _addmm_t(da[t], w_hh_t, dh, r0, ne, zero)
 
 
 @register_jitable
@@ -318,17 +339,18 @@ def _gru_cell_backward(a, hp, hn, dh, di, dhh, H, one):
         dh[j] *= z[j]
 
 
-@njit(error_model="numpy")
-def _gru_backward(gates, hprev, hn, dy, dh, w_hh_t, batch_sizes, reverse, da_in, da_h):
+@split(depends=(_vecmath,), error_model="numpy")
+def _gru_backward(lo, hi, gates, hprev, hn, dy, dh, w_hh_t, batch_sizes, reverse, da_in, da_h):
     T, H = gates.shape[0], dh.shape[1]
+    r0, r1 = _rows(lo, hi, dh.shape[0])
     zero, one = dh.dtype.type(0), dh.dtype.type(1)
     for s in range(T):
         t = _time(s, T, not reverse)
-        n = batch_sizes[t]
-        dh[:n] += dy[t, :n]
-        for b in range(n):
+        ne = _active_end(batch_sizes[t], r0, r1)
+        dh[r0:ne] += dy[t, r0:ne]
+        for b in range(r0, ne):
             _gru_cell_backward(gates[t, b], hprev[t, b], hn[t, b], dh[b], da_in[t, b], da_h[t, b], H, one)
-        _addmm_t(da_h[t], w_hh_t, dh, n, zero)
+        _addmm_t(da_h[t], w_hh_t, dh, r0, ne, zero)
 
 
 # --------------------------------------------------------------------------------------- host level
@@ -340,7 +362,7 @@ def forward(mode, xw, w_hh, b_hh, w_hr, h0, c0, batch_sizes, reverse):
     [y (T, B, P), h_n (B, P), c_n (B, H)], ``saved`` what ``backward`` takes."""
     T, B = xw.shape[:2]
     P, H = h0.shape[1], (0 if c0 is None else c0.shape[1])
-    bs = np.ascontiguousarray(batch_sizes, dtype=np.int64)
+    bs, pairs = np.ascontiguousarray(batch_sizes, dtype=np.int64), (B + 1) // 2
     out = np.empty(T * B * P + B * P + B * H, xw.dtype)
     y = out[:T * B * P].reshape(T, B, P)
     h = out[T * B * P:T * B * P + B * P].reshape(B, P)
@@ -354,13 +376,14 @@ def forward(mode, xw, w_hh, b_hh, w_hr, h0, c0, batch_sizes, reverse):
         proj = w_hr is not None
         m = np.zeros((T, B, H) if proj else (0, 0, 0), xw.dtype)
         w_hr = np.ascontiguousarray(w_hr) if proj else np.empty((0, 0), xw.dtype)
-        _lstm_forward(xw, w_hh, w_hr, h, c, bs, reverse, y, hprev, cprev, m)
+        _lstm_forward(xw.size, pairs, xw, w_hh, w_hr, h, c, bs, reverse, y, hprev, cprev, m)
         return out, (xw, hprev, cprev)
     if mode == GRU:
         hn = np.empty((T, B, P), xw.dtype)
-        _gru_forward(xw, w_hh, b_hh, h, bs, reverse, y, hprev, hn, np.empty((B, w_hh.shape[0]), xw.dtype))
+        hh = np.empty((B, w_hh.shape[0]), xw.dtype)
+        _gru_forward(xw.size, pairs, xw, w_hh, b_hh, h, bs, reverse, y, hprev, hn, hh)
         return out, (xw, hprev, hn)
-    _rnn_forward(xw, w_hh, h, bs, reverse, mode == RNN_RELU, y, hprev)
+    _rnn_forward(xw.size, pairs, xw, w_hh, h, bs, reverse, mode == RNN_RELU, y, hprev)
     return out, (xw, hprev)
 
 
@@ -370,7 +393,7 @@ def backward(mode, saved, dy, dh, dc, w_hh, w_hr, batch_sizes, reverse):
     dm) with da_in (T, B, G·H) the gradient of ``xw``, da_h that of h_prev·W_hhᵀ (+ b_hh) (the same
     array except for GRU), and for a projected LSTM (dh (T, B, P), m (T, B, H)) for dW_hr, else None."""
     T, B = dy.shape[:2]
-    bs = np.ascontiguousarray(batch_sizes, dtype=np.int64)
+    bs, pairs = np.ascontiguousarray(batch_sizes, dtype=np.int64), (B + 1) // 2
     dy = np.ascontiguousarray(dy)
     w_hh_t = np.ascontiguousarray(w_hh.T)
     da = np.zeros((T, B, w_hh.shape[0]), dy.dtype)
@@ -381,13 +404,13 @@ def backward(mode, saved, dy, dh, dc, w_hh, w_hr, batch_sizes, reverse):
         dhs = np.zeros(dy.shape, dy.dtype) if proj else empty
         m = np.zeros(cprev.shape, dy.dtype) if proj else empty
         w_hr_t = np.ascontiguousarray(w_hr.T) if proj else np.empty((0, 0), dy.dtype)
-        _lstm_backward(gates, cprev, dy, dh, dc, w_hh_t, w_hr_t, bs, reverse, da, dhs, m,
-                       np.empty(dc.shape, dy.dtype), np.empty(dc.shape[1], dy.dtype))
+        _lstm_backward(da.size, pairs, gates, cprev, dy, dh, dc, w_hh_t, w_hr_t, bs, reverse, da, dhs, m,
+                       np.empty(dc.shape, dy.dtype), np.empty(dc.shape, dy.dtype))
         return da, da, ((dhs, m) if proj else None)
     if mode == GRU:
         gates, hprev, hn = saved
         da_h = np.zeros_like(da)
-        _gru_backward(gates, hprev, hn, dy, dh, w_hh_t, bs, reverse, da, da_h)
+        _gru_backward(da.size, pairs, gates, hprev, hn, dy, dh, w_hh_t, bs, reverse, da, da_h)
         return da, da_h, None
-    _rnn_backward(saved[0], dy, dh, w_hh_t, bs, reverse, mode == RNN_RELU, da)
+    _rnn_backward(da.size, pairs, saved[0], dy, dh, w_hh_t, bs, reverse, mode == RNN_RELU, da)
     return da, da, None
