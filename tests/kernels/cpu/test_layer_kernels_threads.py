@@ -66,4 +66,4 @@ def test_one_and_two_threads_same_bits(run):
 
 def _split_kernels():
     import gc
-    return [o for o in gc.get_objects() if isinstance(o, _parallel.Split)]
+    return [o for o in gc.get_objects() if type(o) is _parallel.Split]  # type(): no lazy module attribute probed
