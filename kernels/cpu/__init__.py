@@ -4,6 +4,7 @@ Every backend (this one, ``kernels.cuda``) exposes these names with the same arg
 ``minigrad.ops`` are written once. Loss and conv kernels live in their own modules here and are
 imported by name from this package.
 """
+
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
     abs, add, all, any, argsort, bincount, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
@@ -174,28 +175,6 @@ def clip(a, lo, hi):
     return np.clip(a, lo, hi)
 
 
-def sigmoid(a):
-    """σ(x) = 1/(1+e⁻ˣ); e⁻ˣ overflowing to inf gives the correct limit 0."""
-    with np.errstate(over="ignore"):
-        return np.reciprocal(np.add(np.exp(np.negative(a)), 1))
-
-
-_RELU_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what kernels/cpu/_relu.py takes
-
-
-def relu(a):
-    if a.dtype in _RELU_DTYPES:
-        return load("_relu").forward(a if a.flags.c_contiguous else a.copy())
-    return np.maximum(a, 0)
-
-
-def relu_backward(g, out):
-    if out.dtype in _RELU_DTYPES and g.dtype == out.dtype and g.shape == out.shape and g.flags.c_contiguous \
-            and out.flags.c_contiguous:
-        return load("_relu").backward(g, out)
-    return np.where(out <= 0, 0, g)  # NaN outputs pass the gradient, as torch's threshold_backward
-
-
 def pointwise_forward(decl, arrays, p):
     """A declared pointwise op's value (``pointwise.py``)."""
     return load("pointwise").forward(decl, arrays, p)
@@ -220,3 +199,4 @@ def load(name):
     if mod is None:
         mod = _modules[name] = kernel_module(__name__, name)
     return mod
+

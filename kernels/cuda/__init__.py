@@ -18,7 +18,7 @@ from ._elementwise import (  # noqa: F401 - the flat API
     abs, add, astype, bitwise_and, bitwise_or, bitwise_xor, ceil, clip, copyto, divide, equal, exp, expm1, floor,
     floor_divide, fmod, greater, greater_equal, iadd, invert, isfinite, isinf, isnan, less, less_equal, log, log1p,
     logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, power,
-    relu, relu_backward, sigmoid, sign, sqrt, subtract, tanh, trunc, where,
+    sign, sqrt, subtract, tanh, trunc, where,
 )
 from ._matmul import matmul  # noqa: F401
 from .pointwise import backward as pointwise_backward, forward as pointwise_forward  # noqa: F401

@@ -227,22 +227,6 @@ def _tanh(x):
 
 
 @_scalar
-def _sigmoid(x):  # σ(x) = 1/(1+e⁻ˣ); e⁻ˣ overflowing to inf gives the limit 0
-    one = cast_like(1, x)
-    return one / (one + math.exp(-x))
-
-
-@_scalar
-def _relu(x):  # max(x, 0), NaN kept
-    return cast_like(0, x) if x <= 0 else x
-
-
-@_scalar
-def _relu_backward(g, out):  # the gradient passes where out > 0 or out is NaN
-    return cast_like(0, g) if out <= 0 else g
-
-
-@_scalar
 def _where(c, x, y):
     return x if c else y
 
@@ -369,18 +353,13 @@ divide = _binary(_divide, "divide")
 equal, not_equal, less, less_equal, greater, greater_equal, logical_and, logical_or, logical_xor = (
     _binary(f, "bool") for f in (_equal, _not_equal, _less, _less_equal, _greater, _greater_equal,
                                  _logical_and, _logical_or, _logical_xor))
-negative, abs, sign, relu = (_unary(f) for f in (_negative, _abs, _sign, _relu))  # noqa: A001
-exp, expm1, log, log1p, sqrt, tanh, sigmoid = (_unary(f, "float") for f in (_exp, _expm1, _log, _log1p, _sqrt,
-                                                                           _tanh, _sigmoid))
+negative, abs, sign = (_unary(f) for f in (_negative, _abs, _sign))  # noqa: A001
+exp, expm1, log, log1p, sqrt, tanh = (_unary(f, "float") for f in (_exp, _expm1, _log, _log1p, _sqrt, _tanh))
 logical_not = _unary(_logical_not, "bool")
 floor, ceil, trunc, invert = (_unary(f) for f in (_floor, _ceil, _trunc, _invert))
 isnan, isinf, isfinite = (_unary(f, "bool") for f in (_isnan, _isinf, _isfinite))
 fmod, mod, floor_divide, bitwise_and, bitwise_or, bitwise_xor = (
     _binary(f) for f in (_fmod, _mod, _floor_divide, _bitwise_and, _bitwise_or, _bitwise_xor))
-
-
-def relu_backward(g, out):
-    return run(_relu_backward, (g, out), compute_dtype=g.dtype)
 
 
 def where(cond, a, b):
