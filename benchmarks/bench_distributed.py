@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 if __name__ != "__main__":
-    from _harness import Case, pytest_case
+    from _harness import LIBS, Case, pytest_case
 
 SIZES = {"4KB": 4 << 10, "256KB": 256 << 10, "4MB": 4 << 20, "64MB": 64 << 20}
 MODELS = ("mnist_mlp", "segmentation")
@@ -73,16 +73,16 @@ def cases(device):
     out = []
     for label, nbytes in SIZES.items():
         limit = 2 * copy_seconds(nbytes) if label == "64MB" else None
+        note = "bus bandwidth = size / time on 2 ranks"
+        if limit:
+            note += f"; limit = 2 copies ({limit * 1e3:.1f} ms)"
         out.append(Case(f"distributed/allreduce/{label}",
-                        lambda n=nbytes: {lib: lambda lib=lib: run_job(lib, 2, "allreduce", n) for lib in ("minigrad", "torch")},
-                        measured=True, limit=limit, rounds=3,
-                        note="bus bandwidth = size / time on 2 ranks" + (f"; limit = 2 copies ({limit * 1e3:.1f} ms)"
-                                                                         if limit else "")))
+                        lambda n=nbytes: {lib: lambda lib=lib: run_job(lib, 2, "allreduce", n) for lib in LIBS},
+                        measured=True, limit=limit, rounds=3, note=note))
     for model in MODELS:
         for nprocs in (1, 2):
             out.append(Case(f"distributed/ddp/{model}/{nprocs}rank{'s' if nprocs > 1 else ''}",
-                            lambda m=model, n=nprocs: {lib: lambda lib=lib: run_job(lib, n, "ddp", m)
-                                                       for lib in ("minigrad", "torch")},
+                            lambda m=model, n=nprocs: {lib: lambda lib=lib: run_job(lib, n, "ddp", m) for lib in LIBS},
                             measured=True, rounds=3))
     return out
 

@@ -141,8 +141,23 @@ def _member(group):
     return g if g.comm is not None else None
 
 
-def _root(g, src, group_src, name):
-    return g.group_rank(src, name) if group_src is None else group_src
+def _root(g, src, group_src, name, default=None):
+    """The group rank of world rank ``src`` (or ``group_src`` itself; ``default`` when both are None)."""
+    if group_src is not None:
+        return group_src
+    return g.group_rank(default if src is None else src, name)
+
+
+def _root_list(g, root, tensors, name, ref, role):
+    """Whether this rank is the root: there ``tensors`` must hold one tensor like ``ref`` per rank,
+    elsewhere none."""
+    if g.rank() == root:
+        _check_list(tensors, name, g.size())
+        _check_like(tensors, ref, name)
+        return True
+    if tensors:
+        raise ValueError(f"Argument ``{name}`` must NOT be specified on non-{role} ranks.")
+    return False
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
@@ -192,11 +207,6 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
                 a[...] /= g.size()
             _store(tensor, a)
     return _finish(Work(req, "reduce", g, finish), async_op)
-
-
-def _stacked(ts):
-    """One contiguous host array holding the tensors of ``ts`` one after another."""
-    return np.stack([np.asarray(t._host()) for t in ts]) if ts else None
 
 
 def _like(a, n, shape):
@@ -270,15 +280,10 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
     g = _member(group)
     if g is None:
         return None
-    root = _root(g, 0 if dst is None and group_dst is None else dst, group_dst, "dst")
+    root = _root(g, dst, group_dst, "dst", default=0)
     a = _load(tensor, g)
-    out = None
-    if g.rank() == root:
-        _check_list(gather_list, "gather_list", g.size())
-        _check_like(gather_list, tensor, "gather_list")
-        out = _like(a, g.size(), a.shape)
-    elif gather_list:
-        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
+    at_root = _root_list(g, root, gather_list, "gather_list", tensor, "destination")
+    out = _like(a, g.size(), a.shape) if at_root else None
     req = g.comm.Igather(a, out, root)
 
     def finish():
@@ -294,15 +299,12 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
     g = _member(group)
     if g is None:
         return None
-    root = _root(g, 0 if src is None and group_src is None else src, group_src, "src")
+    root = _root(g, src, group_src, "src", default=0)
     a = _load(tensor, g)
     send = None
-    if g.rank() == root:
-        _check_list(scatter_list, "scatter_list", g.size())
-        _check_like(scatter_list, tensor, "scatter_list")
-        send = _stacked(scatter_list).astype(a.dtype, copy=False).reshape(g.size(), *a.shape)
-    elif scatter_list:
-        raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+    if _root_list(g, root, scatter_list, "scatter_list", tensor, "source"):
+        send = np.stack([t._host() for t in scatter_list]).astype(a.dtype, copy=False)
+        send = send.reshape(g.size(), *a.shape)
     req = g.comm.Iscatter(send, a, root)
     return _finish(Work(req, "scatter", g, lambda: _store(tensor, a)), async_op)
 
@@ -406,7 +408,7 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
     g = _member(group)
     if g is None:
         return None
-    root = _root(g, 0 if src is None and group_src is None else src, group_src, "src")
+    root = _root(g, src, group_src, "src", default=0)
     payload = pickle.dumps(list(object_list)) if g.rank() == root else b""
     length = np.array([len(payload)], dtype=np.int64)
     wait(g.comm.Ibcast(length, root), "broadcast_object_list", g)

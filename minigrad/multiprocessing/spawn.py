@@ -96,8 +96,8 @@ def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
         pickle.dump((preparation, _torch_alias_installed()), f)
         pickle.dump((fn, args), f)
     env = launch_environment(nprocs)
-    popen = subprocess.Popen([mpiexec(), "-n", str(nprocs), sys.executable, "-c",
-                              "import sys; from minigrad.multiprocessing.spawn import _child; _child(sys.argv[1])", job], env=env)
+    child = "import sys; from minigrad.multiprocessing.spawn import _child; _child(sys.argv[1])"
+    popen = subprocess.Popen([mpiexec(), "-n", str(nprocs), sys.executable, "-c", child, job], env=env)
     context = ProcessContext(popen, workdir, nprocs)
     if not join:
         return context
