@@ -1,7 +1,8 @@
 """The recurrent CUDA kernels (``kernels/cuda/rnn.py``) against their CPU twins: the same host
 functions fed device copies of the same arrays give the same outputs, final states, saved sequences
-and backward gradients, for every mode, both directions, a packed batch and a projection; and a
-2-layer bidirectional LSTM on 'cuda' matches 'cpu' through the module, gradients included."""
+and backward gradients, for every mode, both directions, a packed batch and a projection; and
+2-layer bidirectional layers on 'cuda' match 'cpu' through the modules (a packed GRU too), gradients
+included."""
 import numpy as np
 import pytest
 from numba import cuda
@@ -9,6 +10,7 @@ from numba import cuda
 import minigrad
 from minigrad.kernels import cpu, cuda as cuda_backend
 from minigrad.kernels.cuda import _matmul
+from minigrad.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 cpu_rnn, cuda_rnn = cpu.load("rnn"), cuda_backend.load("rnn")
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-11, atol=1e-12)}
@@ -70,19 +72,25 @@ def test_recurrence_matches_cpu(mode, proj, reverse, dtype):
             assert_same(host(got_grads[2][k]), want_grads[2][k], dtype, f"projection {k}")
 
 
-def test_lstm_module_on_cuda_matches_cpu(monkeypatch):
+@pytest.mark.parametrize("name,packed", [("LSTM", False), ("GRU", True)])
+def test_layer_on_cuda_matches_cpu(name, packed, monkeypatch):
+    """A 2-layer bidirectional layer (with a packed batch of lengths 2, 4, 1: sorting, gathers and
+    active rows on the device) gives the CPU's outputs, final states and gradients."""
     monkeypatch.setattr(_matmul, "TILE", 4)
     minigrad.manual_seed(0)
-    layer = minigrad.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
-    x = normal((4, 2, 3), np.float32)
+    layer = getattr(minigrad.nn, name)(3, 4, num_layers=2, bidirectional=True)
+    x = normal((4, 3, 3), np.float32)
     results = {}
     for dev in ("cpu", "cuda"):
         layer.zero_grad()
         layer.to(dev)
         xt = minigrad.tensor(x, device=dev, requires_grad=True)
-        out, (h, c) = layer(xt)
-        (out.sum() + (h * h).sum() + c.sum()).backward()
-        results[dev] = [t.cpu().detach().numpy() for t in (out, h, c, xt.grad)] + \
+        inp = pack_padded_sequence(xt, minigrad.tensor([2, 4, 1]), enforce_sorted=False) if packed else xt
+        out, state = layer(inp)
+        out = pad_packed_sequence(out)[0] if packed else out
+        states = list(state) if name == "LSTM" else [state]
+        (out.sum() + sum((s * s).sum() for s in states)).backward()
+        results[dev] = [t.cpu().detach().numpy() for t in [out, *states, xt.grad]] + \
             [p.grad.cpu().numpy() for p in layer.parameters()]
     for k, (g, w) in enumerate(zip(results["cuda"], results["cpu"])):
         np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5, err_msg=f"result {k}")
