@@ -20,12 +20,21 @@ def _forward(lo, hi, x, idx, w, out):
     T, O = idx.shape
     B = x.shape[2]
     for a in range(lo, hi):
-        for o in range(O):
-            for b in range(B):
-                acc = w[0, o] * x[a, idx[0, o], b]
+        if B == 1:  # the last axis: one gather per tap and output
+            for o in range(O):
+                acc = w[0, o] * x[a, idx[0, o], 0]
                 for t in range(1, T):
-                    acc += w[t, o] * x[a, idx[t, o], b]
-                out[a, o, b] = acc
+                    acc += w[t, o] * x[a, idx[t, o], 0]
+                out[a, o, 0] = acc
+            continue
+        for o in range(O):  # tap by tap over whole rows of B, which vectorise
+            i, wt = idx[0, o], w[0, o]
+            for b in range(B):
+                out[a, o, b] = wt * x[a, i, b]
+            for t in range(1, T):
+                i, wt = idx[t, o], w[t, o]
+                for b in range(B):
+                    out[a, o, b] += wt * x[a, i, b]
 
 
 @split
