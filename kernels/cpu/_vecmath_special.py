@@ -20,7 +20,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from ._vecmath import _select, exp
+from ._vecmath import _choose, _select, exp
 
 _TWO_OVER_PI = 2 / math.pi
 _PIO2_HI, _PIO2_LO = 1.57079632673412561417e+00, 6.07710050650619224932e-11  # π/2 = hi + lo, hi of 33 bits
@@ -110,10 +110,6 @@ def erf(v):
 def like(c, x):
     """The constant ``c`` in ``x``'s float type (Python stand-in)."""
     return c
-
-
-def _choose(f32, libm):
-    return lambda v: f32 if v == types.float32 else (lambda v: libm(v))
 
 
 overload(sin, inline="always")(_choose(_sin_f32, math.sin))

@@ -8,6 +8,17 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def _weight_and_bias(layer, shape, bias, device, dtype):
+    """``layer.weight`` of ``shape`` and ``layer.bias`` of ``shape[0]`` (None without ``bias``), then
+    the layer's own ``reset_parameters``."""
+    layer.weight = Parameter(creation.empty(shape, device=device, dtype=dtype))
+    if bias:
+        layer.bias = Parameter(creation.empty(shape[0], device=device, dtype=dtype))
+    else:
+        layer.register_parameter("bias", None)
+    layer.reset_parameters()
+
+
 class Identity(Module):
     r"""A placeholder that returns its input unchanged; any constructor arguments are ignored.
 
@@ -54,12 +65,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(creation.empty((out_features, in_features), device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (out_features, in_features), bias, device, dtype)
 
     def reset_parameters(self):
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
@@ -93,12 +99,7 @@ class Bilinear(Module):
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
-        self.weight = Parameter(creation.empty((out_features, in1_features, in2_features), device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (out_features, in1_features, in2_features), bias, device, dtype)
 
     def reset_parameters(self):
         bound = 1 / math.sqrt(self.weight.shape[1])
