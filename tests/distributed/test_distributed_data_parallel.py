@@ -116,7 +116,7 @@ class Branchy(nn.Module):
         x = self.body(x)
         return self.spare(x) if use_spare else x
 model, ref = Branchy(), Branchy()
-ddp = DDP(model, find_unused_parameters=True)
+ddp = DDP(model, find_unused_parameters=True, bucket_cap_mb=0.0001)  # a bucket per parameter
 ref.load_state_dict(model.state_dict())
 xs = [torch.from_numpy(np.random.default_rng(r).standard_normal((3, 4)).astype(np.float32)) for r in range(n)]
 ddp(xs[rank], rank == 0).pow(2).sum().backward()

@@ -158,6 +158,9 @@ class DistributedDataParallel(Module):
                 "unused parameter detection by passing the keyword argument `find_unused_parameters=True` to "
                 "`torch.nn.parallel.DistributedDataParallel`, and by making sure all `forward` function outputs "
                 "participate in calculating loss.")
+        if self._reducing:  # the last backward stopped early (an exception): finish what it started
+            self._settle_started()
+            self._reset()
         self._sync = is_grad_enabled() and self.require_backward_grad_sync
         if self.broadcast_buffers and self.require_forward_param_sync and self.process_group.size() > 1:
             buffers = list(self.module.buffers())
@@ -212,15 +215,14 @@ class DistributedDataParallel(Module):
             if missing:
                 if not self.find_unused_parameters:
                     self._unfinished = True
-                    for b in self._buckets[:self._next]:
-                        wait(b.request, "DistributedDataParallel's gradient all_reduce", group)
+                    self._settle_started()
                     return
                 for p in missing:
                     b, i = self._where[id(p)]
                     b.views[i][...] = 0
+                self._start_ready_buckets(all_remaining=True)  # before the map: every rank in one order
                 used = np.array([id(p) in self._arrived for b in self._buckets for p in b.params], dtype=np.uint8)
                 request = group.comm.Iallreduce(_mpi().IN_PLACE, used, _mpi().MAX)
-                self._start_ready_buckets(all_remaining=True)
                 wait(request, "DistributedDataParallel's unused-parameter all_reduce", group)
                 globally_used = iter(used)
             for b in self._buckets:
@@ -231,11 +233,19 @@ class DistributedDataParallel(Module):
                         continue
                     self._write_grad(p, view)
         finally:
-            self._reducing = False
-            self._arrived = set()
-            self._next = 0
-            for b in self._buckets:
-                b.ready, b.request = 0, None
+            self._reset()
+
+    def _settle_started(self):
+        """Wait for the buckets already started (every rank started them), leaving ``.grad`` alone."""
+        for b in self._buckets[:self._next]:
+            wait(b.request, "DistributedDataParallel's gradient all_reduce", self.process_group)
+
+    def _reset(self):
+        self._reducing = False
+        self._arrived = set()
+        self._next = 0
+        for b in self._buckets:
+            b.ready, b.request = 0, None
 
     def _write_grad(self, p, view):
         g = p._grad
