@@ -214,11 +214,11 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
 
 def abort(message):
     """Print ``message`` and end every rank of the job."""
-    rank = _World.pg.rank() if _World.pg is not None else "?"
-    sys.stderr.write(f"[minigrad.distributed rank {rank}] {message}; aborting the job\n")
+    world = _mpi().COMM_WORLD
+    sys.stderr.write(f"[minigrad.distributed rank {world.Get_rank()}] {message}; aborting the job\n")
     sys.stderr.flush()
     sys.stdout.flush()
-    _mpi().COMM_WORLD.Abort(1)
+    world.Abort(1)
 
 
 def _install_excepthook():
