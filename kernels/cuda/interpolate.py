@@ -5,6 +5,7 @@ scatter's order (o, then t), are listed once on the host from the small tap tabl
 not data), so grad_x[a, i, b] sums them without atomics."""
 import numpy as np
 
+from ..cpu.interpolate import gather_lists
 from ._host import empty
 from ._launch import cuda, launch
 
@@ -51,15 +52,10 @@ def resample_backward(g, axis, size, idx, w):
     gx = empty(tuple(g.shape[:axis]) + (size,) + tuple(g.shape[axis + 1:]), g.dtype)
     if not gx.size:
         return gx
-    idx, w = idx.copy_to_host(), w.copy_to_host()
-    o = np.broadcast_to(np.arange(O), idx.shape)
-    order = np.lexsort((np.broadcast_to(np.arange(idx.shape[0])[:, None], idx.shape).ravel(), o.ravel(),
-                        idx.ravel()))  # by input i, then o, then t
-    starts = np.searchsorted(idx.ravel()[order], np.arange(size + 1))
+    starts, outs, weights = gather_lists(idx.copy_to_host(), w.copy_to_host(), size)
     if g.size:
-        launch(_backward, gx.size, False, g.reshape(A, O, B), cuda.to_device(starts),
-               cuda.to_device(o.ravel()[order].copy()), cuda.to_device(w.ravel()[order].astype(g.dtype)),
-               gx.reshape(A, size, B), g.dtype.type(0))
+        launch(_backward, gx.size, False, g.reshape(A, O, B), cuda.to_device(starts), cuda.to_device(outs),
+               cuda.to_device(weights.astype(g.dtype)), gx.reshape(A, size, B), g.dtype.type(0))
     else:
         from ._shape import fill
         fill(gx, 0)
