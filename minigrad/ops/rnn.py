@@ -21,6 +21,7 @@ from ..creation import cat
 from ..creation import stack as _stack
 
 _NAMES = ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh", "w_hr")
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Recurrence(Op):
@@ -34,6 +35,8 @@ class Recurrence(Op):
         be = self.backend
         self.kernels = be.load("rnn")
         x, w_ih = a["x"], a["w_ih"]
+        if x.dtype not in _DTYPES:
+            raise RuntimeError(f"{mode}: minigrad's recurrent kernels take float32 or float64, not {x.dtype}")
         T, B, _ = x.shape
         xw = be.matmul(x.reshape(T * B, x.shape[2]), w_ih, transpose_b=True)
         if "b_ih" in a:

@@ -347,6 +347,12 @@ def test_constructor_errors_as_torch(make):
     both_raise(make, lambda m, lib: None)
 
 
+def test_half_precision_is_refused_before_any_kernel():
+    layer = mnn.GRU(3, 4).to(dtype=minigrad.float16)
+    with pytest.raises(RuntimeError, match="float32 or float64"):
+        layer(minigrad.zeros(2, 1, 3, dtype=minigrad.float16))
+
+
 def test_cell_errors():
     for lib in (minigrad, torch):
         cell = lib.nn.LSTMCell(3, 4)
