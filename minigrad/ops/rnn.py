@@ -21,22 +21,33 @@ from ..creation import cat
 from ..creation import stack as _stack
 
 _NAMES = ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh", "w_hr")
-_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Recurrence(Op):
     """One layer-direction of an RNN/LSTM/GRU. Inputs (``names`` says which are given): x, h0, c0
     (LSTM), w_ih, w_hh, b_ih and b_hh (with bias), w_hr (projection)."""
 
-    def forward(self, *arrays, names=(), mode="LSTM", reverse=False, batch_sizes=None):
+    def forward(self, *arrays, **options):
+        # float16 runs in float32 (the kernels take float32/float64), its results rounded back
+        self.half = arrays[0].dtype == np.float16
+        if self.half:
+            arrays = [self.backend.astype(a, np.float32) for a in arrays]
+        out = self._forward(*arrays, **options)
+        return self.backend.astype(out, np.float16) if self.half else out
+
+    def backward(self, g):
+        if not self.half:
+            return self._backward(g)
+        grads = self._backward(self.backend.astype(g, np.float32))
+        return tuple(None if d is None else self.backend.astype(d, np.float16) for d in grads)
+
+    def _forward(self, *arrays, names=(), mode="LSTM", reverse=False, batch_sizes=None):
         a = dict(zip(names, arrays))
         self.names, self.mode, self.reverse, self.batch_sizes = names, mode, reverse, batch_sizes
         self.saves = tuple(names.index(k) for k in ("x", "w_ih", "w_hh", "w_hr") if k in a)
         be = self.backend
         self.kernels = be.load("rnn")
         x, w_ih = a["x"], a["w_ih"]
-        if x.dtype not in _DTYPES:
-            raise RuntimeError(f"{mode}: minigrad's recurrent kernels take float32 or float64, not {x.dtype}")
         T, B, _ = x.shape
         xw = be.matmul(x.reshape(T * B, x.shape[2]), w_ih, transpose_b=True)
         if "b_ih" in a:
@@ -51,7 +62,7 @@ class Recurrence(Op):
         self.shapes = (T, B, a["h0"].shape[1], a["c0"].shape[1] if "c0" in a else 0)
         return out
 
-    def backward(self, g):
+    def _backward(self, g):
         be, need = self.backend, dict(zip(self.names, self.needs_input_grad))
         T, B, P, H = self.shapes
         ny = T * B * P

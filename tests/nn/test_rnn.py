@@ -347,10 +347,21 @@ def test_constructor_errors_as_torch(make):
     both_raise(make, lambda m, lib: None)
 
 
-def test_half_precision_is_refused_before_any_kernel():
-    layer = mnn.GRU(3, 4).to(dtype=minigrad.float16)
-    with pytest.raises(RuntimeError, match="float32 or float64"):
-        layer(minigrad.zeros(2, 1, 3, dtype=minigrad.float16))
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_float16_runs_in_float32(name):
+    """float16 layers compute in float32 and round back, as torch's CPU layers give float16 results."""
+    mg, th = twins(name, np.float32, 3, 4, num_layers=2)
+    mg.to(dtype=minigrad.float16), th.half()
+    x = normal((5, 2, 3), np.float16)
+    ins_mg, ins_th = leaves([x])
+    outs_mg, outs_th = flat(mg(ins_mg[0])), flat(th(ins_th[0]))
+    for a, b in zip(outs_mg, outs_th):
+        assert_close(a, b, rtol=1e-2, atol=2e-3)
+    sum(o.sum() for o in outs_mg).backward()
+    sum(o.sum() for o in outs_th).backward()
+    assert_close(ins_mg[0].grad, ins_th[0].grad, rtol=2e-2, atol=5e-3)
+    for n, p in th.named_parameters():
+        assert_close(getattr(mg, n).grad, p.grad, rtol=2e-2, atol=5e-3, what=n)
 
 
 def test_cell_errors():
