@@ -81,23 +81,36 @@ def _kernel(decl):
 
 
 def _flat(a):
-    return np.ascontiguousarray(a).reshape(-1)
+    return (a if a.flags.c_contiguous else np.ascontiguousarray(a)).reshape(-1)
+
+
+_params = {}
+
+
+def _scalars(p, dt):
+    """``params(p, dt)``, kept per (options, dtype): a small tensor's call is mostly this overhead."""
+    key = (p, dt)
+    v = _params.get(key)
+    if v is None:
+        v = _params[key] = params(p, dt)
+    return v
 
 
 def forward(decl, arrays, p):
     """``f`` over ``arrays`` (one, or two that broadcast) with options ``p``: a new array."""
-    dt = arrays[0].dtype
+    x = arrays[0]
+    dt = x.dtype
     if dt == np.float16:
         return forward(decl, [a.astype(np.float32) for a in arrays], p).astype(decl.out_dtype or dt)
+    if decl.arity == 1:
+        out = np.empty(x.shape, decl.out_dtype or dt)
+        flat = _flat(x)
+        _kernel(decl)(flat.size, flat.size, False, flat, flat, flat, out.reshape(-1), _scalars(p, dt))
+        return out
     shape, arrays = broadcast(*arrays)
     out = np.empty(shape, decl.out_dtype or dt)
-    n = out.size
-    flat = [_flat(a) for a in arrays]
-    if decl.arity == 1:
-        _kernel(decl)(n, n, False, flat[0], flat[0], flat[0], out.reshape(-1), params(p, dt))
-    else:
-        _kernel(decl)(n, n, False, flat[0], flat[1], flat[0], flat[0], out.reshape(-1), out.reshape(-1),
-                      params(p, dt))
+    a, b = _flat(arrays[0]), _flat(arrays[1])
+    _kernel(decl)(a.size, a.size, False, a, b, a, a, out.reshape(-1), out.reshape(-1), _scalars(p, dt))
     return out
 
 
@@ -116,9 +129,9 @@ def backward(decl, g, arrays, out, p):
     if decl.arity == 1:
         x = stand_in if arrays[0] is None else _flat(arrays[0])
         gx = np.empty(g.shape, dt)
-        _kernel(decl)(n, n, True, x, y, flat_g, gx.reshape(-1), params(p, dt))
+        _kernel(decl)(n, n, True, x, y, flat_g, gx.reshape(-1), _scalars(p, dt))
         return (gx,)
     a, b = [stand_in if v is None else _flat(np.broadcast_to(v, g.shape)) for v in arrays]
     ga, gb = np.empty(g.shape, dt), np.empty(g.shape, dt)
-    _kernel(decl)(n, n, True, a, b, y, flat_g, ga.reshape(-1), gb.reshape(-1), params(p, dt))
+    _kernel(decl)(n, n, True, a, b, y, flat_g, ga.reshape(-1), gb.reshape(-1), _scalars(p, dt))
     return ga, gb
