@@ -13,7 +13,7 @@ from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from ..utils.rnn import PackedSequence, packed_from_padded, padded_from_packed
+from ..utils.rnn import PackedSequence, packed_from_padded, padded_from_packed, take_rows
 from .module import Module
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -125,7 +125,7 @@ class RNNBase(Module):
             self._check_input(data, True)
             x = padded_from_packed(data, bs, len(bs))
             if hx is not None and sorted_indices is not None:
-                hidden = tuple(h[:, sorted_indices] for h in hidden)
+                hidden = tuple(take_rows(h, sorted_indices.tolist(), axis=1) for h in hidden)
         else:
             bs = None
             if not isinstance(input, Tensor):
@@ -168,7 +168,7 @@ class RNNBase(Module):
         if packed:
             out = PackedSequence(packed_from_padded(out, bs), batch_sizes, sorted_indices, unsorted_indices)
             if unsorted_indices is not None:
-                states = tuple(s[:, unsorted_indices] for s in states)
+                states = tuple(take_rows(s, unsorted_indices.tolist(), axis=1) for s in states)
         elif not batched:
             out, states = out.squeeze(1), tuple(s.squeeze(1) for s in states)
         elif self.batch_first:

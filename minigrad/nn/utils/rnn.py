@@ -11,9 +11,29 @@ from collections import namedtuple
 import numpy as np
 
 from ... import dtypes
+from ...autograd.op import Op
 from ...creation import cat, full, stack
 from ...creation import tensor
 from ...tensor import Tensor
+
+
+class _TakeRows(Op):
+    """``a[index]`` along ``axis`` for an index that takes every row needing a gradient at most once
+    (packing and sorting permute rows; only the constant padding row repeats), so the gradient goes
+    back by assignment instead of numpy's add.at (50x slower for a layer's activations)."""
+    name = "IndexBackward0"
+
+    def forward(self, a, index=None, axis=0):
+        self.shape, self.key = a.shape, (slice(None),) * axis + (index,)
+        return self.backend.index(a, self.key)
+
+    def backward(self, g):
+        return self.backend.index_add(self.shape, self.key, g, False)
+
+
+def take_rows(t, index, axis=0):
+    """``t`` indexed by the int64 array ``index`` along ``axis`` (see ``_TakeRows``)."""
+    return _TakeRows.apply(t, index=np.asarray(index, dtype=np.int64), axis=axis)
 
 
 class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
@@ -101,7 +121,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     batch_sizes = _batch_sizes(n_sorted)
     steps = np.repeat(np.arange(len(batch_sizes)), batch_sizes)
     rows = np.concatenate([order[:k] for k in batch_sizes.tolist()])
-    data = input.reshape((T * B,) + tuple(input.shape[2:]))[tensor(steps * B + rows)]
+    data = take_rows(input.reshape((T * B,) + tuple(input.shape[2:])), steps * B + rows)
     return PackedSequence(data, tensor(batch_sizes), sorted_indices, None)
 
 
@@ -119,8 +139,8 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     padded = padded_from_packed(data, bs, T, padding_value)
     lengths = np.array([(bs > k).sum() for k in range(B)], dtype=np.int64)
     if unsorted is not None:
-        padded = padded[:, unsorted]
-        lengths = lengths[np.asarray(unsorted.tolist())]
+        order = np.asarray(unsorted.tolist())
+        padded, lengths = take_rows(padded, order, axis=1), lengths[order]
     return (padded.transpose(0, 1) if batch_first else padded), tensor(lengths)
 
 
@@ -131,14 +151,14 @@ def padded_from_packed(data, batch_sizes, T, padding_value=0.0):
     source = np.full(T * B, data.shape[0], dtype=np.int64)  # the extra row: padding
     source[packed_positions(batch_sizes, B)] = np.arange(data.shape[0])
     pad = full((1,) + tuple(data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
-    return cat([data, pad])[tensor(source)].reshape((T, B) + tuple(data.shape[1:]))
+    return take_rows(cat([data, pad]), source).reshape((T, B) + tuple(data.shape[1:]))
 
 
 def packed_from_padded(padded, batch_sizes):
     """The inverse of ``padded_from_packed``: the packed rows of time-major sorted ``padded``."""
     T, B = padded.shape[:2]
     flat = padded.reshape((T * B,) + tuple(padded.shape[2:]))
-    return flat[tensor(packed_positions(batch_sizes, B))]
+    return take_rows(flat, packed_positions(batch_sizes, B))
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
