@@ -23,7 +23,6 @@ from itertools import chain
 
 import numpy as np
 
-
 from ..autograd.grad_mode import enable_grad
 from ..autograd.hooks import RemovableHandle
 from ..tensor import Tensor
@@ -72,9 +71,9 @@ def check_lr(lr):
     check(lr, "learning rate")
 
 
-def check(value, what, low=0.0, high=None):
-    """torch's ``ValueError("Invalid <what>: <value>")`` unless ``low <= value`` (and ``value < high``)."""
-    if not (low <= value and (high is None or value < high)):
+def check(value, what, high=None):
+    """torch's ``ValueError("Invalid <what>: <value>")`` unless ``0 <= value`` (and ``value < high``)."""
+    if not (0.0 <= value and (high is None or value < high)):
         raise ValueError(f"Invalid {what}: {value}")
 
 
@@ -126,7 +125,6 @@ def _hooked(step):
                                        f"but got {result}.")
                 args, kwargs = result
         out = step(*args, **kwargs)
-        self._step_count = getattr(self, "_step_count", 0) + 1
         for hook in chain(self._optimizer_step_post_hooks.values(), _global_post_hooks.values()):
             hook(self, args, kwargs)
         return out

@@ -67,6 +67,21 @@ def assert_same_state(mg_opt, th_opt, **tol):
                 assert mg_sd["state"][k][name] == pytest.approx(value), f"state {k} {name}"
 
 
+def case_id(value):
+    """A pytest id: an option dict as k=v pairs, (optimizer, options) with the name first, a dtype by name."""
+    if isinstance(value, tuple):
+        return "-".join(case_id(v) for v in value)
+    if isinstance(value, dict):
+        return "-".join(f"{k}={v}" for k, v in value.items()) or "defaults"
+    return np.dtype(value).name if isinstance(value, type) else str(value)
+
+
+def dtype_cases(option_sets, float64=1):
+    """(options, dtype) for the tests: every option set in float32, where rounding differences show,
+    and option set number ``float64`` (the richest) in float64 too."""
+    return [(o, np.float32) for o in option_sets] + [(option_sets[min(float64, len(option_sets) - 1)], np.float64)]
+
+
 def against_torch(name, options, dtype, steps=50, tol=None):
     """Train the MLP (with an unused layer) ``steps`` steps with ``optim.<name>(**options)`` in both
     libraries; compare the parameters and the state, and check the unused layer was left alone."""

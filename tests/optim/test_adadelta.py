@@ -1,15 +1,13 @@
 """minigrad.optim.Adadelta against torch: parameters and state after 50 steps of the MLP for each option set
-(float32, float64), a checkpoint round trip, argument errors."""
-import numpy as np
+(float32; the richest set in float64 too), a checkpoint round trip, argument errors."""
 import pytest
 
-from tests.optim.optim_helpers import against_torch, round_trip, same_error
+from tests.optim.optim_helpers import against_torch, case_id, dtype_cases, round_trip, same_error
 
 OPTIONS = [dict(), dict(lr=0.5, rho=0.5, eps=1e-4, weight_decay=0.1, maximize=True)]
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("options", OPTIONS, ids=str)
+@pytest.mark.parametrize("options, dtype", dtype_cases(OPTIONS), ids=case_id)
 def test_adadelta_matches_torch(options, dtype):
     against_torch("Adadelta", options, dtype)
 
