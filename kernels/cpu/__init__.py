@@ -8,7 +8,7 @@ imported by name from this package.
 import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
     abs, add, all, any, argsort, bincount, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
-    cumprod, cumsum, divide, einsum, equal, exp, expand_dims, expm1, floor, floor_divide, fmod,
+    cumprod, cumsum, divide, equal, exp, expand_dims, expm1, floor, floor_divide, fmod,
     greater, greater_equal, histogram, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, logical_and,
     logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, nonzero, not_equal, power, prod,
     round, searchsorted, sign, sqrt, subtract, swapaxes, tanh, transpose, trunc, unique, where, zeros,

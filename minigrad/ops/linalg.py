@@ -3,6 +3,8 @@
     C = A·B:      dA = G·Bᵀ,  dB = Aᵀ·G     (batched: over leading dims, summed back by the engine)
     y = x·Wᵀ + b: dx = G·W,   dW = Gᵀ·x,  db = Σ_rows G
 """
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -91,37 +93,6 @@ class Linear(Op):
             if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
                 gb = k.sum(g2, axis=0)
         return gx, gw, gb
-
-
-class Einsum(Op):
-    """``einsum`` over operands whose subscripts are distinct letters per operand (the public
-    function takes diagonals and broadcasts first). The gradient of operand k is the einsum of the
-    upstream gradient with the other operands onto k's subscripts; a subscript of k that appears
-    nowhere else was summed over, so its gradient is broadcast along it."""
-    name = "EinsumBackward0"
-
-    def forward(self, *arrays, inputs=(), output=""):
-        self.inputs_sub, self.output = inputs, output
-        self.saves, self.arrays = tuple(range(len(arrays))), arrays
-        return self.backend.einsum(",".join(inputs) + "->" + output, *arrays, optimize=len(arrays) > 2)
-
-    def backward(self, g):
-        b, subs = self.backend, self.inputs_sub
-        grads = []
-        for k, (sub, need) in enumerate(zip(subs, self.needs_input_grad)):
-            if not need:
-                grads.append(None)
-                continue
-            others = [s for i, s in enumerate(subs) if i != k]
-            seen = set(self.output).union(*others)
-            kept = "".join(c for c in sub if c in seen)
-            arrays = [a for i, a in enumerate(self.arrays) if i != k]
-            gk = b.einsum(",".join([self.output] + others) + "->" + kept, g, *arrays, optimize=len(arrays) > 1)
-            shape = self.arrays[k].shape
-            if len(kept) != len(sub):
-                gk = b.broadcast_to(gk.reshape([shape[i] if c in seen else 1 for i, c in enumerate(sub)]), shape)
-            grads.append(b.copy(gk))
-        return tuple(grads)
 
 
 # ---- public functions (torch.<name>, Tensor.<name>) ---------------------------------------------
@@ -234,7 +205,35 @@ def einsum(equation, *operands):
     # subscripts of size 1 in one operand and n in another broadcast
     ops = [(t.expand([sizes[c] for c in sub]) if any(n != sizes[c] for c, n in zip(sub, t.shape)) else t, sub)
            for t, sub in ops]
-    return Einsum.apply(*[t for t, _ in ops], inputs=tuple(s for _, s in ops), output=out)
+    t, sub = ops[0]
+    for k in range(1, len(ops)):  # contract left to right, keeping what the output or a later operand needs
+        keep = set(out).union(*[s for _, s in ops[k + 1:]])
+        t, sub = _contract(t, sub, *ops[k], keep)
+    t, sub = _sum_out(t, sub, set(out))
+    return t.permute([sub.index(c) for c in out]) if sub != out else t
+
+
+def _sum_out(t, sub, keep):
+    """``t`` summed over its subscripts not in ``keep``."""
+    gone = [i for i, c in enumerate(sub) if c not in keep]
+    return (t.sum(gone) if gone else t), "".join(c for c in sub if c in keep)
+
+
+def _contract(a, sa, b, sb, keep):
+    """The product of ``a`` and ``b`` summed over the subscripts they share that ``keep`` lacks, as one
+    batched matrix product (batch: shared and kept; rows: a's own; inner: shared, not kept; columns:
+    b's own), as torch computes einsum. Returns the result and its subscripts."""
+    a, sa = _sum_out(a, sa, keep | set(sb))
+    b, sb = _sum_out(b, sb, keep | set(sa))
+    batch = [c for c in sa if c in sb and c in keep]
+    inner = [c for c in sa if c in sb and c not in keep]
+    rows, cols = [c for c in sa if c not in sb], [c for c in sb if c not in sa]
+    size = dict(zip(sa, a.shape)) | dict(zip(sb, b.shape))
+    n = [math.prod(size[c] for c in group) for group in (batch, rows, inner, cols)]
+    a3 = a.permute([sa.index(c) for c in batch + rows + inner]).reshape(n[0], n[1], n[2])
+    b3 = b.permute([sb.index(c) for c in batch + inner + cols]).reshape(n[0], n[2], n[3])
+    letters = batch + rows + cols
+    return Matmul.apply(a3, b3).reshape([size[c] for c in letters]), "".join(letters)
 
 
 def _check_matrix_product(name, a, b, second="mat2"):

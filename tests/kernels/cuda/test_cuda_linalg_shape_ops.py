@@ -45,9 +45,11 @@ RUNS = {
     "trace": lambda d: minigrad.trace(_t(d, 3, 4)),
     "diag": lambda d: minigrad.diag(_t(d, 3), 1),
     "diag_embed": lambda d: minigrad.diag_embed(_t(d, 2, 3), -1, 0, 2),
+    "einsum": lambda d: minigrad.einsum("bij,jk,bk->bi", _t(d, 2, 3, 4), _t(d, 4, 2), _t(d, 2, 2)),
+    "einsum_diagonal": lambda d: minigrad.einsum("ii->", _t(d, 3, 3)),
+    "tensordot": lambda d: minigrad.tensordot(_t(d, 2, 3, 4), _t(d, 4, 3), dims=([1, 2], [1, 0])),
 }
 RAISES = {
-    "einsum": lambda d: minigrad.einsum("ij,jk->ik", _t(d, 2, 3), _t(d, 3, 2)),
     "cumprod": lambda d: _t(d, 2, 3).cumprod(1),
     "cummax": lambda d: _t(d, 2, 3).cummax(1),
     "masked_select": lambda d: _t(d, 2, 3).masked_select(_t(d, 2, 3) > 0),
