@@ -62,6 +62,10 @@ def run(kernel, p, g, buffers, scalars, done, k):
     if done[k]:
         return
     scalars = cast(scalars, p.dtype)
+    arrays = (p, g, *buffers)
+    if all(a.flags.c_contiguous for a in arrays):  # the common case, without the layout search
+        kernel(*(a.reshape(-1) for a in arrays), *scalars, done, k)
+        return
     order = _memory_order(p)
     flat = [_flat(a, order) for a in (p, *buffers)]
     if all(a is not None for a in flat):
