@@ -9,6 +9,7 @@ sums and products compute in ``out``'s dtype (callers pass it as ``dtype``); eve
 ``out`` as torch does and refuses autograd through it.
 """
 from ..dtypes import c_name, scalar_name
+from .pointwise import _inplace
 from .pointwise import write_out as _write_pointwise_out
 
 
@@ -39,14 +40,6 @@ def install(tensor_type, *modules):
             setattr(tensor_type, name, mod.FUNCTIONS[name])
         for name in getattr(mod, "INPLACE", ()):
             setattr(tensor_type, name + "_", _inplace(mod.FUNCTIONS[name]))
-
-
-def _inplace(fn):
-    def inplace(self, *args, **kwargs):
-        return self._inplace(fn, *args, **kwargs)
-    inplace.__name__ = inplace.__qualname__ = fn.__name__ + "_"
-    inplace.__doc__ = f"In-place ``{fn.__name__}``."
-    return inplace
 
 
 def check_tensor(fn, name, value, pos):
