@@ -100,6 +100,11 @@ class DistributedDataParallel(Module):
                  gradient_as_bucket_view=False, static_graph=False, delay_all_reduce_named_params=None,
                  param_to_hook_all_reduce=None, mixed_precision=None, device_mesh=None):
         super().__init__()
+        for name, value in (("delay_all_reduce_named_params", delay_all_reduce_named_params),
+                            ("param_to_hook_all_reduce", param_to_hook_all_reduce),
+                            ("mixed_precision", mixed_precision), ("device_mesh", device_mesh)):
+            if value is not None:
+                raise NotImplementedError(f"DistributedDataParallel: {name} is not supported by minigrad")
         group = default_group(process_group)
         params = [p for p in module.parameters() if p.requires_grad]
         if not params:
