@@ -288,3 +288,52 @@ def test_grad_fn_names_and_aliases():
     assert node_name(minigrad.copysign(x, 2.0)) == "CopysignBackward1"
     assert node_name(x % 2) == "RemainderBackward0"
     assert minigrad.fix is not None and math.isclose(minigrad.fix(minigrad.tensor(-1.5)).item(), -1.0)
+
+
+COMPOSED = {  # name -> (call, input shapes)
+    "lerp scalar": (lambda lib, a, b: lib.lerp(a, b, 0.3), [(3, 4), (4,)]),
+    "lerp weight>=0.5": (lambda lib, a, b: a.lerp(b, 0.8), [(3, 4), (3, 4)]),
+    "lerp tensor": (lambda lib, a, b, w: lib.lerp(a, b, w), [(3, 4), (4,), (3, 1)]),
+    "addcmul": (lambda lib, a, b, c: lib.addcmul(a, b, c, value=0.5), [(3, 4), (4,), (3, 4)]),
+    "addcdiv": (lambda lib, a, b, c: a.addcdiv(b, c.abs() + 0.5, value=-2), [(3, 4), (3, 4), (4,)]),
+    "float_power": (lambda lib, a: lib.float_power(a.abs() + 0.1, 2.5), [(5,)]),
+    "float_power tensor": (lambda lib, a, b: lib.float_power(a.abs() + 0.1, b), [(2, 3), (3,)]),
+}
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", sorted(COMPOSED))
+def test_composed(name, dtype):
+    call, shapes = COMPOSED[name]
+    arrays = [rand(s, dtype, seed=i) for i, s in enumerate(shapes)]
+    check(lambda *t: call(minigrad, *t), lambda *t: call(torch, *t), arrays)
+    if dtype == np.float64:
+        assert gradcheck(lambda *t: call(minigrad, *t), arrays)
+
+
+def test_composed_inplace_out_and_errors():
+    a, b, c = (rand((2, 3), np.float32, seed=i) for i in range(3))
+    for name, args in (("lerp", (b, 0.25)), ("addcmul", (b, c)), ("addcdiv", (b, np.abs(c) + 1))):
+        mine, theirs = minigrad.tensor(a), torch.tensor(a)
+        getattr(mine, name + "_")(*[minigrad.tensor(v) if isinstance(v, np.ndarray) else v for v in args])
+        getattr(theirs, name + "_")(*[torch.tensor(v) if isinstance(v, np.ndarray) else v for v in args])
+        assert_close(mine, theirs)
+        out = minigrad.empty(2, 3)
+        getattr(minigrad, name)(minigrad.tensor(a), *[minigrad.tensor(v) if isinstance(v, np.ndarray) else v
+                                                     for v in args], out=out)
+        assert_close(out, theirs)
+    x = minigrad.tensor(a.astype(np.float64))
+    x.float_power_(2)
+    assert_close(x, torch.tensor(a.astype(np.float64)).float_power_(2))
+    cases = [
+        lambda lib: lib.ones(2).float_power_(2),
+        lambda lib: lib.lerp(lib.ones(2), lib.ones(2, dtype=lib.float64), 0.5),
+        lambda lib: lib.lerp(lib.ones(2), lib.ones(2), lib.ones(2, dtype=lib.float64)),
+        lambda lib: lib.addcdiv(lib.ones(2), lib.ones(2, dtype=lib.int64), lib.ones(2, dtype=lib.int64)),
+    ]
+    for case in cases:
+        with pytest.raises(Exception) as want:
+            case(torch)
+        with pytest.raises(type(want.value)) as got:
+            case(minigrad)
+        assert str(got.value) == str(want.value)
