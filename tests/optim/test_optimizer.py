@@ -183,3 +183,22 @@ def test_tensor_learning_rate_and_buffer_versions():
     assert state["step"].dtype == minigrad.float32 and state["step"].item() == 3
     with pytest.raises(ValueError, match="lr as a Tensor is not supported for capturable=False and foreach=True"):
         optim.Adam(mg.parameters(), lr=minigrad.tensor(0.01), foreach=True)
+
+
+def test_checkpoint_files_move_between_minigrad_and_torch(tmp_path):
+    """``minigrad.save(optimizer.state_dict())`` loads into torch's optimizer and ``torch.save``'s into
+    minigrad's; each continues as the other would."""
+    (mg, x, y), (th, tx, ty) = pair()
+    mg_opt, th_opt = optim.Adam(mg.parameters(), lr=0.01), torch.optim.Adam(th.parameters(), lr=0.01)
+    for _ in range(3):
+        train_step(minigrad, mg_opt, mg, x, y)
+        train_step(torch, th_opt, th, tx, ty)
+    minigrad.save(mg_opt.state_dict(), tmp_path / "minigrad.pt")
+    torch.save(th_opt.state_dict(), tmp_path / "torch.pt")
+    th_opt.load_state_dict(torch.load(tmp_path / "minigrad.pt"))
+    mg_opt.load_state_dict(minigrad.load(tmp_path / "torch.pt"))
+    for _ in range(3):
+        train_step(minigrad, mg_opt, mg, x, y)
+        train_step(torch, th_opt, th, tx, ty)
+    assert_same_params(mg, th)
+    assert_same_state(mg_opt, th_opt)
