@@ -94,7 +94,12 @@ def main(argv=None):
     if opts.nproc is not None:
         from .distributed.launch import run_ranks
         run_ranks(opts.nproc, opts.script, opts.args)
-    sys.exit(run(opts.script, opts.args))
+    try:
+        status = run(opts.script, opts.args)
+    except SystemExit as exc:
+        status = exc.code
+    from .distributed.launch import end_rank
+    end_rank(status)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,21 @@ def rank_environment():
     os.environ.setdefault("MASTER_PORT", MASTER_PORT)
 
 
+def end_rank(status):
+    """Exit with ``status`` (``sys.exit``'s argument); a rank of a several-process MPI job that fails
+    aborts the job, so that no other rank waits for it (also when it failed before joining)."""
+    if isinstance(status, str):
+        sys.stderr.write(status + "\n")
+        status = 1
+    ranks = mpi_rank()
+    if status and ranks is not None and ranks[1] > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        from mpi4py import MPI
+        MPI.COMM_WORLD.Abort(status if isinstance(status, int) else 1)
+    sys.exit(status)
+
+
 def launch_environment(nprocs, master_addr=None, master_port=None):
     """The environment for ``nprocs`` local ranks: the master address/port and each rank's share of
     the CPUs as its thread count."""

@@ -1,5 +1,6 @@
 """A fault on one rank ends the whole job in seconds, with no process left behind: an uncaught
-exception, a rank that stops answering (the others' wait times out), a rank killed by a signal."""
+exception, a rank leaving before it joined, a rank that stops answering (the others' wait times out),
+a rank killed by a signal."""
 import os
 import time
 
@@ -7,11 +8,12 @@ import pytest
 
 from tests.distributed.mpi_jobs import launch
 
-FAULTS = {
-    "raise": ("", 'raise ValueError("rank 1 gives up")', "ValueError: rank 1 gives up"),
-    "hang": ("timeout=datetime.timedelta(seconds=3)", "time.sleep(600)",
+FAULTS = {  # (init_process_group's arguments, what rank 1 does before it / after the first all_reduce, stderr)
+    "raise": ("", "pass", 'raise ValueError("rank 1 gives up")', "ValueError: rank 1 gives up"),
+    "exit_before_joining": ("", 'sys.exit("rank 1 leaves")', "pass", "rank 1 leaves"),
+    "hang": ("timeout=datetime.timedelta(seconds=3)", "pass", "time.sleep(600)",
              "rank 0] all_reduce did not complete within the process group's timeout of 3 s"),
-    "kill": ("", "os.kill(os.getpid(), signal.SIGKILL)", ""),
+    "kill": ("", "pass", "os.kill(os.getpid(), signal.SIGKILL)", ""),
 }
 
 
@@ -30,10 +32,12 @@ def _alive(marker):
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_fault_ends_job(tmp_path, fault):
-    init, act, message = FAULTS[fault]
+    init, before, act, message = FAULTS[fault]
     proc, seconds = launch(f'''
-        import datetime, os, signal, time
+        import datetime, os, signal, sys, time
         import torch, torch.distributed as dist
+        if os.environ["RANK"] == "1":
+            {before}
         dist.init_process_group("gloo", {init})
         t = torch.ones(3)
         dist.all_reduce(t)
