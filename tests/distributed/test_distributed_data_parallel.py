@@ -1,6 +1,7 @@
 """DistributedDataParallel on 2 ranks (exact) and 3 ranks (close): replicas bit-identical, gradients equal
 to one process averaging every rank's gradients, close to the full batch on one process; no_sync,
-unused parameters, several buckets, bucket views, different initial weights, buffers."""
+unused parameters, several buckets, bucket views, different initial weights, buffers; DistributedSampler
+in a process group."""
 import pytest
 
 from tests.distributed.mpi_jobs import launch, ok
@@ -147,6 +148,13 @@ ddp.eval()
 net[1].running_var.fill_(1.0 + rank)
 ddp(xs[rank])
 assert net[1].running_var.tolist() == [1.0] * 4
+# DistributedSampler takes the replica count and rank from the process group
+from torch.utils.data.distributed import DistributedSampler
+sampler = DistributedSampler(range(11), seed=5)
+assert (sampler.num_replicas, sampler.rank) == (n, rank)
+everyone = [None] * n
+dist.all_gather_object(everyone, list(sampler))
+assert set(sum(everyone, [])) == set(range(11)) and sum(map(len, everyone)) == n * -(-11 // n)
 __import__("os").write(1, f"OK {rank}\n".encode())
 '''
 
