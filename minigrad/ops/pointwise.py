@@ -102,6 +102,9 @@ class Pointwise:
             if a is None:
                 raise TypeError(f"{self.name}(): argument '{self.other_name}' (position 2) must be Tensor or "
                                 f"Number, not {type(other).__name__}")
+            if a._data.shape != b._data.shape:
+                from ..tensor import _broadcast_shape
+                _broadcast_shape(a._data.shape, b._data.shape)  # torch's error when they do not broadcast
             operands = (a, b)
         else:
             operands = (x,)
@@ -118,27 +121,10 @@ class Pointwise:
         if operands[0]._data.dtype.kind != "f":  # kept integer input: no gradient
             out = self.integer(first._backend(), *[t._data for t in operands], *p)
             return first._make(np.asarray(out) if isinstance(out, np.generic) else out, first._device)
-        try:
-            out = PointwiseOp.apply(*operands, decl=self, p=p)
-        except ValueError:
-            _check_broadcast(*operands)
-            raise
+        out = PointwiseOp.apply(*operands, decl=self, p=p)
         if out._grad_fn is not None and (scalar_other or (p and self.grad_fn_options)):
             out._grad_fn.name = self.grad_fn_scalar if scalar_other else self.grad_fn_options
         return out
-
-
-def _check_broadcast(a, b):
-    """torch's RuntimeError when two operands' shapes do not broadcast."""
-    try:
-        np.broadcast_shapes(a._data.shape, b._data.shape)
-    except ValueError:
-        sa, sb = a._data.shape, b._data.shape
-        n = max(len(sa), len(sb))
-        sa, sb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
-        d = max(i for i in range(n) if sa[i] != sb[i] and 1 not in (sa[i], sb[i]))
-        raise RuntimeError(f"The size of tensor a ({sa[d]}) must match the size of tensor b ({sb[d]}) at "
-                           f"non-singleton dimension {d}") from None
 
 
 class PointwiseOp(Op):
