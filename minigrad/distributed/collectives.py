@@ -135,8 +135,11 @@ def _mpi_op(op, t):
     return getattr(_mpi(), name), op == RedOpType.AVG
 
 
-def _member(group):
-    """``group`` (default: the world) or None on a rank that is not one of its members."""
+def _member(group, **tensors):
+    """``group`` (default: the world), or None on a rank that is not one of its members, after checking
+    that the arguments ``tensors`` (by name) are tensors."""
+    for name, t in tensors.items():
+        _check_tensor(t, name)
     g = default_group(group)
     return g if g.comm is not None else None
 
@@ -162,8 +165,7 @@ def _root_list(g, root, tensors, name, ref, role):
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """``tensor`` becomes, on every rank, the reduction ``op`` of every rank's ``tensor``."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     mpi_op, avg = _mpi_op(op, tensor)
@@ -179,8 +181,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     """Every rank's ``tensor`` becomes rank ``src``'s."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     root = _root(g, src, group_src, "src")
@@ -191,8 +192,7 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
 
 def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
     """Rank ``dst``'s ``tensor`` becomes the reduction of every rank's; the others' are unchanged."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     root = _root(g, dst, group_dst, "dst")
@@ -216,8 +216,7 @@ def _like(a, n, shape):
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
     """``tensor_list[i]`` becomes rank ``i``'s ``tensor`` on every rank."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     _check_list(tensor_list, "tensor_list", g.size())
@@ -243,9 +242,7 @@ def _check_sizes(big, small, n, what):
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
     """``output_tensor`` (world_size × the input's elements, stacked or concatenated) gets every rank's
     ``input_tensor`` in rank order."""
-    _check_tensor(output_tensor, "output_tensor")
-    _check_tensor(input_tensor, "input_tensor")
-    g = _member(group)
+    g = _member(group, output_tensor=output_tensor, input_tensor=input_tensor)
     if g is None:
         return None
     _check_sizes(output_tensor, input_tensor, g.size(), "all_gather_into_tensor")
@@ -257,9 +254,7 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):  # noqa: A002
     """``input`` (world_size × the output's elements) is reduced over the ranks; rank ``i`` gets the
     ``i``-th part in ``output``."""
-    _check_tensor(output, "output")
-    _check_tensor(input, "input")
-    g = _member(group)
+    g = _member(group, output=output, input=input)
     if g is None:
         return None
     _check_sizes(input, output, g.size(), "reduce_scatter_tensor")
@@ -276,8 +271,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
     """Rank ``dst``'s ``gather_list[i]`` becomes rank ``i``'s ``tensor``."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     root = _root(g, dst, group_dst, "dst", default=0)
@@ -295,8 +289,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
     """Rank ``i``'s ``tensor`` becomes rank ``src``'s ``scatter_list[i]``."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     root = _root(g, src, group_src, "src", default=0)
@@ -311,8 +304,7 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
 
 def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
     """Start sending ``tensor`` to rank ``dst``; returns a Work."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     peer = _root(g, dst, group_dst, "dst")
@@ -324,8 +316,7 @@ def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
 
 def irecv(tensor, src=None, group=None, tag=0, group_src=None):
     """Start receiving into ``tensor`` from rank ``src`` (any rank when None); returns a Work."""
-    _check_tensor(tensor, "tensor")
-    g = _member(group)
+    g = _member(group, tensor=tensor)
     if g is None:
         return None
     MPI = _mpi()
