@@ -174,19 +174,12 @@ Hardshrink = _activation("Hardshrink", F.hardshrink, (("lambd", 0.5),), r"""Zero
 Softshrink.extra_repr = Hardshrink.extra_repr = lambda self: str(self.lambd)
 
 
-class Softmin(Module):
+class Softmin(Softmax):
     r"""Applies :math:`\mathrm{softmin}(x)_i = e^{-x_i} / \sum_j e^{-x_j}` along ``dim`` (``None``: torch's
     legacy choice, with its warning, as :class:`Softmax`). Shape: input ``(*)``, output ``(*)``."""
 
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
     def forward(self, input):  # noqa: A002
         return F.softmin(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
 
 
 class Softmax2d(Module):
