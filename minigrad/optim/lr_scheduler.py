@@ -167,6 +167,10 @@ class LRScheduler:
         self._last_lr = _values(self.optimizer)
 
 
+class _LRScheduler(LRScheduler):
+    """torch's older name of ``LRScheduler``, which custom schedulers still subclass."""
+
+
 class _LambdaScheduler(LRScheduler):
     """A scheduler driven by one function of the epoch per group (``lr_lambda``); only callable objects'
     attributes go into the state dict, as in torch."""

@@ -202,3 +202,19 @@ def test_scheduler_errors_like_torch(build):
     with pytest.raises(type(th_err.value)) as mg_err:
         build(minigrad.optim.lr_scheduler, make(minigrad, "Adagrad"))
     assert str(mg_err.value).replace("minigrad", "torch") == str(th_err.value).replace("torch.optim.adagrad.", "")
+
+
+def test_custom_scheduler_subclassing_the_old_base_like_torch():
+    def run(lib):
+        class Halving(lib.optim.lr_scheduler._LRScheduler):
+            def get_lr(self):
+                return [base * 0.5 ** self.last_epoch for base in self.base_lrs]
+        opt = make(lib)
+        scheduler = Halving(opt)
+        out = []
+        for _ in range(5):
+            opt.step()
+            scheduler.step()
+            out.append(scheduler.get_last_lr())
+        return out
+    assert run(minigrad) == run(torch)
