@@ -138,16 +138,23 @@ def _draws_float(kernel, dtype):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.scalar_name(dt)}\'')
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     _draws_float("check_uniform_bounds", dtype)
-    return _random(lambda s, dt: random.uniform(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad,
-                   out=out)
+    return _random(lambda s, dt: random.uniform(s, dt, 0.0, 1.0, generator), _sizes(sizes, size), dtype, device,
+                   requires_grad, out=out)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     _draws_float("normal_kernel_cpu", dtype)
-    return _random(lambda s, dt: random.normal(s, dt, 0.0, 1.0, generator), size, dtype, device, requires_grad,
-                   out=out)
+    return _random(lambda s, dt: random.normal(s, dt, 0.0, 1.0, generator), _sizes(sizes, size), dtype, device,
+                   requires_grad, out=out)
+
+
+def _sizes(sizes, size):
+    """The dimensions given positionally (``rand(2, 3)``, ``rand((2, 3))``) or as ``size=``."""
+    if size is not None and sizes:
+        raise TypeError("got multiple values for argument 'size'")
+    return sizes if size is None else (size,)
 
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):

@@ -407,3 +407,7 @@ def test_generators_pickle_and_deepcopy_with_their_state():
         np.testing.assert_array_equal(twin.get_state().numpy(), g.get_state().numpy())
         assert twin.initial_seed() == 5
         assert_same(minigrad.randn(5, generator=twin), minigrad.randn(5, generator=copy.deepcopy(g)))
+
+
+def test_size_keyword():
+    both(lambda lib: lib.cat([lib.rand(size=(2, 3)).flatten(), lib.randn(size=[4]), lib.randn(size=(20,))]), 9)
