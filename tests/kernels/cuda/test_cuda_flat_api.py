@@ -215,5 +215,5 @@ def test_sgd_step_fused_in_place(momentum, dampening, weight_decay, nesterov, ma
 
 
 def test_missing_function_names_the_cpu_way_out():
-    with pytest.raises(NotImplementedError, match="CUDA backend has no 'cumsum'"):
-        gpu.cumsum  # noqa: B018
+    with pytest.raises(NotImplementedError, match="CUDA backend has no 'searchsorted'"):
+        gpu.searchsorted  # noqa: B018
