@@ -7,7 +7,7 @@ from .modules.activation import (
     Tanhshrink, Threshold,
 )
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
-from .modules.container import ModuleList, Sequential
+from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .modules.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .modules.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .modules.flatten import Flatten, Unflatten

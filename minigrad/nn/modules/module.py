@@ -104,6 +104,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
+        _check_name("buffer", name)
         self._forget(name)
         self._buffers[name] = tensor
         if not persistent:
@@ -114,6 +115,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                             "(torch.nn.Parameter or None required)")
+        _check_name("parameter", name)
         self._forget(name)
         self._parameters[name] = param
         self.__dict__[name] = param
@@ -121,6 +123,7 @@ class Module:
     def add_module(self, name, module):
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        _check_name("module", name)
         self._forget(name)
         self._modules[name] = module
         self.__dict__[name] = module
@@ -336,6 +339,16 @@ class Module:
 
     def __dir__(self):
         return sorted(set(object.__dir__(self)))
+
+
+def _check_name(kind, name):
+    """torch's errors for a name a parameter, buffer or module cannot be registered under."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
+    if name == "":
+        raise KeyError(f'{kind} name can\'t be empty string ""')
 
 
 class _Handle:
