@@ -14,7 +14,9 @@ names. Everything else follows from it (``install``):
   backend function (``"keep"``) or is refused as torch refuses it (``"float_only"``).
 
 The declarations themselves live in ``pointwise_math.py`` (torch's tensor math) and
-``activation.py`` (``nn.functional``'s activations).
+``activation.py`` (``nn.functional``'s activations). An op built from others (``lerp`` with a tensor
+weight, ``addcmul``, ``float_power``) registers with ``@composed()`` for the same three forms.
+``write_out`` is ``out=``'s rule, shared with ``functions.py``.
 """
 import inspect
 import re
