@@ -149,13 +149,25 @@ def counter(value=0.0):
     return Tensor._make(np.array(value, np.float32))
 
 
+_HOOKS = ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks", "_optimizer_state_dict_pre_hooks",
+          "_optimizer_state_dict_post_hooks", "_optimizer_load_state_dict_pre_hooks",
+          "_optimizer_load_state_dict_post_hooks")
+
+
+def _add_hook(table, hook, prepend=False):
+    handle = RemovableHandle(table, hook)
+    if prepend:
+        table.move_to_end(handle.id, last=False)
+    return handle
+
+
 class Optimizer:
     FLAGS = {}  # options a group saved by an older torch may lack, with their defaults (set on load)
 
     def __init__(self, params, defaults):
         self.defaults = defaults
-        self._optimizer_step_pre_hooks = OrderedDict()
-        self._optimizer_step_post_hooks = OrderedDict()
+        for name in _HOOKS:
+            setattr(self, name, OrderedDict())
         if not getattr(type(self).step, "hooked", False):
             type(self).step = _hooked(type(self).step)
         if isinstance(params, Tensor):
@@ -179,8 +191,8 @@ class Optimizer:
         for group in self.param_groups:
             for key, value in self.FLAGS.items():
                 group.setdefault(key, value)
-        self.__dict__.setdefault("_optimizer_step_pre_hooks", OrderedDict())
-        self.__dict__.setdefault("_optimizer_step_post_hooks", OrderedDict())
+        for name in _HOOKS:
+            self.__dict__.setdefault(name, OrderedDict())
 
     def register_step_pre_hook(self, hook):
         """``hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs)`` before each step."""
@@ -189,6 +201,22 @@ class Optimizer:
     def register_step_post_hook(self, hook):
         """``hook(optimizer, args, kwargs) -> None`` after each step."""
         return RemovableHandle(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer) -> None`` before ``state_dict`` builds its dict."""
+        return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict) -> None or a state_dict`` (which ``state_dict`` then returns)."""
+        return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict) -> None or a state_dict`` (which is loaded instead)."""
+        return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer) -> None`` after ``load_state_dict``."""
+        return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     @staticmethod
     def closure_loss(closure):
@@ -293,6 +321,8 @@ class Optimizer:
         """``{"state": {index: buffers}, "param_groups": [group with "params" as indices]}``.
 
         Parameters are numbered in group order; the buffers are the live tensors (not copies), as torch's are."""
+        for hook in self._optimizer_state_dict_pre_hooks.values():
+            hook(self)
         index = {}
         groups = []
         for group in self.param_groups:
@@ -302,11 +332,17 @@ class Optimizer:
             packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
-        return {"state": state, "param_groups": groups}
+        state_dict = {"state": state, "param_groups": groups}
+        for hook in self._optimizer_state_dict_post_hooks.values():
+            state_dict = hook(self, state_dict) or state_dict
+        return state_dict
 
     def load_state_dict(self, state_dict):
         """Restore hyper-parameters and buffers saved by ``state_dict``; buffers are cast to each parameter's
         dtype and device. The groups must match this optimizer's in number and sizes."""
+        state_dict = state_dict.copy()
+        for hook in self._optimizer_load_state_dict_pre_hooks.values():
+            state_dict = hook(self, state_dict) or state_dict
         groups = self.param_groups
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -327,6 +363,8 @@ class Optimizer:
             if "param_names" in group and "param_names" not in new:
                 new["param_names"] = group["param_names"]
         self.__setstate__({"state": state, "param_groups": saved_groups})
+        for hook in self._optimizer_load_state_dict_post_hooks.values():
+            hook(self)
 
 
 class FusedOptimizer(Optimizer):

@@ -202,3 +202,23 @@ def test_checkpoint_files_move_between_minigrad_and_torch(tmp_path):
         train_step(torch, th_opt, th, tx, ty)
     assert_same_params(mg, th)
     assert_same_state(mg_opt, th_opt)
+
+
+def test_state_dict_hooks_like_torch():
+    logs = {}
+    for lib in (minigrad, torch):
+        w = lib.nn.Parameter(lib.ones(2))
+        opt = lib.optim.Adam([w], lr=0.1)
+        log = logs[lib.__name__] = []
+        opt.register_state_dict_pre_hook(lambda o: log.append("pre"))
+        opt.register_state_dict_pre_hook(lambda o: log.append("first pre"), prepend=True)
+        opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
+        opt.register_load_state_dict_pre_hook(lambda o, sd: log.append(sorted(sd)) or {
+            "state": sd["state"], "param_groups": [{**g, "lr": 0.5} for g in sd["param_groups"]]})
+        handle = opt.register_load_state_dict_post_hook(lambda o: log.append(o.param_groups[0]["lr"]))
+        sd = opt.state_dict()
+        log.append(sorted(sd))
+        opt.load_state_dict(sd)
+        handle.remove()
+        opt.load_state_dict(sd)
+    assert logs["minigrad"] == logs["torch"] and len(logs["torch"]) == 6
