@@ -1,7 +1,7 @@
 """conv2d and max_pool2d kernels against torch, forward + backward, on the segmentation network
 (float32, batch 4): 3x64x64 -> Conv2d(3,64,3,p=1) -> relu -> maxpool 2 -> Conv2d(64,128,3,p=1) -> relu
 -> maxpool 2 -> Conv2d(128,2,3,p=1). The input needs no gradient, so conv1 computes only grad_w, grad_b.
-The step's relu is the CPU backend's (``kernels.cpu.relu`` / ``relu_backward``).
+The step's relu is the declared pointwise op's CPU loop (``kernels.cpu.pointwise_forward`` / ``_backward``).
 
     python benchmarks/bench_conv_kernels.py [--threads N] [--rounds R] [--cpu-time]
                                                # interleaved medians per layer and for the whole step,
@@ -22,7 +22,10 @@ import torch.nn.functional as F
 from _harness import Case, pytest_case
 
 import minigrad
-from minigrad.kernels.cpu import relu, relu_backward
+from minigrad.kernels.cpu import pointwise_backward, pointwise_forward
+from minigrad.ops.pointwise import DECLARED
+
+RELU = next(d for d in DECLARED if d.name == "relu")
 from minigrad.kernels.cpu.conv2d import conv2d_backward, conv2d_forward
 from minigrad.kernels.cpu.pooling import max_pool2d_backward, max_pool2d_forward
 
@@ -56,8 +59,8 @@ def _mg_pool(x):
 
 
 def _mg_relu(x):
-    out = relu(x)
-    return out, lambda g: relu_backward(g, out)
+    out = pointwise_forward(RELU, (x,), ())
+    return out, lambda g: pointwise_backward(RELU, g, (None,), out, ())[0]
 
 
 def _fwd_bwd(layer):
