@@ -9,9 +9,9 @@ import numpy as np
 from numpy import (  # noqa: F401 - re-exported as the backend's flat API
     abs, add, all, any, argsort, bincount, bitwise_and, bitwise_or, bitwise_xor, broadcast_to, ceil, concatenate,
     cumprod, cumsum, divide, equal, exp, expand_dims, expm1, floor, floor_divide, fmod,
-    greater, greater_equal, histogram, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, logical_and,
+    greater, greater_equal, invert, isfinite, isinf, isnan, less, less_equal, log, log1p, logical_and,
     logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, nonzero, not_equal, power, prod,
-    round, searchsorted, sign, sqrt, subtract, swapaxes, tanh, transpose, trunc, unique, where, zeros,
+    round, sign, sqrt, subtract, swapaxes, tanh, transpose, trunc, unique, where, zeros,
 )
 
 from ..shared.element import kernel_module
@@ -62,6 +62,57 @@ def prod_others(a, axis=None):
     right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     others = left * right
     return others.reshape(a.shape) if axis is None else np.moveaxis(others, -1, axis)
+
+
+def cumprod_backward(g, a, axis):
+    """∂(Σ g·cumprod(a, axis))/∂a: the reversed cumsum of g·y divided by a when no element is 0, else
+    dx_i = P_i·h_i (P_i = Π_{k<i} a_k, h_{n−1} = g_{n−1}, h_i = g_i + a_{i+1}·h_{i+1}: exact at zeros)."""
+    if np.all(a != 0):
+        return np.flip(np.cumsum(np.flip(g * np.cumprod(a, axis=axis), axis), axis), axis) / a
+    x, g = np.moveaxis(a, axis, -1), np.moveaxis(g, axis, -1)
+    prefix = np.concatenate([np.ones_like(x[..., :1]), np.cumprod(x[..., :-1], axis=-1)], axis=-1)
+    h = np.empty_like(g)
+    h[..., -1] = g[..., -1]
+    for i in range(x.shape[-1] - 2, -1, -1):
+        h[..., i] = g[..., i] + x[..., i + 1] * h[..., i + 1]
+    return np.moveaxis(prefix * h, -1, axis)
+
+
+def cumextreme(a, axis, largest):
+    """(running max, or min when not ``largest``, along ``axis``, NaN sticking; the int64 index each
+    value was last taken from)."""
+    if not a.size:
+        return a.copy(), np.zeros(a.shape, np.int64)
+    values = (np.maximum if largest else np.minimum).accumulate(a, axis=axis)
+    pos = np.arange(a.shape[axis]).reshape([-1 if d == axis else 1 for d in range(a.ndim)])
+    hit = (a == values) | (np.isnan(a) if a.dtype.kind == "f" else False)
+    return values, np.maximum.accumulate(np.where(hit, pos, 0), axis=axis).astype(np.int64)
+
+
+def searchsorted(a, v, side="left", sorter=None):
+    """numpy's searchsorted as int64; an ``a`` of several dims is searched row by row (its leading
+    dims are ``v``'s)."""
+    if a.ndim <= 1:
+        return np.asarray(np.searchsorted(a, v, side=side, sorter=sorter), np.int64)
+    rows, vals = a.reshape(-1, a.shape[-1]), v.reshape(-1, v.shape[-1])
+    order = None if sorter is None else sorter.reshape(rows.shape)
+    return np.stack([np.searchsorted(r, x, side=side, sorter=None if order is None else order[i])
+                     for i, (r, x) in enumerate(zip(rows, vals))]).reshape(v.shape).astype(np.int64)
+
+
+def histc(a, bins, lo, hi):
+    """Counts of ``a``'s elements in ``bins`` equal bins over [lo, hi] (numpy's rule; NaN ignored), in
+    ``a``'s dtype."""
+    a = a.reshape(-1)
+    return np.histogram(a[~np.isnan(a)], bins=bins, range=(lo, hi))[0].astype(a.dtype)
+
+
+def scatter_reduce(a, key, v, reduce):
+    """A copy of ``a`` with ``v`` combined into ``a[key]`` by ``reduce`` ('sum', 'prod', 'amax',
+    'amin'), repeated positions in index order."""
+    out = a.copy()
+    {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce].at(out, key, v)
+    return out
 
 
 def fill(a, value):

@@ -20,6 +20,8 @@ from ._elementwise import (  # noqa: F401 - the flat API
     logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, power,
     sign, sqrt, subtract, tanh, trunc, where,
 )
+from ._cumulative import cumextreme, cumprod_backward  # noqa: F401
+from ._index import scatter_reduce  # noqa: F401
 from ._matmul import matmul  # noqa: F401
 from .pointwise import backward as pointwise_backward, forward as pointwise_forward  # noqa: F401
 from ._reduce import (  # noqa: F401
@@ -28,6 +30,7 @@ from ._reduce import (  # noqa: F401
 from ._scan import (  # noqa: F401
     argsort, count_nonzero, cumprod, cumsum, nonzero, prod, prod_others, round, unique,
 )
+from ._search import bincount, histc, searchsorted  # noqa: F401
 from ._sgd import sgd_step  # noqa: F401
 from ._shape import (  # noqa: F401
     broadcast_to, concatenate, copy, expand_dims, fill, full_like, index, index_add, index_put, setitem, swapaxes,

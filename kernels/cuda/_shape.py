@@ -14,6 +14,8 @@ along one dim d (``a[idx]``, ``a[:, idx]``) is a gather along d,
 whose gradient scatters with atomic adds (repeated indices sum). An index outside [−n_d, n_d) reads
 NaN (0 for integers) and writes nothing: the kernel never leaves the array, and, as for the loss
 kernels' class targets, the check needs no copy to the host.
+Every other advanced key (several index arrays, boolean masks, an index array after a partial slice)
+goes through ``_index``'s host-computed offsets.
 """
 import builtins
 import functools
@@ -21,7 +23,7 @@ import math
 
 import numpy as np
 
-from . import _launch
+from . import _index, _launch
 from ._elementwise import astype
 from ._transfer import from_host
 from ._launch import cuda
@@ -116,9 +118,12 @@ def _is_index_array(it):
     return hasattr(it, "ndim") and not isinstance(it, (np.integer, np.bool_))
 
 
+GENERAL = "general"  # any other advanced key: ``_index``'s offsets
+
+
 def _take_plan(shape, key):
-    """(dim d, device index array) when ``key`` is full slices then one integer index array, else None
-    for a basic key (the forms the device supports)."""
+    """(dim d, device index array) when ``key`` is full slices then one integer index array, None for
+    a basic key, else GENERAL."""
     key = key if isinstance(key, tuple) else (key,)
     arrays = [i for i, it in enumerate(key) if _is_index_array(it)]
     if not arrays:
@@ -128,9 +133,7 @@ def _take_plan(shape, key):
     idx = key[d]
     if len(arrays) > 1 or not full or any(not (isinstance(it, slice) and it == slice(None)) for it in key[d + 1:]) \
             or idx.dtype.kind not in "iu":
-        raise NotImplementedError("minigrad's CUDA backend has no 'index' for this key yet (it takes basic indices, "
-                                  "or one integer index tensor after full slices: a[idx], a[:, idx]); run this "
-                                  "operation on the CPU (tensor.cpu())")
+        return GENERAL
     if isinstance(idx, np.ndarray):  # a host index for a device array: torch copies it over too
         idx = from_host(idx.astype(np.int64))
     return d, idx
@@ -161,10 +164,12 @@ def _take_shapes(shape, d, idx):
 
 
 def index(a, key):
-    """numpy's ``a[key]`` as a new array, for the key forms ``_take_plan`` accepts."""
+    """numpy's ``a[key]`` as a new array."""
     plan = _take_plan(tuple(a.shape), key)
     if plan is None:
         return _gather(a, *view_layout(tuple(a.shape), key))
+    if plan is GENERAL:
+        return _index.gather(a, key)
     d, idx = plan
     outer, inner, shape = _take_shapes(tuple(a.shape), d, idx)
     out = cuda.device_array(shape, a.dtype)
@@ -182,6 +187,9 @@ def index_add(shape, key, g, accumulate):
     if plan is None:
         _put(out, key, g)
         return out
+    if plan is GENERAL:
+        _index.combine(out, key, g, "sum")
+        return out
     d, idx = plan
     _, inner, _ = _take_shapes(tuple(shape), d, idx)
     if g.size:
@@ -191,17 +199,18 @@ def index_add(shape, key, g, accumulate):
 
 
 def index_put(a, key, value):
-    """A copy of ``a`` with ``a[key] = value`` (value broadcast to the indexed shape) for a basic key."""
+    """A copy of ``a`` with ``a[key] = value`` (value broadcast to the indexed shape)."""
     out = copy(a)
     setitem(out, key, value)
     return out
 
 
 def setitem(a, key, value):
-    """a[key] = value (an array broadcast to the indexed shape, or a scalar) for a basic key, in place."""
+    """a[key] = value (an array broadcast to the indexed shape, or a scalar), in place; with an index
+    array, a repeated position keeps the last value written, as numpy's."""
     if _take_plan(tuple(a.shape), key) is not None:
-        raise NotImplementedError("minigrad's CUDA backend has no 'setitem' for an index tensor yet; run this "
-                                  "operation on the CPU (tensor.cpu())")
+        _index.combine(a, key, value, "set")
+        return
     _, vshape, _ = view_layout(tuple(a.shape), key)
     _put(a, key, broadcast_to(value, vshape) if hasattr(value, "ndim") else full(vshape, value, a.dtype))
 

@@ -48,13 +48,6 @@ def check_tensor(fn, name, value, pos):
     _tensor_arg(fn, name, value, pos)
 
 
-def cpu_only(t, name):
-    """The CUDA backend's NotImplementedError for an op computed with numpy on the host only."""
-    if t._device.type != "cpu":
-        raise NotImplementedError(f"minigrad's CUDA backend has no '{name}' yet; run this operation on the CPU "
-                                  "(tensor.cpu())")
-
-
 def dim(d, ndim):
     """A dim wrapped into ``[0, ndim)`` (a 0-d tensor takes -1 and 0); torch's IndexError when out of range."""
     from ..tensor import _dim

@@ -20,7 +20,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as _grad_state
 from ..autograd.op import Op
 from ..dtypes import scalar_name
-from .functions import check_tensor, cpu_only, write_out
+from .functions import check_tensor, write_out
 from .functions import dim as _dim
 
 
@@ -209,29 +209,34 @@ class ScatterExtreme(Op):
     saves_output = True
 
     def forward(self, a, v, index=None, reduce="amax", include_self=True):
-        ufunc = {"amax": np.maximum, "amin": np.minimum, "prod": np.multiply}[reduce]
+        b = self.backend
         self.a, self.v, self.index, self.reduce, self.include_self = a, v, index, reduce, include_self
-        out = a.copy()
-        if not include_self:
-            out[index] = {"amax": -np.inf, "amin": np.inf, "prod": 1}[reduce] if a.dtype.kind == "f" else \
-                {"amax": np.iinfo(a.dtype).min if a.dtype.kind in "iu" else False, "amin": np.iinfo(a.dtype).max
-                 if a.dtype.kind in "iu" else True, "prod": 1}[reduce]
-        ufunc.at(out, index, v)
-        self.out = out
-        return out
+        base = a if include_self else b.index_put(a, index, _identity(reduce, a.dtype))
+        self.out = b.scatter_reduce(base, index, v, reduce)
+        return self.out
 
     def backward(self, g):
-        a, v, out, index = self.a, self.v, self.out, self.index
-        hit = np.zeros(a.shape, bool)
-        hit[index] = True
-        self_in = ~hit | self.include_self  # elements of ``a`` that took part in their result
+        b, a, v, out, index = self.backend, self.a, self.v, self.out, self.index
+        # elements of ``a`` that took part in their result
+        self_in = True if self.include_self else b.equal(b.index_put(b.full_like(a, 0), index, 1), 0)
         if self.reduce == "prod":
-            return np.where(self_in, g * out / np.where(a == 0, 1, a), 0), (g * out)[index] / v
-        a_eq, v_eq = a == out, v == out[index]  # (torch counts a tie with ``a`` even when it is left out)
-        count = a_eq.astype(g.dtype)
-        np.add.at(count, index, v_eq)
-        share = g / np.where(count == 0, 1, count)
-        return np.where(a_eq & self_in, share, 0), np.where(v_eq, share[index], 0)
+            ga = b.divide(b.multiply(g, out), b.where(b.equal(a, 0), 1, a))
+            return b.where(self_in, ga, 0), b.divide(b.index(b.multiply(g, out), index), v)
+        a_eq, v_eq = b.equal(a, out), b.equal(v, b.index(out, index))  # (a tie with ``a`` counts even when left out)
+        count = b.add(b.astype(a_eq, g.dtype), b.index_add(a.shape, index, b.astype(v_eq, g.dtype), True))
+        share = b.divide(g, b.where(b.equal(count, 0), 1, count))
+        return b.where(b.logical_and(a_eq, self_in), share, 0), b.where(v_eq, b.index(share, index), 0)
+
+
+def _identity(reduce, dtype):
+    """The value an amax/amin/prod reduction starts from in ``dtype``."""
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    if dtype.kind == "b":
+        return reduce == "amin"
+    return np.iinfo(dtype).min if reduce == "amax" else np.iinfo(dtype).max
 
 
 class NoDerivative(Op):
@@ -364,7 +369,6 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
                           UserWarning, stacklevel=2)
         with no_grad():  # torch has no derivative for these
             if reduce == "multiply":
-                cpu_only(input, "scatter")
                 result = ScatterExtreme.apply(input, v, index=key, reduce="prod", include_self=True)
             else:
                 result = IndexAdd.apply(input, v, index=key)
@@ -388,7 +392,6 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     check_tensor("scatter_reduce", "src", src, 4)
     key, v = _scatter_key("scatter_reduce", input, dim, index, src)
     if reduce in ("amax", "amin", "prod"):
-        cpu_only(input, "scatter_reduce")
         result = ScatterExtreme.apply(input, v, index=key, reduce=reduce, include_self=include_self)
         return write_out("scatter_reduce", result, out)
     base = input if include_self else IndexPut.apply(input, input._scalar(0), index=key)
@@ -493,25 +496,17 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left while "
                                "right was True")
         right = side == "right"
-    cpu_only(sorted_sequence, "searchsorted")
-    seq = sorted_sequence._host()
-    scalar = not hasattr(input, "_data")
-    values = np.asarray(input) if scalar else input._host()
-    srt = None if sorter is None else sorter._host()
+    b, device = sorted_sequence._backend(), sorted_sequence._device
+    seq = sorted_sequence._data
+    values = input.to(device)._data if hasattr(input, "_data") else b.from_host(np.asarray(input))
+    srt = None if sorter is None else sorter.to(device)._data
     if seq.ndim > 1 and (values.ndim != seq.ndim or values.shape[:-1] != seq.shape[:-1]):
         raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions "
                            "of boundaries tensor and input value tensor must match, but we got boundaries tensor "
                            f"{list(seq.shape)} and input value tensor {list(values.shape)}")
-    how = "right" if right else "left"
-    if seq.ndim <= 1:
-        result = np.searchsorted(seq, values, side=how, sorter=srt)
-    else:
-        rows, vals = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
-        order = None if srt is None else srt.reshape(rows.shape)
-        result = np.stack([np.searchsorted(r, v, side=how, sorter=None if order is None else order[i])
-                           for i, (r, v) in enumerate(zip(rows, vals))]).reshape(values.shape)
-    result = np.asarray(result, np.int32 if out_int32 else np.int64)
-    return write_out("searchsorted", sorted_sequence._make(result, sorted_sequence._device), out)
+    result = b.searchsorted(seq, values, side="right" if right else "left", sorter=srt)
+    return write_out("searchsorted", sorted_sequence._make(b.astype(result, np.int32 if out_int32 else np.int64),
+                                                           device), out)
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
@@ -532,17 +527,15 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002 - torch's a
         raise RuntimeError("torch.histc(): bins must be > 0, but got " + str(bins))
     if min > max:
         raise RuntimeError("torch.histc(): max must be larger than min")
-    cpu_only(input, "histc")
-    x = input._host().reshape(-1)
+    b, x = input._backend(), input._data
     lo, hi = float(min), float(max)
-    if lo == hi and x.size:
-        lo, hi = float(x.min()), float(x.max())
+    if lo == hi and x.size:  # (two numbers read back)
+        lo, hi = float(b.to_host(b.amin(x))), float(b.to_host(b.amax(x)))
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise RuntimeError(f"torch.histc(): range of [{lo}, {hi}] is not finite")
-    counts, _ = np.histogram(x[~np.isnan(x)], bins=bins, range=(lo, hi))
-    return write_out("histc", input._make(counts.astype(input._data.dtype), input._device), out)
+    return write_out("histc", input._make(b.histc(x, bins, lo, hi), input._device), out)
 
 
 def bincount(input, weights=None, minlength=0):
@@ -550,19 +543,18 @@ def bincount(input, weights=None, minlength=0):
     check_tensor("bincount", "input", input, 1)
     if input.is_floating_point():
         raise NotImplementedError(f'"bincount_cpu" not implemented for \'{scalar_name(input)}\'')
-    cpu_only(input, "bincount")
-    x = input._host()
-    if x.ndim != 1 or (x.size and x.min() < 0):
+    b, x = input._backend(), input._data
+    if x.ndim != 1 or (x.size and b.to_host(b.amin(x)) < 0):  # (one number read back)
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     if weights is None:
-        return input._make(np.bincount(x, minlength=minlength).astype(np.int64), input._device)
-    w = weights._host()
-    if w.shape != x.shape:
+        return input._make(b.astype(b.bincount(x, minlength=minlength), np.int64), input._device)
+    w = weights.to(input._device)._data
+    if tuple(w.shape) != tuple(x.shape):
         raise RuntimeError("weights should be 1-d and have the same length as input")
     dt = w.dtype if w.dtype.kind == "f" else np.float64
-    return input._make(np.bincount(x, w, minlength=minlength).astype(dt), input._device)
+    return input._make(b.astype(b.bincount(x, w, minlength=minlength), dt), input._device)
 
 
 FUNCTIONS = {f.__name__: f for f in (

@@ -5,11 +5,9 @@
                         without zeros this is the reversed cumsum of g·y, divided by x)
     cummax/cummin:      the gradient of y_i goes to the element it was taken from (index i)
 """
-import numpy as np
-
 from .. import dtypes
 from ..autograd.op import Op
-from .functions import check_tensor, cpu_only, write_out
+from .functions import check_tensor, write_out
 from .functions import dim as _dim
 from .indexing import take_along
 
@@ -24,18 +22,7 @@ class Cumprod(Op):
         return self.out
 
     def backward(self, g):
-        a, y, axis = self.a, self.out, self.axis
-        if a.size == 0:
-            return g
-        if np.all(a != 0):
-            return np.flip(np.cumsum(np.flip(g * y, axis), axis), axis) / a
-        x, g = np.moveaxis(a, axis, -1), np.moveaxis(g, axis, -1)
-        prefix = np.concatenate([np.ones_like(x[..., :1]), np.cumprod(x[..., :-1], axis=-1)], axis=-1)
-        h = np.empty_like(g)
-        h[..., -1] = g[..., -1]
-        for i in range(x.shape[-1] - 2, -1, -1):
-            h[..., i] = g[..., i] + x[..., i + 1] * h[..., i + 1]
-        return np.moveaxis(prefix * h, -1, axis)
+        return g if self.a.size == 0 else self.backend.cumprod_backward(g, self.a, self.axis)
 
 
 class Cumextreme(Op):
@@ -44,11 +31,7 @@ class Cumextreme(Op):
     def forward(self, a, axis=0, largest=True):
         self.name = "CummaxBackward0" if largest else "CumminBackward0"
         self.shape, self.axis = a.shape, axis
-        vals = (np.maximum if largest else np.minimum).accumulate(a, axis=axis) if a.size else a.copy()
-        pos = np.arange(a.shape[axis]).reshape([-1 if d == axis else 1 for d in range(a.ndim)])
-        hit = (a == vals) | (np.isnan(a) if a.dtype.kind == "f" else False)
-        self.idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=axis) if a.size else np.zeros(a.shape, np.int64)
-        self.idx = self.idx.astype(np.int64)
+        vals, self.idx = self.backend.cumextreme(a, axis, largest)
         return vals, self.idx
 
     def backward(self, g):
@@ -59,7 +42,6 @@ class Cumextreme(Op):
 def cumprod(input, dim, *, dtype=None, out=None):
     """Running product along ``dim``; integer input accumulates in int64, as torch."""
     check_tensor("cumprod", "input", input, 1)
-    cpu_only(input, "cumprod")
     dt = dtypes.get(dtype) or (out.dtype if out is not None else None)
     x = input._cast(dt) if dt is not None else input if input.is_floating_point() else input._cast(dtypes.int64)
     d = _dim(dim, input.ndim)
@@ -69,7 +51,6 @@ def cumprod(input, dim, *, dtype=None, out=None):
 
 def _cumextreme(name, input, dim, largest, out):
     check_tensor(name, "input", input, 1)
-    cpu_only(input, name)
     d = _dim(dim, input.ndim)
     x = input.reshape(1) if input.ndim == 0 else input
     values, indices = Cumextreme.apply(x, axis=0 if input.ndim == 0 else d, largest=largest)

@@ -1,0 +1,65 @@
+"""Running extremes and the running product's gradient on the device, one thread per line (``_scan``'s
+lines: the axis moved last into a C-contiguous (L, n) copy):
+
+    cumextreme        v_i = max(v_{i−1}, a_i) (min when not ``largest``; NaN sticks, as numpy's
+                      maximum.accumulate), j_i = i where a_i = v_i or a_i is NaN, else j_{i−1}
+    cumprod_backward  dx_i = P_i·h_i,  P_i = Π_{k<i} a_k,  h_{n−1} = g_{n−1},  h_i = g_i + a_{i+1}·h_{i+1}
+                      (exact where some a_k = 0)
+"""
+import numpy as np
+
+from . import _launch
+from ._launch import cast_like, cuda
+from ._scan import _lines, _unlines
+
+
+@cuda.jit
+def _extreme_kernel(a, largest, values, indices):
+    for line in range(cuda.grid(1), a.shape[0], cuda.gridsize(1)):
+        v, j = a[line, 0], 0
+        for i in range(a.shape[1]):
+            x = a[line, i]
+            if v == v:
+                if x != x or (x > v if largest else x < v):
+                    v = x
+            if x == v or x != x:
+                j = i
+            values[line, i] = v
+            indices[line, i] = j
+
+
+def cumextreme(a, axis, largest):
+    """(running max, or min when not ``largest``, of ``a`` along ``axis``; the int64 index each value
+    was last taken from)."""
+    lines, moved = _lines(a, axis)
+    values = cuda.device_array(lines.shape, a.dtype)
+    indices = cuda.device_array(lines.shape, np.int64)
+    if lines.size:
+        _launch.launch(_extreme_kernel, lines.shape[0], False, lines, largest, values, indices)
+    return _unlines(values, moved, axis), _unlines(indices, moved, axis)
+
+
+@cuda.jit
+def _cumprod_backward_kernel(g, a, out):
+    for line in range(cuda.grid(1), a.shape[0], cuda.gridsize(1)):
+        n = a.shape[1]
+        if n:
+            h = g[line, n - 1]
+            out[line, n - 1] = h
+            for i in range(n - 2, -1, -1):
+                h = g[line, i] + a[line, i + 1] * h
+                out[line, i] = h
+            prefix = cast_like(1, h)
+            for i in range(n):
+                out[line, i] = out[line, i] * prefix
+                prefix = prefix * a[line, i]
+
+
+def cumprod_backward(g, a, axis):
+    """∂(Σ g·cumprod(a, axis))/∂a."""
+    lines, moved = _lines(a, axis)
+    grads, _ = _lines(g, axis)
+    out = cuda.device_array(lines.shape, a.dtype)
+    if lines.size:
+        _launch.launch(_cumprod_backward_kernel, lines.shape[0], False, grads, lines, out)
+    return _unlines(out, moved, axis)
