@@ -88,7 +88,37 @@ def set_num_threads(n):
 
 
 def get_default_dtype():
-    return float32
+    """The dtype of Python floats in ``tensor(...)``, of float factories and of integer-to-float promotion."""
+    return dtypes.default_float()
+
+
+def set_default_dtype(d):
+    """Make the floating dtype ``d`` the default for ``tensor([1.5])``, ``zeros``, ``randn``, layers'
+    parameters and integer-to-float promotion (``int_tensor / 2``, ``sin(int_tensor)``)."""
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    dtypes.set_default_float(d)
+
+
+def set_default_tensor_type(t):
+    """Deprecated form of ``set_default_dtype`` taking a legacy type: ``DoubleTensor`` or
+    ``'torch.DoubleTensor'``. CUDA types (a default device) are not supported."""
+    import warnings
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning, stacklevel=2)
+    if isinstance(t, str):
+        if ".cuda." in t:
+            raise TypeError(f"type {t} not available: minigrad has no default device; move tensors with .to('cuda')")
+        if t.split(".")[-1] not in dtypes.TYPE_NAMES:
+            raise TypeError(f"invalid type: '{t}'")
+        t = dtypes.TYPE_NAMES[t.split(".")[-1]]
+    else:
+        t = getattr(t, "dtype", None) if isinstance(t, type) else None
+        if not isinstance(t, dtype):
+            raise TypeError("invalid type object: only floating-point types are supported as the default type")
+    set_default_dtype(t)
 
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):

@@ -11,8 +11,8 @@ from .autograd.grad_mode import no_grad
 from .tensor import Tensor, _dim, _shape_args
 
 
-def _finish(arr, dtype, device, requires_grad, default=dtypes.float32):
-    dt = dtypes.get(dtype) or default
+def _finish(arr, dtype, device, requires_grad, default=None):
+    dt = dtypes.get(dtype) or default or dtypes.default_float()
     t = Tensor._make(np.asarray(arr, dtype=dt.np, order="C"), _dev.CPU)
     d = _dev.get(device)
     if d != _dev.CPU:
@@ -118,10 +118,10 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, n if m is None else m), dtype, device, requires_grad)
 
 
-def _random(draw, size, dtype, device, requires_grad, default=dtypes.float32, out=None):
+def _random(draw, size, dtype, device, requires_grad, default=None, out=None):
     """A new tensor of ``size`` from ``draw(shape, numpy dtype)`` (drawn on the host), or ``out``
     refilled (its dtype drawn unless ``dtype`` says otherwise)."""
-    dt = dtypes.get(dtype) or (out.dtype if out is not None else default)
+    dt = dtypes.get(dtype) or (out.dtype if out is not None else default or dtypes.default_float())
     with random.drawing_for(_dev.get(device)):
         values = draw(_size(size), dt.np)
     return _out(_finish(values, dt, device, requires_grad), out)
@@ -231,7 +231,7 @@ def poisson(input, generator=None):  # noqa: A002
 
 
 def _as_array(data, dtype):
-    """numpy array for ``tensor(data)``: Python floats → float32, ints → int64, as torch infers."""
+    """numpy array for ``tensor(data)``: Python floats → the default dtype, ints → int64, as torch infers."""
     if isinstance(data, Tensor):
         return data._host().astype(dtype.np if dtype else data._data.dtype, copy=True)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
@@ -246,7 +246,7 @@ def _as_array(data, dtype):
         if dtype is None:
             if arr.dtype.kind == "f":  # Python floats take the default dtype, numpy float64 scalars stay double
                 keep = arr.dtype == np.float64 and any(isinstance(x, np.float64) for x in _flat(_as_list(data)))
-                arr = arr if keep else arr.astype(np.float32)
+                arr = arr if keep else arr.astype(dtypes.default_float().np)
             elif arr.dtype.kind == "i" and arr.dtype != np.int64 and not any(
                     isinstance(x, np.integer) for x in _flat(_as_list(data))):
                 arr = arr.astype(np.int64)

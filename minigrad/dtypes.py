@@ -41,7 +41,7 @@ bool = dtype("bool", np.bool_, 0)  # noqa: A001 - torch's name
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
 _FROM_NP = {d.np: d for d in ALL}
 _NAMES = {d.name: d for d in ALL}
-_DEFAULT_FOR_CATEGORY = (bool, int64, float32)
+_DEFAULT_FOR_CATEGORY = [bool, int64, float32]  # the float entry is torch.get_default_dtype()
 
 
 # torch's names for each dtype: its ScalarType ("Float", in "result type Float can't be cast ..."), its
@@ -106,6 +106,16 @@ def get(d):
 
 def default_for_category(category):
     return _DEFAULT_FOR_CATEGORY[category]
+
+
+def default_float():
+    """The dtype Python floats, float factories and integer-to-float promotion give (``get_default_dtype``)."""
+    return _DEFAULT_FOR_CATEGORY[2]
+
+
+def set_default_float(d):
+    """Make the floating dtype ``d`` the default (``torch.set_default_dtype``)."""
+    _DEFAULT_FOR_CATEGORY[2] = d
 
 
 def _combine(a, b):

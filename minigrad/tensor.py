@@ -99,8 +99,8 @@ class Tensor:
     __array_priority__ = 1000
 
     def __new__(cls, *args, device=None, dtype=None):
-        """Legacy constructor: ``Tensor(2, 3)`` (zero-filled) or ``Tensor(data)`` (float32 copy)."""
-        dt = dtypes.get(dtype) or dtypes.float32
+        """Legacy constructor: ``Tensor(2, 3)`` (zero-filled) or ``Tensor(data)`` (a copy), in the default dtype."""
+        dt = dtypes.get(dtype) or dtypes.default_float()
         if len(args) == 1 and not isinstance(args[0], (numbers.Integral, np.integer, Size)):
             data = args[0]
             arr = np.array(data._host() if isinstance(data, Tensor) else data, dtype=dt.np)
@@ -393,6 +393,56 @@ class Tensor:
 
     def byte(self):
         return self._cast(dtypes.uint8)
+
+    # ---- factories in this tensor's dtype and on its device ---------------------------------
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        """``tensor(data)`` in this tensor's dtype and on its device unless given; a tensor's values are
+        copied (detached), with torch's warning."""
+        if isinstance(data, Tensor):
+            warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                          "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                          "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+        return _creation.tensor(data, dtype=dtype or self.dtype, device=self._device if device is None else device,
+                                requires_grad=requires_grad)
+
+    def _new_options(self, name, size, dtype, device, requires_grad):
+        """``size`` checked as torch's ``new_*`` check it, and the factory keywords defaulting to this tensor's."""
+        if len(size) == 1 and not isinstance(size[0], (builtins.int, np.integer, tuple, list)):
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                            f"{type(size[0]).__name__}")
+        return dict(dtype=dtype or self.dtype, device=self._device if device is None else device,
+                    requires_grad=requires_grad)
+
+    def new_zeros(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                  pin_memory=False):
+        """``zeros(size)`` in this tensor's dtype and on its device unless given."""
+        size = _creation._sizes(sizes, size)
+        return _creation.zeros(*size, **self._new_options("new_zeros", size, dtype, device, requires_grad))
+
+    def new_ones(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                 pin_memory=False):
+        """``ones(size)`` in this tensor's dtype and on its device unless given."""
+        size = _creation._sizes(sizes, size)
+        return _creation.ones(*size, **self._new_options("new_ones", size, dtype, device, requires_grad))
+
+    def new_empty(self, *sizes, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                  pin_memory=False):
+        """``empty(size)`` in this tensor's dtype and on its device unless given."""
+        size = _creation._sizes(sizes, size)
+        return _creation.empty(*size, **self._new_options("new_empty", size, dtype, device, requires_grad))
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+                 pin_memory=False):
+        """``full(size, fill_value)`` in this tensor's dtype and on its device unless given."""
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"new_full(): argument 'size' (position 1) must be tuple of ints, not "
+                            f"{type(size).__name__}")
+        return _creation.full(tuple(size), fill_value,
+                              **self._new_options("new_full", (tuple(size),), dtype, device, requires_grad))
+
+    def new(self, *args, device=None):
+        """Legacy ``x.new(2, 3)`` / ``x.new(data)``: the legacy constructor in this tensor's dtype."""
+        return Tensor(*args, dtype=self.dtype, device=self._device if device is None else device)
 
     # ---- printing ---------------------------------------------------------------------------
     def __repr__(self, prefix="tensor("):
@@ -743,7 +793,7 @@ class Tensor:
         if a is None:
             return NotImplemented
         if float_result and a._data.dtype.kind != "f":
-            a, b = a._cast(dtypes.float32), b._cast(dtypes.float32)
+            a, b = a._cast(dtypes.default_float()), b._cast(dtypes.default_float())
         if reverse:
             a, b = b, a
         try:
@@ -767,9 +817,11 @@ class Tensor:
                                "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
     def add(self, other, alpha=1):
+        other, alpha = _alpha_last("add", other, alpha)
         return self._binary(E.Add, other, alpha=alpha)
 
     def sub(self, other, alpha=1):
+        other, alpha = _alpha_last("sub", other, alpha)
         self._check_bool_sub(other)
         return self._binary(E.Sub, other, alpha=alpha)
 
@@ -1086,7 +1138,7 @@ class Tensor:
         return R.LogSumExp.apply(self._float_or_cast(), axis=_dims(dim, self.ndim), keepdim=keepdim)
 
     def _float_or_cast(self):
-        return self if self._data.dtype.kind == "f" else self._cast(dtypes.float32)
+        return self if self._data.dtype.kind == "f" else self._cast(dtypes.default_float())
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         p = 2.0 if p in ("fro", None) else p
@@ -1185,6 +1237,17 @@ class Tensor:
         if not isinstance(u, tuple):
             return Tensor._make(u, self._device)
         return tuple(Tensor._make(x if i == 0 else k.astype(x, np.int64), self._device) for i, x in enumerate(u))
+
+
+def _alpha_last(name, other, alpha):
+    """``(other, alpha)`` of ``add``/``sub``, also from torch's deprecated order ``add(input, alpha, other)``
+    (a number, then a tensor), which torch still accepts with a warning."""
+    if isinstance(alpha, Tensor) and not isinstance(other, Tensor):
+        warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Tensor input, Number alpha, Tensor other, *, "
+                      f"Tensor out = None)\nConsider using one of the following signatures instead:\n\t{name}(Tensor "
+                      f"input, Tensor other, *, Number alpha = 1, Tensor out = None)", UserWarning, stacklevel=3)
+        return alpha, other
+    return other, alpha
 
 
 def _expand_error(shape, sizes):

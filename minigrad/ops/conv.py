@@ -5,6 +5,9 @@ and the functionals that validate torch's arguments before any kernel runs.
     max:   out = max over the window; the gradient goes to the first maximum (the saved argmax)
     avg:   out = Σ window / divisor; the gradient is spread back evenly
 """
+import numpy as np
+
+from .. import dtypes
 from ..autograd.op import Op
 from ..tensor import Tensor
 
@@ -108,15 +111,38 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         other = weight if input.dtype != weight.dtype else bias
         raise RuntimeError(f"Input type ({input.dtype.name}) and {'weight' if other is weight else 'bias'} type "
                            f"({other.dtype.name}) should be the same")
-    if not input.is_floating_point():
-        raise RuntimeError(f"conv2d: expected a floating point input, got {input.dtype}")
+    if not input.is_floating_point() and (input.dtype is dtypes.bool or input.device.type != "cpu"):
+        raise NotImplementedError(f'"slow_conv2d_{input.device.type}" not implemented for '
+                                  f"'{dtypes.scalar_name(input.dtype)}'")
     if bias is not None and tuple(bias.shape) != (oc,):
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {oc} "
                            f"elements, but got bias of size {list(bias.shape)} instead")
     geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    if not input.is_floating_point():
+        if dilation != (1, 1) and input.dtype is not dtypes.int64:  # torch's dilated integer path is Long only
+            raise NotImplementedError(f'"slow_conv_dilated<>" not implemented for \'{dtypes.scalar_name(input.dtype)}\'')
+        return _batched(_integer_conv2d)(input, weight, bias, **geometry)
     run = _batched(lambda x: Conv2d.apply(x, weight, **geometry) if bias is None else
                    Conv2d.apply(x, weight, bias, **geometry))
     return run(input)
+
+
+def _integer_conv2d(x, w, b, stride, padding, dilation, groups):
+    """Integer convolution as torch's CPU computes it: exact, wrapping on overflow, no gradient.
+    out[n, g·Og + o, i, j] = Σ_{c, p, q} x_pad[n, g·Cg + c, i·sh + p·dh, j·sw + q·dw] · w[g·Og + o, c, p, q] (+ b)."""
+    top, bottom, left, right = (padding[0], padding[0], padding[1], padding[1]) if len(padding) == 2 else padding
+    a = np.pad(x._data, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    oc, cg, kh, kw = w.shape
+    eh, ew = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
+    win = np.lib.stride_tricks.sliding_window_view(a, (eh, ew), axis=(2, 3))
+    win = win[:, :, ::stride[0], ::stride[1], ::dilation[0], ::dilation[1]]  # (N, C, OH, OW, kh, kw)
+    n, _, oh, ow = win.shape[:4]
+    win = win.reshape(n, groups, cg, oh, ow, kh, kw)
+    out = np.einsum("ngchwpq,gocpq->ngohw", win, w._data.reshape(groups, oc // groups, cg, kh, kw))
+    out = out.reshape(n, oc, oh, ow)
+    if b is not None:
+        out = out + b._data.reshape(1, oc, 1, 1)
+    return Tensor._make(np.ascontiguousarray(out, dtype=x._data.dtype), x.device)
 
 
 class MaxPool2d(Op):

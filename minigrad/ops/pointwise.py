@@ -113,7 +113,7 @@ class Pointwise:
         first = operands[0]
         if first._data.dtype.kind != "f":
             if self.inputs == "float":
-                operands = tuple(t._cast(dtypes.float32) for t in operands)
+                operands = tuple(t._cast(dtypes.default_float()) for t in operands)
             elif self.inputs == "float_only":
                 raise NotImplementedError(f"\"{self.kernel_name}\" not implemented for "
                                           f"'{scalar_name(first)}'")
