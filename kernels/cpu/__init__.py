@@ -89,6 +89,15 @@ def cumextreme(a, axis, largest):
     return values, np.maximum.accumulate(np.where(hit, pos, 0), axis=axis).astype(np.int64)
 
 
+def cumextreme_backward(g, indices, axis):
+    """The gradient of ``cumextreme``'s values: each g_i added at its index along ``axis``."""
+    out = np.zeros_like(g)
+    grid = list(np.indices(g.shape, sparse=True))
+    grid[axis] = indices
+    np.add.at(out, tuple(grid), g)
+    return out
+
+
 def searchsorted(a, v, side="left", sorter=None):
     """numpy's searchsorted as int64; an ``a`` of several dims is searched row by row (its leading
     dims are ``v``'s)."""

@@ -20,7 +20,7 @@ from ._elementwise import (  # noqa: F401 - the flat API
     logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative, not_equal, power,
     sign, sqrt, subtract, tanh, trunc, where,
 )
-from ._cumulative import cumextreme, cumprod_backward  # noqa: F401
+from ._cumulative import cumextreme, cumextreme_backward, cumprod_backward  # noqa: F401
 from ._index import scatter_reduce  # noqa: F401
 from ._matmul import matmul  # noqa: F401
 from .pointwise import backward as pointwise_backward, forward as pointwise_forward  # noqa: F401

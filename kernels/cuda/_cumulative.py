@@ -5,6 +5,7 @@ lines: the axis moved last into a C-contiguous (L, n) copy):
                       maximum.accumulate), j_i = i where a_i = v_i or a_i is NaN, else j_{i−1}
     cumprod_backward  dx_i = P_i·h_i,  P_i = Π_{k<i} a_k,  h_{n−1} = g_{n−1},  h_i = g_i + a_{i+1}·h_{i+1}
                       (exact where some a_k = 0)
+    cumextreme_backward  dx_j = Σ_{i: j_i = j} g_i, added in line order (no atomics)
 """
 import numpy as np
 
@@ -62,4 +63,24 @@ def cumprod_backward(g, a, axis):
     out = cuda.device_array(lines.shape, a.dtype)
     if lines.size:
         _launch.launch(_cumprod_backward_kernel, lines.shape[0], False, grads, lines, out)
+    return _unlines(out, moved, axis)
+
+
+@cuda.jit
+def _extreme_backward_kernel(g, indices, out):
+    for line in range(cuda.grid(1), g.shape[0], cuda.gridsize(1)):
+        for i in range(g.shape[1]):
+            out[line, i] = cast_like(0, g[line, i])
+        for i in range(g.shape[1]):
+            j = indices[line, i]
+            out[line, j] = out[line, j] + g[line, i]
+
+
+def cumextreme_backward(g, indices, axis):
+    """The gradient of ``cumextreme``'s values: each g_i added at its index along ``axis``."""
+    lines, moved = _lines(g, axis)
+    picked, _ = _lines(indices, axis)
+    out = cuda.device_array(lines.shape, g.dtype)
+    if lines.size:
+        _launch.launch(_extreme_backward_kernel, lines.shape[0], False, lines, picked, out)
     return _unlines(out, moved, axis)

@@ -9,7 +9,6 @@ from .. import dtypes
 from ..autograd.op import Op
 from .functions import check_tensor, write_out
 from .functions import dim as _dim
-from .indexing import take_along
 
 
 class Cumprod(Op):
@@ -30,12 +29,12 @@ class Cumextreme(Op):
 
     def forward(self, a, axis=0, largest=True):
         self.name = "CummaxBackward0" if largest else "CumminBackward0"
-        self.shape, self.axis = a.shape, axis
+        self.axis = axis
         vals, self.idx = self.backend.cumextreme(a, axis, largest)
         return vals, self.idx
 
     def backward(self, g):
-        return self.backend.index_add(self.shape, take_along(self.idx, self.axis), g, True)
+        return self.backend.cumextreme_backward(g, self.idx, self.axis)
 
 
 # ---- public functions (torch.<name>, Tensor.<name>) ---------------------------------------------
