@@ -23,12 +23,11 @@ from _harness import Case, pytest_case
 
 import minigrad
 from minigrad.kernels.cpu import pointwise_backward, pointwise_forward
+from minigrad.kernels.cpu.conv2d import conv2d_backward, conv2d_forward
+from minigrad.kernels.cpu.pooling import max_pool2d_backward, max_pool2d_forward
 from minigrad.ops.pointwise import DECLARED
 
 RELU = next(d for d in DECLARED if d.name == "relu")
-from minigrad.kernels.cpu.conv2d import conv2d_backward, conv2d_forward
-from minigrad.kernels.cpu.pooling import max_pool2d_backward, max_pool2d_forward
-
 ONE = (1, 1)
 CONVS = {"conv1": (3, 64, 64), "conv2": (64, 128, 32), "conv3": (128, 2, 16)}  # in, out channels, size
 POOLS = {"pool1": (64, 64), "pool2": (128, 32)}                               # channels, input size

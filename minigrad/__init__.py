@@ -29,7 +29,8 @@ from . import utils  # noqa: E402 - torch.utils.data
 from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402 - minigrad's own; the torch alias reports version.torch
 
 
 def _method(name):

@@ -63,4 +63,5 @@ def install_torch_alias():
         if name == "minigrad" or name.startswith("minigrad."):
             sys.modules["torch" + name[len("minigrad"):]] = module
     _printing.NAMESPACE = "torch"
+    minigrad.__version__ = minigrad.version.torch  # the torch API minigrad follows (see minigrad.version)
     return minigrad

@@ -211,3 +211,17 @@ def test_conv2d_on_bool_refused_as_torch():
     x = np.ones((1, 1, 3, 3), dtype=bool)
     same_error(lambda: MF.conv2d(minigrad.tensor(x), minigrad.tensor(x)),
                lambda: torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(x)))
+
+
+# ---- versions ----------------------------------------------------------------------------------
+def test_version_own_and_under_the_torch_alias(tmp_path):
+    import subprocess
+    import sys
+    assert minigrad.__version__ == minigrad.version.__version__  # no alias installed in this process
+    script = tmp_path / "v.py"
+    script.write_text("import torch\nprint(torch.__version__, torch.version.cuda, torch.__version__ >= '2.1')\n")
+    res = subprocess.run([sys.executable, "-m", "minigrad", "run", str(script)], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == [minigrad.version.torch, "None", "True"]
+    assert minigrad.version.torch.split("+")[0] == torch.__version__.split("+")[0]  # the torch these tests run
