@@ -14,6 +14,17 @@ from ._launch import cast_like, cuda
 from ._scan import _lines, _unlines
 
 
+def _per_line(kernel, axis, inputs, options, out_dtypes):
+    """``kernel(*input lines, *options, *output lines)``, a thread per line; the outputs (one per
+    dtype, shaped as the lines) back in the inputs' dim order."""
+    first, moved = _lines(inputs[0], axis)
+    lines = [first] + [_lines(a, axis)[0] for a in inputs[1:]]
+    outs = [cuda.device_array(lines[0].shape, dtype) for dtype in out_dtypes]
+    if lines[0].size:
+        _launch.launch(kernel, lines[0].shape[0], False, *lines, *options, *outs)
+    return [_unlines(out, moved, axis) for out in outs]
+
+
 @cuda.jit
 def _extreme_kernel(a, largest, values, indices):
     for line in range(cuda.grid(1), a.shape[0], cuda.gridsize(1)):
@@ -32,12 +43,8 @@ def _extreme_kernel(a, largest, values, indices):
 def cumextreme(a, axis, largest):
     """(running max, or min when not ``largest``, of ``a`` along ``axis``; the int64 index each value
     was last taken from)."""
-    lines, moved = _lines(a, axis)
-    values = cuda.device_array(lines.shape, a.dtype)
-    indices = cuda.device_array(lines.shape, np.int64)
-    if lines.size:
-        _launch.launch(_extreme_kernel, lines.shape[0], False, lines, largest, values, indices)
-    return _unlines(values, moved, axis), _unlines(indices, moved, axis)
+    values, indices = _per_line(_extreme_kernel, axis, (a,), (largest,), (a.dtype, np.int64))
+    return values, indices
 
 
 @cuda.jit
@@ -58,12 +65,7 @@ def _cumprod_backward_kernel(g, a, out):
 
 def cumprod_backward(g, a, axis):
     """∂(Σ g·cumprod(a, axis))/∂a."""
-    lines, moved = _lines(a, axis)
-    grads, _ = _lines(g, axis)
-    out = cuda.device_array(lines.shape, a.dtype)
-    if lines.size:
-        _launch.launch(_cumprod_backward_kernel, lines.shape[0], False, grads, lines, out)
-    return _unlines(out, moved, axis)
+    return _per_line(_cumprod_backward_kernel, axis, (g, a), (), (a.dtype,))[0]
 
 
 @cuda.jit
@@ -78,9 +80,4 @@ def _extreme_backward_kernel(g, indices, out):
 
 def cumextreme_backward(g, indices, axis):
     """The gradient of ``cumextreme``'s values: each g_i added at its index along ``axis``."""
-    lines, moved = _lines(g, axis)
-    picked, _ = _lines(indices, axis)
-    out = cuda.device_array(lines.shape, g.dtype)
-    if lines.size:
-        _launch.launch(_extreme_backward_kernel, lines.shape[0], False, lines, picked, out)
-    return _unlines(out, moved, axis)
+    return _per_line(_extreme_backward_kernel, axis, (g, indices), (), (g.dtype,))[0]

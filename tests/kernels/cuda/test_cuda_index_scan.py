@@ -87,6 +87,13 @@ NO_GRAD = {
     "bincount weights minlength": lambda c: minigrad.bincount(c.i([1, 4, 1]), c.x(3).detach(), minlength=7),
     "bincount integer weights": lambda c: minigrad.bincount(c.i([2, 0, 2]), c.i([3, 1, 5])),
     "bincount empty": lambda c: minigrad.bincount(c.i([]).long(), minlength=2),
+    "cummax empty": lambda c: c.x(0, 3).cummax(0),
+    "cumprod empty": lambda c: c.x(2, 0).cumprod(1),
+    "scatter_add empty index": lambda c: c.x(3, 4).scatter_add(0, c.i([[]]).long(), c.x(1, 0)),
+    "scatter_reduce empty index": lambda c: c.x(3, 4).scatter_reduce(1, c.i([[]]).long(), c.x(1, 0), "amax"),
+    "masked_select nothing": lambda c: c.x(3, 4).masked_select(c.x(3, 4) > 9),
+    "searchsorted no values": lambda c: minigrad.searchsorted(c.i([1.0, 2.0]).to(c.dtype), c.x(0)),
+    "histc empty": lambda c: minigrad.histc(c.x(0), bins=3),
 }
 
 
@@ -99,7 +106,8 @@ def run(fn, dev, dtype):
         w = np.random.default_rng(7).standard_normal(tuple(outs[0].shape))
         (outs[0] * minigrad.tensor(w, dtype=outs[0].dtype, device=dev)).sum().backward()
     assert all(o.device.type == dev for o in outs)
-    return [(o.dtype, o.detach().cpu().numpy()) for o in outs], [None if t.grad is None else t.grad.cpu().numpy() for t in c.leaves]
+    grads = [None if t.grad is None else t.grad.cpu().numpy() for t in c.leaves]
+    return [(o.dtype, o.detach().cpu().numpy()) for o in outs], grads
 
 
 def compare(fn, dtype):
