@@ -54,6 +54,8 @@ DIFFERENTIABLE = {
     "take_along_dim": lambda c: c.x(3, 4).take_along_dim(c.i(DUP), 0),
     "take_along_dim broadcast": lambda c: c.x(3, 4).take_along_dim(c.i([[3, 0, -1]]), 1),
     "take_along_dim flat": lambda c: c.x(3, 4).take_along_dim(c.i([11, 0, 0])),
+    "gather": lambda c: c.x(3, 4).gather(1, c.i([[0, 0], [1, 3], [2, 2]])),
+    "sort values": lambda c: c.x(3, 4).sort(1, descending=True).values,
     "masked_select": lambda c: c.x(3, 4).masked_select(c.x(4, seed=1) > 0),
     "mask index": lambda c: (lambda x: x[x > 0])(c.x(3, 4)),
     "two index tensors": lambda c: c.x(3, 4, 2)[c.i([2, 0, 2]), :, c.i([1, 0, 1])],
