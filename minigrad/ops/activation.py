@@ -380,19 +380,31 @@ def hardshrink(input, lambd=0.5):  # noqa: A002
     return _run(HARDSHRINK, input, False, lambd)
 
 
+def _rrelu_noise(input, lower, upper):
+    """The training slopes as torch draws them: 1 where x > 0; for each x ≤ 0 in memory order one float64
+    unit draw u, then u·(upper − lower) + lower in float64 (bounds rounded to the input's dtype first, no
+    fused multiply-add), rounded to the input's dtype."""
+    dt = input._data.dtype
+    with _random.drawing_for(input.device):
+        x = input._backend().to_host(input._data)
+        noise = np.ones(x.shape, dt)
+        slot = noise.reshape(-1)  # a view: the array is new and C-contiguous
+        low = ~(np.ravel(x) > 0)
+        lo, hi = float(dt.type(lower)), float(dt.type(upper))
+        slot[low] = (_random.uniform((int(low.sum()),), np.float64) * (hi - lo) + lo).astype(dt)  # no fma
+    return input._backend().from_host(noise)
+
+
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  # noqa: A002
     """leaky_relu with slope ``(lower + upper)/2``; in training, a slope drawn from U(lower, upper) per
-    element (minigrad's generator)."""
+    element ≤ 0, drawn as torch draws it (same numbers for the same seed)."""
     if not training:
         return _run(RRELU, input, inplace, (lower + upper) / 2, name="rrelu")
     if not hasattr(input, "_data"):
         raise _not_tensor("rrelu", input)
     if not input.is_floating_point():
         raise NotImplementedError(f"\"rrelu_with_noise_cpu\" not implemented for '{input.dtype.name}'")
-    dt = input._data.dtype if input._data.dtype != np.float16 else np.dtype(np.float32)
-    noise = input._make(_random.uniform(input._data.shape, dt, lower, upper).astype(input._data.dtype), input.device)
-    if input.device.type != "cpu":
-        noise = noise.to(input.device)
+    noise = input._make(_rrelu_noise(input, lower, upper), input.device)
     if inplace:
         return input._inplace(lambda t: RRELU_WITH_NOISE(t, noise))._renamed("RreluWithNoiseBackward1")
     return RRELU_WITH_NOISE(input, noise)._renamed("RreluWithNoiseBackward0")

@@ -184,3 +184,16 @@ def test_errors_as_torch():
 
 def torch_or_mg(f):
     return torch if f is torch.nn.functional else minigrad
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(5,), (3, 17), (2, 3, 40)])
+def test_rrelu_training_equals_torch_for_the_same_seed(dtype, shape):
+    a = np.random.default_rng(len(shape)).standard_normal(shape).astype(dtype)
+    for seed in (0, 7):
+        torch.manual_seed(seed)
+        minigrad.manual_seed(seed)
+        expected = torch.nn.functional.rrelu(torch.tensor(a), 0.1, 0.3, training=True)
+        got = F.rrelu(minigrad.tensor(a), 0.1, 0.3, training=True)
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())
+        assert minigrad.rand(1).item() == torch.rand(1).item()  # the same number of draws
