@@ -60,6 +60,7 @@ class Case:
     note: str = ""
     rounds: Optional[int] = None  # of a full run; --quick runs fewer
     skip: str = ""
+    default_threads: bool = False  # run both libraries at their default thread settings (see fastest_threads)
 
 
 def schedule(case, quick):
@@ -98,7 +99,9 @@ class Threads:
             self.get, self._set = torch.get_num_threads, torch.set_num_threads
         else:
             import minigrad
+            from minigrad.kernels.cpu import _parallel
             self.get, self._set = minigrad.get_num_threads, minigrad.set_num_threads
+            self._auto = _parallel._auto  # automatic unless a count was asked for: restored with the count
         self.lib, self.default, self._blas = lib, self.get(), None
 
     def set(self, n):
@@ -113,6 +116,9 @@ class Threads:
 
     def restore(self):
         self._set(self.default)
+        if self.lib == "minigrad":
+            from minigrad.kernels.cpu import _parallel
+            _parallel._auto = self._auto
         if self._blas:
             self._blas.restore_original_limits()
 
@@ -143,7 +149,7 @@ def measure(case, quick=False):
         out = fns[lib]()
         first[lib] = float(out) if case.measured else time.perf_counter() - start
     with ExitStack() as stack:  # warm-up (caches, allocators) choosing each library's thread count
-        threads = {lib: None if case.measured else stack.enter_context(
+        threads = {lib: None if case.measured or case.default_threads else stack.enter_context(
             fastest_threads(lib, fns[lib], seconds / 2, min_calls)) for lib in LIBS}
         medians = {lib: [] for lib in LIBS}
         for r in range(rounds):
@@ -187,6 +193,9 @@ def pytest_case(cases, device="cpu"):
             benchmark.extra_info["values"] = values
             return
         fn()  # JIT compilation outside the timing
+        if case.default_threads:
+            benchmark(fn)
+            return
         with fastest_threads(lib, fn, 0.1, 3) as threads:
             benchmark.extra_info["threads"] = threads
             benchmark(fn)

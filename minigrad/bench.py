@@ -7,7 +7,8 @@ matrix-multiply speed while torch's own BLAS ignores them. The child appends one
 line to a results file; this process follows it to draw a progress bar on stderr, then prints the
 table (case, minigrad median, torch median, ratio minigrad/torch, spread: the ratios' interquartile
 range over interleaved rounds, target), writes a CSV with the machine, the versions and the date, and
-draws the ratios as a PNG bar chart when matplotlib is installed.
+draws the ratios as a PNG bar chart when matplotlib is installed (and the size sweep, when the run
+has its cases, as a chart of time and ratio against size: ``sweep_chart``).
 """
 import csv
 import importlib.util
@@ -256,6 +257,50 @@ def chart(path, rows, title):
     return f"chart: {path}"
 
 
+def _elements(label):
+    """The element count of a sweep case's size label: "4K" -> 4096, "16M" -> 16777216."""
+    return int(label[:-1]) << (10 if label[-1] == "K" else 20)
+
+
+def sweep_chart(path, rows, title):
+    """The size sweep (``benchmarks/bench_sweep.py``, cases ``sweep/<loss>/<size>``) as two log-log
+    panels: each library's median time against the element count, and the ratio minigrad/torch with
+    the 1.0 line. Returns a one-line message, or None when the run had no sweep case."""
+    series = {}
+    for r in rows:
+        if r["case"].startswith("sweep/") and r["status"] == "ok":
+            _, loss, size = r["case"].split("/")
+            series.setdefault(loss, []).append((_elements(size), r["minigrad"], r["torch"], r["ratio"]))
+    if not series:
+        return None
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "sweep chart: not drawn, matplotlib is not installed (pip install matplotlib)"
+    fig, (times, ratios) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for k, (loss, points) in enumerate(sorted(series.items())):
+        n, mg, th, ratio = zip(*sorted(points))
+        colour = f"C{k}"
+        times.plot(n, mg, "o-", color=colour, label=f"{loss} minigrad")
+        times.plot(n, th, "s--", color=colour, label=f"{loss} torch")
+        ratios.plot(n, ratio, "o-", color=colour, label=loss)
+    for ax in (times, ratios):
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel("elements")
+        ax.legend(fontsize=7)
+    times.set_ylabel("forward + backward, median (s)")
+    ratios.axhline(1.0, color="black", linewidth=0.8)
+    ratios.set_ylabel("minigrad / torch")
+    fig.suptitle(title + " (both at their default threads)", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return f"sweep chart: {path}"
+
+
 def main(args):
     """Run the benchmark command; returns the exit status (2: cannot run here, 1: a case failed)."""
     if args.device == "cuda":
@@ -296,9 +341,12 @@ def main(args):
     csv_path = out_dir / f"minigrad-bench-{stamp}.csv"
     write_csv(csv_path, rows, machine, load)
     print(f"\ncsv: {csv_path}")
-    print(chart(out_dir / f"minigrad-bench-{stamp}.png", rows,
-                f"minigrad / torch {machine['versions']['torch']}, {machine['processor']} x{machine['cpu_count']}, "
-                f"{machine['date']}"))
+    title = (f"minigrad / torch {machine['versions']['torch']}, {machine['processor']} x{machine['cpu_count']}, "
+             f"{machine['date']}")
+    print(chart(out_dir / f"minigrad-bench-{stamp}.png", rows, title))
+    swept = sweep_chart(out_dir / f"minigrad-bench-{stamp}-sweep.png", rows, title)
+    if swept:
+        print(swept)
     if any(r["status"].startswith("error") for r in rows):
         log_path = out_dir / f"minigrad-bench-{stamp}.log"
         log_path.write_text(log_text, encoding="utf-8")
