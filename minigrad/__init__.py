@@ -2,18 +2,23 @@
 
 ``import minigrad as torch`` works for the tutorials' code; ``python -m minigrad run SCRIPT`` runs an
 unchanged ``import torch`` script against minigrad (see ``minigrad.compat``)."""
+import builtins
+
 from . import autograd, cuda, dtypes, random
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+)
 from .creation import (
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor,
     arange, as_tensor, cat, concat, concatenate, empty, empty_like, eye, from_numpy, full, full_like, linspace,
-    normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm, stack, zeros, zeros_like,
+    logspace, normal, ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm, stack, zeros, zeros_like,
 )
 from .creation import bernoulli, multinomial, poisson, randint_like
 from .device import device
 from .dtypes import (
     bool, double, dtype, float, float16, float32, float64, half, int, int8, int16, int32, int64, long, short, uint8,
 )
+from .dtypes import can_cast, finfo, iinfo, promote_types
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .ops.pointwise import FUNCTIONS as _pointwise_functions
 from .ops import indexing as _indexing
@@ -24,7 +29,7 @@ from .ops import shape as _shape
 from .creation import tensor
 from .tensor import Size, Tensor, matmul, maximum, minimum, where
 
-from . import linalg, nn, optim  # noqa: E402 - built on everything above
+from . import backends, linalg, nn, optim  # noqa: E402 - built on everything above
 from . import utils  # noqa: E402 - torch.utils.data
 from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
@@ -54,6 +59,8 @@ for _name in ("add", "sub", "mul", "div",
               "ge", "equal", "allclose", "logical_not", "logical_and", "logical_or", "logical_xor", "all", "any",
               "nonzero", "count_nonzero", "cumsum", "sort", "gather", "topk", "unique", "dot", "mm", "clone",
               "detach", "numel", "true_divide", "multiply", "subtract", "clamp_min", "clamp_max",
+              "divide", "greater", "greater_equal", "less", "less_equal", "not_equal", "ravel", "is_same_size",
+              "argsort", "isclose", "is_nonzero", "is_floating_point",
               ):
     globals()[_name] = _method(_name)
 del _name
@@ -65,6 +72,20 @@ del _mod
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+
+def typename(obj):
+    """``'torch.FloatTensor'`` for a tensor (its legacy type), else the object's qualified class name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def broadcast_shapes(*shapes):
+    """The shape tensors of ``shapes`` broadcast to (torch's RuntimeError when they do not)."""
+    from .tensor import _broadcast_shape
+    return Size(_broadcast_shape(*(tuple(s) if isinstance(s, (tuple, list)) else (s,) for s in shapes)))
 
 
 def numel(input):  # noqa: A002
@@ -108,7 +129,8 @@ def set_default_tensor_type(t):
     ``'torch.DoubleTensor'``. CUDA types (a default device) are not supported."""
     import warnings
     warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
-                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning, stacklevel=2)
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                  stacklevel=2)
     if isinstance(t, str):
         if ".cuda." in t:
             raise TypeError(f"type {t} not available: minigrad has no default device; move tensors with .to('cuda')")
@@ -128,3 +150,23 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
                        ("LINEWIDTH", linewidth), ("SCI_MODE", sci_mode)):
         if value is not None:
             setattr(_printing, key, value)
+
+
+_DETERMINISTIC = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Recorded for ``are_deterministic_algorithms_enabled``; minigrad's kernels are deterministic
+    anyway (the same bits on every run and thread count)."""
+    if not isinstance(mode, builtins.bool):
+        raise TypeError(f"use_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
+                        f"{type(mode).__name__}")
+    _DETERMINISTIC.update(mode=mode, warn_only=warn_only)
+
+
+def are_deterministic_algorithms_enabled():
+    return _DETERMINISTIC["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _DETERMINISTIC["warn_only"]

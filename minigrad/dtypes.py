@@ -147,3 +147,46 @@ def result_type(*operands):
         out = _DEFAULT_FOR_CATEGORY[scalar_cat]
     return out
 
+
+
+class finfo:
+    """Limits of a floating dtype (the default dtype when none is given): ``bits``, ``eps``, ``max``,
+    ``min``, ``tiny`` (= ``smallest_normal``) and ``resolution`` (10^-decimal digits)."""
+
+    def __init__(self, type=None):  # noqa: A002 - torch's argument name
+        d = type or default_float()
+        if not isinstance(d, dtype) or not d.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        info = np.finfo(d.np)
+        self.bits, self.dtype = info.bits, d.name
+        self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max), builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
+
+    def __repr__(self):
+        fields = ("resolution", "min", "max", "eps", "smallest_normal", "tiny")
+        return "finfo(" + ", ".join(f"{k}={getattr(self, k):g}" for k in fields) + f", dtype={self.dtype})"
+
+
+class iinfo:
+    """Limits of an integer dtype: ``bits``, ``max``, ``min``."""
+
+    def __init__(self, type):  # noqa: A002
+        if not isinstance(type, dtype) or type.category != 1:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits, self.max, self.min, self.dtype = info.bits, builtins.int(info.max), builtins.int(info.min), type.name
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+def promote_types(a, b):
+    """The dtype torch computes ``a`` and ``b`` operands in (the higher category, then the wider type)."""
+    return _combine(a, b)
+
+
+def can_cast(from_, to):
+    """Whether torch casts ``from_`` to ``to`` implicitly: never down a category (float → int, int → bool)."""
+    return from_.category <= to.category

@@ -168,6 +168,39 @@ class Tensor:
     def element_size(self):
         return self._data.dtype.itemsize
 
+    itemsize = property(element_size)
+
+    @property
+    def nbytes(self):
+        return self._data.size * self._data.dtype.itemsize
+
+    @property
+    def is_cpu(self):
+        return self._device.type == "cpu"
+
+    def get_device(self):
+        """The CUDA device index, -1 for a CPU tensor."""
+        return -1 if self._device.type == "cpu" else self._device.index or 0
+
+    def stride(self, dim=None):
+        """Steps in elements between neighbours along each dim (one dim's when ``dim`` is given)."""
+        steps = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
+        return steps if dim is None else steps[_dim(dim, self.ndim)]
+
+    def data_ptr(self):
+        """The address of the first element (host or device memory)."""
+        face = "__array_interface__" if self._device.type == "cpu" else "__cuda_array_interface__"
+        return getattr(self._data, face)["data"][0]
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def is_complex(self):
+        return False
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
+
     @property
     def requires_grad(self):
         return self._requires_grad
@@ -281,6 +314,26 @@ class Tensor:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return builtins.bool(self.item())
 
+    def is_nonzero(self):
+        if self._data.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+        return self.__bool__()
+
+    def apply_(self, callable):  # noqa: A002 - torch's argument name
+        """Replace each element ``x`` by ``callable(x)`` (a Python function; CPU tensors only, slow)."""
+        return self.map_(self, lambda x, _: callable(x))
+
+    def map_(self, tensor, callable):  # noqa: A002
+        """Replace each element ``x`` by ``callable(x, y)``, ``y`` the matching element of ``tensor``
+        broadcast to this tensor's shape (CPU tensors only, slow)."""
+        if self._device.type != "cpu" or tensor._device.type != "cpu":
+            raise TypeError(f"{'apply_' if tensor is self else 'map_'} is only implemented on CPU tensors")
+        self._check_inplace()
+        a, b = self._data, np.broadcast_to(tensor._data, self._data.shape)
+        for idx in np.ndindex(a.shape):
+            a[idx] = callable(a[idx].item(), b[idx].item())
+        return self._bump()
+
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
@@ -393,6 +446,16 @@ class Tensor:
 
     def byte(self):
         return self._cast(dtypes.uint8)
+
+    def short(self):
+        return self._cast(dtypes.int16)
+
+    def char(self):
+        return self._cast(dtypes.int8)
+
+    def type_as(self, other):
+        """This tensor in ``other``'s type: its dtype and device."""
+        return self.type(other.type())
 
     # ---- factories in this tensor's dtype and on its device ---------------------------------
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
@@ -1015,6 +1078,25 @@ class Tensor:
     def equal(self, other):
         return self.shape == other.shape and builtins.bool(np.array_equal(self._host(), other._host()))
 
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """|self − other| ≤ atol + rtol·|other| elementwise (equal infinities are close; NaNs when
+        ``equal_nan``)."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        if other.dtype is not self.dtype:
+            raise RuntimeError(f"{dtypes.scalar_name(self.dtype)} did not match {dtypes.scalar_name(other.dtype)}")
+        if rtol < 0 or atol < 0:
+            raise RuntimeError(f"{'rtol' if rtol < 0 else 'atol'} must be greater than or equal to zero, but got "
+                               f"{rtol if rtol < 0 else atol}")
+        with _autograd.no_grad():
+            close = self == other
+            if self.dtype is not dtypes.bool:
+                a, b = self._float_or_cast(), other._float_or_cast()
+                close = close | (((a - b).abs() <= atol + rtol * b.abs()) & b.isfinite())  # inf, -inf: not close
+            if equal_nan:
+                close = close | (self.isnan() & other.isnan())
+        return close
+
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return builtins.bool(np.allclose(self._host(), other._host(), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
@@ -1203,6 +1285,10 @@ class Tensor:
         values = I.Index.apply(self, index=I.take_along(idx, d), advanced=True)._renamed("SortBackward0")
         return _ReturnTypes("sort", values, Tensor._make(idx, self._device))
 
+    def argsort(self, dim=-1, descending=False, stable=False):
+        """The indices that sort along ``dim`` (``sort(...).indices``)."""
+        return self.sort(dim, descending, stable)[1]
+
     def gather(self, dim, index):
         d = _dim(dim, self.ndim)
         if not isinstance(index, Tensor) or index._data.dtype.kind not in "iu":
@@ -1309,6 +1395,15 @@ _pointwise.install(Tensor)
 from . import creation as _creation  # noqa: E402 - tensor() (creation imports this module)
 _random.install(Tensor)  # uniform_, normal_, bernoulli_, multinomial, ... (random.py)
 _functions.install(Tensor, I, L, S, _scan)  # bmm, einsum, tril, ...: the non-pointwise ops (ops/functions.py)
+for _alias, _name in (("divide", "div"), ("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"),  # torch's
+                      ("less_equal", "le"), ("not_equal", "ne"), ("ravel", "flatten")):           # other names
+    setattr(Tensor, _alias, getattr(Tensor, _name))
+for _name in ("divide", "multiply", "subtract", "true_divide", "pow", "eq", "ne", "lt", "le", "gt", "ge", "greater",
+              "greater_equal", "less", "less_equal", "not_equal", "clamp_min", "clamp_max", "clip", "logical_and",
+              "logical_or", "logical_xor", "logical_not", "cumsum"):
+    if not hasattr(Tensor, _name + "_"):
+        setattr(Tensor, _name + "_", _pointwise._inplace(getattr(Tensor, _name)))
+del _alias, _name
 
 
 # ---- functions over several tensors -----------------------------------------------------------

@@ -225,3 +225,163 @@ def test_version_own_and_under_the_torch_alias(tmp_path):
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == [minigrad.version.torch, "None", "True"]
     assert minigrad.version.torch.split("+")[0] == torch.__version__.split("+")[0]  # the torch these tests run
+
+
+# ---- metadata and small conveniences -------------------------------------------------------------
+def test_metadata_as_torch():
+    a = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+    mg, th = minigrad.tensor(a).permute(2, 0, 1), torch.tensor(a).permute(2, 0, 1)
+    assert mg.stride() == th.stride() and mg.stride(-1) == th.stride(-1)
+    assert (mg.itemsize, mg.nbytes, mg.is_cpu, mg.get_device()) == (th.itemsize, th.nbytes, th.is_cpu,
+                                                                    th.get_device())
+    assert mg.is_signed() == th.is_signed() and mg.byte().is_signed() == th.byte().is_signed()
+    assert mg.is_complex() is th.is_complex() is False
+    assert mg.is_same_size(mg.clone()) and not mg.is_same_size(mg[0])
+    base_mg, base_th = minigrad.tensor(a), torch.tensor(a)  # a view's address is its first element's
+    assert base_mg[1].data_ptr() - base_mg.data_ptr() == base_th[1].data_ptr() - base_th.data_ptr() == 12 * 8
+
+
+@pytest.mark.parametrize("name", ["short", "char", "type_as", "ravel"])
+def test_casts_and_ravel_as_torch(name):
+    a = np.array([[1.7, -2.2], [3.9, 0.0]])
+    got, want = ((getattr(lib.tensor(a).t(), name)(lib.ones(1, dtype=lib.int32)) if name == "type_as" else
+                  getattr(lib.tensor(a).t(), name)()) for lib in LIBS)
+    assert_same_tensor(got, want)
+
+
+def test_is_nonzero_as_torch():
+    for v in ([0.0], [1.5], [True], [[3]]):
+        assert minigrad.tensor(v).is_nonzero() == torch.tensor(v).is_nonzero()
+    same_error(lambda: minigrad.tensor([]).is_nonzero(), lambda: torch.tensor([]).is_nonzero())
+    same_error(lambda: minigrad.ones(2).is_nonzero(), lambda: torch.ones(2).is_nonzero())
+
+
+def test_apply_and_map_as_torch():
+    a, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([10.0, 20.0])
+    got, want = ((lib.tensor(a).t().contiguous().apply_(lambda v: v * v - 1)) for lib in LIBS)
+    assert_same_tensor(got, want)
+    got, want = ((lib.tensor(a).map_(lib.tensor(b), lambda x, y: x * y + 1)) for lib in LIBS)
+    assert_same_tensor(got, want)
+    leaf = minigrad.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError):
+        leaf.apply_(lambda v: v)
+
+
+@pytest.mark.parametrize("name", ["divide", "greater", "greater_equal", "less", "less_equal", "not_equal"])
+def test_comparison_and_division_aliases_as_torch(name):
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 1.0])
+    got, want = (getattr(lib, name)(lib.tensor(a), lib.tensor(b)) for lib in LIBS)
+    assert_same_tensor(got, want)
+    got, want = (getattr(lib.tensor(a), name + "_")(lib.tensor(b)) for lib in LIBS)
+    assert_same_tensor(got, want)
+
+
+@pytest.mark.parametrize("name, arg", [("eq_", 2.0), ("ne_", 2.0), ("lt_", 2.0), ("ge_", 2.0), ("pow_", 2),
+                                       ("clamp_min_", 1.5), ("clamp_max_", 1.5), ("clip_", 1.5),
+                                       ("multiply_", 3.0), ("subtract_", 1.0), ("true_divide_", 4.0)])
+def test_inplace_forms_as_torch(name, arg):
+    a = np.array([[1.0, 2.0], [3.0, -1.0]])
+    got, want = (getattr(lib.tensor(a), name)(arg) for lib in LIBS)
+    assert_same_tensor(got, want)
+
+
+def test_inplace_logical_and_cumsum_as_torch():
+    a, b = np.array([0.0, 1.0, 2.0]), np.array([1.0, 0.0, 3.0])
+    for name in ("logical_and_", "logical_or_", "logical_xor_"):
+        got, want = (getattr(lib.tensor(a), name)(lib.tensor(b)) for lib in LIBS)
+        assert_same_tensor(got, want)
+    assert_same_tensor(minigrad.tensor(a).logical_not_(), torch.tensor(a).logical_not_())
+    assert_same_tensor(minigrad.tensor(a).cumsum_(0), torch.tensor(a).cumsum_(0))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("kw", [dict(), dict(rtol=0.1), dict(atol=0.5), dict(equal_nan=True)])
+def test_isclose_as_torch(kw, dtype):
+    a = np.array([1.0, 2.0, np.nan, np.inf, -np.inf, 100.0, 0.0])
+    b = np.array([1.0, 2.05, np.nan, np.inf, np.inf, 101.0, 1e-9])
+    if dtype == "int64":
+        a, b = np.arange(7), np.array([0, 1, 3, 3, 5, 4, 6])
+    for fn in (lambda lib, x, y: lib.isclose(x, y, **kw), lambda lib, x, y: x.isclose(y, **kw)):
+        got, want = (fn(lib, lib.tensor(a, dtype=getattr(lib, dtype)), lib.tensor(b, dtype=getattr(lib, dtype)))
+                     for lib in LIBS)
+        assert_same_tensor(got, want)
+
+
+def test_isclose_errors_as_torch():
+    same_error(lambda: minigrad.isclose(minigrad.ones(1), minigrad.ones(1, dtype=minigrad.float64)),
+               lambda: torch.isclose(torch.ones(1), torch.ones(1, dtype=torch.float64)))
+    same_error(lambda: minigrad.isclose(minigrad.ones(1), minigrad.ones(1), rtol=-1),
+               lambda: torch.isclose(torch.ones(1), torch.ones(1), rtol=-1))
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(dim=0), dict(descending=True), dict(dim=0, stable=True)])
+def test_argsort_as_torch(kw):
+    a = np.array([[3.0, 1.0, 2.0], [0.5, 0.5, -1.0]])
+    for fn in (lambda lib, x: lib.argsort(x, **kw), lambda lib, x: x.argsort(**kw)):
+        got, want = (fn(lib, lib.tensor(a)) for lib in LIBS)
+        assert_same_tensor(got, want)
+
+
+# ---- torch-level helpers ------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", None])
+def test_finfo_as_torch(name):
+    got, want = ((lib.finfo(getattr(lib, name)) if name else lib.finfo()) for lib in LIBS)
+    for field in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"):
+        assert getattr(got, field) == getattr(want, field), field
+    assert repr(got) == repr(want)
+
+
+@pytest.mark.parametrize("name", ["uint8", "int8", "int16", "int32", "int64"])
+def test_iinfo_as_torch(name):
+    got, want = (lib.iinfo(getattr(lib, name)) for lib in LIBS)
+    assert (got.bits, got.max, got.min, got.dtype) == (want.bits, want.max, want.min, want.dtype)
+    assert repr(got) == repr(want)
+
+
+def test_finfo_iinfo_errors_as_torch():
+    same_error(lambda: minigrad.finfo(minigrad.int32), lambda: torch.finfo(torch.int32))
+    same_error(lambda: minigrad.iinfo(minigrad.float32), lambda: torch.iinfo(torch.float32))
+
+
+NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+
+
+def test_promote_types_and_can_cast_as_torch():
+    for a in NAMES:
+        for b in NAMES:
+            got = minigrad.promote_types(getattr(minigrad, a), getattr(minigrad, b))
+            assert dtype_name(minigrad.ones(1, dtype=got)) == str(torch.promote_types(getattr(torch, a),
+                                                                                     getattr(torch, b))).split(".")[1]
+            assert minigrad.can_cast(getattr(minigrad, a), getattr(minigrad, b)) == torch.can_cast(getattr(torch, a),
+                                                                                                   getattr(torch, b))
+
+
+def test_typename_broadcast_shapes_logspace_as_torch():
+    from tests.core_helpers import torch_repr
+    assert minigrad.typename(minigrad.ones(1, dtype=minigrad.int64)).split(".")[-1] == \
+        torch.typename(torch.ones(1, dtype=torch.int64)).split(".")[-1]
+    assert minigrad.typename(3) == torch.typename(3) == "int"
+    for shapes in (((2, 1), (3,)), ((), (4, 1), [1, 5]), (3, (2, 1))):
+        assert tuple(minigrad.broadcast_shapes(*shapes)) == tuple(torch.broadcast_shapes(*shapes))
+    with pytest.raises(RuntimeError):
+        minigrad.broadcast_shapes((2,), (3,))
+    for kw in (dict(), dict(base=2.0), dict(dtype="float64")):
+        kw_mg = {k: getattr(minigrad, v) if k == "dtype" else v for k, v in kw.items()}
+        kw_th = {k: getattr(torch, v) if k == "dtype" else v for k, v in kw.items()}
+        assert_same_tensor(minigrad.logspace(-1, 2, 5, **kw_mg), torch.logspace(-1, 2, 5, **kw_th))
+    assert torch_repr(minigrad.broadcast_shapes((2, 1), (3,))) == repr(torch.broadcast_shapes((2, 1), (3,)))
+
+
+def test_backends_flags_and_deterministic_switch():
+    for lib in LIBS:
+        lib.backends.cudnn.deterministic = True
+        lib.backends.cudnn.benchmark = False
+        assert lib.backends.cudnn.deterministic and not lib.backends.cudnn.benchmark
+        assert lib.backends.mps.is_available() is False
+        lib.use_deterministic_algorithms(True, warn_only=True)
+        assert lib.are_deterministic_algorithms_enabled() and lib.is_deterministic_algorithms_warn_only_enabled()
+        lib.use_deterministic_algorithms(False)
+        assert not lib.are_deterministic_algorithms_enabled()
+    for lib in LIBS:  # torch names its private helper; minigrad the public function
+        with pytest.raises(TypeError, match="argument 'mode' \\(position 1\\) must be bool, not int"):
+            lib.use_deterministic_algorithms(1)

@@ -1,10 +1,11 @@
-"""Whether operations record a graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``."""
+"""Whether operations record a graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``inference_mode``."""
 import functools
 import threading
 
 
 class _State(threading.local):
     enabled = True
+    inference = False
 
 
 state = _State()
@@ -69,3 +70,35 @@ class set_grad_enabled(_GradMode):
     def __call__(self, func):
         state.enabled = self._prev  # used as a decorator: the construction must not leak
         return super().__call__(func)
+
+
+def is_inference_mode_enabled():
+    return state.inference
+
+
+class inference_mode(_GradMode):
+    """``inference_mode()``: no graph is recorded inside, and ``is_inference_mode_enabled()`` is True;
+    ``inference_mode(False)`` leaves inference mode and enables gradients, as torch's does. A context
+    manager and a decorator (also bare). Unlike torch, ``enable_grad()`` inside it records again, and
+    tensors made inside are ordinary tensors (torch marks them as inference tensors)."""
+
+    def __new__(cls, mode=True):
+        self = object.__new__(cls)
+        if callable(mode):  # @inference_mode without parentheses
+            self.__init__()
+            return self(mode)
+        return self
+
+    def __init__(self, mode=True):
+        self.inference = bool(mode)
+        self.mode = not self.inference
+
+    def __enter__(self):
+        self._prev = state.enabled, state.inference
+        state.enabled, state.inference = self.mode, self.inference
+
+    def __exit__(self, *exc):
+        state.enabled, state.inference = self._prev
+
+    def _clone(self):
+        return type(self)(self.inference)

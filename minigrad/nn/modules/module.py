@@ -59,11 +59,11 @@ class Module:
         d = self.__dict__
         if isinstance(value, Parameter):
             self._check_init()
-            self._forget(name)
+            self._forget(name, keep="_parameters")
             d["_parameters"][name] = value
         elif isinstance(value, Module):
             self._check_init()
-            self._forget(name)
+            self._forget(name, keep="_modules")
             d["_modules"][name] = value
         elif "_parameters" in d and name in d["_parameters"]:
             if value is not None:
@@ -82,9 +82,11 @@ class Module:
             d["_buffers"][name] = value
         d[name] = value  # also a plain attribute: attribute lookup in forward stays fast
 
-    def _forget(self, name):
+    def _forget(self, name, keep=None):
+        """Drop ``name`` from the registries other than ``keep`` (where a replacement keeps its position)."""
         for key in ("_parameters", "_modules", "_buffers"):
-            self.__dict__[key].pop(name, None)
+            if key != keep:
+                self.__dict__[key].pop(name, None)
 
     def __getattr__(self, name):
         """Only reached on a miss in ``__dict__``: entries put straight into the registries still resolve."""
@@ -105,7 +107,7 @@ class Module:
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
         _check_name("buffer", name)
-        self._forget(name)
+        self._forget(name, keep="_buffers")
         self._buffers[name] = tensor
         if not persistent:
             self._non_persistent_buffers_set.add(name)
@@ -116,7 +118,7 @@ class Module:
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                             "(torch.nn.Parameter or None required)")
         _check_name("parameter", name)
-        self._forget(name)
+        self._forget(name, keep="_parameters")
         self._parameters[name] = param
         self.__dict__[name] = param
 
@@ -124,7 +126,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         _check_name("module", name)
-        self._forget(name)
+        self._forget(name, keep="_modules")
         self._modules[name] = module
         self.__dict__[name] = module
 
@@ -137,6 +139,27 @@ class Module:
                 raise AttributeError(f"{type(mod).__name__} has no attribute `{part}`")
             mod = mod._modules[part]
         return mod
+
+    def _member(self, target, key, what):
+        """The parameter or buffer at the dotted path ``target`` (``"0.weight"``), with torch's errors."""
+        path, _, name = target.rpartition(".")
+        mod = self.get_submodule(path)
+        if not hasattr(mod, name):
+            raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
+        if name not in mod.__dict__[key]:
+            raise AttributeError(f"`{name}` is not {what}")
+        return mod.__dict__[key][name]
+
+    def get_parameter(self, target):
+        return self._member(target, "_parameters", "an nn.Parameter")
+
+    def get_buffer(self, target):
+        return self._member(target, "_buffers", "a buffer")
+
+    def set_submodule(self, target, module):
+        """Replace (or add) the submodule at the dotted path ``target``."""
+        path, _, name = target.rpartition(".")
+        self.get_submodule(path).add_module(name, module)
 
     # ---- traversal ----------------------------------------------------------------------------
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
@@ -308,6 +331,9 @@ class Module:
 
     def double(self):
         return self._apply_to_tensors(lambda t: t.detach().double() if t.is_floating_point() else t)
+
+    def half(self):
+        return self._apply_to_tensors(lambda t: t.detach().half() if t.is_floating_point() else t)
 
     def type(self, dst_type):
         return self.to(dtype=dst_type)
