@@ -1,6 +1,7 @@
 """``python -m minigrad run SCRIPT [ARGS...]`` (also the ``minigrad`` command): run an unchanged PyTorch
 script on minigrad through the torch alias; ``-n N`` starts N ranks of it under MPI, as does ``minigrad torchrun
---nproc-per-node N SCRIPT`` (see ``minigrad.distributed.launch``). ``minigrad bench``: see ``minigrad.bench``.
+--nproc-per-node N SCRIPT`` (see ``minigrad.distributed.launch``). ``minigrad bench``: see ``minigrad.bench``;
+``minigrad warmup``: see ``minigrad.warmup``.
 
 The script runs as ``python SCRIPT [ARGS...]`` would run it: ``sys.argv`` is ``[SCRIPT, ARGS...]``,
 ``sys.path[0]`` is the script's folder, ``__name__`` is ``"__main__"``, and an uncaught exception prints
@@ -29,6 +30,9 @@ def _parser():
     add_torchrun_arguments(sub.add_parser("torchrun", help="torchrun's single-node launcher, ranks started by MPI",
                                           description="Start --nproc-per-node ranks of SCRIPT under MPI with "
                                                       "torchrun's environment, each as `minigrad run SCRIPT`."))
+    sub.add_parser("warmup", help="compile the common float32 kernels into the kernel cache",
+                   description="Compile the kernels a first script most likely needs (float32 losses, layers, "
+                               "optimizers) into Numba's on-disk cache; see minigrad.warmup.")
     from .bench import add_arguments
     add_arguments(sub.add_parser("bench", help="time minigrad against PyTorch on the benchmarks/ suite",
                                  description="Time minigrad against PyTorch on the benchmarks/ suite: a table, "
@@ -88,6 +92,10 @@ def main(argv=None):
     if opts.command == "bench":
         from .bench import main as bench
         sys.exit(bench(opts))
+    if opts.command == "warmup":
+        from .warmup import warmup
+        warmup()
+        sys.exit(0)
     if opts.command == "torchrun":
         from .distributed.launch import torchrun
         torchrun(opts)
