@@ -17,6 +17,9 @@ KERNELS = """
 
     kernels = {  # name: (kernel, signature, float64 on purpose)
         "gather": (X._gather, (A(f32), A(i64), A(f32)), False),
+        "device offsets": (X._device_offsets_kernel, (types.UniTuple(A(i64), 2), types.UniTuple(t2, 2), t2, t2, t2,
+                                                      A(i64), A(i64)), False),
+        "add at": (X._add_at, (A(f32), t2, t2, A(i64), A(f32)), False),
         "cummax": (C._extreme_kernel, (A(f32, 2), b1, A(f32, 2), A(i64, 2)), False),
         "cummin integers": (C._extreme_kernel, (A(i64, 2), b1, A(i64, 2), A(i64, 2)), False),
         "cumprod backward": (C._cumprod_backward_kernel, (A(f32, 2),) * 3, False),
@@ -34,4 +37,4 @@ KERNELS = """
 
 
 def test_index_scan_search_kernels_compile_for_sm_90():
-    assert compiled_kernels(KERNELS) == 16
+    assert compiled_kernels(KERNELS) == 18

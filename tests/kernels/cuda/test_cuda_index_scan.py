@@ -205,14 +205,19 @@ def test_repeated_positions_combine_in_index_order():
 
 
 def test_data_stays_on_the_device(device_log):
-    """Scans run with no copy at all; searchsorted copies nothing back; bincount reads its bounds
-    (two int64), histc over the data's range its min and max."""
+    """Scans run with no copy at all; searchsorted copies nothing back; a gather along a dim by a
+    device index (sort's values) reads back one flag each way; bincount reads its bounds (two
+    int64), histc over the data's range its min and max."""
     x = minigrad.tensor(np.linspace(-1, 1, 12).reshape(3, 4), device="cuda", requires_grad=True)
     del device_log[:]
     values, _ = x.cumprod(1).cummax(0)
     values.sum().backward()
     minigrad.searchsorted(x.detach().reshape(-1), x.detach())
     assert device_log == []
+    values, _ = x.sort(1)
+    values.sum().backward()
+    assert device_log.count("to host") == 2 and "host array given to a kernel" not in device_log
+    del device_log[:]
     minigrad.histc(x.detach(), bins=3, min=-1, max=1)
     assert "to host" not in device_log
     del device_log[:]
@@ -222,3 +227,21 @@ def test_data_stays_on_the_device(device_log):
     del device_log[:]
     minigrad.bincount(counts)
     assert device_log.count("to host") == 2
+
+
+def test_device_index_keys_never_reach_the_host(monkeypatch):
+    """sort's values and a[i, j] with device indices: offsets computed on the device, forward and
+    backward; an out-of-range device index still raises numpy's IndexError (through the host)."""
+    from minigrad.kernels.cuda import _index
+
+    results = []
+    for dev in ("cpu", "cuda"):
+        x = minigrad.tensor(np.random.default_rng(3).standard_normal((3, 4)), device=dev, requires_grad=True)
+        with monkeypatch.context() as m:
+            m.setattr(_index, "offsets", lambda *a: pytest.fail("a device key went to the host"))
+            ys = x.sort(1, descending=True).values, x[minigrad.tensor([2, 0, 2], device=dev),
+                                                      minigrad.tensor([[1], [3]], device=dev)]
+            (ys[0].sum() * 2 + (ys[1] * ys[1]).sum()).backward()
+        results.append([y.tolist() for y in ys] + [x.grad.tolist()])
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
