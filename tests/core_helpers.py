@@ -41,3 +41,13 @@ def torch_repr(t):
         return repr(t)
     finally:
         _printing.NAMESPACE = old
+
+
+def same_error(fn_mg, fn_torch):
+    """Both calls raise the same exception type with the same message (minigrad's namespace read as torch's)."""
+    import pytest
+    with pytest.raises(Exception) as th:
+        fn_torch()
+    with pytest.raises(type(th.value)) as mg:
+        fn_mg()
+    assert str(mg.value).replace("minigrad.", "torch.") == str(th.value)

@@ -10,16 +10,9 @@ import torch
 import minigrad
 import minigrad.nn.functional as MF
 from tests.compare import assert_close
+from tests.core_helpers import same_error, torch_repr
 
 LIBS = (minigrad, torch)
-
-
-def same_error(fn_mg, fn_th):
-    with pytest.raises(Exception) as th:
-        fn_th()
-    with pytest.raises(type(th.value)) as mg:
-        fn_mg()
-    assert str(mg.value) == str(th.value)
 
 
 def dtype_name(t):
@@ -357,7 +350,6 @@ def test_promote_types_and_can_cast_as_torch():
 
 
 def test_typename_broadcast_shapes_logspace_as_torch():
-    from tests.core_helpers import torch_repr
     assert minigrad.typename(minigrad.ones(1, dtype=minigrad.int64)).split(".")[-1] == \
         torch.typename(torch.ones(1, dtype=torch.int64)).split(".")[-1]
     assert minigrad.typename(3) == torch.typename(3) == "int"

@@ -8,24 +8,8 @@ import torch
 
 import minigrad
 import minigrad.nn as mnn
-from minigrad import _printing
 from tests.compare import assert_close
-
-
-def torch_repr(obj):
-    old, _printing.NAMESPACE = _printing.NAMESPACE, "torch"
-    try:
-        return repr(obj)
-    finally:
-        _printing.NAMESPACE = old
-
-
-def same_error(fn_mg, fn_th):
-    with pytest.raises(Exception) as th:
-        fn_th()
-    with pytest.raises(type(th.value)) as mg:
-        fn_mg()
-    assert str(mg.value) == str(th.value)
+from tests.core_helpers import same_error, torch_repr
 
 
 def both(build):

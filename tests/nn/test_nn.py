@@ -12,6 +12,7 @@ import minigrad
 import minigrad.nn as mnn
 import minigrad.nn.functional as MF
 from tests.compare import as_numpy, assert_close, compare
+from tests.core_helpers import same_error
 
 TF = torch.nn.functional
 
@@ -32,13 +33,7 @@ def copy_into_torch(mg_module, th_module):
     th_module.load_state_dict({k: torch.tensor(v.numpy()) for k, v in mg_module.state_dict().items()})
 
 
-def raises_like(fn_mg, fn_th):
-    """Both raise the same exception type with the same message (torch's namespace printed as torch's)."""
-    with pytest.raises(Exception) as th:
-        fn_th()
-    with pytest.raises(type(th.value)) as mg:
-        fn_mg()
-    assert str(mg.value).replace("minigrad.", "torch.") == str(th.value)
+raises_like = same_error
 
 
 # ---- Linear --------------------------------------------------------------------------------------

@@ -19,7 +19,25 @@ def _index(n, idx):
     return idx % n
 
 
-class _Indexed(Module):
+class _Popping:
+    """``pop``, shared by the containers: the entry at ``key`` is removed and returned."""
+
+    def pop(self, key):
+        v = self[key]
+        del self[key]
+        return v
+
+
+class _Keyed(_Popping):
+    """``clear`` for the containers indexed by name."""
+
+    def clear(self):
+        """Remove every entry."""
+        for k in list(self):
+            del self[k]
+
+
+class _Indexed(_Popping, Module):
     """What Sequential and ModuleList share: positional access, deletion with renumbering, insertion."""
 
     def __len__(self):
@@ -74,11 +92,6 @@ class _Indexed(Module):
         self._renumber(mods)
         return self
 
-    def pop(self, key):
-        """Remove and return the module at ``key``."""
-        v = self[key]
-        del self[key]
-        return v
 
 
 class Sequential(_Indexed):
@@ -190,7 +203,7 @@ def _pairs(container, items):
     return pairs
 
 
-class ModuleDict(Module):
+class ModuleDict(_Keyed, Module):
     r"""Holds submodules by name, registered so that ``parameters()``, ``to()`` and ``state_dict()`` see
     them; it is indexed like a dict and keeps insertion order.
 
@@ -226,17 +239,6 @@ class ModuleDict(Module):
 
     def __contains__(self, key):
         return key in self._modules
-
-    def clear(self):
-        """Remove every module."""
-        for k in list(self._modules):
-            del self[k]
-
-    def pop(self, key):
-        """Remove the module ``key`` and return it."""
-        v = self[key]
-        del self[key]
-        return v
 
     def keys(self):
         return self._modules.keys()
@@ -339,7 +341,7 @@ class ParameterList(_ParameterContainer):
         return self._entries_repr(enumerate(self), lambda t: repr(t.dtype))
 
 
-class ParameterDict(_ParameterContainer):
+class ParameterDict(_Keyed, _ParameterContainer):
     r"""Holds parameters by name, registered so that ``parameters()``, optimizers and ``state_dict()`` see
     them; it is indexed like a dict and keeps insertion order. A tensor put in becomes a ``Parameter``.
 
@@ -405,20 +407,10 @@ class ParameterDict(_ParameterContainer):
             self[key] = default
         return self[key]
 
-    def pop(self, key):
-        """Remove the entry ``key`` and return it."""
-        v = self[key]
-        del self[key]
-        return v
-
     def popitem(self):
         """Remove the last inserted entry and return ``(key, value)``."""
         k = next(reversed(self))
         return k, self.pop(k)
-
-    def clear(self):
-        for k in list(self._keys):
-            del self[k]
 
     def copy(self):
         """A new ParameterDict holding the same parameters."""
