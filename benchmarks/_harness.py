@@ -61,6 +61,8 @@ class Case:
     rounds: Optional[int] = None  # of a full run; --quick runs fewer
     skip: str = ""
     default_threads: bool = False  # run both libraries at their default thread settings (see fastest_threads)
+    bytes: Optional[int] = None  # bytes minigrad must read and write at least: its time is then compared with
+    # this machine's copy bandwidth (``copy_bandwidth``) as the record's ``of_limit``
 
 
 def schedule(case, quick):
@@ -139,6 +141,26 @@ def fastest_threads(lib, fn, seconds, min_calls):
         threads.restore()
 
 
+_bandwidth = []
+
+
+def copy_bandwidth():
+    """This machine's memory bandwidth as one thread sees it, measured once per process: (bytes read +
+    bytes written) per second of numpy copying 64 MiB between two arrays, the median of 7 copies. The
+    bound for a loss that reads its inputs and writes its gradient once (counted the same way: write
+    allocation not counted on either side)."""
+    if not _bandwidth:
+        src = np.ones(1 << 24, np.float32)
+        dst = np.empty_like(src)
+        times = []
+        for _ in range(8):
+            start = time.perf_counter()
+            np.copyto(dst, src)
+            times.append(time.perf_counter() - start)
+        _bandwidth.append(2 * src.nbytes / float(np.median(times[1:])))
+    return _bandwidth[0]
+
+
 def measure(case, quick=False):
     """Run ``case`` as described in the module docstring; returns its result record (a dict)."""
     rounds, seconds, min_calls = schedule(case, quick)
@@ -164,7 +186,9 @@ def measure(case, quick=False):
             "ratio_q1": float(q1), "ratio_q3": float(q3), "minigrad_first": first["minigrad"],
             "torch_first": first["torch"], "minigrad_threads": threads["minigrad"],
             "torch_threads": threads["torch"], "target": case.target,
-            "limit": case.limit, "note": case.note}
+            "limit": case.limit, "note": case.note,
+            **({} if case.bytes is None else {"bandwidth": copy_bandwidth(),
+                                              "of_limit": case.bytes / float(np.median(mg)) / copy_bandwidth()})}
 
 
 def pytest_case(cases, device="cpu"):

@@ -58,6 +58,18 @@ def workload(lib, name, arrays, grads, kw, device="cpu"):
     return run
 
 
+MEMORY_BOUND = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")  # a few flops per element: bound by memory
+
+
+def memory_bytes(name):
+    """The bytes a memory-bound loss's medium case must move at least (float32): read x and y, write
+    ∂L/∂x once each; None for the others. The bench shows the time as a share of the copy bandwidth."""
+    if name not in MEMORY_BOUND:
+        return None
+    n, c = registry.CASES[name].bench
+    return 3 * n * c * np.dtype(np.float32).itemsize
+
+
 def loss_cases(names_sizes, variants=None, shapes=None, options=None):
     """``cases(device)`` for the harness: one case ``<loss>/<size>`` per (name, size) (see ``make``);
     ``options``: {loss: fixed options}."""
@@ -67,6 +79,7 @@ def loss_cases(names_sizes, variants=None, shapes=None, options=None):
                 arrays, grads, kw = make(name, size, variants, shapes, (options or {}).get(name))
                 return {lib.__name__: workload(lib, name, arrays, grads, kw, device=device) for lib in (minigrad, torch)}
             return both
-        return [Case(f"{name}/{size}", build(name, size), target=0.2 if "tiny" in size else 0.3)
+        return [Case(f"{name}/{size}", build(name, size), target=0.2 if "tiny" in size else 0.3,
+                     bytes=memory_bytes(name) if size == "medium" else None)
                 for name, size in names_sizes]
     return cases

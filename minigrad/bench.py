@@ -6,8 +6,9 @@ never does) without ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE``, settings that ca
 matrix-multiply speed while torch's own BLAS ignores them. The child appends one JSON record per
 line to a results file; this process follows it to draw a progress bar on stderr, then prints the
 table (case, minigrad median, torch median, ratio minigrad/torch, spread: the ratios' interquartile
-range over interleaved rounds, target), writes a CSV with the machine, the versions and the date, and
-draws the ratios as a PNG bar chart when matplotlib is installed (and the size sweep, when the run
+range over interleaved rounds, for a memory-bound case its time as a share of this machine's copy
+bandwidth (% of limit, ``benchmarks/_harness.copy_bandwidth``), target), writes a CSV with the
+machine, the versions and the date, and draws the ratios as a PNG bar chart when matplotlib is installed (and the size sweep, when the run
 has its cases, as a chart of time and ratio against size: ``sweep_chart``).
 """
 import csv
@@ -27,7 +28,8 @@ BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 MACHINE = ("date", "platform", "processor", "cpu_count", "blas", "openblas_env")
 VERSIONS = ("python", "numpy", "numba", "torch", "minigrad")
 COLUMNS = ("case", "unit", "minigrad", "torch", "ratio", "ratio_q1", "ratio_q3", "rounds", "minigrad_first",
-           "torch_first", "minigrad_threads", "torch_threads", "target", "limit", "meets_target", "status", "note")
+           "torch_first", "minigrad_threads", "torch_threads", "target", "limit", "meets_target", "of_limit",
+           "bandwidth", "status", "note")
 
 
 def add_arguments(parser):
@@ -188,14 +190,22 @@ def table(rows, cpu_count):
         return fmt(r[lib], r["unit"]) + ("*" if single else " ")
 
     width = max([len(r["case"]) for r in rows] + [4])
-    lines = [f"{'case':<{width}}  {'minigrad':>11}  {'torch':>11}  {'ratio':>6}  {'spread (IQR)':>13}  target"]
+    limits = any(r.get("of_limit") is not None for r in rows)
+    lines = [f"{'case':<{width}}  {'minigrad':>11}  {'torch':>11}  {'ratio':>6}  {'spread (IQR)':>13}  "
+             + ("% of limit  " if limits else "") + "target"]
     for r in rows:
         if r["status"] != "ok":
             lines.append(f"{r['case']:<{width}}  {r['status']}")
             continue
         spread = f"{r['ratio_q1']:.3f}-{r['ratio_q3']:.3f}"
+        of_limit = "" if not limits else (f"{100 * r['of_limit']:9.0f}%  " if r.get("of_limit") is not None
+                                          else " " * 12)
         lines.append(f"{r['case']:<{width}}  {value(r, 'minigrad'):>11}  {value(r, 'torch'):>11}  "
-                     f"{r['ratio']:6.3f}  {spread:>13}  {_target_text(r)}")
+                     f"{r['ratio']:6.3f}  {spread:>13}  {of_limit}{_target_text(r)}")
+    if limits:
+        bandwidth = next(r["bandwidth"] for r in rows if r.get("bandwidth") is not None)
+        lines.append(f"% of limit: the bytes a memory-bound loss must read and write over minigrad's time, as a "
+                     f"share of this machine's copy bandwidth ({bandwidth / 1e9:.1f} GB/s read+write, one thread)")
     if any("*" in line for line in lines[1:]):
         lines.append("* single-threaded: that library's faster setting here (each runs with whichever of one "
                      "thread or one per core is faster)")
