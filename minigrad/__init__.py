@@ -60,7 +60,7 @@ for _name in ("add", "sub", "mul", "div",
               "nonzero", "count_nonzero", "cumsum", "sort", "gather", "topk", "unique", "dot", "mm", "clone",
               "detach", "numel", "true_divide", "multiply", "subtract", "clamp_min", "clamp_max",
               "divide", "greater", "greater_equal", "less", "less_equal", "not_equal", "ravel", "is_same_size",
-              "argsort", "isclose", "is_nonzero", "is_floating_point",
+              "argsort", "isclose", "is_nonzero", "is_floating_point", "nansum", "nanmean",
               ):
     globals()[_name] = _method(_name)
 del _name
@@ -72,6 +72,16 @@ del _mod
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+    """``(std, mean)`` over ``dim``; ``std`` as ``Tensor.std``."""
+    return input.std(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+    """``(var, mean)`` over ``dim``; ``var`` as ``Tensor.var``."""
+    return input.var(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
 def typename(obj):

@@ -749,6 +749,32 @@ class Tensor:
 
     swapaxes = transpose
 
+    def _restride(self, view, name, *args):
+        """``self.<view>_(...)``: this tensor becomes ``view(self, ...)``, the same memory read with new
+        sizes and strides (views taken before still share it); a recorded graph continues from the
+        view's node, named ``name`` as torch names the in-place form's."""
+        self._check_inplace()
+        result = view(self._snapshot() if _grad_state.enabled and self._requires_grad else self, *args)
+        self._data = result._data
+        if result._grad_fn is not None:
+            self._grad_fn, result._grad_fn.name = result._grad_fn, name
+        self.__dict__.pop("_view_of", None)  # no longer the view op's output: in-place writes do not map back
+        return self._bump()
+
+    def unsqueeze_(self, dim):
+        return self._restride(Tensor.unsqueeze, "UnsqueezeBackward1", dim)
+
+    def squeeze_(self, dim=None):
+        return self._restride(Tensor.squeeze, "SqueezeBackward3" if dim is None else "SqueezeBackward4", dim)
+
+    def transpose_(self, dim0, dim1):
+        return self._restride(Tensor.transpose, "TransposeBackward1", dim0, dim1)
+
+    def t_(self):
+        return self._restride(Tensor.t, "TBackward1")
+
+    swapaxes_ = swapdims_ = transpose_
+
     def t(self):
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
@@ -1284,6 +1310,18 @@ class Tensor:
         idx = k.astype(k.argsort(key, axis=d, kind="stable"), np.int64)
         values = I.Index.apply(self, index=I.take_along(idx, d), advanced=True)._renamed("SortBackward0")
         return _ReturnTypes("sort", values, Tensor._make(idx, self._device))
+
+    def nansum(self, dim=None, keepdim=False, dtype=None):
+        """Σ over the elements that are not NaN (NaNs count as 0 and get no gradient)."""
+        x = self.masked_fill(self.isnan(), 0) if self.is_floating_point() else self
+        return x.sum(dim, keepdim, dtype)._renamed("NansumBackward0")
+
+    def nanmean(self, dim=None, keepdim=False, dtype=None):
+        """The mean over the elements that are not NaN: nansum / their count."""
+        if not self.is_floating_point():
+            raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                               f"{dtypes.scalar_name(self.dtype)}")
+        return self.nansum(dim, keepdim, dtype) / self.isnan().logical_not().sum(dim, keepdim)
 
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort along ``dim`` (``sort(...).indices``)."""

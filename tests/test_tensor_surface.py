@@ -9,8 +9,8 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as MF
-from tests.compare import assert_close
-from tests.core_helpers import same_error, torch_repr
+from tests.compare import assert_close, compare
+from tests.core_helpers import node_name, same_error, torch_repr
 
 LIBS = (minigrad, torch)
 
@@ -377,3 +377,64 @@ def test_backends_flags_and_deterministic_switch():
     for lib in LIBS:  # torch names its private helper; minigrad the public function
         with pytest.raises(TypeError, match="argument 'mode' \\(position 1\\) must be bool, not int"):
             lib.use_deterministic_algorithms(1)
+
+
+# ---- in-place view changes ----------------------------------------------------------------------
+VIEW_INPLACE = [lambda y: y.unsqueeze_(0), lambda y: y.squeeze_(), lambda y: y.squeeze_(1),
+                lambda y: y.transpose_(0, 2), lambda y: y[0].t_(), lambda y: y.swapaxes_(0, 1),
+                lambda y: y.swapdims_(1, 2)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("change", range(len(VIEW_INPLACE)))
+def test_inplace_view_changes_as_torch(change, dtype):
+    a = np.random.default_rng(0).standard_normal((2, 1, 3)).astype(dtype)
+    outs = []
+    for lib in LIBS:
+        x = lib.tensor(a, requires_grad=True)
+        y = VIEW_INPLACE[change](x * 2)
+        (y * lib.tensor(np.arange(y.numel()).reshape(tuple(y.shape)).astype(dtype))).sum().backward()
+        outs.append((y, x.grad, node_name(y)))
+    assert_same_tensor(outs[0][0], outs[1][0])
+    assert_same_tensor(outs[0][1], outs[1][1])
+    assert outs[0][2] == outs[1][2]
+
+
+def test_inplace_view_change_keeps_memory_and_refuses_leaves_as_torch():
+    got, want = [], []
+    for lib, out in ((minigrad, got), (torch, want)):
+        z = lib.arange(6).view(2, 3)
+        w = z.view(6)
+        z.t_()
+        z[0, 1] = 100
+        out.append(w)
+    assert_same_tensor(got[0], want[0])
+    same_error(lambda: minigrad.ones(2, requires_grad=True).unsqueeze_(0),
+               lambda: torch.ones(2, requires_grad=True).unsqueeze_(0))
+
+
+# ---- NaN-skipping and paired reductions --------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["nansum", "nanmean"])
+@pytest.mark.parametrize("kw", [dict(), dict(dim=1), dict(dim=0, keepdim=True)])
+def test_nan_reductions_as_torch(kw, name, dtype):
+    a = np.array([[1.0, np.nan, 2.0], [np.nan, np.nan, 3.0], [4.0, 5.0, 6.0]], dtype=dtype)
+    for fn in (lambda lib: lambda x: getattr(lib, name)(x, **kw), lambda lib: lambda x: getattr(x, name)(**kw)):
+        out_mg, out_th = compare(fn(minigrad), fn(torch), [a])
+        assert node_name(out_mg) == node_name(out_th)
+
+
+def test_nan_reductions_on_integers_as_torch():
+    assert_same_tensor(minigrad.nansum(minigrad.tensor([1, 2])), torch.nansum(torch.tensor([1, 2])))
+    same_error(lambda: minigrad.nanmean(minigrad.tensor([1, 2])), lambda: torch.nanmean(torch.tensor([1, 2])))
+
+
+@pytest.mark.parametrize("name", ["std_mean", "var_mean"])
+@pytest.mark.parametrize("kw", [dict(), dict(dim=1), dict(dim=0, keepdim=True, correction=0),
+                                dict(dim=1, unbiased=False)])
+def test_std_var_mean_as_torch(kw, name):
+    a = np.random.default_rng(1).standard_normal((3, 4))
+    got, want = (getattr(lib, name)(lib.tensor(a), **kw) for lib in LIBS)
+    assert len(got) == len(want) == 2
+    for g, w in zip(got, want):
+        assert_same_tensor(g, w)
