@@ -60,7 +60,8 @@ for _name in ("add", "sub", "mul", "div",
               "nonzero", "count_nonzero", "cumsum", "sort", "gather", "topk", "unique", "dot", "mm", "clone",
               "detach", "numel", "true_divide", "multiply", "subtract", "clamp_min", "clamp_max",
               "divide", "greater", "greater_equal", "less", "less_equal", "not_equal", "ravel", "is_same_size",
-              "argsort", "isclose", "is_nonzero", "is_floating_point", "nansum", "nanmean",
+              "argsort", "isclose", "is_nonzero", "is_floating_point", "nansum", "nanmean", "median",
+              "kthvalue",
               ):
     globals()[_name] = _method(_name)
 del _name

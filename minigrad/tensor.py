@@ -1323,6 +1323,49 @@ class Tensor:
                                f"{dtypes.scalar_name(self.dtype)}")
         return self.nansum(dim, keepdim, dtype) / self.isnan().logical_not().sum(dim, keepdim)
 
+    def _order_statistic(self, position, dim, keepdim):
+        """The element at sorted position ``position(n, nan_count)`` along ``dim`` (over all elements
+        when ``dim`` is None: the value alone) and its index. NaNs sort last, as torch's do."""
+        x = self.reshape(-1) if dim is None or self.ndim == 0 else self
+        d = 0 if x is not self else _dim(dim, self.ndim)
+        values, indices = x.sort(d, stable=True)
+        keep = tuple(1 if i == d else s for i, s in enumerate(x.shape))
+        nans = (x.isnan().sum(d, keepdim=True) if x.is_floating_point() else
+                Tensor._make(np.zeros(keep, np.int64), self._device))
+        pos = position(x.shape[d], nans)
+        v, i = values.gather(d, pos), indices.gather(d, pos)
+        if self.ndim == 0 or (dim is not None and not keepdim):
+            shape = tuple(self.shape[:d] + self.shape[d + 1:])
+            v, i = v.reshape(shape), i.reshape(shape)
+        return v, i
+
+    def median(self, dim=None, keepdim=False):
+        """The lower median (element ⌊(n−1)/2⌋ in sorted order; NaN where a NaN is present), over all
+        elements or, with ``dim``, along it with its index."""
+        if dim is None and self.numel() == 0:
+            return _creation.full((), float("nan"), dtype=self.dtype, device=self._device)
+
+        def position(n, nans):
+            return where(nans > 0, n - nans, (n - 1) // 2)
+        v, i = self._order_statistic(position, dim, keepdim)
+        if dim is None and not (self._requires_grad and _grad_state.enabled):
+            return v.reshape(())
+        if dim is None:  # torch spreads the gradient evenly over every element equal to the median (NaN: NaNs)
+            v = v.reshape(()).detach()
+            ties = (self == v) | (self.isnan() & v.isnan())
+            spread = self.masked_fill(ties.logical_not(), 0).sum() / ties.sum()
+            return (v + (spread - spread.detach()))._renamed("MedianBackward0")  # the value stays v exactly
+        return _ReturnTypes("median", v._renamed("MedianBackward1"), i)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        """The k-th smallest element along ``dim`` and its index (NaNs count as the largest)."""
+        d = _dim(dim, self.ndim)
+        n = self.shape[d] if self.ndim else 1
+        if not 1 <= k <= n:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+        v, i = self._order_statistic(lambda n, nans: nans.new_full(tuple(nans.shape), k - 1), d, keepdim)
+        return _ReturnTypes("kthvalue", v._renamed("KthvalueBackward0"), i)
+
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort along ``dim`` (``sort(...).indices``)."""
         return self.sort(dim, descending, stable)[1]

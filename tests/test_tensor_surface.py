@@ -438,3 +438,43 @@ def test_std_var_mean_as_torch(kw, name):
     assert len(got) == len(want) == 2
     for g, w in zip(got, want):
         assert_same_tensor(g, w)
+
+
+# ---- order statistics ---------------------------------------------------------------------------
+NO_TIES = np.array([[3.0, 1.0, 2.5, 2.0], [np.nan, 1.0, 5.0, np.nan], [4.5, -4.0, 0.5, 1.0]])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kw", [dict(), dict(dim=1), dict(dim=0, keepdim=True), dict(dim=-1, keepdim=True)])
+def test_median_as_torch(kw, dtype):
+    a = NO_TIES.astype(dtype)
+    for fn in (lambda lib: lambda x: lib.median(x, **kw), lambda lib: lambda x: x.median(**kw)):
+        pick = (lambda r: r) if not kw else (lambda r: r.values)
+        out_mg, out_th = compare(lambda x: pick(fn(minigrad)(x)), lambda x: pick(fn(torch)(x)), [a])
+        assert node_name(out_mg) == node_name(out_th)
+    if kw:
+        got, want = minigrad.tensor(a).median(**kw), torch.tensor(a).median(**kw)
+        assert_same_tensor(got.indices, want.indices)
+        assert torch_repr(got).split("(")[0] == repr(want).split("(")[0]
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+@pytest.mark.parametrize("kw", [dict(), dict(dim=0), dict(dim=1, keepdim=True)])
+def test_kthvalue_as_torch(k, kw):
+    a = np.array([[3.0, 1.0, 2.5, 2.0], [7.0, 1.5, 5.0, -2.0], [4.5, -4.0, 0.5, 1.0], [0.0, 9.0, 8.0, 6.0]])
+    out_mg, out_th = compare(lambda x: minigrad.kthvalue(x, k, **kw).values,
+                             lambda x: torch.kthvalue(x, k, **kw).values, [a])
+    assert node_name(out_mg) == node_name(out_th)
+    assert_same_tensor(minigrad.tensor(a).kthvalue(k, **kw).indices, torch.tensor(a).kthvalue(k, **kw).indices)
+
+
+def test_order_statistics_edges_as_torch():
+    for fn in (lambda lib: lib.tensor(5.0).median(0), lambda lib: lib.tensor(5.0).kthvalue(1)):
+        got, want = fn(minigrad), fn(torch)
+        assert_same_tensor(got.values, want.values)
+        assert_same_tensor(got.indices, want.indices)
+    ties = np.array([2.0, 1.0, 2.0, 3.0, 2.0, 5.0])  # the median's gradient is shared by the equal elements
+    compare(lambda x: x.median(), lambda x: x.median(), [ties])
+    assert_same_tensor(minigrad.tensor([]).median(), torch.tensor([]).median())
+    assert_same_tensor(minigrad.tensor([1, 3, 2, 7]).median(), torch.tensor([1, 3, 2, 7]).median())
+    same_error(lambda: minigrad.ones(2, 3).kthvalue(4, 1), lambda: torch.ones(2, 3).kthvalue(4, 1))
