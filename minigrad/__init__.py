@@ -181,3 +181,14 @@ def are_deterministic_algorithms_enabled():
 
 def is_deterministic_algorithms_warn_only_enabled():
     return _DETERMINISTIC["warn_only"]
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None,  # noqa: A001
+            options=None, disable=False):
+    """``torch.compile``: minigrad runs eagerly with compiled kernels already, so the module or
+    function comes back unchanged (torch's ``backend="eager"``); without ``model``, a decorator."""
+    if model is None:
+        return lambda fn: fn
+    if not callable(model):
+        raise RuntimeError("torch.compile: model must be callable")
+    return model

@@ -478,3 +478,13 @@ def test_order_statistics_edges_as_torch():
     assert_same_tensor(minigrad.tensor([]).median(), torch.tensor([]).median())
     assert_same_tensor(minigrad.tensor([1, 3, 2, 7]).median(), torch.tensor([1, 3, 2, 7]).median())
     same_error(lambda: minigrad.ones(2, 3).kthvalue(4, 1), lambda: torch.ones(2, 3).kthvalue(4, 1))
+
+
+def test_compile_returns_the_model_unchanged():
+    model = minigrad.nn.Linear(2, 2)
+    assert minigrad.compile(model) is model and model.compile() is None
+
+    @minigrad.compile(mode="max-autotune")
+    def double(x):
+        return x * 2
+    assert double(minigrad.ones(1)).tolist() == [2.0] and minigrad.compile(double) is double

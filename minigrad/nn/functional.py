@@ -21,6 +21,7 @@ from ..ops.embedding import embedding, embedding_bag  # noqa: F401 - re-exported
 from ..ops.fold import fold, unfold  # noqa: F401 - re-exported
 from ..ops.interpolate import interpolate  # noqa: F401 - re-exported
 from ..ops.pad import pad  # noqa: F401 - re-exported
+from ..ops.attention import scaled_dot_product_attention  # noqa: F401 - re-exported
 from ..ops.normalization import (  # noqa: F401 - re-exported
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
 )

@@ -332,6 +332,9 @@ class Module:
     def double(self):
         return self._apply_to_tensors(lambda t: t.detach().double() if t.is_floating_point() else t)
 
+    def compile(self, *args, **kwargs):
+        """``torch.compile`` in place: a no-op here (minigrad runs eagerly; see ``minigrad.compile``)."""
+
     def half(self):
         return self._apply_to_tensors(lambda t: t.detach().half() if t.is_floating_point() else t)
 
