@@ -33,10 +33,9 @@ that cross-entropy step (no pass scaling by the implicit 1); ``release`` replaci
 """
 from heapq import heappop, heappush
 
-import numpy as np
-
 from . import anomaly_mode, hooks
 from .grad_mode import state
+from .quiet import quiet
 
 
 def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
@@ -64,8 +63,8 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                 ones.add(fn)
     check_nan = anomaly_mode.checking_nan()
     prev = state.enabled
-    quiet = np.errstate(all="ignore")  # numpy's math gives inf/NaN silently, as torch's does
-    quiet.__enter__()
+    silent = quiet()  # numpy's math gives inf/NaN silently, as torch's does
+    silent.__enter__()
     hooks._callbacks.append([])
     try:
         # grad mode off, as no_grad (without its context manager's cost); set inside the try, so that
@@ -119,7 +118,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
             cb()
     finally:
         state.enabled = prev
-        quiet.__exit__(None, None, None)
+        silent.__exit__(None, None, None)
         hooks._callbacks.pop()
     return None if capture is None else [captured[id(t)] for t in capture]
 

@@ -16,11 +16,10 @@ runs nodes in decreasing ``seq`` without sorting the graph first.
 import weakref
 from itertools import count
 
-import numpy as np
-
 from ..device import _backends
 from ..device import backend as _load_backend
 from .grad_mode import state
+from .quiet import quiet
 
 _sequence = count()
 
@@ -71,7 +70,7 @@ class Op:
             needs = tuple([t._requires_grad for t in inputs])
         requires = True in needs and state.enabled
         ctx.needs_input_grad = needs if requires else (False,) * len(needs)
-        with np.errstate(all="ignore"):  # numpy's math gives inf/NaN silently, as torch's does
+        with quiet():  # numpy's math gives inf/NaN silently, as torch's does
             if len(inputs) == 1:
                 out = ctx.forward(first._data, **options)
             elif len(inputs) == 2:
