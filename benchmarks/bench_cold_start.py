@@ -4,6 +4,8 @@
     <snippet>/warm_cache    minigrad's compiled kernels already cached on disk (≤ 0.5× torch)
     <snippet>/empty_cache   NUMBA_CACHE_DIR pointing to a new empty folder for every minigrad run, so
                             every kernel the snippet uses is compiled (≤ 3 s); torch runs as above
+    <snippet>/after_warmup  a new empty cache filled by ``minigrad warmup`` (not timed) before each
+                            minigrad run: a fresh install after its one warm-up (≤ torch's time)
 
 The snippets are the tests' own (``../shared/seed-examples``, see tests/test_seed_examples.py): 001,
 the documents' tiny MLP training step, and 008, their segmentation step. Without that folder beside
@@ -28,14 +30,16 @@ SNIPPETS = {"tiny_mlp_snippet": "001_docA_crossentropy_train.py",
 COMMANDS = {"minigrad": [sys.executable, "-m", "minigrad", "run"], "torch": [sys.executable]}
 
 
-def run_fresh(lib, snippet, empty_cache):
+def run_fresh(lib, snippet, empty_cache, warmup=False):
     """Seconds a fresh ``lib`` process takes to run ``snippet``; with ``empty_cache`` minigrad's kernel
-    cache starts empty."""
+    cache starts empty, then with ``warmup`` is filled by ``minigrad warmup`` first (untimed)."""
     env = dict(os.environ)
     cache = tempfile.mkdtemp(prefix="minigrad-cold-") if empty_cache else None
     if cache:
         env["NUMBA_CACHE_DIR"] = cache
     try:
+        if warmup and lib == "minigrad":
+            subprocess.run([sys.executable, "-m", "minigrad", "warmup"], env=env, capture_output=True, check=True)
         start = time.perf_counter()
         proc = subprocess.run(COMMANDS[lib] + [str(snippet)], cwd=snippet.parent, env=env,
                               capture_output=True, text=True)
@@ -53,12 +57,14 @@ def cases(device):
         return []
     skip = "" if SEEDS.is_dir() else f"the snippets' folder {SEEDS} is not beside this checkout"
     out = []
+    settings = {"warm_cache": (False, False, 0.5, None), "empty_cache": (True, False, None, 3.0),
+                "after_warmup": (True, True, 1.0, None)}  # (empty cache, warm-up first, target, limit)
     for label, file in SNIPPETS.items():
-        for empty in (False, True):
-            out.append(Case(f"cold_start/{label}/{'empty' if empty else 'warm'}_cache",
-                            lambda f=SEEDS / file, e=empty: {lib: lambda lib=lib: run_fresh(lib, f, e)
-                                                             for lib in COMMANDS},
-                            measured=True, target=None if empty else 0.5, limit=3.0 if empty else None,
+        for name, (empty, warm, target, limit) in settings.items():
+            out.append(Case(f"cold_start/{label}/{name}",
+                            lambda f=SEEDS / file, e=empty, w=warm: {lib: lambda lib=lib: run_fresh(lib, f, e, w)
+                                                                     for lib in COMMANDS},
+                            measured=True, target=target, limit=limit, rounds=2 if warm else None,  # a warm-up each
                             note="seconds per fresh process, end to end", skip=skip))
     return out
 
