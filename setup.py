@@ -49,7 +49,7 @@ setup(
     extras_require={
         "cuda": ["numba-cuda>=0.10"],
         "dist": ["mpi4py>=4", "mpich"],
-        "test": ["pytest>=7", "torch==2.13.0", "hypothesis>=6", "pytest-benchmark>=4", "Cython>=3"],
+        "test": ["pytest>=7", "torch==2.13.0", "hypothesis>=6", "pytest-benchmark>=4", "Cython>=3", "mpi4py>=4", "mpich"],
         "bench": ["pytest-benchmark>=4", "torch==2.13.0", "threadpoolctl>=3", "matplotlib>=3"],
     },
     entry_points={"console_scripts": ["minigrad=minigrad.__main__:main"]},
