@@ -8,8 +8,9 @@ line to a results file; this process follows it to draw a progress bar on stderr
 table (case, minigrad median, torch median, ratio minigrad/torch, spread: the ratios' interquartile
 range over interleaved rounds, for a memory-bound case its time as a share of this machine's copy
 bandwidth (% of limit, ``benchmarks/_harness.copy_bandwidth``), target), writes a CSV with the
-machine, the versions and the date, and draws the ratios as a PNG bar chart when matplotlib is installed (and the size sweep, when the run
-has its cases, as a chart of time and ratio against size: ``sweep_chart``).
+machine, the versions and the date, and draws the ratios as a PNG bar chart when matplotlib is
+installed (and the size sweep, when the run has its cases, as a chart of time and ratio against
+size: ``sweep_chart``).
 """
 import csv
 import importlib.util
