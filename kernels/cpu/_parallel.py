@@ -119,10 +119,15 @@ if hasattr(os, "register_at_fork"):
 
 
 def core_free():
-    """Whether the 1-minute load average leaves a core idle (read at most once a second)."""
+    """Whether the 1-minute load average leaves a core idle (read at most once a second); True where
+    the system keeps no load average (Windows): the kernels' own timing decides alone there."""
     now = time.monotonic()
     if now - _load[0] > 1.0:
-        _load[:] = now, os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+        try:
+            free = os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+        except (AttributeError, OSError):
+            free = True
+        _load[:] = now, free
     return _load[1]
 
 

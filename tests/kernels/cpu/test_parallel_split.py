@@ -97,3 +97,11 @@ def test_core_free_reads_the_load_average(monkeypatch):
     assert _parallel.core_free() is True  # read at most once a second
     _parallel._load[0] = 0.0
     assert _parallel.core_free() is False
+
+
+def test_core_free_without_a_load_average(monkeypatch):
+    def missing():
+        raise OSError("no load average")
+    monkeypatch.setattr(_parallel, "_load", [0.0, None])
+    monkeypatch.setattr(_parallel.os, "getloadavg", missing)
+    assert _parallel.core_free() is True
