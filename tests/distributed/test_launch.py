@@ -75,7 +75,7 @@ def test_ddp_tutorial_script(tmp_path):
     example = os.path.join(ROOT, "minigrad", "examples", "ddp_toy.py")
     proc, _ = launch(open(example).read(), 2, tmp_path, args=(str(checkpoint),))
     assert proc.returncode == 0, proc.stderr[-3000:]
-    lines = re.findall(r"rank (\d) epoch (\d) loss (\S+)", proc.stdout)
+    lines = re.findall(r"rank (\d) epoch (\d) loss (-?\d+\.\d+)", proc.stdout)
     by_rank = {r: [(e, loss) for rr, e, loss in sorted(lines) if rr == r] for r in "01"}
     assert len(by_rank["0"]) == 3 and by_rank["0"] == by_rank["1"], proc.stdout
     losses = [float(loss) for _, loss in by_rank["0"]]
