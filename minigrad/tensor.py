@@ -1306,8 +1306,12 @@ class Tensor:
         if self.ndim == 0:
             return _ReturnTypes("sort", self.clone(), Tensor._make(np.zeros((), np.int64), self._device))
         k = self._backend()
-        key = a if not descending else k.negative(a if a.dtype.kind in "fi" else k.astype(a, np.int64))
-        idx = k.astype(k.argsort(key, axis=d, kind="stable"), np.int64)
+        if descending:  # (n−1) − reversed(stable ascending order of reversed a): NaN first, ties in order
+            rev = tuple(slice(None, None, -1) if i == d else slice(None) for i in range(a.ndim))
+            up = k.astype(k.argsort(k.copy(k.index(a, rev)), axis=d, kind="stable"), np.int64)
+            idx = k.subtract(a.shape[d] - 1, k.copy(k.index(up, rev)))
+        else:
+            idx = k.astype(k.argsort(a, axis=d, kind="stable"), np.int64)
         values = I.Index.apply(self, index=I.take_along(idx, d), advanced=True)._renamed("SortBackward0")
         return _ReturnTypes("sort", values, Tensor._make(idx, self._device))
 

@@ -324,3 +324,14 @@ GRADCHECK = {
 def test_gradcheck(name):
     fn, inputs = GRADCHECK[name]
     assert gradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("values", [[1.0, float("nan"), 3.0, -1.0, float("nan"), 3.0, float("inf"), -float("inf")],
+                                    [-2 ** 63, 5, 0, 2 ** 63 - 1, 5], [True, False, True]])
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_orders_nan_ties_and_extreme_integers_as_torch(values, descending):
+    # descending: NaN first, equal values in their original order, no overflow at the int64 minimum
+    expected = torch.sort(torch.tensor(values), descending=descending, stable=True)
+    got = minigrad.tensor(values).sort(descending=descending)
+    np.testing.assert_array_equal(got.indices.numpy(), expected.indices.numpy())
+    np.testing.assert_array_equal(got.values.numpy(), expected.values.numpy())
