@@ -20,9 +20,11 @@ Invariants of a sweep:
   ``fresh_grads``, the graph is not retained, and the buffer is neither the upstream gradient nor a
   view of it nor returned for two inputs), so no two leaves and no saved array share a ``.grad``;
 * a tensor's hooks see its summed gradient before anything else does: a non-leaf's (on its node)
-  before the node's backward and ``retain_grad``; a leaf's when the sweep has finished (its
-  gradient is held until then), followed by the accumulation and the post-accumulate hooks; the
-  callbacks queued during the sweep run last;
+  before the node's backward and ``retain_grad``; a leaf's once its gradient is complete (held and
+  summed until the last graph edge into it has delivered: a count taken before the sweep, only
+  while some leaf has hooks; else when the sweep ends), followed by the accumulation and the
+  post-accumulate hooks (DDP starts a bucket's allreduce there, overlapping the rest of the sweep);
+  the callbacks queued during the sweep run last;
 * without ``retain_graph`` each node drops what it saved right after its backward (``release``).
 
 The speed tricks, timed with and without on one thread (thread CPU time, 300 randomly ordered
@@ -48,11 +50,12 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
         capture_nodes = {t._grad_fn: t for t in capture if t._grad_fn is not None}
     pending, heap = {}, []  # node -> its summed gradient; (-seq, node) of the pending nodes
     ones = set()  # nodes whose pending gradient is an implicit seed, unsummed
-    held = {}  # id -> [leaf, summed gradient] for leaves with hooks, delivered when the sweep ends
+    held = {}  # id -> [leaf, summed gradient] for leaves with hooks, delivered once complete
+    edges = _edges_into_hooked_leaves(tensors) if capture is None and hooks.leaf_hooks_registered else None
     for i, (t, g) in enumerate(zip(tensors, grads)):
         fn = t._grad_fn
         if fn is None:
-            _reach_leaf(t, g, captured, held)
+            _reach_leaf(t, g, captured, held, edges)
         elif fn in pending:
             pending[fn] = t._backend().add(pending[fn], g)
             ones.discard(fn)
@@ -99,7 +102,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                     anomaly_mode.raise_on_nan(node, i, gi)
                 fn = t._grad_fn
                 if fn is None:
-                    _reach_leaf(t, gi, captured, held, fresh and _apart(gi, g))
+                    _reach_leaf(t, gi, captured, held, edges, fresh and _apart(gi, g))
                 elif fn in pending:
                     pending[fn] = backend.add(pending[fn], gi)
                 else:
@@ -107,12 +110,8 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                     heappush(heap, (-fn.seq, fn))
             if not retain_graph:
                 node.release()
-        for t, g in held.values():
-            if t.__dict__.get("tensor_hooks"):
-                g = hooks.run_tensor_hooks(t.tensor_hooks, g, t._device)
-            _deliver(t, g, captured)
-            if captured is None:
-                hooks.run_post_accumulate_hooks(t)
+        for t, g in held.values():  # leaves a None gradient or a capture left incomplete
+            _deliver_hooked(t, g, captured)
         callbacks = hooks._callbacks[-1]
         for cb in callbacks:  # (a callback may queue another)
             cb()
@@ -154,17 +153,58 @@ def _distinct(arrays):
     return len(ids) == len(set(ids))
 
 
-def _reach_leaf(t, g, captured, held, owned=False):
-    """Give the leaf ``t`` its gradient ``g``; a leaf with hooks has it summed in ``held`` instead."""
-    d = t.__dict__
-    if not d or not ("tensor_hooks" in d or "post_accumulate_grad_hooks" in d):
+def _hooked(t):
+    d = getattr(t, "__dict__", None)
+    return bool(d) and ("tensor_hooks" in d or "post_accumulate_grad_hooks" in d)
+
+
+def _edges_into_hooked_leaves(tensors):
+    """id -> the number of graph edges (node input that needs a gradient) into each leaf with hooks,
+    over the nodes reachable from ``tensors``: once that many gradients have reached it, it is complete."""
+    counts, seen = {}, set()
+    stack = [t._grad_fn for t in tensors if t._grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for t, need in zip(node.inputs, node.needs_input_grad):
+            if not need:
+                continue
+            fn = t._grad_fn
+            if fn is not None:
+                stack.append(fn)
+            elif _hooked(t):
+                counts[id(t)] = counts.get(id(t), 0) + 1
+    return counts
+
+
+def _reach_leaf(t, g, captured, held, edges, owned=False):
+    """Give the leaf ``t`` its gradient ``g``; a leaf with hooks has it summed in ``held`` instead, and
+    delivered through its hooks when its last edge (``edges``) has brought its part."""
+    if not _hooked(t):
         _deliver(t, g, captured, owned)
     elif captured is None or id(t) in captured:
         h = held.get(id(t))
         if h is None:
-            held[id(t)] = [t, g]
+            h = held[id(t)] = [t, g]
         else:
             h[1] = t._backend().add(h[1], g)
+        if edges and id(t) in edges:
+            edges[id(t)] -= 1
+            if not edges[id(t)]:
+                del held[id(t)]
+                _deliver_hooked(t, h[1], captured)
+
+
+def _deliver_hooked(t, g, captured):
+    """A hooked leaf's complete gradient: through its tensor hooks, accumulated, then its
+    post-accumulate hooks."""
+    if t.__dict__.get("tensor_hooks"):
+        g = hooks.run_tensor_hooks(t.tensor_hooks, g, t._device)
+    _deliver(t, g, captured)
+    if captured is None:
+        hooks.run_post_accumulate_hooks(t)
 
 
 def _deliver(t, g, captured, owned=False):

@@ -30,10 +30,15 @@ class RemovableHandle:
         self.remove()
 
 
+leaf_hooks_registered = False  # set once a leaf gets a hook: the engine then counts edges into leaves
+
+
 def register_hook(t, hook):
+    global leaf_hooks_registered
     if not t._requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     owner = t if t._grad_fn is None else t._grad_fn
+    leaf_hooks_registered = leaf_hooks_registered or owner is t
     table = owner.__dict__.get("tensor_hooks")
     if table is None:
         table = owner.__dict__["tensor_hooks"] = OrderedDict()
@@ -41,10 +46,12 @@ def register_hook(t, hook):
 
 
 def register_post_accumulate_grad_hook(t, hook):
+    global leaf_hooks_registered
     if t._grad_fn is not None:
         raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
     if not t._requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    leaf_hooks_registered = True
     table = t.__dict__.get("post_accumulate_grad_hooks")
     if table is None:
         table = t.__dict__["post_accumulate_grad_hooks"] = OrderedDict()

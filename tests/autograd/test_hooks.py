@@ -129,3 +129,20 @@ def test_post_accumulate_hook_steps_parameter():
         (p * p).sum().backward()
         assert p.grad is None
         assert p.tolist() == [0.0, 0.0]
+
+
+def test_leaf_hooks_fire_once_its_gradient_is_complete_during_the_sweep():
+    # as torch: the last layer's weight is complete (hooks run, .grad set) while the first layer's
+    # gradient is still being computed; a leaf used twice gets one call with the summed gradient
+    for lib in (torch, minigrad):
+        lib.manual_seed(0)
+        first, last = lib.nn.Linear(3, 4), lib.nn.Linear(4, 2)
+        seen = {}
+        last.weight.register_post_accumulate_grad_hook(
+            lambda p: seen.setdefault("first_grad_at_last_hook", first.weight.grad))
+        calls = []
+        last.weight.register_hook(lambda g: calls.append(g.clone()))
+        (last(first(lib.randn(5, 3)).relu()).sum() + (last.weight * 2).sum()).backward()
+        assert seen["first_grad_at_last_hook"] is None, lib.__name__
+        assert len(calls) == 1
+        np.testing.assert_allclose(calls[0].numpy(), last.weight.grad.numpy())

@@ -10,9 +10,8 @@ of collectives. An end-of-backward callback waits for the buckets and writes ``s
 into each ``.grad`` (or, with ``gradient_as_bucket_view``, makes each ``.grad`` a view of its bucket, so
 the next backward accumulates straight into it).
 
-minigrad's engine delivers a leaf's gradient (and runs its post-accumulate hooks) when the sweep has
-finished, so the reductions overlap the hooks and the copies of later buckets, not the backward
-computation itself.
+minigrad's engine delivers a leaf's gradient (and runs its post-accumulate hooks) as soon as every
+edge into it has brought its part, so a bucket's reduction overlaps the rest of the backward sweep.
 """
 from contextlib import contextmanager
 
