@@ -9,23 +9,16 @@ from ..autograd.op import Op
 
 class Softmax(Op):
     saves_output = True
+    kernel = "softmax"  # the backend's forward; its gradient is ``<kernel>_backward``
 
     def forward(self, a, axis=None):
         self.axis = axis
-        self.out = self.backend.softmax(a, axis)
+        self.out = getattr(self.backend, self.kernel)(a, axis)
         return self.out
 
     def backward(self, g):
-        return self.backend.softmax_backward(g, self.out, self.axis)
+        return getattr(self.backend, self.kernel + "_backward")(g, self.out, self.axis)
 
 
-class LogSoftmax(Op):
-    saves_output = True
-
-    def forward(self, a, axis=None):
-        self.axis = axis
-        self.out = self.backend.log_softmax(a, axis)
-        return self.out
-
-    def backward(self, g):
-        return self.backend.log_softmax_backward(g, self.out, self.axis)
+class LogSoftmax(Softmax):
+    kernel = "log_softmax"

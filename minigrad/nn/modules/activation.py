@@ -81,22 +81,15 @@ class Softmax(Module):
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Module):
+class LogSoftmax(Softmax):
     r"""Applies :math:`\log\mathrm{softmax}(x)_i = x_i - \log \sum_j e^{x_j}` along ``dim`` (computed stably,
     without forming the softmax). ``dim=None`` follows the same legacy rule as :class:`Softmax`.
 
     Shape: input ``(*)``, output ``(*)``.
     """
 
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
     def forward(self, input):  # noqa: A002
         return F.log_softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
 
 
 class _Elementwise(Module):

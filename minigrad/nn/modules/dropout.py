@@ -30,8 +30,10 @@ class Dropout(Module):
         self.p = p
         self.inplace = inplace
 
+    fn = staticmethod(F.dropout)  # each variant's functional, called with (input, p, training, inplace)
+
     def forward(self, input):  # noqa: A002 - torch's argument name
-        return F.dropout(input, self.p, self.training, self.inplace)
+        return type(self).fn(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
@@ -50,8 +52,7 @@ class Dropout1d(Dropout):
     Shape: ``(N, C, L)`` or ``(C, L)``, output the same.
     """
 
-    def forward(self, input):  # noqa: A002
-        return D.dropout1d(input, self.p, self.training, self.inplace)
+    fn = staticmethod(D.dropout1d)
 
 
 class Dropout2d(Dropout):
@@ -66,15 +67,13 @@ class Dropout2d(Dropout):
         minigrad.Size([20, 16, 32, 32])
     """
 
-    def forward(self, input):  # noqa: A002
-        return D.dropout2d(input, self.p, self.training, self.inplace)
+    fn = staticmethod(D.dropout2d)
 
 
 class Dropout3d(Dropout):
     r"""Channel dropout of an ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) input; see :class:`Dropout1d`."""
 
-    def forward(self, input):  # noqa: A002
-        return D.dropout3d(input, self.p, self.training, self.inplace)
+    fn = staticmethod(D.dropout3d)
 
 
 class AlphaDropout(Dropout):
@@ -93,12 +92,10 @@ class AlphaDropout(Dropout):
         inplace: overwrite the input. Default: ``False``.
     """
 
-    def forward(self, input):  # noqa: A002
-        return D.alpha_dropout(input, self.p, self.training, self.inplace)
+    fn = staticmethod(D.alpha_dropout)
 
 
 class FeatureAlphaDropout(Dropout):
     r""":class:`AlphaDropout` with one draw per channel of ``(N, C, *)``."""
 
-    def forward(self, input):  # noqa: A002
-        return D.feature_alpha_dropout(input, self.p, self.training, self.inplace)
+    fn = staticmethod(D.feature_alpha_dropout)

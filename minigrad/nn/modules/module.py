@@ -4,6 +4,7 @@ from collections import OrderedDict
 
 from ... import dtypes
 from ...autograd.grad_mode import no_grad
+from ...autograd.hooks import RemovableHandle
 from ...tensor import Tensor
 from ..parameter import Parameter
 
@@ -45,10 +46,10 @@ class Module:
         return out
 
     def register_forward_hook(self, hook):
-        return _Handle(self._forward_hooks, hook)
+        return RemovableHandle(self._forward_hooks, hook)
 
     def register_forward_pre_hook(self, hook):
-        return _Handle(self._forward_pre_hooks, hook)
+        return RemovableHandle(self._forward_pre_hooks, hook)
 
     # ---- registration -------------------------------------------------------------------------
     def _check_init(self):
@@ -106,31 +107,29 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
-        _check_name("buffer", name)
-        self._forget(name, keep="_buffers")
-        self._buffers[name] = tensor
+        self._register("_buffers", "buffer", name, tensor)
         if not persistent:
             self._non_persistent_buffers_set.add(name)
-        self.__dict__[name] = tensor
 
     def register_parameter(self, name, param):
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                             "(torch.nn.Parameter or None required)")
-        _check_name("parameter", name)
-        self._forget(name, keep="_parameters")
-        self._parameters[name] = param
-        self.__dict__[name] = param
+        self._register("_parameters", "parameter", name, param)
 
     def add_module(self, name, module):
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        _check_name("module", name)
-        self._forget(name, keep="_modules")
-        self._modules[name] = module
-        self.__dict__[name] = module
+        self._register("_modules", "module", name, module)
 
     register_module = add_module
+
+    def _register(self, registry, kind, name, value):
+        """``value`` as ``name`` in ``registry`` (dropped from the others) and as a plain attribute."""
+        _check_name(kind, name)
+        self._forget(name, keep=registry)
+        self.__dict__[registry][name] = value
+        self.__dict__[name] = value
 
     def get_submodule(self, target):
         mod = self
@@ -378,18 +377,6 @@ def _check_name(kind, name):
         raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
     if name == "":
         raise KeyError(f'{kind} name can\'t be empty string ""')
-
-
-class _Handle:
-    _next = 0
-
-    def __init__(self, table, hook):
-        _Handle._next += 1
-        self.table, self.id = table, _Handle._next
-        table[self.id] = hook
-
-    def remove(self):
-        self.table.pop(self.id, None)
 
 
 class _IncompatibleKeys(tuple):
