@@ -236,17 +236,21 @@ def _contract(a, sa, b, sb, keep):
     return Matmul.apply(a3, b3).reshape([size[c] for c in letters]), "".join(letters)
 
 
-def _check_matrix_product(name, a, b, second="mat2"):
+def _check_matrix_product(name, a, b, second, ndims, errors):
+    """Tensors of one dtype, ``a`` and ``b`` of ``ndims`` dims (else torch's error in ``errors``, a
+    format string of ``a`` and ``b``)."""
     check_tensor(name, "input", a, 1)
     check_tensor(name, second, b, 2)
     same_dtype(a, b)
+    for t, ndim, error in zip((a, b), ndims, errors):
+        if t.ndim != ndim:
+            raise RuntimeError(error.format(a=a, b=b))
 
 
 def mv(input, vec, *, out=None):  # noqa: A002 - torch's argument names throughout
     """Matrix × vector."""
-    _check_matrix_product("mv", input, vec, "vec")
-    if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    error = "vector + matrix @ vector expected, got 1, {a.ndim}, {b.ndim}"
+    _check_matrix_product("mv", input, vec, "vec", (2, 1), (error, error))
     if input.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
                            f"vec ({vec.shape[0]})")
@@ -255,11 +259,7 @@ def mv(input, vec, *, out=None):  # noqa: A002 - torch's argument names througho
 
 def mm(input, mat2, *, out=None):
     """Matrix × matrix (both 2-D)."""
-    _check_matrix_product("mm", input, mat2)
-    if input.ndim != 2:
-        raise RuntimeError("self must be a matrix")
-    if mat2.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
+    _check_matrix_product("mm", input, mat2, "mat2", (2, 2), ("self must be a matrix", "mat2 must be a matrix"))
     if input.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
                            f"{mat2.shape[0]}x{mat2.shape[1]})")
@@ -268,11 +268,8 @@ def mm(input, mat2, *, out=None):
 
 def bmm(input, mat2, *, out=None):
     """Batched matrix product of two 3-D tensors with the same batch size."""
-    _check_matrix_product("bmm", input, mat2)
-    if input.ndim != 3:
-        raise RuntimeError("batch1 must be a 3D tensor")
-    if mat2.ndim != 3:
-        raise RuntimeError("batch2 must be a 3D tensor")
+    _check_matrix_product("bmm", input, mat2, "mat2", (3, 3), ("batch1 must be a 3D tensor",
+                                                              "batch2 must be a 3D tensor"))
     n, _, k = input.shape
     if mat2.shape[:2] != (n, k):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k}] but got: "

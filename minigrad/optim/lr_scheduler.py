@@ -171,6 +171,26 @@ class _LRScheduler(LRScheduler):
     """torch's older name of ``LRScheduler``, which custom schedulers still subclass."""
 
 
+def _callable_state(fn):
+    """What a state dict keeps of a user's function: a callable object's attributes, a plain function nothing."""
+    return None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+
+
+def _state_with(scheduler, name, entry):
+    """``scheduler``'s state dict with attribute ``name`` saved as ``entry`` (what its items keep)."""
+    state = {k: v for k, v in scheduler.__dict__.items() if k not in ("optimizer", name)}
+    state[name] = entry
+    return state
+
+
+def _load_without(scheduler, state_dict, name):
+    """Load every entry but ``name`` (``state_dict`` left as it was) and return that one."""
+    entry = state_dict.pop(name)
+    scheduler.__dict__.update(state_dict)
+    state_dict[name] = entry
+    return entry
+
+
 class _LambdaScheduler(LRScheduler):
     """A scheduler driven by one function of the epoch per group (``lr_lambda``); only callable objects'
     attributes go into the state dict, as in torch."""
@@ -187,16 +207,10 @@ class _LambdaScheduler(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
-                               for fn in self.lr_lambdas]
-        return state
+        return _state_with(self, "lr_lambdas", [_callable_state(fn) for fn in self.lr_lambdas])
 
     def load_state_dict(self, state_dict):
-        lambdas = state_dict.pop("lr_lambdas")
-        self.__dict__.update(state_dict)
-        state_dict["lr_lambdas"] = lambdas
-        for fn, saved in zip(self.lr_lambdas, lambdas):
+        for fn, saved in zip(self.lr_lambdas, _load_without(self, state_dict, "lr_lambdas")):
             if saved is not None:
                 fn.__dict__.update(saved)
 
@@ -551,7 +565,7 @@ class CyclicLR(LRScheduler):
     def state_dict(self):
         state = super().state_dict()
         fn = state.pop("_scale_fn_custom")
-        state["_scale_fn_custom"] = None if fn is None or isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+        state["_scale_fn_custom"] = None if fn is None else _callable_state(fn)
         return state
 
     def load_state_dict(self, state_dict):
@@ -748,15 +762,10 @@ class _Composite(LRScheduler):
     """A scheduler made of others (``_schedulers``): their states nest in its state dict."""
 
     def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
+        return _state_with(self, "_schedulers", [s.state_dict() for s in self._schedulers])
 
     def load_state_dict(self, state_dict):
-        schedulers = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        state_dict["_schedulers"] = schedulers
-        for scheduler, saved in zip(self._schedulers, schedulers):
+        for scheduler, saved in zip(self._schedulers, _load_without(self, state_dict, "_schedulers")):
             scheduler.load_state_dict(saved)
 
 
