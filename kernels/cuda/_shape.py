@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _index, _launch
 from ._elementwise import astype
-from ._transfer import from_host
+from ._transfer import from_host, to_host
 from ._launch import cuda
 from ._strided import broadcast_strides, contiguous_strides, flat, kernel_shape, offset, view_layout
 
@@ -142,20 +142,33 @@ def _take_plan(shape, key):
 @functools.cache
 def _take(scatter):
     @cuda.jit
-    def kernel(src, idx, n_d, inner, missing, out):
-        # gather: out (outer, len(idx), inner) from src (outer, n_d, inner); scatter: the reverse, adding
+    def kernel(src, idx, n_d, inner, bad, out):
+        # gather: out (outer, len(idx), inner) from src (outer, n_d, inner); scatter: the reverse, adding.
+        # An index outside [-n_d, n_d) reads and writes nothing and sets ``bad[0]``.
         m = idx.size
         for i in range(cuda.grid(1), src.size if scatter else out.size, cuda.gridsize(1)):
             o, k = i // (m * inner), i % inner
             t = idx[i // inner % m]
             t = t + n_d if t < 0 else t
-            inside = 0 <= t < n_d
-            if scatter:
-                if inside:
+            if 0 <= t < n_d:
+                if scatter:
                     cuda.atomic.add(out, (o * n_d + t) * inner + k, src[i])
+                else:
+                    out[i] = src[(o * n_d + t) * inner + k]
             else:
-                out[i] = src[(o * n_d + t) * inner + k] if inside else missing
+                bad[0] = 1
     return kernel
+
+
+def _run_take(scatter, shape, key, src, idx, d, inner, out):
+    """Launch ``_take`` over ``src``/``out``; an index out of range raises numpy's IndexError (as on the
+    CPU), found through one flag read back and the key redone on the host."""
+    bad = from_host(np.zeros(1, np.int64))
+    _launch.launch(_take(scatter), src.size if scatter else out.size, False, flat(src), flat(idx), shape[d], inner,
+                   bad, flat(out))
+    if to_host(bad)[0]:
+        _index.offsets(shape, key)  # raises numpy's IndexError for the first index out of range
+        raise IndexError(f"index out of range in dimension {d} with size {shape[d]}")
 
 
 def _take_shapes(shape, d, idx):
@@ -174,8 +187,7 @@ def index(a, key):
     outer, inner, shape = _take_shapes(tuple(a.shape), d, idx)
     out = cuda.device_array(shape, a.dtype)
     if out.size:
-        missing = a.dtype.type(math.nan if a.dtype.kind == "f" else 0)
-        _launch.launch(_take(False), out.size, False, flat(a), flat(idx), a.shape[d], inner, missing, flat(out))
+        _run_take(False, tuple(a.shape), key, a, idx, d, inner, out)
     return out
 
 
@@ -193,8 +205,7 @@ def index_add(shape, key, g, accumulate):
     d, idx = plan
     _, inner, _ = _take_shapes(tuple(shape), d, idx)
     if g.size:
-        _launch.launch(_take(True), g.size, False, flat(g), flat(idx), shape[d], inner, g.dtype.type(0),
-                       flat(out))
+        _run_take(True, tuple(shape), key, g, idx, d, inner, out)
     return out
 
 

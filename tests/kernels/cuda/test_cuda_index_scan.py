@@ -143,6 +143,9 @@ BAD = {
     "index_copy": (lambda c: c.x(3, 4).index_copy(0, c.i([3]), c.x(1, 4)), RuntimeError),
     "take_along_dim": (lambda c: c.x(3, 4).take_along_dim(c.i([[4]]), 1), RuntimeError),
     "two index tensors": (lambda c: c.x(3, 4)[c.i([0, 1]), c.i([0, 4])], IndexError),
+    "index tensor": (lambda c: c.x(3, 4)[c.i([0, 3])], IndexError),
+    "index tensor negative": (lambda c: c.x(3, 4)[c.i([-4, 1])], IndexError),
+    "index tensor in dim 1": (lambda c: c.x(3, 4)[:, c.i([[1], [4]])], IndexError),
     "bincount negative": (lambda c: minigrad.bincount(c.i([1, -1])), RuntimeError),
     "histc not finite": (lambda c: minigrad.histc(c.i([1.0, float("inf")])), RuntimeError),
 }
