@@ -93,6 +93,14 @@ def _shape_args(args):
     return tuple(out)
 
 
+def _cast_method(name, dtype):
+    """The method ``Tensor.<name>()``: the tensor cast to ``dtype``."""
+    def cast(self):
+        return self._cast(dtype)
+    cast.__name__, cast.__qualname__ = name, f"Tensor.{name}"
+    return cast
+
+
 class Tensor:
     __slots__ = ("_data", "_device", "_requires_grad", "_grad", "_grad_fn", "_version", "_retains_grad",
                  "__weakref__", "__dict__")
@@ -426,32 +434,16 @@ class Tensor:
         cuda = "cuda." if self._device.type == "cuda" else ""
         return f"{_printing.namespace()}.{cuda}{name}"
 
-    def float(self):
-        return self._cast(dtypes.float32)
-
-    def double(self):
-        return self._cast(dtypes.float64)
-
-    def half(self):
-        return self._cast(dtypes.float16)
-
-    def long(self):
-        return self._cast(dtypes.int64)
-
-    def int(self):
-        return self._cast(dtypes.int32)
-
-    def bool(self):
-        return self._cast(dtypes.bool)
-
-    def byte(self):
-        return self._cast(dtypes.uint8)
-
-    def short(self):
-        return self._cast(dtypes.int16)
-
-    def char(self):
-        return self._cast(dtypes.int8)
+    # the casts named after torch's types
+    float = _cast_method("float", dtypes.float32)
+    double = _cast_method("double", dtypes.float64)
+    half = _cast_method("half", dtypes.float16)
+    long = _cast_method("long", dtypes.int64)
+    int = _cast_method("int", dtypes.int32)
+    bool = _cast_method("bool", dtypes.bool)
+    byte = _cast_method("byte", dtypes.uint8)
+    short = _cast_method("short", dtypes.int16)
+    char = _cast_method("char", dtypes.int8)
 
     def type_as(self, other):
         """This tensor in ``other``'s type: its dtype and device."""
