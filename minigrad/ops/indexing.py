@@ -220,12 +220,26 @@ class ScatterExtreme(Op):
         # elements of ``a`` that took part in their result
         self_in = True if self.include_self else b.equal(b.index_put(b.full_like(a, 0), index, 1), 0)
         if self.reduce == "prod":
-            ga = b.divide(b.multiply(g, out), b.where(b.equal(a, 0), 1, a))
-            return b.where(self_in, ga, 0), b.divide(b.index(b.multiply(g, out), index), v)
+            return self._prod_backward(g, self_in)
         a_eq, v_eq = b.equal(a, out), b.equal(v, b.index(out, index))  # (a tie with ``a`` counts even when left out)
         count = b.add(b.astype(a_eq, g.dtype), b.index_add(a.shape, index, b.astype(v_eq, g.dtype), True))
         share = b.divide(g, b.where(b.equal(count, 0), 1, count))
         return b.where(b.logical_and(a_eq, self_in), share, 0), b.where(v_eq, b.index(share, index), 0)
+
+
+    def _prod_backward(self, g, self_in):
+        """Each factor x of out = Π x gets g·(the product of the other factors): g·out/x where x ≠ 0; where
+        x is the only zero among its output's factors, g·(the product of the nonzero ones); else 0."""
+        b, a, v, out, index = self.backend, self.a, self.v, self.out, self.index
+        a_zero, v_zero = b.logical_and(b.equal(a, 0), self_in), b.equal(v, 0)
+        zeros = b.add(b.astype(a_zero, g.dtype), b.index_add(a.shape, index, b.astype(v_zero, g.dtype), True))
+        nonzero = b.scatter_reduce(b.where(b.logical_or(a_zero, b.logical_not(self_in)), 1, a), index,
+                                   b.where(v_zero, 1, v), "prod")
+        alone = b.where(b.equal(zeros, 1), b.multiply(g, nonzero), 0)  # the gradient of a lone zero factor
+        g_out = b.multiply(g, out)
+        ga = b.where(a_zero, alone, b.divide(g_out, b.where(a_zero, 1, a)))
+        gv = b.where(v_zero, b.index(alone, index), b.divide(b.index(g_out, index), b.where(v_zero, 1, v)))
+        return b.where(self_in, ga, 0), gv
 
 
 def _identity(reduce, dtype):

@@ -46,6 +46,8 @@ DIFFERENTIABLE = {
     "scatter_reduce mean": lambda c: c.x(3, 4).scatter_reduce(0, c.i(DUP), c.x(2, 4, seed=1), "mean",
                                                               include_self=False),
     "scatter_reduce prod": lambda c: c.x(3, 4).scatter_reduce(0, c.i(DUP), c.x(2, 4, seed=1), "prod"),
+    "scatter_reduce prod zeros": lambda c: c.x(3, 4, zeros=[(0, 0), (2, 2)]).scatter_reduce(
+        0, c.i(DUP), c.x(2, 4, seed=1, zeros=[(0, 0), (1, 0), (0, 3)]), "prod", include_self=False),
     "scatter_reduce amax": lambda c: c.x(3, 4).scatter_reduce(0, c.i(DUP), c.x(2, 4, seed=1), "amax",
                                                               include_self=False),
     "scatter_reduce amin ties": lambda c: (c.x(3, 4) * 0).scatter_reduce(0, c.i(DUP), c.x(2, 4, seed=1) * 0, "amin"),
