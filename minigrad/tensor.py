@@ -101,6 +101,18 @@ def _cast_method(name, dtype):
     return cast
 
 
+def _compare_method(name, fn):
+    """The method ``Tensor.<name>(other)``: the backend's ``fn`` of the operands, no gradient
+    (NotImplemented for an operand that is not a tensor or a number)."""
+    def compare(self, other):
+        a, b = self._operands(other)
+        if a is None:
+            return NotImplemented
+        return _np_binary(fn, a, b)
+    compare.__name__, compare.__qualname__ = name, f"Tensor.{name}"
+    return compare
+
+
 class Tensor:
     __slots__ = ("_data", "_device", "_requires_grad", "_grad", "_grad_fn", "_version", "_retains_grad",
                  "__weakref__", "__dict__")
@@ -1067,29 +1079,12 @@ class Tensor:
         return where(condition, self, other)
 
     # ---- comparisons and logic (no gradient) ------------------------------------------------
-    def _compare(self, other, fn):
-        a, b = self._operands(other)
-        if a is None:
-            return NotImplemented
-        return _np_binary(fn, a, b)
-
-    def __eq__(self, other):
-        return self._compare(other, "equal")
-
-    def __ne__(self, other):
-        return self._compare(other, "not_equal")
-
-    def __lt__(self, other):
-        return self._compare(other, "less")
-
-    def __le__(self, other):
-        return self._compare(other, "less_equal")
-
-    def __gt__(self, other):
-        return self._compare(other, "greater")
-
-    def __ge__(self, other):
-        return self._compare(other, "greater_equal")
+    __eq__ = _compare_method("__eq__", "equal")
+    __ne__ = _compare_method("__ne__", "not_equal")
+    __lt__ = _compare_method("__lt__", "less")
+    __le__ = _compare_method("__le__", "less_equal")
+    __gt__ = _compare_method("__gt__", "greater")
+    __ge__ = _compare_method("__ge__", "greater_equal")
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
@@ -1118,14 +1113,9 @@ class Tensor:
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return builtins.bool(np.allclose(self._host(), other._host(), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
-    def __and__(self, other):
-        return self._compare(other, "bitwise_and")
-
-    def __or__(self, other):
-        return self._compare(other, "bitwise_or")
-
-    def __xor__(self, other):
-        return self._compare(other, "bitwise_xor")
+    __and__ = _compare_method("__and__", "bitwise_and")
+    __or__ = _compare_method("__or__", "bitwise_or")
+    __xor__ = _compare_method("__xor__", "bitwise_xor")
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
@@ -1137,14 +1127,9 @@ class Tensor:
     def logical_not(self):
         return self._nondiff("logical_not")
 
-    def logical_and(self, other):
-        return self._compare(other, "logical_and")
-
-    def logical_or(self, other):
-        return self._compare(other, "logical_or")
-
-    def logical_xor(self, other):
-        return self._compare(other, "logical_xor")
+    logical_and = _compare_method("logical_and", "logical_and")
+    logical_or = _compare_method("logical_or", "logical_or")
+    logical_xor = _compare_method("logical_xor", "logical_xor")
 
     # ---- reductions -------------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, dtype=None):
