@@ -124,20 +124,18 @@ def _dots(a, w, out, first, zero):
 
 
 @register_jitable(inline="always")
-def _time(s, T, reverse):
-    return T - 1 - s if reverse else s
+def _rows(lo, hi, state):
+    """Rows [2·lo, min(2·hi, B)) of the (B, ·) ``state`` (the kernels' units are row pairs), and 0
+    and 1 in its dtype."""
+    return 2 * lo, min(2 * hi, state.shape[0]), state.dtype.type(0), state.dtype.type(1)
 
 
 @register_jitable(inline="always")
-def _rows(lo, hi, B):
-    """Rows [2·lo, min(2·hi, B)): the kernels' units are row pairs."""
-    return 2 * lo, min(2 * hi, B)
-
-
-@register_jitable(inline="always")
-def _active_end(n, r0, r1):
-    """The end of this range's active rows (b < n) at a step."""
-    return max(r0, min(r1, n))
+def _step(s, T, reverse, batch_sizes, r0, r1):
+    """Walk step s: its time t (T − 1 − s in reverse) and the end of the range's active rows
+    (b < batch_sizes[t]) then."""
+    t = T - 1 - s if reverse else s
+    return t, max(r0, min(r1, batch_sizes[t]))
 
 
 # Each row's gate math is a few loops that each write one array (a gate block, c, m, dh ...): with
@@ -186,11 +184,9 @@ def _gru_cell(a, hh, h, H, one):
 @split(depends=(_vecmath,), error_model="numpy")
 def _rnn_forward(lo, hi, xw, w_hh, h, batch_sizes, reverse, relu, y, hprev):
     T, H = xw.shape[0], h.shape[1]
-    r0, r1 = _rows(lo, hi, h.shape[0])
-    zero, one = h.dtype.type(0), h.dtype.type(1)
+    r0, r1, zero, one = _rows(lo, hi, h)
     for s in range(T):
-        t = _time(s, T, reverse)
-        ne = _active_end(batch_sizes[t], r0, r1)
+        t, ne = _step(s, T, reverse, batch_sizes, r0, r1)
         hprev[t, r0:r1] = h[r0:r1]
         a = xw[t]
         _addmm_t(h, w_hh, a, r0, ne, zero)
@@ -209,12 +205,10 @@ def _rnn_forward(lo, hi, xw, w_hh, h, batch_sizes, reverse, relu, y, hprev):
 @split(depends=(_vecmath,), error_model="numpy")
 def _lstm_forward(lo, hi, xw, w_hh, w_hr, h, c, batch_sizes, reverse, y, hprev, cprev, m):
     T, H = xw.shape[0], c.shape[1]
-    r0, r1 = _rows(lo, hi, h.shape[0])
+    r0, r1, zero, one = _rows(lo, hi, h)
     proj = w_hr.shape[0] > 0
-    zero, one = h.dtype.type(0), h.dtype.type(1)
     for s in range(T):
-        t = _time(s, T, reverse)
-        ne = _active_end(batch_sizes[t], r0, r1)
+        t, ne = _step(s, T, reverse, batch_sizes, r0, r1)
         hprev[t, r0:r1] = h[r0:r1]
         cprev[t, r0:r1] = c[r0:r1]
         a = xw[t]
@@ -234,11 +228,9 @@ def _lstm_forward(lo, hi, xw, w_hh, w_hr, h, c, batch_sizes, reverse, y, hprev, 
 @split(depends=(_vecmath,), error_model="numpy")
 def _gru_forward(lo, hi, xw, w_hh, b_hh, h, batch_sizes, reverse, y, hprev, hn, hh):
     T, H = xw.shape[0], h.shape[1]
-    r0, r1 = _rows(lo, hi, h.shape[0])
-    zero, one = h.dtype.type(0), h.dtype.type(1)
+    r0, r1, zero, one = _rows(lo, hi, h)
     for s in range(T):
-        t = _time(s, T, reverse)
-        ne = _active_end(batch_sizes[t], r0, r1)
+        t, ne = _step(s, T, reverse, batch_sizes, r0, r1)
         hprev[t, r0:r1] = h[r0:r1]
         hh[r0:ne] = b_hh
         _addmm_t(h, w_hh, hh, r0, ne, zero)
@@ -255,11 +247,9 @@ def _gru_forward(lo, hi, xw, w_hh, b_hh, h, batch_sizes, reverse, y, hprev, hn, 
 @split(error_model="numpy")
 def _rnn_backward(lo, hi, gates, dy, dh, w_hh_t, batch_sizes, reverse, relu, da):
     T, H = gates.shape[0], dh.shape[1]
-    r0, r1 = _rows(lo, hi, dh.shape[0])
-    zero, one = dh.dtype.type(0), dh.dtype.type(1)
+    r0, r1, zero, one = _rows(lo, hi, dh)
     for s in range(T):
-        t = _time(s, T, not reverse)
-        ne = _active_end(batch_sizes[t], r0, r1)
+        t, ne = _step(s, T, not reverse, batch_sizes, r0, r1)
         for b in range(r0, ne):
             d, v, g, up = da[t, b], gates[t, b], dh[b], dy[t, b]
             if relu:
@@ -297,12 +287,10 @@ def _lstm_cell_backward(a, cp, dm, dc, d, tc, H, one):
 @split(depends=(_vecmath,), error_model="numpy")
 def _lstm_backward(lo, hi, gates, cprev, dy, dh, dc, w_hh_t, w_hr_t, batch_sizes, reverse, da, dhs, m, dm, tc):
     T, H = gates.shape[0], dc.shape[1]
-    r0, r1 = _rows(lo, hi, dh.shape[0])
+    r0, r1, zero, one = _rows(lo, hi, dh)
     proj = w_hr_t.shape[0] > 0
-    zero, one = dh.dtype.type(0), dh.dtype.type(1)
     for s in range(T):
-        t = _time(s, T, not reverse)
-        ne = _active_end(batch_sizes[t], r0, r1)
+        t, ne = _step(s, T, not reverse, batch_sizes, r0, r1)
         dh[r0:ne] += dy[t, r0:ne]
         if proj:
             dhs[t, r0:ne] = dh[r0:ne]
@@ -342,11 +330,9 @@ def _gru_cell_backward(a, hp, hn, dh, di, dhh, H, one):
 @split(depends=(_vecmath,), error_model="numpy")
 def _gru_backward(lo, hi, gates, hprev, hn, dy, dh, w_hh_t, batch_sizes, reverse, da_in, da_h):
     T, H = gates.shape[0], dh.shape[1]
-    r0, r1 = _rows(lo, hi, dh.shape[0])
-    zero, one = dh.dtype.type(0), dh.dtype.type(1)
+    r0, r1, zero, one = _rows(lo, hi, dh)
     for s in range(T):
-        t = _time(s, T, not reverse)
-        ne = _active_end(batch_sizes[t], r0, r1)
+        t, ne = _step(s, T, not reverse, batch_sizes, r0, r1)
         dh[r0:ne] += dy[t, r0:ne]
         for b in range(r0, ne):
             _gru_cell_backward(gates[t, b], hprev[t, b], hn[t, b], dh[b], da_in[t, b], da_h[t, b], H, one)
