@@ -11,8 +11,9 @@ The time loop runs on the host, a few kernel launches per time step, one thread 
               dh_prev = da·W_hh (+ z·dh for GRU), one thread per (row, unit)
 
 The step reads h_prev[t] and writes the new state, so no thread reads a value another thread of
-the same launch writes. Inactive rows (b ≥ batch_sizes[t]) keep their state; their outputs are 0.
-Dot products accumulate in float64.
+the same launch writes. Each launch covers the active rows b < n = batch_sizes[t] (a packed batch
+sorts them first): the others keep their state, and their outputs stay the 0 the result buffer
+starts with. Dot products accumulate in float64.
 """
 import math
 
@@ -38,15 +39,6 @@ def _dot(a, b, w, row):
     return acc
 
 
-@cuda.jit(device=True)
-def _dot_t(a, b, w, col):
-    """Σ_g a[b, g]·w[g, col] in float64."""
-    acc = 0.0
-    for g in range(a.shape[1]):
-        acc += a[b, g] * w[g, col]
-    return acc
-
-
 @cuda.jit
 def _save(h, c, hprev_t, cprev_t):
     for u in range(cuda.grid(1), h.size, cuda.gridsize(1)):
@@ -61,11 +53,8 @@ def _save(h, c, hprev_t, cprev_t):
 def _rnn_step(a, hp, w_hh, n, relu, h, y_t):
     """a = xw[t] (in: x-part; out: activations)."""
     H = h.shape[1]
-    for u in range(cuda.grid(1), h.size, cuda.gridsize(1)):
+    for u in range(cuda.grid(1), n * H, cuda.gridsize(1)):
         b, j = u // H, u % H
-        if b >= n:
-            y_t[b, j] = 0
-            continue
         v = a[b, j] + _dot(hp, b, w_hh, j)
         v = (0.0 if v < 0 else v) if relu else math.tanh(v)
         a[b, j] = v
@@ -76,12 +65,8 @@ def _rnn_step(a, hp, w_hh, n, relu, h, y_t):
 @cuda.jit
 def _lstm_step(a, hp, w_hh, n, proj, c, h, m_t, y_t):
     H = c.shape[1]
-    for u in range(cuda.grid(1), c.size, cuda.gridsize(1)):
+    for u in range(cuda.grid(1), n * H, cuda.gridsize(1)):
         b, j = u // H, u % H
-        if b >= n:
-            if not proj:
-                y_t[b, j] = 0
-            continue
         i = _sigmoid(a[b, j] + _dot(hp, b, w_hh, j))
         f = _sigmoid(a[b, H + j] + _dot(hp, b, w_hh, H + j))
         g = math.tanh(a[b, 2 * H + j] + _dot(hp, b, w_hh, 2 * H + j))
@@ -99,13 +84,10 @@ def _lstm_step(a, hp, w_hh, n, proj, c, h, m_t, y_t):
 
 @cuda.jit
 def _project(m_t, w_hr, n, h, y_t):
-    """h = m·W_hrᵀ on active rows; y[t] = h there, 0 elsewhere."""
+    """h = m·W_hrᵀ, y[t] = h on active rows."""
     P = h.shape[1]
-    for u in range(cuda.grid(1), h.size, cuda.gridsize(1)):
+    for u in range(cuda.grid(1), n * P, cuda.gridsize(1)):
         b, p = u // P, u % P
-        if b >= n:
-            y_t[b, p] = 0
-            continue
         v = _dot(m_t, b, w_hr, p)
         h[b, p] = v
         y_t[b, p] = v
@@ -114,11 +96,8 @@ def _project(m_t, w_hr, n, h, y_t):
 @cuda.jit
 def _gru_step(a, hp, w_hh, b_hh, n, h, hn_t, y_t):
     H = h.shape[1]
-    for u in range(cuda.grid(1), h.size, cuda.gridsize(1)):
+    for u in range(cuda.grid(1), n * H, cuda.gridsize(1)):
         b, j = u // H, u % H
-        if b >= n:
-            y_t[b, j] = 0
-            continue
         r = _sigmoid(a[b, j] + b_hh[j] + _dot(hp, b, w_hh, j))
         z = _sigmoid(a[b, H + j] + b_hh[H + j] + _dot(hp, b, w_hh, H + j))
         hn = b_hh[2 * H + j] + _dot(hp, b, w_hh, 2 * H + j)
@@ -158,7 +137,7 @@ def _lstm_step_backward(a, cp, dh, w_hr, n, proj, dc, da_t, m_t):
         b, j = u // H, u % H
         i, f, g, o = a[b, j], a[b, H + j], a[b, 2 * H + j], a[b, 3 * H + j]
         tc = math.tanh(f * cp[b, j] + i * g)
-        dm = _dot_t(dh, b, w_hr, j) if proj else dh[b, j]
+        dm = _dot(dh, b, w_hr.T, j) if proj else dh[b, j]
         if proj:
             m_t[b, j] = o * tc
         dcv = dc[b, j] + dm * o * (1.0 - tc * tc)
@@ -194,7 +173,7 @@ def _dh_prev(da_t, w_hh, n, accumulate, dh):
     P = dh.shape[1]
     for u in range(cuda.grid(1), n * P, cuda.gridsize(1)):
         b, k = u // P, u % P
-        v = _dot_t(da_t, b, w_hh, k)
+        v = _dot(da_t, b, w_hh.T, k)
         dh[b, k] = dh[b, k] + v if accumulate else v
 
 
@@ -221,7 +200,7 @@ def forward(mode, xw, w_hh, b_hh, w_hr, h0, c0, batch_sizes, reverse):
     T, B = xw.shape[:2]
     P, H = h0.shape[1], (0 if c0 is None else c0.shape[1])
     dt = xw.dtype
-    out = empty(T * B * P + B * P + B * H, dt)
+    out = zeros((T * B * P + B * P + B * H,), dt)
     y, h, c = _state(out, T, B, P, H)
     launch(_copy, B * P, False, h0.reshape(B * P), h.reshape(B * P))
     hprev = empty((T, B, P), dt)
@@ -235,13 +214,13 @@ def forward(mode, xw, w_hh, b_hh, w_hr, h0, c0, batch_sizes, reverse):
         n = int(batch_sizes[t])
         launch(_save, B * max(P, H), False, h, c if lstm else cprev[0], hprev[t], cprev[t if lstm else 0])
         if lstm:
-            launch(_lstm_step, B * H, False, xw[t], hprev[t], w_hh, n, proj, c, h, m[t if proj else 0], y[t])
+            launch(_lstm_step, n * H, False, xw[t], hprev[t], w_hh, n, proj, c, h, m[t if proj else 0], y[t])
             if proj:
-                launch(_project, B * P, False, m[t], w_hr, n, h, y[t])
+                launch(_project, n * P, False, m[t], w_hr, n, h, y[t])
         elif mode == GRU:
-            launch(_gru_step, B * P, False, xw[t], hprev[t], w_hh, b_hh, n, h, hn[t], y[t])
+            launch(_gru_step, n * P, False, xw[t], hprev[t], w_hh, b_hh, n, h, hn[t], y[t])
         else:
-            launch(_rnn_step, B * P, False, xw[t], hprev[t], w_hh, n, mode == RNN_RELU, h, y[t])
+            launch(_rnn_step, n * P, False, xw[t], hprev[t], w_hh, n, mode == RNN_RELU, h, y[t])
     saved = (xw, hprev, cprev) if lstm else (xw, hprev, hn) if mode == GRU else (xw, hprev)
     return out, saved
 
