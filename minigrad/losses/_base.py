@@ -38,6 +38,8 @@ def reduction_arg(size_average, reduce, reduction, elementwise_mean=True):
     """``legacy_reduction`` and ``current_reduction``, then check the value (torch checks when the
     loss is computed). Torch's poisson_nll_loss and multilabel_soft_margin_loss refuse
     'elementwise_mean' (``elementwise_mean=False``)."""
+    if size_average is None and reduce is None and reduction in REDUCTIONS:  # the common call, no warning
+        return reduction
     reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
     if elementwise_mean:
         reduction = current_reduction(reduction, stacklevel=4)

@@ -19,6 +19,8 @@ def tensor_arg(x, fn, name, pos):
 
 def float_arg(v, fn, name, pos=None):
     """A float argument as torch's parser accepts it (a real number or a one-element tensor)."""
+    if type(v) is float or type(v) is int:  # the common calls: no abstract-class check
+        return float(v)
     if isinstance(v, Tensor) and v.numel() == 1:
         return float(v.item())
     if isinstance(v, numbers.Real):
@@ -67,7 +69,10 @@ def broadcast_shape(*shapes):
     """The broadcast of ``shapes``, folded left to right as torch's ops meet them; a mismatch raises
     torch's RuntimeError naming the sizes and the dimension."""
     out = shapes[0]
-    if all(shape == out for shape in shapes):
+    for shape in shapes:  # a loop, not ``all`` over a generator: most calls have equal shapes
+        if shape != out:
+            break
+    else:
         return out
     for shape in shapes[1:]:
         try:
@@ -79,11 +84,25 @@ def broadcast_shape(*shapes):
     return out
 
 
+def all_dtype(tensors, dtype):
+    """Whether every tensor's data has ``dtype`` (a loop: quicker than ``all`` over a generator)."""
+    for t in tensors:
+        d = t._data.dtype
+        if d is not dtype and d != dtype:
+            return False
+    return True
+
+
+def common_dtype(*tensors):
+    """torch's result type of ``tensors`` (``dtypes.result_type``), read off the first when all agree."""
+    return tensors[0].dtype if all_dtype(tensors, tensors[0]._data.dtype) else dtypes.result_type(*tensors)
+
+
 def promote(*tensors):
     """The tensors cast to their common dtype, integer and bool results becoming float32 (torch adds
     a float margin or eps, which promotes them)."""
     first = tensors[0]._data.dtype
-    if first.kind == "f" and all(t._data.dtype == first for t in tensors):
+    if first.kind == "f" and all_dtype(tensors, first):
         return tensors
     dt = dtypes.result_type(*tensors)
     if not dt.is_floating_point:

@@ -7,18 +7,27 @@ from .. import dtypes
 from ..autograd.grad_mode import state
 from ..dtypes import scalar_name  # noqa: F401 - the losses import it from here
 from ._base import FusedLoss, current_reduction, legacy_reduction
-from ._margin import broadcast_shape
+from ._margin import all_dtype, broadcast_shape
+
+
+def sizes_differ(input, target):  # noqa: A002
+    """``target.size() != input.size()``, read off the arrays' shapes; a non-tensor argument raises
+    the AttributeError that torch's Python reading ``.size()`` gives."""
+    try:
+        return target._data.shape != input._data.shape
+    except AttributeError:
+        return target.size() != input.size()
 
 
 def regression_start(input, target, size_average, reduce, reduction):  # noqa: A002 - torch's names
     """How torch's mse, l1, smooth L1 and Huber begin: a UserWarning (and, when they do not broadcast,
     a RuntimeError) for a target whose size differs from the input's, then the legacy reduction
     arguments, which override ``reduction``. Returns the reduction."""
-    if target.size() != input.size():
+    if sizes_differ(input, target):
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", UserWarning, stacklevel=3)
-        broadcast_shape(input.shape, target.shape)
+        broadcast_shape(input._data.shape, target._data.shape)
     return current_reduction(legacy_reduction(size_average, reduce, reduction, stacklevel=4), stacklevel=4)
 
 
@@ -26,7 +35,7 @@ def float_operands(kernel, *tensors):
     """``tensors`` cast to their promoted dtype; torch's NotImplementedError (naming its ``kernel``)
     when that dtype is not floating."""
     first = tensors[0]._data.dtype
-    if first.kind == "f" and all([t._data.dtype == first for t in tensors]):
+    if first.kind == "f" and all_dtype(tensors, first):
         return tensors
     dt = dtypes.result_type(*tensors)
     if not dt.is_floating_point:

@@ -1,7 +1,7 @@
 """binary_cross_entropy / BCELoss."""
 from ._base import FusedLoss, _WeightedLoss, reduction_arg
 from ._margin import sizes
-from ._pointwise import check_no_grad, scalar_name
+from ._pointwise import check_no_grad, scalar_name, sizes_differ
 
 __all__ = ["binary_cross_entropy", "BCELoss"]
 
@@ -16,7 +16,7 @@ class BinaryCrossEntropyOp(FusedLoss):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """−weight·(target·ln input + (1 − target)·ln(1 − input)), reduced; see :class:`BCELoss`."""
     reduction = reduction_arg(size_average, reduce, reduction)
-    if target.size() != input.size():
+    if sizes_differ(input, target):
         raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
                          f"({input.size()}) is deprecated. Please ensure they have the same size.")
     dt = input.dtype

@@ -2,7 +2,7 @@
 from .. import dtypes
 from ._base import FusedLoss, _Loss, reduction_arg
 from ._margin import broadcast_shape, sizes, tensor_arg
-from ._pointwise import cast_error, check_no_grad, scalar_name
+from ._pointwise import cast_error, check_no_grad, scalar_name, sizes_differ
 
 __all__ = ["binary_cross_entropy_with_logits", "BCEWithLogitsLoss"]
 
@@ -18,7 +18,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                      reduction="mean", pos_weight=None):
     """BCE of sigmoid(input) against target, computed stably from the logits; see :class:`BCEWithLogitsLoss`."""
     reduction = reduction_arg(size_average, reduce, reduction)
-    if not (target.size() == input.size()):
+    if sizes_differ(input, target):
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
     if not input.is_floating_point():
         raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{scalar_name(input.dtype)}'")

@@ -26,8 +26,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     if (input1.ndim, input2.ndim) != (target.ndim + 1,) * 2:
         raise RuntimeError(f"{target.ndim}D target tensor expects {target.ndim + 1}D input tensors, but found inputs "
                            f"with sizes {sizes(input1)} and {sizes(input2)}.")
-    rows = broadcast_shape(input1.shape, input2.shape)[:-1]
-    broadcast_shape(target.shape, rows)
+    rows = broadcast_shape(input1._data.shape, input2._data.shape)[:-1]
+    broadcast_shape(target._data.shape, rows)
     x1, x2 = promote(input1, input2)
     if target.dtype != x1.dtype:  # the target only selects: keep its values exact (float64 holds any)
         target = target._cast(dtypes.float64)

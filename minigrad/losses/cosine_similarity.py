@@ -1,10 +1,9 @@
 """cosine_similarity / CosineSimilarity (not a loss; used as one, e.g. 1 − cos, and by triplet losses)."""
-from .. import dtypes
 from ..nn.modules.module import Module
 from ..dtypes import scalar_name
 from ..tensor import _dim
 from ._base import FusedLoss
-from ._margin import broadcast_shape, float_arg, tensor_arg
+from ._margin import broadcast_shape, common_dtype, float_arg, tensor_arg
 
 __all__ = ["cosine_similarity", "CosineSimilarity"]
 
@@ -27,11 +26,11 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{_FN}(): argument 'dim' must be int, not {type(dim).__name__}")
     eps = float_arg(eps, _FN, "eps")
-    dt = dtypes.result_type(x1, x2)
+    dt = common_dtype(x1, x2)
     if not dt.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{scalar_name(dt)}")
-    shape = broadcast_shape(x1.shape, x2.shape)
+    shape = broadcast_shape(x1._data.shape, x2._data.shape)
     dim = _dim(dim, len(shape))
     if eps < 0:
         raise RuntimeError(f"eps must be non-negative, got: {eps:g}")

@@ -24,9 +24,9 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         var = full_like(input, var, dtype=input.dtype if input.is_floating_point() else None)
     elif not hasattr(var, "_data"):
         raise TypeError(f"gaussian_nll_loss(): argument 'var' must be a Tensor or a float, not {type(var).__name__}")
-    elif (var._host() < 0).any():
+    elif var.numel() and var._host().min() < 0:  # one reduction (NaN is not negative, as in torch)
         raise ValueError("var has negative entry/entries")
-    if var.shape != input.shape:
+    if var._data.shape != input._data.shape:
         if input.shape[:-1] == var.shape:  # homoscedastic: one variance per row of the last dim
             var = var.unsqueeze(-1)
         elif not (input.ndim == var.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1):
@@ -37,7 +37,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         raise RuntimeError(f"result type Float can't be cast to the desired output type {c_name(var)}")
     if not isinstance(eps, (int, float)):
         raise TypeError(f"clamp_() received an invalid combination of arguments - got (min={type(eps).__name__}, )")
-    broadcast_shape(input.shape, target.shape, var.shape)
+    broadcast_shape(input._data.shape, target._data.shape, var._data.shape)
     input, target, var = promote(input, target, var)
     return GaussianNllLossOp.apply(input, target, var, reduction=reduction, eps=float(eps), full=bool(full))
 

@@ -20,7 +20,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     tensor_arg(target, _FN, "target", 2)
     margin = float_arg(margin, _FN, "margin", 3)
     check_subtractable(input, input)  # torch computes margin − input
-    broadcast_shape(target.shape, input.shape)
+    broadcast_shape(target._data.shape, input._data.shape)
     if target.dtype != input.dtype:  # the target only selects: keep its values exact (float64 holds any)
         target = target._cast(dtypes.float64)
     if not input.is_floating_point():  # torch runs integer inputs in their dtype; its mean() then raises

@@ -1,9 +1,8 @@
 """kl_div / KLDivLoss."""
 import warnings
 
-from .. import dtypes
 from ._base import _Loss, reduction_arg
-from ._margin import ComposedLoss, broadcast_shape, tensor_arg
+from ._margin import ComposedLoss, broadcast_shape, promote, tensor_arg
 
 __all__ = ["kl_div", "KLDivLoss"]
 
@@ -43,12 +42,11 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                           "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
                           UserWarning, stacklevel=2)
         reduction = reduction_arg(None, None, reduction)
-    dt = dtypes.result_type(input, target)
     if not (input.is_floating_point() and target.is_floating_point()):
         raise RuntimeError("kl_div: Integral inputs not supported.")
-    if input.shape != target.shape:
-        broadcast_shape(input.shape, target.shape)
-    return KlDivOp.apply(input._cast(dt), target._cast(dt), reduction=reduction, log_target=log_target,
+    if input._data.shape != target._data.shape:
+        broadcast_shape(input._data.shape, target._data.shape)
+    return KlDivOp.apply(*promote(input, target), reduction=reduction, log_target=log_target,
                          divisor=divisor)
 
 

@@ -1,7 +1,7 @@
 """l1_loss / L1Loss (smooth_l1_loss with beta = 0 runs here too)."""
 from .. import dtypes
 from ._base import _Loss, reduction_arg
-from ._margin import ComposedLoss
+from ._margin import ComposedLoss, common_dtype
 from ._pointwise import regression_start, weighted
 
 __all__ = ["l1_loss", "L1Loss"]
@@ -26,7 +26,7 @@ def l1(input, target, reduction, weight=None):  # noqa: A002
                                "or `logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    dt = dtypes.result_type(input, target)
+    dt = common_dtype(input, target)
     if not dt.is_floating_point:
         out = (input - target).abs()
     else:

@@ -22,7 +22,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         tensor_arg(t, _FN, name, pos)
     margin = float_arg(margin, _FN, "margin", 4)
     check_subtractable(input1, input2)
-    broadcast_shape(input1.shape, input2.shape, target.shape)
+    broadcast_shape(input1._data.shape, input2._data.shape, target._data.shape)
     return MarginRankingLossOp.apply(*promote(input1, input2, target), margin=margin, reduction=reduction)
 
 

@@ -1,4 +1,6 @@
 """multi_margin_loss / MultiMarginLoss."""
+import numpy as np
+
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ._base import FusedLoss, _WeightedLoss, reduction_arg
@@ -47,7 +49,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                                "input cannot have requires_grad True.")
     check_dtype(target, dtypes.int64, "target")
     t = target._data
-    if t.size and (t.min() < 0 or t.max() >= C):
+    if t.size and t.view(np.uint64).max() >= C:  # one reduction: a negative index reads as a huge unsigned one
         raise RuntimeError(f"target out of range: class indices must lie in [0, {C})")
     return MultiMarginLossOp.apply(input, target, p=int(p), margin=margin,
                                    weight=None if weight is None else weight._data, reduction=reduction)

@@ -26,7 +26,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
             raise TypeError(f"multilabel_soft_margin_loss(): {name} must be a Tensor, not {type(t).__name__}")
     if not input.is_floating_point():
         raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{scalar_name(input.dtype)}'")
-    broadcast_shape(target.shape, input.shape, *[w.shape for w in operands[2:]])
+    broadcast_shape(target._data.shape, input._data.shape, *[w._data.shape for w in operands[2:]])
     if input.ndim == 0:
         raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     return MultilabelSoftMarginLossOp.apply(*promote(*operands), reduction=reduction)

@@ -23,7 +23,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     tensor_arg(x2, _FN, "x2", 2)
     p, eps = float_arg(p, _FN, "p"), float_arg(eps, _FN, "eps")
     check_subtractable(x1, x2)
-    shape = broadcast_shape(x1.shape, x2.shape)
+    shape = broadcast_shape(x1._data.shape, x2._data.shape)
     check_norm_dim(shape, p)
     return PairwiseDistanceOp.apply(*promote(x1, x2), p=p, eps=eps, keepdim=bool(keepdim))
 

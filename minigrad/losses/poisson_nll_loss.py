@@ -35,8 +35,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     tensor_arg(target, _FN, "target", 2)
     log_input, full = _bool_arg(log_input, "log_input", 3), _bool_arg(full, "full", 4)
     eps = float_arg(eps, _FN, "eps", 5)
-    if input.shape != target.shape:
-        broadcast_shape(input.shape, target.shape)
+    if input._data.shape != target._data.shape:
+        broadcast_shape(input._data.shape, target._data.shape)
     if not (input.is_floating_point() and target.is_floating_point()):
         return _composed(input, target, log_input, full, eps, reduction)
     input, target = promote(input, target)

@@ -23,9 +23,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     dt = input.dtype
     if not dt.is_floating_point:
         raise cast_error(dtypes.float32 if not target.is_floating_point() else target.dtype, dt)
-    if target.shape != input.shape:  # torch writes −input·target into an input-shaped tensor
-        shape = broadcast_shape(input.shape, target.shape)
-        if shape != input.shape:
+    if target._data.shape != input._data.shape:  # torch writes −input·target into an input-shaped tensor
+        shape = broadcast_shape(input._data.shape, target._data.shape)
+        if shape != input._data.shape:
             raise RuntimeError(f"output with shape {sizes(input)} doesn't match the broadcast shape "
                                f"[{', '.join(map(str, shape))}]")
     error = None

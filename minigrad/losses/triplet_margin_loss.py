@@ -37,7 +37,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     check_triplet_dims(anchor, positive, negative)
     # torch measures each pair on its own broadcast, then broadcasts the distances
     pairs = [(anchor, positive), (anchor, negative)] + [(positive, negative)] * bool(swap)
-    shapes = [broadcast_shape(x.shape, y.shape) for x, y in pairs]
+    shapes = [broadcast_shape(x._data.shape, y._data.shape) for x, y in pairs]
     broadcast_shape(*(shape[:-1] for shape in shapes))
     for shape in shapes:
         check_norm_dim(shape, p)
