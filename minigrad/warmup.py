@@ -10,7 +10,8 @@ CPU (``NUMBA_CACHE_DIR`` when set, else ``__pycache__`` beside the kernels), the
 reads it from.
 
 What: the float32 paths of the tutorials' common pieces, through the public API so that each kernel
-compiles for exactly the argument types a script passes: random tensors, Linear/Conv2d/max_pool2d/
+compiles for exactly the argument types a script passes: the random kernels (float32 draws, randint,
+dropout), Linear/Conv2d/max_pool2d/
 BatchNorm2d/ReLU/Sigmoid forward and backward, the common losses (cross entropy on rows and on
 (N, C, H, W) maps, nll, mse, l1, smooth L1, BCE, BCE with logits) and SGD/Adam steps. float64 and the
 rarer ops still compile on first use.
@@ -36,7 +37,8 @@ def _losses(torch):
 
 def _mlp(torch):
     net = nn.Sequential(nn.Linear(10, 5), nn.ReLU(), nn.Linear(5, 3), nn.Sigmoid())
-    for opt in (optim.SGD(net.parameters(), lr=0.01, momentum=0.9), optim.Adam(net.parameters())):
+    for opt in (optim.SGD(net.parameters(), lr=0.01), optim.SGD(net.parameters(), lr=0.01, momentum=0.9),
+                optim.Adam(net.parameters())):
         opt.zero_grad()
         net(torch.randn(4, 10)).sum().backward()
         opt.step()
@@ -48,7 +50,17 @@ def _conv(torch):
     out.sum().backward()
 
 
-STEPS = {"losses": _losses, "MLP and optimizers": _mlp, "convolution and pooling": _conv}
+def _random_draws(torch):
+    """The compiled random kernels: without them in the cache, small draws run numpy twins (no compile;
+    see kernels/cpu/_random.py), slower per call."""
+    from .kernels.cpu import _random
+    with _random.executor("compiled"):
+        torch.randn(40), torch.randn(3), torch.rand(8), torch.randint(0, 5, (8,)), torch.bernoulli(torch.rand(8))
+        F.dropout(torch.ones(8), 0.5)
+
+
+STEPS = {"random draws": _random_draws, "losses": _losses, "MLP and optimizers": _mlp,
+         "convolution and pooling": _conv}
 
 
 def warmup(report=print):

@@ -411,3 +411,92 @@ def test_generators_pickle_and_deepcopy_with_their_state():
 
 def test_size_keyword():
     both(lambda lib: lib.cat([lib.rand(size=(2, 3)).flatten(), lib.randn(size=[4]), lib.randn(size=(20,))]), 9)
+
+
+# ---- the two executors: numpy twins and compiled kernels (kernels/cpu/_random.py) -------------------
+TWINNED = ("rand", "randn", "uniform_", "normal_", "normal", "bernoulli_", "bernoulli", "random_", "random_to",
+           "log_normal_")
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def executor(request):
+    from minigrad.kernels.cpu import _random
+    with _random.executor(request.param):
+        yield request.param
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", (1, 15, 17, 1000, 4099))
+@pytest.mark.parametrize("name", TWINNED)
+def test_executors_draw_torchs_bits(executor, name, n, dtype):
+    both(lambda lib: FILLS[name](lib, n, getattr(lib, dtype)), 3)
+
+
+@pytest.mark.parametrize("bounds", [(0, 10), (-2 ** 40, 2 ** 40)])
+def test_executors_randint_and_the_interleaved_sequence(executor, bounds):
+    both(lambda lib: lib.randint(*bounds, (700,)), 5)
+    test_interleaved_sequence_stays_in_step()
+
+
+def test_numpy_fma_rounds_once_as_the_hardware():
+    """numpy's float32 fma against the compiled one: random operands, and sums whose float64 rounding
+    lands on a float32 midpoint (1 + 2⁻²³ + 2⁻²⁴ − 2⁻⁷⁰ must round down, rounding twice goes up)."""
+    from minigrad.kernels import jit
+    from minigrad.kernels.cpu import _random
+
+    @jit.njit(fastmath=False)
+    def compiled(a, b, c, out):
+        for i in range(out.size):
+            out[i] = _random._fma(a[i], b[i], c[i])
+
+    rng = np.random.default_rng(0)
+    a, b, c = ((rng.standard_normal(20000) * 10.0 ** rng.integers(-8, 8, 20000)).astype(np.float32)
+               for _ in range(3))
+    one = np.float32(1)
+    a[:4] = one + np.float32(2 ** -23)
+    b[:4] = np.float32(2 ** -24) * (one - np.float32(2 ** -23)) * np.array([1, -1, 1, -1], np.float32)
+    c[:4] = np.array([1 + 2 ** -23, -(1 + 2 ** -23), 1, -1], np.float32)
+    want = np.empty_like(a)
+    compiled(a, b, c, want)
+    got = _random._fma(a, b, c)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got.view(np.int32), want.view(np.int32))
+    assert got[0] == np.float32(1 + 2 ** -23)  # one rounding; float64 then float32 would give 1 + 2⁻²²
+
+
+def test_numpy_twin_until_compiling_pays(monkeypatch):
+    """A kernel not ready runs its numpy twin until numpy has spent COMPILE_SECONDS on it, then compiles."""
+    from minigrad.kernels.cpu import _random
+    monkeypatch.setattr(_random, "_ready", lambda kernel, args: False)
+    monkeypatch.setattr(_random, "_spent", {})
+    monkeypatch.setattr(_random, "COMPILE_SECONDS", 0.0)
+    minigrad.rand(5)
+    spent = _random._spent[_random._uniform]
+    assert spent > 0
+    minigrad.rand(5)  # over the budget: the kernel
+    assert _random._spent[_random._uniform] == spent
+    monkeypatch.setattr(_random, "COMPILE_SECONDS", 1e9)
+    minigrad.rand(_random.NUMPY_MAX_WORDS + 1)  # too big for numpy
+    assert _random._spent[_random._uniform] == spent
+
+
+def test_a_first_run_compiles_no_random_kernel(tmp_path):
+    """On an empty kernel cache, a tutorial's draws (randn, a Linear's init, randint, dropout, a shuffle's
+    randperm below) compile no kernel of kernels/cpu/_random.py."""
+    import os
+    import subprocess
+    import sys
+    code = ("from numba.core import event\n"
+            "compiled = []\n"
+            "class L(event.Listener):\n"
+            "    def on_start(self, ev): compiled.append(ev.data['dispatcher'].py_func.__module__)\n"
+            "    def on_end(self, ev): pass\n"
+            "event.register('numba:compile', L())\n"
+            "import minigrad as torch\n"
+            "torch.manual_seed(0)\n"
+            "x = torch.randn(64, 10); net = torch.nn.Linear(10, 5); y = torch.randint(0, 3, (64,))\n"
+            "torch.nn.functional.dropout(x, 0.5); torch.randn(3); torch.rand(2, 2)\n"
+            "print(sum(m.endswith('_random') for m in compiled))\n")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0", out.stderr

@@ -26,34 +26,173 @@ them in rounds of ``CHUNK`` (``_words``: the same words and state as one draw at
 variable number (the scalar normal path, Poisson) draw one word at a time (``_next32``).
 
 Every kernel compiles without fastmath: the roundings above are the point.
+
+One set of formulas, two executors. Compiling these kernels cost a first run seconds (3 s of CPU for
+the documents' MLP snippet's randn and Linear init, about what torch takes for the whole script),
+while a first script's draws are few and small. So a draw runs its compiled kernel when that kernel
+is ready (compiled in this process, or in the on-disk cache), and otherwise, for float32
+rand/randn/uniform_/normal_, randint/random_, bernoulli/dropout and the scalar normal path, in
+numpy, compiling nothing, up to ``NUMPY_MAX_WORDS`` words a draw and until numpy has spent
+``COMPILE_SECONDS`` on that kernel in the process (then compiling pays: ski rental). ``minigrad
+warmup`` compiles them into the cache. float64 transforms and the rarer draws always compile. The
+helpers both share (``_words``, ``_twist``, ``_temper``, the units, ``_fma``, the float32
+polynomials) are plain functions that numpy runs over whole arrays and that Numba compiles, through
+the overloads beside them, into the kernels' element loops. numpy's ``_fma`` rounds once as the
+hardware's: the float32 product is exact in float64 and the float64 sum is rounded again to float32,
+which can differ from one rounding only when the sum lands on a float32 midpoint; such elements are
+first moved off the midpoint towards the exact sum (its TwoSum error). (Results in float32's
+subnormal range are not covered; no draw here produces one.) Scalar float64 fmas are exact through
+fractions.
 """
+import contextlib
 import math
+import time
+from fractions import Fraction
 
 import numpy as np
 from numba import types
 from numba.extending import intrinsic, overload, register_jitable
 
 from ..jit import njit
-from ._vecmath import _bits, _float, _select
+from ._vecmath import _bits as _bits_ir, _float as _float_ir, _select as _select_ir
 
 N, M = 624, 397
 _MASK53 = (1 << 53) - 1
+NUMPY_MAX_WORDS = 1 << 20  # a draw of more words compiles its kernel (numpy would take about as long)
+COMPILE_SECONDS = 0.5  # numpy time per kernel after which its kernel compiles
+EXECUTOR = None  # "numpy" or "compiled" forces one (tests, warm-up); None chooses as above
+_spent = {}  # kernel -> seconds numpy has spent on its draws in this process
+_readiness = {}  # (kernel, argument dtypes) -> True, or the kernel's number of compiled signatures when not ready
+
+
+def _ready(kernel, args):
+    """Whether ``kernel`` runs ``args`` without compiling: compiled in this process, or in the on-disk
+    cache (Numba's own first step when it compiles). Remembered per argument dtypes (Numba's typing of
+    the arguments costs ~90 µs); a "no" is asked again once the kernel has compiled something."""
+    key = (kernel,) + tuple(a.dtype if isinstance(a, np.ndarray) else type(a) for a in args)
+    known = _readiness.get(key)
+    if known is True or (known is not None and known == len(kernel.overloads)):
+        return known is True
+    sig = tuple(kernel.typeof_pyval(a) for a in args)
+    try:
+        ready = sig in kernel.overloads or kernel._cache.load_overload(sig, kernel.targetctx) is not None
+    except Exception:  # noqa: BLE001 - another Numba's internals: compile, as without this check
+        ready = True
+    _readiness[key] = True if ready else len(kernel.overloads)
+    return ready
+
+
+def _run(kernel, twin, small, *args):
+    """``kernel(*args)``, or ``twin(*args)`` (numpy) while the kernel is not ready, the draw is
+    ``small`` and numpy's time on it stays under ``COMPILE_SECONDS``."""
+    if EXECUTOR == "compiled" or (EXECUTOR is None and (not small or _spent.get(kernel, 0.0) > COMPILE_SECONDS
+                                                        or _ready(kernel, args))):
+        kernel(*args)
+        return
+    start = time.perf_counter()
+    twin(*args)
+    _spent[kernel] = _spent.get(kernel, 0.0) + time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def executor(name):
+    """Draw with ``name`` ("numpy" or "compiled") inside, whatever is ready."""
+    global EXECUTOR
+    before, EXECUTOR = EXECUTOR, name
+    try:
+        yield
+    finally:
+        EXECUTOR = before
 
 
 @intrinsic
-def _fma(typingctx, a, b, c):
+def _fma_ir(typingctx, a, b, c):
     """a·b + c rounded once (LLVM's fma, a hardware instruction where the CPU has one)."""
     return a(a, a, a), lambda context, builder, sig, args: builder.fma(*args)
 
 
-@register_jitable
+def _fma(a, b, c):
+    """a·b + c rounded once: float32 arrays or scalars, or float64 scalars (the module docstring says how)."""
+    if np.result_type(a, b, c) != np.float32:
+        return _fma64(float(a), float(b), float(c))
+    a, b, c = np.float64(a), np.float64(b), np.float64(c)
+    s = np.asarray(a * b + c)  # the product is exact; the sum rounds once
+    mid = (s.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)  # a float32 midpoint
+    if mid.any():
+        p = a * b
+        t = s - p
+        err = (p - (s - t)) + (c - t)  # exact sum − s
+        s = np.where(mid & (err != 0), np.nextafter(s, np.copysign(np.inf, err)), s)
+    return s.astype(np.float32)[()]
+
+
+def _fma64(a, b, c):
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
+        return a * b + c
+    try:
+        r = float(Fraction(a) * Fraction(b) + Fraction(c))  # int / int: correctly rounded
+    except OverflowError:
+        return a * b + c
+    return r if r else a * b + c  # a zero keeps IEEE's sign
+
+
+@overload(_fma)
+def _fma_overload(a, b, c):
+    return lambda a, b, c: _fma_ir(a, b, c)
+
+
+def _bits(x):
+    """The bits of float32 ``x`` as int32."""
+    return np.asarray(x, np.float32).view(np.int32)
+
+
+def _float(b):
+    """The float32 whose bits are the int32 ``b``."""
+    return np.asarray(b, np.int32).view(np.float32)
+
+
+def _select(cond, a, b):
+    return np.where(cond, a, b)
+
+
+@overload(_bits)
+def _bits_overload(x):
+    return lambda x: _bits_ir(x)
+
+
+@overload(_float)
+def _float_overload(b):
+    return lambda b: _float_ir(b)
+
+
+@overload(_select)
+def _select_overload(cond, a, b):
+    return lambda cond, a, b: _select_ir(cond, a, b)
+
+
+# numpy's twist: four slices, none reading a word it writes (each word reads the next one and the one
+# 397 ahead, wrapping round, those before it already twisted)
+_TWIST_SLICES = ((slice(0, N - M), slice(1, N - M + 1), slice(M, N)),
+                 (slice(N - M, 2 * (N - M)), slice(N - M + 1, 2 * (N - M) + 1), slice(0, N - M)),
+                 (slice(2 * (N - M), N - 1), slice(2 * (N - M) + 1, N), slice(N - M, M - 1)),
+                 (slice(N - 1, N), slice(0, 1), slice(M - 1, M)))
+
+
 def _twist(key):
     """The next 624 words of the twister's state, in place."""
-    for i in range(N - M):  # three loops without wrap-around tests, so each vectorises
-        _twist_one(key, i, i + 1, i + M)
-    for i in range(N - M, N - 1):
-        _twist_one(key, i, i + 1, i + M - N)
-    _twist_one(key, N - 1, 0, M - 1)
+    for i, after, far in _TWIST_SLICES:
+        _twist_one(key, i, after, far)
+
+
+@overload(_twist)
+def _twist_overload(key):
+    def loops(key):
+        for i in range(N - M):  # three loops without wrap-around tests, so each vectorises
+            _twist_one(key, i, i + 1, i + M)
+        for i in range(N - M, N - 1):
+            _twist_one(key, i, i + 1, i + M - N)
+        _twist_one(key, N - 1, 0, M - 1)
+    return loops
 
 
 @register_jitable
@@ -64,10 +203,22 @@ def _twist_one(key, i, after, far):
 
 @register_jitable
 def _temper(y):
-    y ^= y >> np.uint32(11)
-    y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
-    y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
+    y = y ^ (y >> np.uint32(11))  # not in place: numpy's y is a view of the key
+    y = y ^ ((y << np.uint32(7)) & np.uint32(0x9D2C5680))
+    y = y ^ ((y << np.uint32(15)) & np.uint32(0xEFC60000))
     return y ^ (y >> np.uint32(18))
+
+
+def _temper_into(dst, src):
+    dst[:] = _temper(src)
+
+
+@overload(_temper_into)
+def _temper_into_overload(dst, src):
+    def loop(dst, src):
+        for k in range(src.size):
+            dst[k] = _temper(src[k])
+    return loop
 
 
 @register_jitable
@@ -85,14 +236,38 @@ def _next32(key, pos):
 
 
 @register_jitable
+def _r64(hi, lo):
+    """The 64-bit draw of the word pair ``hi``, ``lo``."""
+    return (np.uint64(hi) << np.uint64(32)) | np.uint64(lo)
+
+
+@register_jitable
+def _unit53(r):
+    """The float64 unit of the 64-bit draw ``r``."""
+    return np.float64(r & np.uint64(_MASK53)) * 1.1102230246251565e-16  # 2⁻⁵³
+
+
+@register_jitable
+def _unit32(w):
+    """The float32 unit of the word ``w``."""
+    return np.float32(w & np.uint32(0xFFFFFF)) * np.float32(5.9604645e-08)  # 2⁻²⁴
+
+
+@register_jitable
+def _offset(r, low, span):
+    """``low + r mod span``: an integer draw."""
+    return low + np.int64(r % span)
+
+
+@register_jitable
 def _next64(key, pos):
     hi = _next32(key, pos)
-    return (hi << np.uint64(32)) | _next32(key, pos)
+    return _r64(hi, _next32(key, pos))
 
 
 @register_jitable
 def _unit64(key, pos):
-    return np.float64(_next64(key, pos) & np.uint64(_MASK53)) * 1.1102230246251565e-16  # 2⁻⁵³
+    return _unit53(_next64(key, pos))
 
 
 @register_jitable
@@ -107,8 +282,7 @@ def _words(key, pos, buf):
             pos[1] = 0
         take = min(pos[0] - 1, buf.size - i)
         at = pos[1]
-        for k in range(take):
-            buf[i + k] = _temper(key[at + k])
+        _temper_into(buf[i:i + take], key[at:at + take])
         i += take
         pos[0] -= take
         pos[1] = at + take
@@ -120,8 +294,19 @@ CHUNK = 4096  # words drawn per round of a bulk kernel
 @register_jitable
 def _unit64_at(buf, k):
     """The float64 unit of the word pair buf[2k], buf[2k+1]."""
-    r = (np.uint64(buf[2 * k]) << np.uint64(32)) | np.uint64(buf[2 * k + 1])
-    return np.float64(r & np.uint64(_MASK53)) * 1.1102230246251565e-16  # 2⁻⁵³
+    return _unit53(_r64(buf[2 * k], buf[2 * k + 1]))
+
+
+def _draw(key, pos, n):
+    """The next ``n`` words (numpy)."""
+    buf = np.empty(n, np.uint32)
+    _words(key, pos, buf)
+    return buf
+
+
+def _units(words, dtype):
+    """The units of ``words`` in ``dtype`` (numpy): one word each for float32, a pair for float64."""
+    return _unit32(words) if dtype == np.float32 else _unit53(_r64(words[0::2], words[1::2]))
 
 
 def _unit_at(buf, k, like):
@@ -131,7 +316,7 @@ def _unit_at(buf, k, like):
 @overload(_unit_at)
 def _unit_at_overload(buf, k, like):
     if like == types.float32:
-        return lambda buf, k, like: np.float32(buf[k] & np.uint32(0xFFFFFF)) * np.float32(5.9604645e-08)  # 2⁻²⁴
+        return lambda buf, k, like: _unit32(buf[k])
     return lambda buf, k, like: _unit64_at(buf, k)
 
 
@@ -145,9 +330,20 @@ def _width_overload(like):
     return lambda like: w
 
 
-@njit(fastmath=False)
 def uniform(key, pos, out, low, span):
     """``out[i] = fma(unit, span, low)`` in ``out``'s dtype (``low``, ``span`` of that dtype)."""
+    if out.dtype == np.float32:
+        _run(_uniform, _uniform_numpy, out.size <= NUMPY_MAX_WORDS, key, pos, out, low, span)
+    else:
+        _uniform(key, pos, out, low, span)
+
+
+def _uniform_numpy(key, pos, out, low, span):
+    out[:] = _fma(_unit32(_draw(key, pos, out.size)), span, low)
+
+
+@njit(fastmath=False)
+def _uniform(key, pos, out, low, span):
     w = _width(low)
     buf = np.empty(CHUNK, np.uint32)
     for at in range(0, out.size, CHUNK // w):
@@ -157,10 +353,20 @@ def uniform(key, pos, out, low, span):
             out[at + k] = _fma(_unit_at(buf, k, low), span, low)
 
 
-@njit(fastmath=False)
 def integers(key, pos, out, low, span, wide):
     """``out[i] = low + draw mod span``: 32-bit draws, or 64-bit ones when ``wide`` (span ≥ 2³²,
     and ``random_()`` of int64/float64)."""
+    _run(_integers, _integers_numpy, out.size * (2 if wide else 1) <= NUMPY_MAX_WORDS,
+         key, pos, out, low, span, wide)
+
+
+def _integers_numpy(key, pos, out, low, span, wide):
+    words = _draw(key, pos, out.size * (2 if wide else 1))
+    out[:] = _offset(_r64(words[0::2], words[1::2]) if wide else np.uint64(words), low, span)
+
+
+@njit(fastmath=False)
+def _integers(key, pos, out, low, span, wide):
     w = 2 if wide else 1
     s = np.uint64(span)
     buf = np.empty(CHUNK, np.uint32)
@@ -168,13 +374,20 @@ def integers(key, pos, out, low, span, wide):
         m = min(CHUNK // w, out.size - at)
         _words(key, pos, buf[:m * w])
         for k in range(m):
-            r = (np.uint64(buf[2 * k]) << np.uint64(32)) | np.uint64(buf[2 * k + 1]) if wide else np.uint64(buf[k])
-            out[at + k] = low + np.int64(r % s)
+            out[at + k] = _offset(_r64(buf[2 * k], buf[2 * k + 1]) if wide else np.uint64(buf[k]), low, s)
+
+
+def bernoulli(key, pos, out, p):
+    """``out[i] = unit < p[i]``, the unit in ``p``'s float type (a scalar p arrives as a float64 array of one)."""
+    _run(_bernoulli, _bernoulli_numpy, out.size * 2 <= NUMPY_MAX_WORDS, key, pos, out, p)
+
+
+def _bernoulli_numpy(key, pos, out, p):
+    out[:] = _units(_draw(key, pos, out.size * (1 if p.dtype == np.float32 else 2)), p.dtype) < p
 
 
 @njit(fastmath=False)
-def bernoulli(key, pos, out, p):
-    """``out[i] = unit < p[i]``, the unit in ``p``'s float type (a scalar p arrives as a float64 array of one)."""
+def _bernoulli(key, pos, out, p):
     w = _width(p[0])
     step = 0 if p.size == 1 else 1
     buf = np.empty(CHUNK, np.uint32)
@@ -186,10 +399,14 @@ def bernoulli(key, pos, out, p):
 
 
 # ---- normal ----------------------------------------------------------------------------------
-@njit(fastmath=False)
 def normal_scalar(key, pos, cache, out, mean, std, exp):
     """Scalar Box–Muller in float64 with the generator's cached spare (``cache = [value, valid]``);
-    ``exp``: store e^value (log-normal)."""
+    ``exp``: store e^value (log-normal). Its twin is the kernel's own code run by Python, for up to 64 values."""
+    _run(_normal_scalar, _normal_scalar.py_func, out.size <= 64, key, pos, cache, out, mean, std, exp)
+
+
+@njit(fastmath=False)
+def _normal_scalar(key, pos, cache, out, mean, std, exp):
     for i in range(out.size):
         if cache[1] != 0.0:
             z = cache[0]
@@ -251,9 +468,18 @@ def _sincos_ps(x):
     return s, _select(((j - np.int32(2)) & np.int32(4)) == 0, -c, c)
 
 
+@register_jitable
+def _box_muller32(u1, u2, mean, std):
+    """The float32 pair of units ``u1``, ``u2`` to two normals."""
+    r = np.sqrt(_F(-2) * _log_ps(_F(1) - u1))
+    s, c = _sincos_ps(_F(6.2831855) * u2)  # 2π in float32
+    return _fma(r * c, std, mean), _fma(r * s, std, mean)
+
+
 def _box_muller(x, blocks, mean, std):
-    """Transform the first ``blocks`` blocks of 16 of ``x`` in place (Python stand-in; Numba
-    compiles the overload)."""
+    """Transform the first ``blocks`` blocks of 16 of ``x`` in place (numpy: float32)."""
+    v = x[:16 * blocks].reshape(blocks, 2, 8)
+    v[:, 0], v[:, 1] = _box_muller32(v[:, 0], v[:, 1], mean, std)
 
 
 _PAIRS = 4096  # float32 pairs transformed per round (contiguous copies, so the math vectorises)
@@ -272,10 +498,7 @@ def _box_muller_overload(x, blocks, mean, std):
                         u1[8 * b + j] = x[16 * (first + b) + j]
                         u2[8 * b + j] = x[16 * (first + b) + 8 + j]
                 for p in range(8 * nb):
-                    r = np.sqrt(_F(-2) * _log_ps(_F(1) - u1[p]))
-                    s, c = _sincos_ps(_F(6.2831855) * u2[p])  # 2π in float32
-                    u1[p] = _fma(r * c, std, mean)
-                    u2[p] = _fma(r * s, std, mean)
+                    u1[p], u2[p] = _box_muller32(u1[p], u2[p], mean, std)
                 for b in range(nb):
                     for j in range(8):
                         x[16 * (first + b) + j] = u1[8 * b + j]
@@ -292,16 +515,34 @@ def _box_muller_overload(x, blocks, mean, std):
     return f64
 
 
-@njit(fastmath=False)
 def normal_blocks(key, pos, out, mean, std):
     """torch's normal fill for 16 or more contiguous elements (see the module docstring)."""
+    if out.dtype == np.float32:
+        _run(_normal_blocks, _normal_blocks_numpy, out.size + 16 <= NUMPY_MAX_WORDS, key, pos, out, mean, std)
+    else:
+        _normal_blocks(key, pos, out, mean, std)
+
+
+def _normal_blocks_numpy(key, pos, out, mean, std):
     n = out.size
-    zero, one = mean - mean, mean - mean + 1
-    uniform(key, pos, out, zero, one)
+    out[:] = _unit32(_draw(key, pos, n))
     _box_muller(out, n // 16, mean, std)
     if n % 16:
         tail = out[n - 16:]
-        uniform(key, pos, tail, zero, one)
+        tail[:] = _unit32(_draw(key, pos, 16))
+        _box_muller(tail, 1, mean, std)
+
+
+@njit(fastmath=False)
+def _normal_blocks(key, pos, out, mean, std):
+    n = out.size
+    zero = mean - mean
+    one = zero + np.float32(1)  # in out's dtype: the float32 uniform kernel a Linear's init compiles
+    _uniform(key, pos, out, zero, one)
+    _box_muller(out, n // 16, mean, std)
+    if n % 16:
+        tail = out[n - 16:]
+        _uniform(key, pos, tail, zero, one)
         _box_muller(tail, 1, mean, std)
 
 
