@@ -30,44 +30,62 @@ from ..cpu.pooling import pool_output_size  # noqa: F401 - the backends share th
 from ._host import empty
 from ._launch import cast_like, cuda, launch, units
 
-_AVG, _AVG_INCLUDE_PAD, _ADAPTIVE = 0, 1, 2  # the average windows' rules
+_AVG, _AVG_INCLUDE_PAD, ADAPTIVE = 0, 1, 2  # the windows' rules (ADAPTIVE: adaptive_max_pool2d's too)
 
 
 @cuda.jit(device=True)
-def _phw(u, shape):
+def phw(u, shape):
     """(p, h, w) of flat index u in a C-contiguous (P, H, W) array."""
     return u // (shape[1] * shape[2]), u // shape[2] % shape[1], u % shape[2]
 
 
 @cuda.jit(device=True)
-def _candidates(i, size, out_size, extent, s, pad, rule):
+def candidates(i, size, out_size, extent, s, pad, rule):
     """[first, last) of the outputs whose window can hold input position i (module docstring)."""
-    if rule == _ADAPTIVE:
+    if rule == ADAPTIVE:
         return i * out_size // size, min(out_size, ((i + 1) * out_size + size - 1) // size)
     t = i + pad - extent + 1
     return (t + s - 1) // s if t > 0 else 0, min(out_size, (i + pad) // s + 1)
 
 
-# ---------------------------------------------------------------------------------------- max pool
+# ------------------------------------------------------------------- max pools (adaptive_max_pool2d too)
+
+@cuda.jit(device=True)
+def first_max(x, p, h, rows, dh, w, cols, dw, best, at):
+    """The first maximum in row-major order of plane p's taps (h + i·dh, w + j·dw), i < rows, j < cols,
+    over the start (best, at), and its flat index ih·W + iw: a NaN wins, the last NaN is kept."""
+    W = x.shape[2]
+    for i in range(rows):
+        ih = h + i * dh
+        for j in range(cols):
+            iw = w + j * dw
+            v = x[p, ih, iw]
+            if v > best or v != v:
+                best, at = v, ih * W + iw
+    return best, at
+
+
+@cuda.jit(device=True)
+def gather_max(grad_out, arg, p, at, oh_lo, oh_hi, ow_lo, ow_hi, acc):
+    """acc + Σ grad_out[p, o] over the outputs o in the rectangle whose maximum is input ``at``, in (oh, ow) order."""
+    for oh in range(oh_lo, oh_hi):
+        for ow in range(ow_lo, ow_hi):
+            if arg[p, oh, ow] == at:
+                acc += grad_out[p, oh, ow]
+    return acc
+
 
 @cuda.jit
 def _max_kernel(x, out, arg, kh, kw, sh, sw, ph, pw, dh, dw, lowest):
     H, W = x.shape[1], x.shape[2]
     first, step = units(False)
     for u in range(first, out.size, step):
-        p, oh, ow = _phw(u, out.shape)
+        p, oh, ow = phw(u, out.shape)
         h0, w0 = oh * sh - ph, ow * sw - pw
         i_lo, i_hi = _window(h0, dh, kh, H)
         j_lo, j_hi = _window(w0, dw, kw, W)
-        best, best_at = lowest, (h0 + i_lo * dh) * W + w0 + j_lo * dw  # -inf at the first tap
-        for i in range(i_lo, i_hi):
-            for j in range(j_lo, j_hi):
-                ih, iw = h0 + i * dh, w0 + j * dw
-                v = x[p, ih, iw]
-                if v > best or v != v:
-                    best, best_at = v, ih * W + iw
-        out[p, oh, ow] = best
-        arg[p, oh, ow] = best_at
+        h, w = h0 + i_lo * dh, w0 + j_lo * dw  # the first tap, which holds -inf to start
+        out[p, oh, ow], arg[p, oh, ow] = first_max(x, p, h, i_hi - i_lo, dh, w, j_hi - j_lo, dw, lowest, h * W + w)
 
 
 @cuda.jit
@@ -76,15 +94,10 @@ def _max_backward_kernel(grad_out, arg, gx, kh, kw, sh, sw, ph, pw, dh, dw, zero
     H, W = gx.shape[1], gx.shape[2]
     first, step = units(False)
     for u in range(first, gx.size, step):
-        p, ih, iw = _phw(u, gx.shape)
-        oh_lo, oh_hi = _candidates(ih, H, OH, dh * (kh - 1) + 1, sh, ph, _AVG)
-        ow_lo, ow_hi = _candidates(iw, W, OW, dw * (kw - 1) + 1, sw, pw, _AVG)
-        at, acc = ih * W + iw, zero
-        for oh in range(oh_lo, oh_hi):
-            for ow in range(ow_lo, ow_hi):
-                if arg[p, oh, ow] == at:
-                    acc += grad_out[p, oh, ow]
-        gx[p, ih, iw] = acc
+        p, ih, iw = phw(u, gx.shape)
+        oh_lo, oh_hi = candidates(ih, H, OH, dh * (kh - 1) + 1, sh, ph, _AVG)
+        ow_lo, ow_hi = candidates(iw, W, OW, dw * (kw - 1) + 1, sw, pw, _AVG)
+        gx[p, ih, iw] = gather_max(grad_out, arg, p, ih * W + iw, oh_lo, oh_hi, ow_lo, ow_hi, zero)
 
 
 def _planes(a):
@@ -122,9 +135,9 @@ def max_pool2d_backward(grad_out, argmax, input_shape, kernel_size, stride, padd
 # ------------------------------------------------------------------------------- average pools
 
 @cuda.jit(device=True)
-def _span(o, size, out_size, k, s, pad, rule):
+def span(o, size, out_size, k, s, pad, rule):
     """(lo, hi, divisor factor) of output o's average window along one axis (module docstring)."""
-    if rule == _ADAPTIVE:
+    if rule == ADAPTIVE:
         lo, hi = o * size // out_size, ((o + 1) * size + out_size - 1) // out_size
         return lo, hi, hi - lo
     start = o * s - pad
@@ -139,9 +152,9 @@ def _mean_kernel(x, out, kh, kw, sh, sw, ph, pw, rule, divisor, zero):
     OH, OW = out.shape[1], out.shape[2]
     first, step = units(False)
     for u in range(first, out.size, step):
-        p, oh, ow = _phw(u, out.shape)
-        h_lo, h_hi, h_div = _span(oh, H, OH, kh, sh, ph, rule)
-        w_lo, w_hi, w_div = _span(ow, W, OW, kw, sw, pw, rule)
+        p, oh, ow = phw(u, out.shape)
+        h_lo, h_hi, h_div = span(oh, H, OH, kh, sh, ph, rule)
+        w_lo, w_hi, w_div = span(ow, W, OW, kw, sw, pw, rule)
         acc = zero
         for ih in range(h_lo, h_hi):
             for iw in range(w_lo, w_hi):
@@ -155,15 +168,15 @@ def _mean_backward_kernel(grad_out, gx, kh, kw, sh, sw, ph, pw, rule, divisor, z
     H, W = gx.shape[1], gx.shape[2]
     first, step = units(False)
     for u in range(first, gx.size, step):
-        p, ih, iw = _phw(u, gx.shape)
-        oh_lo, oh_hi = _candidates(ih, H, OH, kh, sh, ph, rule)
-        ow_lo, ow_hi = _candidates(iw, W, OW, kw, sw, pw, rule)
+        p, ih, iw = phw(u, gx.shape)
+        oh_lo, oh_hi = candidates(ih, H, OH, kh, sh, ph, rule)
+        ow_lo, ow_hi = candidates(iw, W, OW, kw, sw, pw, rule)
         acc = zero
         for oh in range(oh_lo, oh_hi):
-            h_lo, h_hi, h_div = _span(oh, H, OH, kh, sh, ph, rule)
+            h_lo, h_hi, h_div = span(oh, H, OH, kh, sh, ph, rule)
             if h_lo <= ih < h_hi:
                 for ow in range(ow_lo, ow_hi):
-                    w_lo, w_hi, w_div = _span(ow, W, OW, kw, sw, pw, rule)
+                    w_lo, w_hi, w_div = span(ow, W, OW, kw, sw, pw, rule)
                     if w_lo <= iw < w_hi:
                         acc += grad_out[p, oh, ow] / cast_like(divisor if divisor else h_div * w_div, zero)
         gx[p, ih, iw] = acc
@@ -181,7 +194,7 @@ def _avg_geometry(x_shape, kernel_size, stride, padding, ceil_mode, count_includ
 def _adaptive_geometry(x_shape, output_size):
     """(out_hw, the kernels' window arguments) for adaptive_avg_pool2d."""
     windows = _adaptive_pool_windows(x_shape, output_size)
-    return (len(windows[0]), len(windows[2])), (0,) * 6 + (_ADAPTIVE, 0)
+    return (len(windows[0]), len(windows[2])), (0,) * 6 + (ADAPTIVE, 0)
 
 
 def _mean(x, out_hw, args):
