@@ -18,14 +18,16 @@ from ._parallel import split
 
 
 @split
-def _scatter_rows(lo, hi, g, idx, scale, grad, padding_idx):
+def _scatter_rows(lo, hi, g, rows, idx, scale, grad, padding_idx):
+    """grad[idx[i]] += g[rows[i]]·scale[i] over the positions i in order, where idx[i] is in [lo, hi)
+    and not padding_idx and rows[i] ≥ 0."""
     D = grad.shape[1]
     for i in range(idx.size):
-        v = idx[i]
-        if lo <= v < hi and v != padding_idx:
+        v, r = idx[i], rows[i]
+        if lo <= v < hi and v != padding_idx and r >= 0:
             s = scale[i]
             for d in range(D):
-                grad[v, d] += g[i, d] * s
+                grad[v, d] += g[r, d] * s
 
 
 def embedding_forward(weight, indices):
@@ -40,9 +42,14 @@ def embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq)
         scale = (1.0 / np.bincount(idx, minlength=num_weights)[idx]).astype(g.dtype)
     else:
         scale = np.ones(idx.size, g.dtype)
+    return _scattered(g, np.arange(idx.size), idx, scale, num_weights, padding_idx)
+
+
+def _scattered(g, rows, idx, scale, num_weights, padding_idx):
+    """dW (num_weights, D) of ``_scatter_rows``."""
     # np.zeros maps fresh zero pages: only the rows the indices name are written (and faulted in) here
     grad = np.zeros((num_weights, g.shape[1]), g.dtype)
-    _scatter_rows(grad.size + idx.size, num_weights, g, idx, scale, grad, padding_idx)
+    _scatter_rows(grad.size + idx.size, num_weights, g, rows, idx, scale, grad, padding_idx)
     return grad
 
 
@@ -83,25 +90,13 @@ def _bag_forward(lo, hi, weight, idx, starts, ends, a, out, arg, mode, padding_i
 
 
 @split
-def _bag_backward(lo, hi, g, idx, bag_of, counts, a, arg, grad, mode, padding_idx):
-    D = grad.shape[1]
-    for v in range(lo, hi):
-        for d in range(D):
-            grad[v, d] = 0
-    if mode == 2:
-        for b in range(arg.shape[0]):
-            for d in range(D):
-                v = arg[b, d]
-                if lo <= v < hi:
-                    grad[v, d] += g[b, d]
-        return
-    for i in range(idx.size):
-        v = idx[i]
-        b = bag_of[i]
-        if lo <= v < hi and v != padding_idx and b >= 0:
-            s = a[i] / counts[b] if mode == 1 else a[i]
-            for d in range(D):
-                grad[v, d] += g[b, d] * s
+def _bag_max_backward(lo, hi, g, arg, grad):
+    """grad[arg[b, d], d] += g[b, d] where arg[b, d] is in [lo, hi), in bag order."""
+    for b in range(arg.shape[0]):
+        for d in range(grad.shape[1]):
+            v = arg[b, d]
+            if lo <= v < hi:
+                grad[v, d] += g[b, d]
 
 
 _MODES = {"sum": 0, "mean": 1, "max": 2}
@@ -125,13 +120,18 @@ def embedding_bag_forward(weight, indices, starts, ends, per_sample_weights, mod
 
 def embedding_bag_backward(g, indices, starts, ends, per_sample_weights, arg, num_weights, mode, padding_idx):
     """dW (num_weights, D) of ``embedding_bag_forward``."""
-    idx, a = _positions(indices, per_sample_weights, g.dtype)
     g = np.ascontiguousarray(g)
+    if mode == "max":
+        grad = np.zeros((num_weights, g.shape[1]), g.dtype)
+        _bag_max_backward(grad.size, num_weights, g, arg, grad)
+        return grad
+    idx, a = _positions(indices, per_sample_weights, g.dtype)
     bag_of = _bag_of(idx.size, starts, ends)
-    counts = np.bincount(bag_of[(bag_of >= 0) & (idx != padding_idx)], minlength=starts.size)
-    grad = np.empty((num_weights, g.shape[1]), g.dtype)
-    _bag_backward(grad.size + idx.size, num_weights, g, idx, bag_of, counts, a, arg, grad, _MODES[mode], padding_idx)
-    return grad
+    scale = a.astype(np.float64)  # a_i (sum) or a_i / n_b (mean) in float64: g[b]·scale is formed in float64
+    if mode == "mean":
+        counts = np.bincount(bag_of[(bag_of >= 0) & (idx != padding_idx)], minlength=starts.size)
+        scale /= np.maximum(counts, 1)[np.maximum(bag_of, 0)]  # (a bag with no counted position adds nothing)
+    return _scattered(g, bag_of, idx, scale, num_weights, padding_idx)
 
 
 def embedding_bag_per_sample_weights_backward(g, weight, indices, starts, ends, padding_idx):
