@@ -215,6 +215,14 @@ cdef _check_tiles(name, arr, Py_ssize_t channels, Py_ssize_t t0, Py_ssize_t tota
         raise ValueError(f"{name} has shape {tuple(arr.shape)} at tile {t0}, expected (16, {channels}, T) "
                          f"with {t0} + T <= {total}")
 
+
+cdef _check_weights(u_name, u, w_name, w):
+    """``w`` must hold 3x3 kernels (O, C, 3, 3) and ``u`` their transforms (16, O, C)."""
+    if (w.shape[2], w.shape[3]) != (3, 3) or (u.shape[0], u.shape[1], u.shape[2]) != (16, w.shape[0], w.shape[1]):
+        raise ValueError(f"{u_name} has shape {tuple(u.shape)[:3]} for {w_name} {tuple(w.shape)[:4]}, expected "
+                         f"(16, {w.shape[0]}, {w.shape[1]})")
+
+
 def winograd_weight(const floating[:, :, :, ::1] w, floating[:, :, :] u):
     """u[:, o, c] = G g G^T (a row-major 4x4) of each 3x3 kernel g = w[o, c]."""
     cdef Py_ssize_t O = w.shape[0], C = w.shape[1], o, c, a, j, kstride = u.strides[0] // sizeof(floating)
@@ -222,8 +230,7 @@ def winograd_weight(const floating[:, :, :, ::1] w, floating[:, :, :] u):
     cdef floating half = 0.5
     cdef const floating* g
     cdef floating* dst
-    if (w.shape[2], w.shape[3]) != (3, 3) or (u.shape[0], u.shape[1], u.shape[2]) != (16, O, C):
-        raise ValueError(f"u has shape {tuple(u.shape)[:3]} for w {tuple(w.shape)[:4]}, expected (16, {O}, {C})")
+    _check_weights("u", u, "w", w)
     with nogil:
         for o in range(O):
             for c in range(C):
@@ -248,9 +255,7 @@ def winograd_weight_grad(const floating[:, :, :] du, floating[:, :, :, ::1] grad
     cdef floating half = 0.5
     cdef const floating* d
     cdef floating* dst
-    if (grad_w.shape[2], grad_w.shape[3]) != (3, 3) or (du.shape[0], du.shape[1], du.shape[2]) != (16, O, C):
-        raise ValueError(f"du has shape {tuple(du.shape)[:3]} for grad_w {tuple(grad_w.shape)[:4]}, expected "
-                         f"(16, {O}, {C})")
+    _check_weights("du", du, "grad_w", grad_w)
     with nogil:
         for o in range(O):
             for c in range(C):
