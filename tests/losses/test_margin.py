@@ -303,6 +303,8 @@ def test_multi_margin_nan_and_zero_margin():
     (dict(), rand((5,)), np.array([1, 2]), r"Expected target size \[1\], but got \[2\]"),
     (dict(), rand((3, 5)), np.array([0, 5, 1]), "target out of range"),
     (dict(), rand((3, 5)), np.array([0, -1, 1]), "target out of range"),
+    (dict(), rand((3, 5)), np.array([0, np.iinfo(np.int64).min, 1]), "target out of range"),  # the range check
+    (dict(), rand((3, 5)), np.array([0, np.iinfo(np.int64).max, 1]), "target out of range"),  # reads them unsigned
     (dict(), rand((3, 5)), np.array([0, 1, 1], np.int32), "expected scalar type Long but found Int"),
     (dict(), rand((2, 3, 5)), np.array([0, 1]), "non-empty vector or matrix"),
     (dict(), rand((3, 0)), np.array([0, 0, 0]), "non-empty vector or matrix"),
