@@ -28,6 +28,28 @@ MEASURE = """
     def objects():
         gc.collect()
         return len(gc.get_objects())
+
+    # ``steps`` SGD steps on cross entropy (each ``evaluate_every``-th also evaluates the loss without
+    # backpropagating it); prints as JSON the RSS after ``warmup`` steps, its peak after (sampled every
+    # ``sample_every`` steps and at the end), the growth of tracked objects and the last loss
+    def train(net, x, target, steps, warmup, sample_every, evaluate_every=0):
+        criterion = nn.CrossEntropyLoss()
+        optimizer = optim.SGD(net.parameters(), lr=0.01)
+        peak = 0
+        for step in range(steps):
+            if step == warmup:
+                base, base_objects = rss(), objects()
+            optimizer.zero_grad()
+            loss = criterion(net(x), target)
+            loss.backward()
+            optimizer.step()
+            if evaluate_every and step % evaluate_every == 0:
+                criterion(net(x), target)  # evaluated, never backpropagated
+            if step >= warmup and step % sample_every == 0:
+                peak = max(peak, rss())
+        peak = max(peak, rss())
+        print(json.dumps({"base": base, "peak": peak, "objects": objects() - base_objects,
+                          "loss": loss.item()}))
 """
 
 
@@ -123,23 +145,7 @@ def test_mlp_loop_memory_is_flat():
         torch.manual_seed(0)
         x, target = torch.randn(4, 10), torch.tensor([0, 2, 1, 2])
         net = nn.Sequential(nn.Linear(10, 5), nn.ReLU(), nn.Linear(5, 3))
-        criterion = nn.CrossEntropyLoss()
-        optimizer = optim.SGD(net.parameters(), lr=0.01)
-        peak = 0
-        for step in range(10000):
-            if step == 1000:
-                base, base_objects = rss(), objects()
-            optimizer.zero_grad()
-            loss = criterion(net(x), target)
-            loss.backward()
-            optimizer.step()
-            if step % 10 == 0:
-                criterion(net(x), target)  # evaluated, never backpropagated
-            if step >= 1000 and step % 500 == 0:
-                peak = max(peak, rss())
-        peak = max(peak, rss())
-        print(json.dumps({"base": base, "peak": peak, "objects": objects() - base_objects,
-                          "loss": loss.item()}))
+        train(net, x, target, steps=10000, warmup=1000, sample_every=500, evaluate_every=10)
     """, timeout=600)
     out = result(proc)
     assert _report("MLP loop, 10,000 steps", out) <= 0.05
@@ -159,20 +165,7 @@ def test_segmentation_loop_memory_is_flat():
         x, target = torch.randn(2, 3, 16, 16), torch.randint(0, 2, (2, 4, 4))
 
         from minigrad.examples.segmentation import segmentation_net
-        net = segmentation_net(nn, F, 2)
-        criterion = nn.CrossEntropyLoss()
-        optimizer = optim.SGD(net.parameters(), lr=0.01)
-        peak = 0
-        for step in range(200):
-            if step == 20:
-                base, base_objects = rss(), objects()
-            optimizer.zero_grad()
-            loss = criterion(net(x), target)
-            loss.backward()
-            optimizer.step()
-            if step >= 20:
-                peak = max(peak, rss())
-        print(json.dumps({"base": base, "peak": peak, "objects": objects() - base_objects}))
+        train(segmentation_net(nn, F, 2), x, target, steps=200, warmup=20, sample_every=1)
     """, timeout=600)
     assert _report("segmentation loop, 200 steps", result(proc)) <= 0.05
 
