@@ -191,33 +191,38 @@ def test_no_grad_inplace_on_leaf_allowed(lib):
 
 
 # ---- version counter and in-place -------------------------------------------------------------
-@pytest.mark.parametrize("lib", LIBS)
-def test_version_counter_error(lib):
-    x = leaf(lib)
+def _saved_input_modified(lib, x):
     y = x * 2
-    z = y * y
+    z = y * y  # saves y
     y.add_(1)
-    with pytest.raises(RuntimeError, match=INPLACE):
-        z.sum().backward()
+    return z
 
 
-@pytest.mark.parametrize("lib", LIBS)
-def test_version_counter_error_saved_output(lib):
-    x = leaf(lib)
-    y = x.exp()
+def _saved_output_modified(lib, x):
+    y = x.exp()  # saves its output
     y.mul_(2)
-    with pytest.raises(RuntimeError, match=INPLACE):
-        y.sum().backward()
+    return y
 
 
-@pytest.mark.parametrize("lib", LIBS)
-def test_version_counter_error_through_view_and_no_grad(lib):
-    x = leaf(lib)
+def _saved_leaf_modified_under_no_grad(lib, x):
     y = x * x
     with lib.no_grad():
         x.mul_(2)
+    return y
+
+
+@pytest.mark.parametrize("lib", LIBS)
+@pytest.mark.parametrize("graph", [_saved_input_modified, _saved_output_modified, _saved_leaf_modified_under_no_grad])
+def test_version_counter_error(lib, graph):
+    """Backward through a tensor saved for it and modified in place since raises torch's error."""
+    y = graph(lib, leaf(lib))
     with pytest.raises(RuntimeError, match=INPLACE):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_version_counter_output_saved_and_views(lib):
+    x = leaf(lib)
     t = x.tanh()  # saves its output, not x: changing x is harmless
     with lib.no_grad():
         x.mul_(2)
