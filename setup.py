@@ -1,5 +1,7 @@
-"""Build minigrad: the Python packages, ``kernels/`` installed as ``minigrad.kernels``, and the Cython
-extension on conv2d's hot path (im2col/col2im)."""
+"""Build minigrad: the Python packages, ``kernels/`` installed as ``minigrad.kernels``, the Cython
+extension on conv2d's hot path (im2col/col2im) and the autograd hot path compiled by Cython from its
+pure-Python sources (the modules in ``minigrad/_compiled.py``)."""
+import runpy
 import sys
 
 from setuptools import Extension, find_packages, setup
@@ -16,7 +18,8 @@ extensions = [
     Extension("minigrad.kernels.cpu._im2col", ["kernels/cpu/_im2col.pyx"],
               include_dirs=[numpy.get_include()], extra_compile_args=["-O3"],
               define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]),
-]
+] + [Extension(name, [name.replace(".", "/") + ".py"], extra_compile_args=["-O2"])
+     for name in runpy.run_path("minigrad/_compiled.py")["MODULES"]]
 
 
 class BuildExt(build_ext):

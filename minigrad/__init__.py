@@ -4,6 +4,7 @@
 unchanged ``import torch`` script against minigrad (see ``minigrad.compat``)."""
 import builtins
 
+from . import _compiled  # noqa: F401 - first: MINIGRAD_PURE_PYTHON=1 must precede the compiled imports
 from . import autograd, cuda, dtypes, random
 from .autograd import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,

@@ -12,6 +12,8 @@ from . import _printing, dtypes
 from . import device as _dev
 from . import random as _random
 from . import autograd as _autograd
+from . import tensor_core as _tensor_core
+from .tensor_core import TensorCore
 from .autograd.grad_mode import state as _grad_state
 from .ops import elementwise as E
 from .ops import functions as _functions
@@ -113,9 +115,8 @@ def _compare_method(name, fn):
     return compare
 
 
-class Tensor:
-    __slots__ = ("_data", "_device", "_requires_grad", "_grad", "_grad_fn", "_version", "_retains_grad",
-                 "__weakref__", "__dict__")
+class Tensor(TensorCore):
+    """A tensor: the fields and ``_make`` in ``TensorCore`` (tensor_core.py, compiled), the API here."""
     __array_priority__ = 1000
 
     def __new__(cls, *args, device=None, dtype=None):
@@ -128,18 +129,6 @@ class Tensor:
             arr = np.zeros(_shape_args(args) if args else (0,), dtype=dt.np)
         d = _dev.get(device)
         return cls._make(arr if d is _dev.CPU else _dev.backend(d).from_host(arr), d, subclass=cls)
-
-    @classmethod
-    def _make(cls, arr, device=_dev.CPU, requires_grad=False, subclass=None):
-        t = object.__new__(subclass or Tensor)
-        t._data = arr
-        t._device = device
-        t._requires_grad = requires_grad
-        t._grad = None
-        t._grad_fn = None
-        t._version = [0]
-        t._retains_grad = False
-        return t
 
     def _backend(self):
         return _dev.backend(self._device)
@@ -1385,6 +1374,9 @@ class Tensor:
         if not isinstance(u, tuple):
             return Tensor._make(u, self._device)
         return tuple(Tensor._make(x if i == 0 else k.astype(x, np.int64), self._device) for i, x in enumerate(u))
+
+
+_tensor_core._Tensor = Tensor  # what TensorCore.make builds by default
 
 
 def _alpha_last(name, other, alpha):

@@ -37,7 +37,9 @@ from heapq import heappop, heappush
 
 from . import anomaly_mode, hooks
 from .grad_mode import state
-from .quiet import quiet
+from ..device import backend as _backend
+from ..tensor_core import make
+from .quiet import ignore_errors, restore
 
 
 def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
@@ -66,8 +68,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                 ones.add(fn)
     check_nan = anomaly_mode.checking_nan()
     prev = state.enabled
-    silent = quiet()  # numpy's math gives inf/NaN silently, as torch's does
-    silent.__enter__()
+    token = ignore_errors()  # numpy's math gives inf/NaN silently, as torch's does
     hooks._callbacks.append([])
     try:
         # grad mode off, as no_grad (without its context manager's cost); set inside the try, so that
@@ -117,7 +118,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
             cb()
     finally:
         state.enabled = prev
-        silent.__exit__(None, None, None)
+        restore(token)
         hooks._callbacks.pop()
     return None if capture is None else [captured[id(t)] for t in capture]
 
@@ -220,7 +221,7 @@ def _accumulate(t, g, owned=False):
     leaves, and no saved buffer, share a gradient buffer."""
     if t._grad is None:
         if not (owned and g.dtype == t._data.dtype):
-            g = t._backend().copy(g, t._data.dtype)
-        t._grad = t._make(g, t._device)
+            g = _backend(t._device).copy(g, t._data.dtype)
+        t._grad = make(g, t._device)
     else:
-        t._backend().iadd(t._grad._data, g)
+        _backend(t._device).iadd(t._grad._data, g)

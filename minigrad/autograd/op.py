@@ -18,8 +18,9 @@ from itertools import count
 
 from ..device import _backends
 from ..device import backend as _load_backend
+from ..tensor_core import make
 from .grad_mode import state
-from .quiet import quiet
+from .quiet import ignore_errors, restore
 
 _sequence = count()
 
@@ -54,57 +55,10 @@ class Op:
 
     @classmethod
     def apply(cls, *inputs, **options):
-        ctx = cls()
-        first = inputs[0]
-        dev = first._device
-        ctx.device = dev
-        ctx.backend = _backends.get(dev.type) or _load_backend(dev)
-        # the one- and two-input cases (nearly every call) skip building lists
-        if len(inputs) == 1:
-            needs = (first._requires_grad,)
-        else:
-            for t in inputs:
-                if t._device is not dev and t._device != dev:
-                    raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
-                                       f"devices, {t._device} and {dev}!")
-            needs = tuple([t._requires_grad for t in inputs])
-        requires = True in needs and state.enabled
-        ctx.needs_input_grad = needs if requires else (False,) * len(needs)
-        with quiet():  # numpy's math gives inf/NaN silently, as torch's does
-            if len(inputs) == 1:
-                out = ctx.forward(first._data, **options)
-            elif len(inputs) == 2:
-                out = ctx.forward(first._data, inputs[1]._data, **options)
-            else:
-                out = ctx.forward(*[t._data for t in inputs], **options)
-        if type(out) is tuple:  # first output differentiable, the rest (indices) not
-            result = first._make(out[0], dev)  # (a classmethod: a plain tensor, whatever the input's class)
-            rest = tuple([first._make(o, dev) for o in out[1:]])
-        else:
-            result, rest = first._make(out, dev), None
-        if ctx.is_view:
-            result._version = first._version
-            if ctx.unview is not None:  # in-place changes of the view write back into ``first``
-                result.__dict__["_view_of"] = (first, cls, options)
-        if requires:
-            ctx._record(inputs, result)
-        return result if rest is None else (result,) + rest
+        return apply(cls, inputs, options)
 
     def _record(self, inputs, result):
-        # the inputs backward does not save are kept as edges (their grad_fn now, shape, dtype): their
-        # values may be freed as in torch, and a later in-place op that moves one on to a new grad_fn
-        # does not redirect this node's gradient
-        saves = self.saves
-        if saves:
-            self.inputs = tuple([t if i in saves else _Edge.of(t) for i, t in enumerate(inputs)])
-            self.saved_versions = tuple([inputs[i]._version[0] for i in saves])
-        else:
-            self.inputs = tuple([_Edge.of(t) for t in inputs])
-        self.seq = next(_sequence)
-        if self.saves_output:
-            self.output_version = (result._version, result._version[0])
-        result._grad_fn = self
-        result._requires_grad = True
+        record(self, inputs, result)
 
     def check_saved(self):
         """Raise torch's errors for a freed graph or a saved tensor modified in place."""
@@ -136,7 +90,7 @@ class Op:
         """Drop what forward saved for backward (after a backward without ``retain_graph``), inputs
         included: of those only their place in the graph stays (``_Edge``), as torch frees them."""
         d = self.__dict__
-        inputs = tuple([_Edge.of(t) for t in d["inputs"]])
+        inputs = tuple([as_edge(t) for t in d["inputs"]])
         if self.stateless:
             self.inputs = inputs
             return
@@ -154,6 +108,69 @@ class Op:
 
     def __repr__(self):
         return f"<{self.name} object at {hex(id(self))}>"
+
+
+def apply(cls, inputs, options):
+    """``cls.apply(*inputs, **options)``: run a new node's forward on the inputs' arrays, wrap the
+    result (and any further outputs, such as indices) in tensors, and record the node when grad mode
+    is on and some input requires grad."""
+    ctx = cls()
+    first = inputs[0]
+    dev = first._device
+    ctx.device = dev
+    ctx.backend = _backends.get(dev.type) or _load_backend(dev)
+    # the one- and two-input cases (nearly every call) skip building lists
+    n = len(inputs)
+    if n == 1:
+        needs = (first._requires_grad,)
+    else:
+        for t in inputs:
+            if t._device is not dev and t._device != dev:
+                raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                                   f"devices, {t._device} and {dev}!")
+        needs = tuple([t._requires_grad for t in inputs])
+    requires = True in needs and state.enabled
+    ctx.needs_input_grad = needs if requires else (False,) * n
+    token = ignore_errors()  # numpy's math gives inf/NaN silently, as torch's does
+    try:
+        if n == 1:
+            out = ctx.forward(first._data, **options)
+        elif n == 2:
+            second = inputs[1]
+            out = ctx.forward(first._data, second._data, **options)
+        else:
+            out = ctx.forward(*[t._data for t in inputs], **options)
+    finally:
+        restore(token)
+    if type(out) is tuple:  # first output differentiable, the rest (indices) not
+        result = make(out[0], dev)  # a plain tensor, whatever the input's class
+        rest = tuple([make(o, dev) for o in out[1:]])
+    else:
+        result, rest = make(out, dev), None
+    if ctx.is_view:
+        result._version = first._version
+        if ctx.unview is not None:  # in-place changes of the view write back into ``first``
+            result.__dict__["_view_of"] = (first, cls, options)
+    if requires:
+        record(ctx, inputs, result)
+    return result if rest is None else (result,) + rest
+
+
+def record(node, inputs, result):
+    """Make ``node`` the ``grad_fn`` of ``result``. The inputs backward does not save are kept as
+    edges (their grad_fn now, shape, dtype): their values may be freed as in torch, and a later
+    in-place op that moves one on to a new grad_fn does not redirect this node's gradient."""
+    saves = node.saves
+    if saves:
+        node.inputs = tuple([t if i in saves else as_edge(t) for i, t in enumerate(inputs)])
+        node.saved_versions = tuple([inputs[i]._version[0] for i in saves])
+    else:
+        node.inputs = tuple([as_edge(t) for t in inputs])
+    node.seq = next(_sequence)
+    if node.saves_output:
+        node.output_version = (result._version, result._version[0])
+    result._grad_fn = node
+    result._requires_grad = True
 
 
 def edge(t):
@@ -192,17 +209,22 @@ class GraphNode:
 class _Edge:
     """A released node's stand-in for an input: its ``grad_fn`` (the graph stays walkable) and the
     shape and dtype of its data (all the engine reads of it), not its values. A leaf that takes
-    gradients stays itself: the engine accumulates into it."""
+    gradients stays itself: the engine accumulates into it (``as_edge``)."""
     __slots__ = ("_grad_fn", "_requires_grad", "shape", "dtype")
 
     def __init__(self, t):
         self._grad_fn, self._requires_grad = t._grad_fn, t._requires_grad
-        self.shape, self.dtype = t._data.shape, t._data.dtype
+        data = t._data
+        self.shape, self.dtype = data.shape, data.dtype
 
     @property
     def _data(self):
         return self
 
-    @classmethod
-    def of(cls, t):
-        return t if type(t) is cls or (t._grad_fn is None and t._requires_grad) else cls(t)
+
+def as_edge(t):
+    """What a node keeps of its input ``t`` once its value may go: ``t`` itself when it is an edge
+    already or a leaf that takes gradients, else an ``_Edge``."""
+    if type(t) is _Edge or (t._grad_fn is None and t._requires_grad):
+        return t
+    return _Edge(t)

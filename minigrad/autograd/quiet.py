@@ -18,22 +18,36 @@ except ImportError:  # another numpy layout: the public, slower way
 _ignoring = {}  # current error state -> its copy with every error ignored
 
 
-class _Quiet:
+def ignore_errors():
+    """Start ignoring numpy's floating-point errors; returns the token ``restore`` takes (a
+    function pair rather than a context manager: ``Op.apply`` and the engine call it on every op)."""
+    if _extobj_contextvar is None:
+        token = np.errstate(all="ignore")
+        token.__enter__()
+        return token
+    current = _extobj_contextvar.get()
+    ignore = _ignoring.get(current)
+    if ignore is None:
+        if len(_ignoring) > 64:  # states a program cycles through are few; never grow without bound
+            _ignoring.clear()
+        ignore = _ignoring[current] = _make_extobj(all="ignore")
+    return _extobj_contextvar.set(ignore)
+
+
+def restore(token):
+    """Undo the ``ignore_errors()`` that returned ``token``."""
+    if _extobj_contextvar is None:
+        token.__exit__(None, None, None)
+    else:
+        _extobj_contextvar.reset(token)
+
+
+class quiet:
+    """A context manager ignoring numpy's floating-point errors (see the module docstring)."""
     __slots__ = ("_token",)
 
     def __enter__(self):
-        current = _extobj_contextvar.get()
-        ignore = _ignoring.get(current)
-        if ignore is None:
-            if len(_ignoring) > 64:  # states a program cycles through are few; never grow without bound
-                _ignoring.clear()
-            ignore = _ignoring[current] = _make_extobj(all="ignore")
-        self._token = _extobj_contextvar.set(ignore)
+        self._token = ignore_errors()
 
     def __exit__(self, *exc_info):
-        _extobj_contextvar.reset(self._token)
-
-
-def quiet():
-    """A context manager ignoring numpy's floating-point errors (see the module docstring)."""
-    return _Quiet() if _extobj_contextvar is not None else np.errstate(all="ignore")
+        restore(self._token)

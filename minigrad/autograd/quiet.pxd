@@ -1,0 +1,3 @@
+# Cython declarations for quiet.py (pure-Python mode).
+cpdef ignore_errors()
+cpdef restore(token)
