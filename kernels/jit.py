@@ -10,6 +10,14 @@
 
 Nothing here is ``parallel=True``: ``cpu._parallel`` splits serial kernels over Python threads (it
 says why), so minigrad never starts or configures a Numba threading layer.
+
+Kernels are called through Numba's dispatcher, which types each argument per call. Skipping that
+does not pay (issue 20, measured on mse's loop, 15 arguments, 64×10 float32): the dispatcher call
+takes 1.20 µs, the compiled entry point (``dispatcher.overloads[sig].entry_point``) 0.83 µs, but a
+Python wrapper keeping entry points under a key the caller passes (the dtype) 1.13 µs and one that
+computes a type key itself 3.3 µs: the 0.4 µs of typing is 2-3% of a tiny loss's forward+backward.
+An entry point is also unsafe to reuse: it checks dtype and rank only, so it reads a strided view
+given to a C-contiguous signature as if it were contiguous (wrong values, no error).
 """
 import warnings
 
