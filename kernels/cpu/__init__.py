@@ -226,11 +226,6 @@ def log_softmax_backward(g, y, axis):
     return g - np.exp(y) * g.sum(axis=axis, keepdims=True)
 
 
-def sgd_step(p, g, buf, first, lr, momentum, dampening, weight_decay, nesterov, maximize, done, k):
-    """SGD's update of ``p`` (and its momentum buffer) in place, marking ``done[k]`` (``_sgd.py``)."""
-    load("_sgd").sgd_step(p, g, buf, first, lr, momentum, dampening, weight_decay, nesterov, maximize, done, k)
-
-
 def clip(a, lo, hi):
     return np.clip(a, lo, hi)
 

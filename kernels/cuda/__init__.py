@@ -31,7 +31,6 @@ from ._scan import (  # noqa: F401
     argsort, count_nonzero, cumprod, cumsum, nonzero, prod, prod_others, round, unique,
 )
 from ._search import bincount, histc, searchsorted  # noqa: F401
-from ._sgd import sgd_step  # noqa: F401
 from ._shape import (  # noqa: F401
     broadcast_to, concatenate, copy, expand_dims, fill, full_like, index, index_add, index_put, setitem, swapaxes,
     transpose, zeros,

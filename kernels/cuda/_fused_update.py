@@ -1,28 +1,46 @@
-"""How every fused optimizer kernel on the GPU is launched (``_adam.py``, ``_rmsprop.py``, ...): the
-twin of ``kernels/cpu/_fused_update.py``.
+"""Every fused optimizer's step on the GPU: the optimizer's per-element rule
+(``kernels/shared/optim_rules.py``) compiled into one grid-stride kernel, one element a thread; the
+twin of ``kernels/cpu/_fused_update.py`` (which says what ``step`` takes).
 
-A kernel ``kernel(p, g, *buffers, *scalars)`` updates the parameter and its state buffers in place,
-one element a thread (grid-stride). Device arrays are C-contiguous here, so every operand is passed
-as its flat view; the host marks ``done[k]`` right after the launch, so the optimizer's ``commit``
-never launches it twice. Float hyper-parameters are cast to the parameter's dtype, as on the CPU.
+As on the CPU, the kernel is compiled for each rule and each set of buffers in use (constants there).
+Device arrays are C-contiguous here, so every operand is passed as its flat view; the host marks
+``done[k]`` right after the launch, so the optimizer's ``commit`` never launches it twice. Float
+hyper-parameters are cast to the parameter's dtype.
 """
-from ..cpu._fused_update import cast
+import functools
+
+from numba import config
+
+from ..cpu._fused_update import cast, slots
+from ..shared import optim_rules
 from . import _launch
 from ._launch import cuda
 from ._strided import flat
 
 
-@cuda.jit(device=True)
-def lerp(a, b, w, rest):
-    """torch's lerp: a + w·(b − a) for |w| < 0.5, else b − (b − a)·(1 − w); ``rest`` is 1 − w (the
-    weights here are 1 − β ≥ 0; comparing with the literal 0.5 would put float64 math in a float32 kernel)."""
-    return a + w * (b - a) if w < rest else b - (b - a) * rest  # w < 1 − w: torch's |w| < 0.5 for w ≥ 0
+@functools.cache
+def kernel(name, live):
+    """The grid-stride kernel ``(p, g, buffers, scalars)`` of the rule ``optim_rules.<name>`` with the
+    slots ``live`` (bools) in use."""
+    rule, element_step = getattr(optim_rules, name), optim_rules.element_step
+    if config.ENABLE_CUDASIM:  # the simulator runs the kernel in Python, with arrays compiled code cannot take
+        rule, element_step = rule.py_func, element_step.py_func
+
+    @cuda.jit
+    def update(p, g, buffers, scalars):
+        for i in range(cuda.grid(1), p.size, cuda.gridsize(1)):
+            element_step(i, p, g, buffers, scalars, rule, live)
+
+    return update
 
 
-def run(kernel, p, g, buffers, scalars, done, k):
-    """Launch ``kernel`` over ``p``'s elements and set ``done[k]``; nothing happens when it is set already."""
+def step(name, p, g, buffers, scalars, done, k):
+    """Optimizer ``name``'s update of device arrays ``p`` and ``buffers`` in place, then the host flag
+    ``done[k]`` set; nothing happens when it is set already."""
     if done[k]:
         return
     if p.size:
-        _launch.launch(kernel, p.size, False, flat(p), flat(g), *(flat(b) for b in buffers), *cast(scalars, p.dtype))
+        live, buffers = slots(p, buffers)
+        _launch.launch(kernel(name, live), p.size, False, flat(p), flat(g), tuple(flat(b) for b in buffers),
+                       cast(scalars, p.dtype))
     done[k] = 1

@@ -9,9 +9,9 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
     u ← ρ·u + (1 − ρ)·δ²                      acc_delta
     p ← p − γ·δ
 
-One call of the backend's ``adadelta_step`` kernel per parameter (``kernels/<device>/_adadelta.py``).
+One fused kernel call per parameter (the rule: ``adadelta`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
 
 
 class Adadelta(FusedOptimizer):
@@ -50,7 +50,6 @@ class Adadelta(FusedOptimizer):
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, None, differentiable)
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

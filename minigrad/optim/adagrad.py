@@ -7,10 +7,10 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
     s ← s + g²                                sum (starts at initial_accumulator_value)
     p ← p − γ/(1 + (t − 1)·lr_decay) · g/(√s + ε)
 
-One call of the backend's ``adagrad_step`` kernel per parameter (``kernels/<device>/_adagrad.py``).
+One fused kernel call per parameter (the rule: ``adagrad`` in ``kernels/shared/optim_rules.py``).
 Like torch, the state of every parameter is created with the optimizer.
 """
-from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
 
 
 class Adagrad(FusedOptimizer):
@@ -48,7 +48,6 @@ class Adagrad(FusedOptimizer):
                     "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, fused, differentiable)
         for group in self.param_groups:
             for p in group["params"]:
                 self.init_state(p, ("sum", group["initial_accumulator_value"]))

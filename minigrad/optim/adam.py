@@ -10,7 +10,8 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
     v̂ ← max(v̂, v), used in place of v               max_exp_avg_sq, if amsgrad
     p ← p − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 
-One call of the backend's ``adam_step`` kernel per parameter (``kernels/<device>/_adam.py``).
+One fused kernel call per parameter (the rule: ``adam`` in ``kernels/shared/optim_rules.py``);
+``moments`` gives the scalars every Adam-family rule starts with (``adam_moments`` there).
 """
 from ..tensor import Tensor
 from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
@@ -65,7 +66,6 @@ class Adam(FusedOptimizer):
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "differentiable": differentiable, "fused": fused, "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, fused, differentiable)
 
     FLAGS = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False, "differentiable": False,
              "decoupled_weight_decay": False, "fused": None}
@@ -73,13 +73,20 @@ class Adam(FusedOptimizer):
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""
         beta1, beta2 = group["betas"]
-        lr, decay, amsgrad = scalar(group["lr"]), group["weight_decay"], group["amsgrad"]
-        decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+        lr, amsgrad = scalar(group["lr"]), group["amsgrad"]
         for p in self.params_with_grad(group):
             state = self.init_state(p, "exp_avg", "exp_avg_sq", *("max_exp_avg_sq",) * amsgrad)
             t = state["step"].item() + 1
-            buffers = (state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq", state["exp_avg_sq"]))
-            scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t) ** 0.5,
-                       group["eps"], -(lr / bias_correction(beta1, t)), bool(amsgrad), bool(group["maximize"]),
-                       decoupled)
+            buffers = (state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"] if amsgrad else None)
+            scalars = (*moments(group, lr), bias_correction(beta2, t) ** 0.5, group["eps"],
+                       -(lr / bias_correction(beta1, t)), bool(amsgrad))
             yield Update("adam", p, buffers, scalars, ((state["step"], t),))
+
+
+def moments(group, lr):
+    """The scalars every Adam-family rule starts with (``optim_rules.adam_moments``): λ, 1 − γλ, 1 − β₁,
+    β₁, β₂, 1 − β₂, maximize, and whether the decay is decoupled."""
+    beta1, beta2 = group["betas"]
+    decay = group["weight_decay"]
+    return (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bool(group["maximize"]),
+            bool(group["decoupled_weight_decay"] and decay != 0))

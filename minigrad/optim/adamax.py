@@ -8,9 +8,9 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
     u ← max(β₂·u, |g| + ε)                    exp_inf
     p ← p − γ/(1 − β₁ᵗ) · m/u
 
-One call of the backend's ``adamax_step`` kernel per parameter (``kernels/<device>/_adamax.py``).
+One fused kernel call per parameter (the rule: ``adamax`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
+from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_lr,
                         scalar)
 
 
@@ -48,7 +48,6 @@ class Adamax(FusedOptimizer):
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, None, differentiable)
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

@@ -9,9 +9,9 @@ state's η and μ (0-d float32 tensors, η₀ = γ, μ₀ = 1) from before the s
     a ← a + (p − a)·μ  if μ ≠ 1, else a ← p   ax, the running average of the iterates
     η ← γ / (1 + λ_d·γ·t)^α,   μ ← 1 / max(1, t − t₀)
 
-One call of the backend's ``asgd_step`` kernel per parameter (``kernels/<device>/_asgd.py``).
+One fused kernel call per parameter (the rule: ``asgd`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
 
 
 class ASGD(FusedOptimizer):
@@ -48,7 +48,6 @@ class ASGD(FusedOptimizer):
                     "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
                     "capturable": capturable}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, None, differentiable)
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

@@ -10,12 +10,12 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
     r ← √(v/(1 − β₂ᵗ)) + ε
     p ← p − γ(1 − μₜ)/(1 − Πₜ) · g/r − γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/r
 
-One call of the backend's ``nadam_step`` kernel per parameter (``kernels/<device>/_nadam.py``).
+One fused kernel call per parameter (the rule: ``nadam`` in ``kernels/shared/optim_rules.py``).
 """
 import numpy as np
 
-from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
-                        scalar)
+from .adam import moments
+from .optimizer import FusedOptimizer, Update, bias_correction, check, check_betas, check_lr, scalar
 
 
 class NAdam(FusedOptimizer):
@@ -59,21 +59,18 @@ class NAdam(FusedOptimizer):
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, None, differentiable)
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""
         beta1, beta2 = group["betas"]
-        lr, decay, psi = scalar(group["lr"]), group["weight_decay"], group["momentum_decay"]
-        decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+        lr, psi = scalar(group["lr"]), group["momentum_decay"]
         for p in self.params_with_grad(group):
             state = self.init_state(p, "exp_avg", "exp_avg_sq", counters=(("mu_product", 1.0),))
             t = state["step"].item() + 1
             mu = beta1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
             mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
             product = float(np.float32(state["mu_product"].item()) * np.float32(mu))  # torch's float32 *=
-            scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta2, t),
-                       group["eps"], -lr * (1.0 - mu) / (1.0 - product),
-                       (-lr * mu_next) / (1.0 - product * mu_next), bool(group["maximize"]), decoupled)
+            scalars = (*moments(group, lr), bias_correction(beta2, t), group["eps"],
+                       -lr * (1.0 - mu) / (1.0 - product), (-lr * mu_next) / (1.0 - product * mu_next))
             yield Update("nadam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars,
-                                  ((state["step"], t), (state["mu_product"], product)))
+                         ((state["step"], t), (state["mu_product"], product)))

@@ -7,9 +7,9 @@ dict holding ``"params"`` plus each hyper-parameter (the group's own value or th
 A step runs its per-parameter writes through ``commit``, so a KeyboardInterrupt (Ctrl-C) leaves the
 parameters and buffers either untouched or fully updated, never half of each. The fused optimizers
 (Adam, RMSprop, ...) gather one ``Update`` per parameter and hand them to ``fused_step``: each is one
-call of the backend's kernel module ``_<name>.<name>_step`` (CPU: ``kernels/cpu/_fused_update.py``
-says how it meets the arrays), which reads the gradient and the state buffers once and writes the
-parameter and the buffers in place.
+call of the backend's ``_fused_update.step`` with the optimizer's name (``kernels/<device>/
+_fused_update.py``; the per-element rules: ``kernels/shared/optim_rules.py``), which reads the
+gradient and the state buffers once and writes the parameter and the buffers in place.
 
 Step hooks run around every subclass's ``step`` as torch's do: pre-hooks ``hook(optimizer, args,
 kwargs)`` may return new ``(args, kwargs)``; post-hooks see what the step was called with.
@@ -134,9 +134,10 @@ def _hooked(step):
 
 @dataclass
 class Update:
-    """One parameter's fused update: ``kernels.<device>._<name>.<name>_step(p, g, buffers, scalars, done,
-    k)``; once it has run, each 0-d CPU tensor of ``counters`` ((tensor, value) pairs: the step count,
-    NAdam's μ product, ASGD's η and μ) is set to its value."""
+    """One parameter's fused update: ``kernels.<device>._fused_update.step(name, p, g, buffers, scalars,
+    done, k)``, with None for a buffer the options leave unused (its rule's slot in
+    ``kernels/shared/optim_rules.py``); once it has run, each 0-d CPU tensor of ``counters`` ((tensor,
+    value) pairs: the step count, NAdam's μ product, ASGD's η and μ) is set to its value."""
     name: str
     param: Tensor
     buffers: tuple
@@ -250,7 +251,8 @@ class Optimizer:
         then the versions of the parameter and its buffers move on and the step counter is set."""
         done = np.zeros(len(updates), np.uint8)
         commit([functools.partial(_apply, k, u, done,
-                                  [(t, t._version[0] + 1) for t in {id(t): t for t in (u.param, *u.buffers)}.values()])
+                                  [(t, t._version[0] + 1) for t in {id(t): t for t in (u.param, *u.buffers)
+                                                                     if t is not None}.values()])
                 for k, u in enumerate(updates)])
 
     def __repr__(self):
@@ -369,7 +371,13 @@ class Optimizer:
 
 class FusedOptimizer(Optimizer):
     """An optimizer whose step is one fused kernel call per parameter: a subclass yields each group's
-    ``Update``s from ``updates(group)``; ``step`` runs them all or nothing."""
+    ``Update``s from ``updates(group)``; ``step`` runs them all or nothing. ``defaults`` holds torch's
+    implementation switches (``foreach``, ``differentiable``, and ``fused`` where torch has it),
+    checked as torch checks them."""
+
+    def __init__(self, params, defaults):
+        super().__init__(params, defaults)
+        check_implementation(None, defaults["foreach"], defaults.get("fused"), defaults["differentiable"])
 
     def updates(self, group):
         raise NotImplementedError
@@ -383,8 +391,9 @@ class FusedOptimizer(Optimizer):
 
 def _apply(k, u, done, versions):
     p = u.param
-    getattr(p._backend().load("_" + u.name), u.name + "_step")(
-        p._data, p._grad._data, tuple(b._data for b in u.buffers), u.scalars, done, k)
+    p._backend().load("_fused_update").step(u.name, p._data, p._grad._data,
+                                            tuple(None if b is None else b._data for b in u.buffers), u.scalars,
+                                            done, k)
     for t, version in versions:
         t._version[0] = version
     for tensor, value in u.counters:

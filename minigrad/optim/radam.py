@@ -11,10 +11,10 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
         rₜ = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ))
     p ← p − γ·m/(1 − β₁ᵗ)                                 otherwise
 
-One call of the backend's ``radam_step`` kernel per parameter (``kernels/<device>/_radam.py``).
+One fused kernel call per parameter (the rule: ``radam`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
-                        scalar)
+from .adam import moments
+from .optimizer import FusedOptimizer, Update, bias_correction, check, check_betas, check_lr, scalar
 
 
 class RAdam(FusedOptimizer):
@@ -54,13 +54,11 @@ class RAdam(FusedOptimizer):
                     "maximize": maximize, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, None, differentiable)
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""
         beta1, beta2 = group["betas"]
-        lr, decay = scalar(group["lr"]), group["weight_decay"]
-        decoupled = bool(group["decoupled_weight_decay"] and decay != 0)
+        lr = scalar(group["lr"])
         rho_inf = 2 / (1 - beta2) - 1
         for p in self.params_with_grad(group):
             state = self.init_state(p, "exp_avg", "exp_avg_sq")
@@ -69,7 +67,5 @@ class RAdam(FusedOptimizer):
             rho = rho_inf - 2 * t * (beta2 ** t) / bc2
             rect = ((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)) ** 0.5 \
                 if rho > 5.0 else 1.0
-            scalars = (decay, 1 - lr * decay, 1 - beta1, beta1, beta2, 1 - beta2, bias_correction(beta1, t), lr,
-                       bc2 ** 0.5, group["eps"], rect, bool(group["maximize"]), decoupled, rho > 5.0)
-            yield Update("radam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars,
-                                  ((state["step"], t),))
+            scalars = (*moments(group, lr), bias_correction(beta1, t), lr, bc2 ** 0.5, group["eps"], rect, rho > 5.0)
+            yield Update("radam", p, (state["exp_avg"], state["exp_avg_sq"]), scalars, ((state["step"], t),))

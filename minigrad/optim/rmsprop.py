@@ -10,9 +10,9 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
     b ← μ·b + g/r,  p ← p − γ·b               momentum_buffer, if μ = momentum > 0
     p ← p − γ·g/r                             otherwise
 
-One call of the backend's ``rmsprop_step`` kernel per parameter (``kernels/<device>/_rmsprop.py``).
+One fused kernel call per parameter (the rule: ``rmsprop`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
 
 
 class RMSprop(FusedOptimizer):
@@ -52,7 +52,6 @@ class RMSprop(FusedOptimizer):
                     "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, None, differentiable)
 
     FLAGS = {"momentum": 0, "centered": False, "foreach": None, "maximize": False, "differentiable": False,
              "capturable": False}
@@ -65,6 +64,5 @@ class RMSprop(FusedOptimizer):
         for p in self.params_with_grad(group):
             state = self.init_state(p, "square_avg", *("momentum_buffer",) * (momentum > 0),
                                     *("grad_avg",) * bool(centered))
-            square_avg = state["square_avg"]
-            buffers = (square_avg, state.get("grad_avg", square_avg), state.get("momentum_buffer", square_avg))
+            buffers = (state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer"))
             yield Update("rmsprop", p, buffers, scalars, ((state["step"], state["step"].item() + 1),))

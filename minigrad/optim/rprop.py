@@ -8,9 +8,9 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
     g ← 0 where f = η₋                        (a sign change: no step, and no change next time)
     p ← p − sign(g)·s;   prev ← g
 
-One call of the backend's ``rprop_step`` kernel per parameter (``kernels/<device>/_rprop.py``).
+One fused kernel call per parameter (the rule: ``rprop`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check_implementation, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, check_lr, scalar
 
 
 class Rprop(FusedOptimizer):
@@ -45,7 +45,6 @@ class Rprop(FusedOptimizer):
         defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
-        check_implementation(None, foreach, None, differentiable)
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

@@ -10,12 +10,13 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
         g ← g + momentum·buf if nesterov else buf
     p ← p − lr·g
 
-Each parameter and its momentum buffer are updated in place by one call of the backend's
-``sgd_step`` (a compiled kernel; no graph is recorded), which marks the parameter done, and the
-version counters move on as for any in-place op. A step is all-or-nothing under a
-KeyboardInterrupt: once the first update has run, ``optimizer.commit`` runs the others, and a
-parameter marked done is not updated twice. Like torch, a step allocates nothing but the first
-step's momentum buffers.
+Each parameter and its momentum buffer are updated in place by one call of the backend's fused
+kernel (the rule: ``sgd`` in ``kernels/shared/optim_rules.py``; no graph is recorded), which marks
+the parameter done, and the version counters move on as for any in-place op. A step is
+all-or-nothing under a KeyboardInterrupt: once the first update has run, ``optimizer.commit`` runs
+the others, and a parameter marked done is not updated twice. Like torch, a step allocates nothing
+but the first step's momentum buffers (and, for a parameter with no flat view such as a strided
+slice, the staged copies ``kernels/cpu/_fused_update.py`` updates).
 """
 import functools
 
@@ -110,7 +111,10 @@ class SGD(Optimizer):
     def _update(self, k, p, buf, first, lr, rule, versions, done):
         """Update ``p`` unless ``done[k]`` marks it updated, then set the version counters and the new
         buffer: safe to run twice."""
-        p._backend().sgd_step(p._data, p._grad._data, None if buf is None else buf._data, first, lr, *rule, done, k)
+        momentum, dampening, weight_decay, nesterov, maximize = rule
+        scalars = (lr, momentum, 1 - dampening, weight_decay, bool(nesterov), bool(maximize), first, momentum != 0)
+        p._backend().load("_fused_update").step("sgd", p._data, p._grad._data, (None if buf is None else buf._data,),
+                                                scalars, done, k)
         p._version[0] = versions[0]
         if versions[1] is not None:
             buf._version[0] = versions[1]

@@ -1,25 +1,39 @@
-"""The fused optimizer kernels (``kernels/cuda/_<optimizer>.py``) compile for a real GPU (sm_90 PTX
-through libNVVM, no GPU needed), which the simulator never checks, and their float32 forms hold no
-float64 instruction. Runs in a child process (``ptx_check``)."""
+"""The fused optimizers' CUDA kernels (``kernels/cuda/_fused_update.py`` around each rule of
+``kernels/shared/optim_rules.py``) compile for a real GPU (sm_90 PTX through libNVVM, no GPU
+needed), which the simulator never checks, and their float32 forms hold no float64 instruction.
+Each kernel gets the scalars its optimizer really sends. Runs in a child process (``ptx_check``)."""
 from tests.kernels.ptx_check import compiled_kernels
 
 KERNELS = """
-    import importlib
+    import numpy as np
+    from numba import typeof, types
 
-    from numba import types
+    import minigrad
+    from minigrad import optim
+    from minigrad.kernels.cpu._fused_update import cast, slots
+    from minigrad.kernels.cuda._fused_update import kernel
 
-    f32, b1 = types.float32, types.boolean
-    arrays = types.Array(f32, 1, "C")
-    shapes = {  # optimizer: (arrays: p, g and the state buffers; float hyper-parameters; flags)
-        "adam": (5, 9, 3), "rmsprop": (5, 7, 2), "adagrad": (3, 3, 1), "adadelta": (4, 5, 1), "adamax": (4, 6, 1),
-        "nadam": (4, 10, 2), "radam": (4, 11, 3), "asgd": (3, 4, 2), "rprop": (4, 5, 1),
+    arrays = types.Array(types.float32, 1, "C")
+    slot_arrays = types.UniTuple(arrays, 3)
+    cases = {  # each rule once with every slot it has in use; Adam also without amsgrad (a slot unused)
+        "adam": ("Adam", dict(amsgrad=True)), "adam_one_slot_unused": ("Adam", {}),
+        "rmsprop": ("RMSprop", dict(centered=True, momentum=0.9)), "adagrad": ("Adagrad", {}),
+        "adadelta": ("Adadelta", {}), "adamax": ("Adamax", {}), "nadam": ("NAdam", {}), "radam": ("RAdam", {}),
+        "asgd": ("ASGD", {}), "rprop": ("Rprop", {}),
     }
     kernels = {}
-    for name, (n_arrays, n_floats, n_flags) in shapes.items():
-        kernel = getattr(importlib.import_module(f"minigrad.kernels.cuda._{name}"), "_" + name)
-        kernels[name] = (kernel, (arrays,) * n_arrays + (f32,) * n_floats + (b1,) * n_flags, False)
+    for case, (name, options) in cases.items():
+        p = minigrad.nn.Parameter(minigrad.ones(3))
+        p.grad = minigrad.ones(3)
+        opt = getattr(optim, name)([p], **options)
+        (update,) = opt.updates(opt.param_groups[0])
+        live, _ = slots(p._data, [None if b is None else b._data for b in update.buffers])
+        scalars = typeof(cast(update.scalars, np.dtype(np.float32)))
+        kernels[case] = (kernel(update.name, live), (arrays, arrays, slot_arrays, scalars), False)
+    sgd_scalars = types.Tuple((types.float32,) * 4 + (types.boolean,) * 4)  # optim/sgd.py's _update
+    kernels["sgd"] = (kernel("sgd", (True, False, False)), (arrays, arrays, slot_arrays, sgd_scalars), False)
 """
 
 
 def test_optimizer_kernels_compile_for_sm_90():
-    assert compiled_kernels(KERNELS) == 9
+    assert compiled_kernels(KERNELS) == 11

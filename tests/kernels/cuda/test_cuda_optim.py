@@ -1,7 +1,7 @@
-"""The fused optimizer kernels' CUDA twins (``kernels/cuda/_<optimizer>.py``) against the CPU kernels:
-every optimizer and option set steps parameters of several shapes (crossing blocks and wrapping the
-grid-stride loop under the small launches) to the CPU's values and state, and a step leaves the data on
-the device."""
+"""The fused optimizers on the device (``kernels/cuda/_fused_update.py`` running the rules of
+``kernels/shared/optim_rules.py``) against the CPU: every optimizer and option set steps parameters
+of several shapes (crossing blocks and wrapping the grid-stride loop under the small launches) to
+the CPU's values and state, and a step leaves the data on the device."""
 import numpy as np
 import pytest
 
@@ -14,7 +14,8 @@ CASES = [("Adam", dict(lr=0.01)), ("Adam", dict(lr=0.01, amsgrad=True, weight_de
          ("Adagrad", dict(lr_decay=0.1, initial_accumulator_value=0.2)), ("Adadelta", dict(weight_decay=0.1)),
          ("Adamax", dict(maximize=True)), ("NAdam", dict(decoupled_weight_decay=True, weight_decay=0.1)),
          ("RAdam", dict(weight_decay=0.1)), ("ASGD", dict(t0=1, weight_decay=0.1)),
-         ("Rprop", dict(step_sizes=(1e-3, 0.05)))]
+         ("Rprop", dict(step_sizes=(1e-3, 0.05))), ("SGD", dict(lr=0.1)),
+         ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1, maximize=True))]
 SHAPES = [(3, 5), (7,), ()]  # 23 elements: 12 threads under the small launches, wrapping
 
 
