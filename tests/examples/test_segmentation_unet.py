@@ -1,19 +1,13 @@
 """The encoder–decoder segmentation example: one training step matches torch's (the same weights
 through state_dict, outputs, loss, every parameter's gradient, BatchNorm running statistics), and
 the script trains through ``python -m minigrad run``."""
-import os
-import re
-import subprocess
-import sys
-
 import numpy as np
 import torch
 
 import minigrad
 from minigrad.examples.segmentation_unet import segmentation_unet
 from tests.compare import assert_close
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.examples.example_run import percent, run_example
 
 
 def test_training_step_matches_torch():
@@ -39,12 +33,5 @@ def test_training_step_matches_torch():
 
 
 def test_example_trains_through_the_alias():
-    script = os.path.join(ROOT, "minigrad", "examples", "segmentation_unet.py")
-    res = subprocess.run([sys.executable, "-m", "minigrad", "run", script, "--epochs", "3", "--size", "16",
-                          "--images", "32"], capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert res.returncode == 0, res.stderr
-    lines = res.stdout.splitlines()
-    assert [line.split(",")[0] for line in lines] == [f"Epoch [{k}/3]" for k in range(1, 4)]
-    losses = [float(re.search(r"Loss: ([0-9.]+)", line).group(1)) for line in lines]
-    accuracy = float(re.search(r"Test pixel acc: ([0-9.]+)%", lines[-1]).group(1))
-    assert losses[-1] < losses[0] and accuracy > 80.0  # the shapes cover about a fifth of the pixels
+    losses, lines = run_example("segmentation_unet", "--epochs", "3", "--size", "16", "--images", "32", epochs=3)
+    assert losses[-1] < losses[0] and percent("Test pixel acc", lines[-1]) > 80.0  # shapes: about a fifth of the pixels
