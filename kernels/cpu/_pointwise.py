@@ -21,7 +21,6 @@ x and y are materialised at the broadcast shape; z and w are too unless they hol
 which the loop expands block by block (a scalar weight or variance is never expanded in memory). A
 missing z or w reads as 1 (the neutral weight).
 """
-import functools
 import inspect
 import types
 import zlib
@@ -29,6 +28,7 @@ import zlib
 import numpy as np
 
 from . import _vecmath
+from ..shared.element import bound
 from ._host import broadcast, result, scale
 from ._parallel import Split
 
@@ -39,23 +39,25 @@ _BLOCK = 512  # elements per block: its six scratch rows stay in L1
 def _loop(b0, b1, partial, x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
     # Blocks b0 to b1, so the inner loop has no branch and LLVM vectorises it: each of the loss and the
     # three gradients goes to its output's slice when that is wanted, else to a scratch row, and z and
-    # w are slices or, when they hold one element (zs/ws = 0), a scratch row filled with it. One
-    # partial sum per block: the split never follows the threads.
+    # w are slices or, when they hold one element (zs/ws = 0), a scratch row filled with it once per
+    # call. One partial sum per block: the split never follows the threads.
     n = x.size
     keep, nx, ny, nz = out.size > 0, gx.size > 0, gy.size > 0, gz.size > 0
+    scratch = np.empty(6 * _BLOCK, x.dtype)
+    # filled before any select: z or w may be a read-only view (np.broadcast_to's), and a slice of
+    # either would give the selected row the read-only type
+    if not zs:
+        scratch[4 * _BLOCK:5 * _BLOCK] = z[0]
+    if not ws:
+        scratch[5 * _BLOCK:] = w[0]
     for b in range(b0, b1):
         lo = b * _BLOCK
         hi = min(lo + _BLOCK, n)
         m = hi - lo
-        scratch = np.empty(6 * _BLOCK, x.dtype)
         lb = out[lo:hi] if keep else scratch[:m]
         dxb = gx[lo:hi] if nx else scratch[_BLOCK:_BLOCK + m]
         dyb = gy[lo:hi] if ny else scratch[2 * _BLOCK:2 * _BLOCK + m]
         dzb = gz[lo:hi] if nz else scratch[3 * _BLOCK:3 * _BLOCK + m]
-        if not zs:  # filled before the select: z or w may be a read-only view (np.broadcast_to's), and
-            scratch[4 * _BLOCK:4 * _BLOCK + m] = z[0]  # zb then takes the read-only type
-        if not ws:
-            scratch[5 * _BLOCK:5 * _BLOCK + m] = w[0]
         zb = z[lo:hi] if zs else scratch[4 * _BLOCK:4 * _BLOCK + m]
         wb = w[lo:hi] if ws else scratch[5 * _BLOCK:5 * _BLOCK + m]
         xb, yb = x[lo:hi], y[lo:hi]
@@ -86,7 +88,7 @@ def loops(elem):
     digest = zlib.crc32(code.co_code + repr(code.co_consts).encode() + _source(inspect.getmodule(py))
                         + _source(_vecmath))
     func = types.FunctionType(code, {**_loop.__globals__, "elem": elem}, "_loop")
-    func.__qualname__ = f"_loop_{py.__module__.rpartition('.')[2]}_{digest:08x}"
+    func.__qualname__ = f"_loop_{py.__name__}_{digest:08x}"  # the loss's name, or a variant's (see element)
     return Split(func, error_model="numpy")  # the inlined elem runs under the loop's flags
 
 
@@ -129,6 +131,6 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
 
 def bind(shared):
     """The CPU ``forward`` of an elementwise loss (a ``kernels/shared/<loss>.py`` module): its
-    host-level ``forward`` over this loop compiled around its element function."""
-    kernel = loops(getattr(shared, shared.__name__.rpartition(".")[2]))
-    return functools.partial(shared.forward, functools.partial(run, kernel))
+    host-level ``forward`` over ``run``, with the loop compiled around each element function it runs
+    (``element.bound``)."""
+    return bound(shared, loops, run)

@@ -12,7 +12,7 @@ bits directly (``_bits`` / ``_float``, an LLVM bitcast), so a loop calling them 
           ln v ≈ x − x²/2 + x³·Q(x) + e·ln 2
           v = 0 → −inf, v < 0 → NaN, v = inf → inf, NaN → NaN
     log1p: the same x − x²/2 + x³·Q(x) on v itself for v ∈ [√½ − 1, √2 − 1) (no rounding of
-          1 + v, so tiny v stay exact), ln(1 + v) elsewhere
+          1 + v, so tiny v stay exact), else on the reduced 1 + v as log: one polynomial either way
 
 Measured over float32: log ≤ 1.6 ulp, log1p ≤ 2.3 ulp, exp ≤ 1.4 ulp for |v| < 20 growing to 4.6 ulp
 at |v| = 87 (the kernels' reassociating fastmath folds the two-part ln 2 back into one).
@@ -81,21 +81,37 @@ def _log1p_core(x):
     return x + (y - _HALF * z)
 
 
-def _log_f32(v):
-    tiny = v < _FLT_MIN
-    bits = _bits(_select(tiny, v * _TWO23, v))
-    e = ((bits >> np.int32(23)) & np.int32(0xFF)) - _select(tiny, np.int32(126 + 23), np.int32(126))
+@register_jitable(inline="always")
+def _reduce(u):
+    """u = m·2ᶠ with m ∈ [√½, √2) for a normal u: (m − 1, f as a float)."""
+    bits = _bits(u)
+    e = ((bits >> np.int32(23)) & np.int32(0xFF)) - np.int32(126)
     m = _float((bits & np.int32(0x807FFFFF)) | np.int32(0x3F000000))  # in [0.5, 1)
     low = m < _SQRT_HALF
-    f = np.float32(_select(low, e - np.int32(1), e))
-    out = _log1p_core(_select(low, m + m, m) - _ONE) + f * _LN2_LO + f * _LN2_HI
+    return _select(low, m + m, m) - _ONE, np.float32(_select(low, e - np.int32(1), e))
+
+
+@register_jitable(inline="always")
+def _log_specials(v, out):
+    """``out`` where ln v is finite, else ln v's special value."""
     out = _select(v == 0, -_INF, _select(v < _INF, out, v))
     return _select(v >= 0, out, _NAN)
 
 
+def _log_f32(v):
+    tiny = v < _FLT_MIN
+    r, f = _reduce(_select(tiny, v * _TWO23, v))
+    f = f - _select(tiny, np.float32(23), _ZERO)
+    return _log_specials(v, _log1p_core(r) + f * _LN2_LO + f * _LN2_HI)
+
+
 def _log1p_f32(v):
+    # one polynomial: v itself in the near range (no rounding of 1 + v), else ln(1 + v) reduced as log's
     near = (v >= _SQRT_HALF - _ONE) & (v < _SQRT_HALF + _SQRT_HALF - _ONE)
-    return _select(near, _log1p_core(v), log(_ONE + v))
+    u = _ONE + v  # never subnormal: 0 or at least 2⁻²⁴
+    r, f = _reduce(u)
+    f = _select(near, _ZERO, f)
+    return _log_specials(u, _log1p_core(_select(near, v, r)) + f * _LN2_LO + f * _LN2_HI)
 
 
 def exp(v):

@@ -24,6 +24,7 @@ import numba
 import numpy as np
 from numba import cuda, float64
 
+from ..shared.element import bound
 from ._host import broadcast, empty, narrowed, scale, widened
 from ._launch import SCRATCH, reduced, write_partial
 
@@ -105,6 +106,6 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
 
 def bind(shared):
     """The CUDA ``forward`` of an elementwise loss (a ``kernels/shared/<loss>.py`` module): its
-    host-level ``forward`` over this skeleton compiled around its element function."""
-    kernel = loops(getattr(shared, shared.__name__.rpartition(".")[2]))
-    return functools.partial(shared.forward, functools.partial(run, kernel))
+    host-level ``forward`` over ``run``, with the loop compiled around each element function it runs
+    (``element.bound``)."""
+    return bound(shared, loops, run)

@@ -1,24 +1,11 @@
-"""margin_ranking_loss on the device, elementwise in the CUDA skeleton over x₁, x₂ and the target y
-(derivation: ``kernels/cpu/margin_ranking_loss.py``):
-
-    u = −y·(x₁ − x₂) + margin      l = max(0, u)   (a NaN u stays NaN)
-    ∂l/∂x₁ = −y·[u ≥ 0]      ∂l/∂x₂ = y·[u ≥ 0]      ∂l/∂y = −(x₁ − x₂)·[u ≥ 0]
+"""margin_ranking_loss on the device: ``kernels/shared/margin_ranking_loss.py``'s element function (its
+derivation is there) in the CUDA skeleton.
 """
-from ..shared.element import element
+from ..shared.margin_ranking_loss import margin_ranking_loss
 from ._host import broadcast
 from ._pointwise import loops, run
 
-
-@element
-def _margin_ranking(x1, x2, y, w, p):
-    margin, zero, one = p[0], p[1], p[2]
-    d = x1 - x2
-    u = margin - y * d
-    on = one if u >= zero else zero
-    return (zero if u < zero else u), -y * on, y * on, -d * on
-
-
-_KERNEL = loops(_margin_ranking)
+_KERNEL = loops(margin_ranking_loss)
 
 
 def forward(x1, x2, y, *, need_grad, margin=0.0, reduction="mean"):

@@ -6,9 +6,12 @@ x, the target y and the optional third and fourth operands z and w (a weight, a 
 absent), and the loss's parameters p as a tuple of the data's dtype. Constants exact in float32
 (0, ½, 1, ...) are float32 globals, which Numba folds without widening float32 math; float64 data
 promotes them. The loss module's ``forward(run, *arrays, need_grad, **options)`` maps its options
-onto ``run(operands, need_grad, reduction, params=(), divisor=None)``, the device's loop bound to
-the element function (``bind`` in each device's ``_pointwise``).
+onto ``run(operands, need_grad, reduction, params=(), divisor=None, elem=<the module's function>)``,
+the device's loop compiled around ``elem`` (``bind`` in each device's ``_pointwise``). A loss whose
+options switch between formulas passes the element function compiled for them as ``elem``
+(``poisson_nll_loss``): a switch read from p inside the loop would compute every formula per element.
 """
+import functools
 import importlib
 import types
 
@@ -21,6 +24,20 @@ def element(func):
     fastmath and numpy's error model (x/0 gives ±inf or NaN, as in torch). It has no cache of its
     own: its code is cached inside each loop, keyed by ``loops`` on its source."""
     return numba.njit(func, inline="always")
+
+
+def bound(shared, loops, run):
+    """``shared.forward`` over a device's ``run``, each element function it asks for compiled once
+    into that device's loop by ``loops``."""
+    default = getattr(shared, shared.__name__.rpartition(".")[2])
+    kernels = {}
+
+    def run_elem(operands, need_grad, reduction, params=(), divisor=None, elem=default):
+        kernel = kernels.get(elem)
+        if kernel is None:
+            kernel = kernels[elem] = loops(elem)
+        return run(kernel, operands, need_grad, reduction, params, divisor)
+    return functools.partial(shared.forward, run_elem)
 
 
 def kernel_module(backend, name):
