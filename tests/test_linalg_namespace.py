@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minigrad
-from tests.ops.op_cases import check_case, rand
+from tests.ops.op_cases import rand, table_test
 
 CASES = {
     "vector_norm": (lambda lib, a: lib.linalg.vector_norm(a), [rand(3, 4)]),
@@ -25,11 +25,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_linalg(name, dtype):
-    fn, inputs = CASES[name]
-    check_case(fn, inputs, dtype)
+test_linalg = table_test(CASES)
 
 
 @pytest.mark.parametrize("call", [

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minigrad
-from tests.ops.op_cases import check_case, rand
+from tests.ops.op_cases import rand, table_test
 
 CASES = {
     "both": (lambda lib, x, lo, hi: lib.clamp(x, min=lo, max=hi), [rand(3, 4), rand(4) - 0.5, rand(3, 1) + 0.5]),
@@ -15,11 +15,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_clamp_tensor_bounds(name, dtype):
-    fn, inputs = CASES[name]
-    check_case(fn, inputs, dtype)
+test_clamp_tensor_bounds = table_test(CASES)
 
 
 def test_clamp_inplace_with_tensor_bounds():

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minigrad
-from tests.ops.op_cases import check_case, rand
+from tests.ops.op_cases import check_case, rand, table_test
 
 CASES = {
     "mm": (lambda lib, a, b: lib.mm(a, b), [rand(3, 4), rand(4, 2)]),
@@ -56,11 +56,7 @@ EINSUM = {
 }
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_op(name, dtype):
-    fn, inputs = CASES[name]
-    check_case(fn, inputs, dtype)
+test_op = table_test(CASES)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

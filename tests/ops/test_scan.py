@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import minigrad
-from tests.ops.op_cases import check_case, rand
+from tests.ops.op_cases import check_case, rand, table_test
 
 WITH_ZEROS = np.array([[1.5, 0.0, 2.0, -1.0, 0.0, 3.0], [2.0, -0.5, 1.0, 0.0, 4.0, 1.0]])
 TIES = np.array([[1.0, 3.0, 3.0, 2.0, 5.0], [0.0, 2.0, 0.0, 2.0, -1.0]])
@@ -24,11 +24,7 @@ def test_ties_gradient(name, dtype):
     check_case(lambda lib, a: getattr(a, name)(1)[0], [TIES], dtype, finite_differences=False)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_op(name, dtype):
-    fn, inputs = CASES[name]
-    check_case(fn, inputs, dtype)
+test_op = table_test(CASES)
 
 
 @pytest.mark.parametrize("name", ["cummax", "cummin"])

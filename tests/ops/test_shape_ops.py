@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minigrad
-from tests.ops.op_cases import check_case, rand
+from tests.ops.op_cases import rand, table_test
 
 
 def _cat_parts(lib, parts):
@@ -60,11 +60,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_op(name, dtype):
-    fn, inputs = CASES[name]
-    check_case(fn, inputs, dtype)
+test_op = table_test(CASES)
 
 
 def test_views_and_integer_inputs():
