@@ -62,7 +62,7 @@ class Case:
     skip: str = ""
     default_threads: bool = False  # run both libraries at their default thread settings (see fastest_threads)
     bytes: Optional[int] = None  # bytes minigrad must read and write at least: its time is then compared with
-    # this machine's copy bandwidth (``copy_bandwidth``) as the record's ``of_limit``
+    # a copy of as many bytes (``copier``) as the record's ``of_limit``
 
 
 def schedule(case, quick):
@@ -141,24 +141,14 @@ def fastest_threads(lib, fn, seconds, min_calls):
         threads.restore()
 
 
-_bandwidth = []
-
-
-def copy_bandwidth():
-    """This machine's memory bandwidth as one thread sees it, measured once per process: (bytes read +
-    bytes written) per second of numpy copying 64 MiB between two arrays, the median of 7 copies. The
-    bound for a loss that reads its inputs and writes its gradient once (counted the same way: write
-    allocation not counted on either side)."""
-    if not _bandwidth:
-        src = np.ones(1 << 24, np.float32)
-        dst = np.empty_like(src)
-        times = []
-        for _ in range(8):
-            start = time.perf_counter()
-            np.copyto(dst, src)
-            times.append(time.perf_counter() - start)
-        _bandwidth.append(2 * src.nbytes / float(np.median(times[1:])))
-    return _bandwidth[0]
+def copier(nbytes):
+    """A numpy copy of ``nbytes`` / 2 bytes between two arrays: ``nbytes`` read and written in all over a
+    footprint of ``nbytes``, the traffic and footprint of a loss that reads its inputs and writes its
+    gradient once (counted the same way: write allocation counted on neither side). ``measure`` times it
+    in the same rounds as the case, so the machine's load at that moment hits both."""
+    src = np.ones(max(nbytes // 8, 1), np.float32)
+    dst = np.empty_like(src)
+    return lambda: np.copyto(dst, src)
 
 
 def measure(case, quick=False):
@@ -170,14 +160,17 @@ def measure(case, quick=False):
         start = time.perf_counter()
         out = fns[lib]()
         first[lib] = float(out) if case.measured else time.perf_counter() - start
+    copy = None if case.bytes is None else copier(case.bytes)
     with ExitStack() as stack:  # warm-up (caches, allocators) choosing each library's thread count
         threads = {lib: None if case.measured or case.default_threads else stack.enter_context(
             fastest_threads(lib, fns[lib], seconds / 2, min_calls)) for lib in LIBS}
-        medians = {lib: [] for lib in LIBS}
+        medians = {lib: [] for lib in LIBS + ("copy",)}
         for r in range(rounds):
             for lib in (LIBS if r % 2 == 0 else LIBS[::-1]):  # alternate which library goes first
                 medians[lib].append(_slice(fns[lib], case.measured, seconds, min_calls))
-    mg, th = np.array(medians["minigrad"]), np.array(medians["torch"])
+            if copy is not None:
+                medians["copy"].append(_slice(copy, False, seconds, min_calls))
+    mg, th, cp = np.array(medians["minigrad"]), np.array(medians["torch"]), np.array(medians["copy"])
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = np.where((mg == 0) & (th == 0), 1.0, mg / th)  # nothing measured on either side: equal
     q1, ratio, q3 = np.percentile(ratios, [25, 50, 75])
@@ -187,8 +180,8 @@ def measure(case, quick=False):
             "torch_first": first["torch"], "minigrad_threads": threads["minigrad"],
             "torch_threads": threads["torch"], "target": case.target,
             "limit": case.limit, "note": case.note,
-            **({} if case.bytes is None else {"bandwidth": copy_bandwidth(),
-                                              "of_limit": case.bytes / float(np.median(mg)) / copy_bandwidth()})}
+            **({} if copy is None else {"bandwidth": case.bytes / float(np.median(cp)),
+                                        "of_limit": float(np.median(cp / mg))})}
 
 
 def pytest_case(cases, device="cpu"):

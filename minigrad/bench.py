@@ -6,8 +6,8 @@ never does) without ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE``, settings that ca
 matrix-multiply speed while torch's own BLAS ignores them. The child appends one JSON record per
 line to a results file; this process follows it to draw a progress bar on stderr, then prints the
 table (case, minigrad median, torch median, ratio minigrad/torch, spread: the ratios' interquartile
-range over interleaved rounds, for a memory-bound case its time as a share of this machine's copy
-bandwidth (% of limit, ``benchmarks/_harness.copy_bandwidth``), target), writes a CSV with the
+range over interleaved rounds, for a memory-bound case the time of a numpy copy of as many bytes
+over its time (% of limit, ``benchmarks/_harness.copier``, timed in the same rounds), target), writes a CSV with the
 machine, the versions and the date, and draws the ratios as a PNG bar chart when matplotlib is
 installed (and the size sweep, when the run has its cases, as a chart of time and ratio against
 size: ``sweep_chart``).
@@ -206,7 +206,8 @@ def table(rows, cpu_count):
     if limits:
         bandwidth = next(r["bandwidth"] for r in rows if r.get("bandwidth") is not None)
         lines.append(f"% of limit: the bytes a memory-bound loss must read and write over minigrad's time, as a "
-                     f"share of this machine's copy bandwidth ({bandwidth / 1e9:.1f} GB/s read+write, one thread)")
+                     f"share of this machine's copy bandwidth ({bandwidth / 1e9:.1f} GB/s read+write, one thread): "
+                     f"numpy copying as many bytes, timed in the same rounds (medians of the per-round shares)")
     if any("*" in line for line in lines[1:]):
         lines.append("* single-threaded: that library's faster setting here (each runs with whichever of one "
                      "thread or one per core is faster)")
