@@ -53,8 +53,8 @@ def _conv(torch):
 def _random_draws(torch):
     """The compiled random kernels: without them in the cache, small draws run numpy twins (no compile;
     see kernels/cpu/_random.py), slower per call."""
-    from .kernels.cpu import _random
-    with _random.executor("compiled"):
+    from .kernels.cpu import _twins
+    with _twins.executor("compiled"):
         torch.randn(40), torch.randn(3), torch.rand(8), torch.randint(0, 5, (8,)), torch.bernoulli(torch.rand(8))
         F.dropout(torch.ones(8), 0.5)
 

@@ -420,8 +420,8 @@ TWINNED = ("rand", "randn", "uniform_", "normal_", "normal", "bernoulli_", "bern
 
 @pytest.fixture(params=["numpy", "compiled"])
 def executor(request):
-    from minigrad.kernels.cpu import _random
-    with _random.executor(request.param):
+    from minigrad.kernels.cpu import _twins
+    with _twins.executor(request.param):
         yield request.param
 
 
@@ -462,22 +462,6 @@ def test_numpy_fma_rounds_once_as_the_hardware():
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got.view(np.int32), want.view(np.int32))
     assert got[0] == np.float32(1 + 2 ** -23)  # one rounding; float64 then float32 would give 1 + 2⁻²²
-
-
-def test_numpy_twin_until_compiling_pays(monkeypatch):
-    """A kernel not ready runs its numpy twin until numpy has spent COMPILE_SECONDS on it, then compiles."""
-    from minigrad.kernels.cpu import _random
-    monkeypatch.setattr(_random, "_ready", lambda kernel, args: False)
-    monkeypatch.setattr(_random, "_spent", {})
-    monkeypatch.setattr(_random, "COMPILE_SECONDS", 0.0)
-    minigrad.rand(5)
-    spent = _random._spent[_random._uniform]
-    assert spent > 0
-    minigrad.rand(5)  # over the budget: the kernel
-    assert _random._spent[_random._uniform] == spent
-    monkeypatch.setattr(_random, "COMPILE_SECONDS", 1e9)
-    minigrad.rand(_random.NUMPY_MAX_WORDS + 1)  # too big for numpy
-    assert _random._spent[_random._uniform] == spent
 
 
 def test_a_first_run_compiles_no_random_kernel(tmp_path):

@@ -29,13 +29,10 @@ Every kernel compiles without fastmath: the roundings above are the point.
 
 One set of formulas, two executors. Compiling these kernels cost a first run seconds (3 s of CPU for
 the documents' MLP snippet's randn and Linear init, about what torch takes for the whole script),
-while a first script's draws are few and small. So a draw runs its compiled kernel when that kernel
-is ready (compiled in this process, or in the on-disk cache), and otherwise, for float32
-rand/randn/uniform_/normal_, randint/random_, bernoulli/dropout and the scalar normal path, in
-numpy, compiling nothing, up to ``NUMPY_MAX_WORDS`` words a draw and until numpy has spent
-``COMPILE_SECONDS`` on that kernel in the process (then compiling pays: ski rental). ``minigrad
-warmup`` compiles them into the cache. float64 transforms and the rarer draws always compile. The
-helpers both share (``_words``, ``_twist``, ``_temper``, the units, ``_fma``, the float32
+while a first script's draws are few and small. So float32 rand/randn/uniform_/normal_,
+randint/random_, bernoulli/dropout and the scalar normal path have numpy twins (``_twins`` says when
+they run; up to ``NUMPY_MAX_WORDS`` words a draw). float64 transforms and the rarer draws always
+compile. The helpers both share (``_words``, ``_twist``, ``_temper``, the units, ``_fma``, the float32
 polynomials) are plain functions that numpy runs over whole arrays and that Numba compiles, through
 the overloads beside them, into the kernels' element loops. numpy's ``_fma`` rounds once as the
 hardware's: the float32 product is exact in float64 and the float64 sum is rounded again to float32,
@@ -44,9 +41,7 @@ first moved off the midpoint towards the exact sum (its TwoSum error). (Results 
 subnormal range are not covered; no draw here produces one.) Scalar float64 fmas are exact through
 fractions.
 """
-import contextlib
 import math
-import time
 from fractions import Fraction
 
 import numpy as np
@@ -54,55 +49,12 @@ from numba import types
 from numba.extending import intrinsic, overload, register_jitable
 
 from ..jit import njit
+from ._twins import run as _run
 from ._vecmath import _bits as _bits_ir, _float as _float_ir, _select as _select_ir
 
 N, M = 624, 397
 _MASK53 = (1 << 53) - 1
 NUMPY_MAX_WORDS = 1 << 20  # a draw of more words compiles its kernel (numpy would take about as long)
-COMPILE_SECONDS = 0.5  # numpy time per kernel after which its kernel compiles
-EXECUTOR = None  # "numpy" or "compiled" forces one (tests, warm-up); None chooses as above
-_spent = {}  # kernel -> seconds numpy has spent on its draws in this process
-_readiness = {}  # (kernel, argument dtypes) -> True, or the kernel's number of compiled signatures when not ready
-
-
-def _ready(kernel, args):
-    """Whether ``kernel`` runs ``args`` without compiling: compiled in this process, or in the on-disk
-    cache (Numba's own first step when it compiles). Remembered per argument dtypes (Numba's typing of
-    the arguments costs ~90 µs); a "no" is asked again once the kernel has compiled something."""
-    key = (kernel,) + tuple(a.dtype if isinstance(a, np.ndarray) else type(a) for a in args)
-    known = _readiness.get(key)
-    if known is True or (known is not None and known == len(kernel.overloads)):
-        return known is True
-    sig = tuple(kernel.typeof_pyval(a) for a in args)
-    try:
-        ready = sig in kernel.overloads or kernel._cache.load_overload(sig, kernel.targetctx) is not None
-    except Exception:  # noqa: BLE001 - another Numba's internals: compile, as without this check
-        ready = True
-    _readiness[key] = True if ready else len(kernel.overloads)
-    return ready
-
-
-def _run(kernel, twin, small, *args):
-    """``kernel(*args)``, or ``twin(*args)`` (numpy) while the kernel is not ready, the draw is
-    ``small`` and numpy's time on it stays under ``COMPILE_SECONDS``."""
-    if EXECUTOR == "compiled" or (EXECUTOR is None and (not small or _spent.get(kernel, 0.0) > COMPILE_SECONDS
-                                                        or _ready(kernel, args))):
-        kernel(*args)
-        return
-    start = time.perf_counter()
-    twin(*args)
-    _spent[kernel] = _spent.get(kernel, 0.0) + time.perf_counter() - start
-
-
-@contextlib.contextmanager
-def executor(name):
-    """Draw with ``name`` ("numpy" or "compiled") inside, whatever is ready."""
-    global EXECUTOR
-    before, EXECUTOR = EXECUTOR, name
-    try:
-        yield
-    finally:
-        EXECUTOR = before
 
 
 @intrinsic

@@ -1,0 +1,64 @@
+"""numpy twins: run a kernel's numpy version while the compiled kernel is not ready.
+
+A first run compiles every kernel it touches (0.2-2 s of CPU each), while its arrays are small. A
+kernel with a numpy twin (the random draws, max_pool2d) runs the twin instead, compiling nothing, as
+long as the compiled kernel is not ready (neither compiled in this process nor in Numba's on-disk
+cache), the call is small (the kernel's own bound), and numpy has spent less than
+``COMPILE_SECONDS`` on that kernel in this process; past that budget compiling pays (ski rental:
+never more than about twice the cost of compiling at once). A twin gives the kernel's results
+bit for bit (the tests run both). ``minigrad warmup`` compiles the kernels into the cache, after
+which the twins never run.
+"""
+import contextlib
+import time
+
+import numpy as np
+
+from ._parallel import Split
+
+COMPILE_SECONDS = 0.5
+EXECUTOR = None  # "numpy" or "compiled" forces one (tests, warm-up); None chooses as above
+_spent = {}  # dispatcher -> seconds its twin has run in this process
+_readiness = {}  # (dispatcher, argument dtypes) -> True, or its count of compiled signatures when not ready
+
+
+def ready(dispatcher, args):
+    """Whether ``dispatcher`` runs ``args`` without compiling: compiled in this process, or in the
+    on-disk cache (Numba's own first step when it compiles). Remembered per argument dtypes (Numba's
+    typing of the arguments costs ~90 µs); a "no" is asked again once the kernel has compiled something."""
+    key = (dispatcher,) + tuple(a.dtype if isinstance(a, np.ndarray) else type(a) for a in args)
+    known = _readiness.get(key)
+    if known is True or (known is not None and known == len(dispatcher.overloads)):
+        return known is True
+    sig = tuple(dispatcher.typeof_pyval(a) for a in args)
+    try:
+        found = sig in dispatcher.overloads or dispatcher._cache.load_overload(sig, dispatcher.targetctx) is not None
+    except Exception:  # noqa: BLE001 - another Numba's internals: compile, as without this check
+        found = True
+    _readiness[key] = True if found else len(dispatcher.overloads)
+    return found
+
+
+def run(kernel, twin, small, *args):
+    """``kernel(*args)`` (a Numba dispatcher, or a ``Split`` called as ``kernel(work, units, ...)``),
+    or ``twin(*args)`` while the kernel is not ready, the call is ``small`` and the twin's time on
+    this kernel stays under ``COMPILE_SECONDS``."""
+    dispatcher, typed = (kernel.kernel, (0, 0) + args[2:]) if isinstance(kernel, Split) else (kernel, args)
+    if EXECUTOR == "compiled" or (EXECUTOR is None and (not small or _spent.get(dispatcher, 0.0) > COMPILE_SECONDS
+                                                        or ready(dispatcher, typed))):
+        kernel(*args)
+        return
+    start = time.perf_counter()
+    twin(*args)
+    _spent[dispatcher] = _spent.get(dispatcher, 0.0) + time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def executor(name):
+    """Run every twinned kernel as ``name`` ("numpy" or "compiled") inside, whatever is ready."""
+    global EXECUTOR
+    before, EXECUTOR = EXECUTOR, name
+    try:
+        yield
+    finally:
+        EXECUTOR = before
