@@ -1,13 +1,17 @@
 """triplet_margin_with_distance_loss / TripletMarginWithDistanceLoss.
 
 The distance is the user's function of two tensors, so the loss is composed from differentiable
-ops exactly as torch composes it (no kernel of its own): the default distance is the fused
-``pairwise_distance``, and the grad_fn names are torch's (ClampMin / Mean / Sum).
+ops exactly as torch composes it, and the grad_fn names are torch's (ClampMin / Mean / Sum). The
+default distance, ``pairwise_distance`` (p = 2, eps = 1e-6), makes the loss ``triplet_margin_loss``'s:
+three tensors of one shape and floating dtype with a number as margin run its fused kernel.
 """
-from ..tensor import minimum
+from numbers import Real
+
+from ..tensor import Tensor, minimum
 from ._base import REDUCTIONS, _Loss
+from ._margin import all_dtype
 from .pairwise_distance import PairwiseDistance, pairwise_distance
-from .triplet_margin_loss import check_margin, check_triplet_dims
+from .triplet_margin_loss import check_margin, check_triplet_dims, triplet_margin_loss
 
 __all__ = ["triplet_margin_with_distance_loss", "TripletMarginWithDistanceLoss"]
 
@@ -20,6 +24,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
         raise ValueError(f"{reduction} is not a valid value for reduction")
     check_margin(margin)
     check_triplet_dims(anchor, positive, negative)
+    if distance_function is None and _fusable(anchor, positive, negative, margin):
+        return triplet_margin_loss(anchor, positive, negative, margin=margin, swap=swap, reduction=reduction)
     distance = pairwise_distance if distance_function is None else distance_function
     dist_pos = distance(anchor, positive)
     dist_neg = distance(anchor, negative)
@@ -27,6 +33,17 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
         dist_neg = minimum(dist_neg, distance(positive, negative))
     loss = (margin + dist_pos - dist_neg).clamp_min(0)
     return loss.sum() if reduction == "sum" else loss.mean() if reduction == "mean" else loss
+
+
+def _fusable(anchor, positive, negative, margin):
+    """Whether the default distance's composition is ``triplet_margin_loss`` here: three tensors of
+    one shape and one floating dtype (the composition measures each pair in that pair's own dtype
+    and broadcast) and a real number as margin."""
+    if not (isinstance(anchor, Tensor) and isinstance(positive, Tensor) and isinstance(negative, Tensor)):
+        return False  # pairwise_distance gives torch's error
+    shape, dt = anchor._data.shape, anchor._data.dtype
+    return (dt.kind == "f" and isinstance(margin, Real) and positive._data.shape == shape
+            and negative._data.shape == shape and all_dtype((positive, negative), dt))
 
 
 class TripletMarginWithDistanceLoss(_Loss):

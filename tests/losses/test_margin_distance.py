@@ -278,6 +278,34 @@ def test_triplet_with_distance_vs_torch(reduction, dtype, distance, swap):
     assert grad_fn_name(out_mg) == grad_fn_name(out_th)
 
 
+@pytest.mark.parametrize("shapes, dtypes", [
+    (((4,),) * 3, (np.float64,) * 3),  # unbatched: the fused kernel
+    (((0, 4),) * 3, (np.float32,) * 3),  # an empty batch
+    (((2, 3, 4),) * 3, (np.float32,) * 3),
+    (((5, 4), (1, 4), (5, 4)), (np.float64,) * 3),  # a broadcast positive: composed
+    (((5, 4),) * 3, (np.float32, np.float64, np.float32)),  # each pair in its own dtype: composed
+])
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_triplet_with_distance_default_fused_or_composed(reduction, swap, shapes, dtypes):
+    """The default distance runs triplet_margin_loss's kernel for three tensors of one shape and dtype,
+    torch's composition otherwise: values, gradients and grad_fn names as torch either way."""
+    inputs = [rand(s, d, seed, -1, 1) for seed, (s, d) in enumerate(zip(shapes, dtypes))]
+
+    def run(lib):
+        return lambda *a: lib.nn.functional.triplet_margin_with_distance_loss(*a, margin=0.7, swap=swap,
+                                                                               reduction=reduction)
+    out_mg, out_th = compare(run(minigrad), run(torch), inputs)
+    assert grad_fn_name(out_mg) == grad_fn_name(out_th)
+
+
+def test_gradcheck_triplet_with_default_distance():
+    inputs = [rand((3, 4), seed=s) for s in range(3)]
+    for reduction in REDUCTIONS:
+        assert gradcheck(lambda *a: F.triplet_margin_with_distance_loss(*a, margin=1.5, swap=True,
+                                                                        reduction=reduction), inputs)
+
+
 def test_triplet_with_distance_is_keyword_only():
     a = minigrad.tensor(rand((2, 3)))
     with pytest.raises(TypeError):
