@@ -5,15 +5,17 @@
 the parameter ``p`` and its state ``buffers`` (None for one that the options leave unused), in place,
 in one compiled call that ends by setting ``done[k]`` (a KeyboardInterrupt lands between Python
 bytecodes, never inside a compiled call, so the optimizer's ``commit`` can re-run an interrupted step
-without a second update). Nothing happens when ``done[k]`` is set already.
+without a second update). Nothing happens when ``done[k]`` is set already. ``scalars`` are Python
+numbers and bools; the loop converts the numbers to the parameter's dtype once (``in_dtype``), as
+torch computes in it.
 
 The loop is compiled for each rule and each set of buffers in use (``_loop``): the slots in use are
-constants there, so an unused slot's loads and stores vanish and no two operands alias. The arrays are
-passed as 1-D views in ``p``'s memory order: a C-contiguous or transposed parameter and buffers made
-by ``full_like`` (which keeps the layout) as they are, only the gradient copied when its layout
+constants there, so an unused slot's loads and stores vanish and no two operands alias. The arrays
+are passed as 1-D views in ``p``'s memory order: a C-contiguous or transposed parameter and buffers
+made by ``full_like`` (which keeps the layout) as they are, only the gradient copied when its layout
 differs. A parameter with no flat view (a strided slice) or a buffer in another layout is updated on
-contiguous copies that one compiled ``_write_back`` then copies back, setting ``done[k]`` in the
-same call: still all or nothing.
+contiguous copies that one compiled ``_write_back`` then copies back, setting ``done[k]`` in the same
+call: still all or nothing.
 
 The loops compile with ``fastmath=False`` (torch's rounding: no fused multiply-adds) and
 ``error_model="numpy"``: a division by zero gives inf/NaN as in torch instead of a Python exception,
@@ -26,16 +28,31 @@ import zlib
 
 import numpy as np
 from numba import literal_unroll
+from numba import types as nbtypes
+from numba.extending import intrinsic
 
 from ..jit import njit
 from ..shared import optim_rules
 
-SLOTS = 3  # the most state buffers a rule updates
+
+@intrinsic
+def in_dtype(typingctx, scalars, like):
+    """``scalars`` with each number converted to the dtype of the array ``like`` (rounded to nearest,
+    as numpy's cast), the bools left as they are."""
+    kinds = [t if isinstance(t, nbtypes.Boolean) else like.dtype for t in scalars]
+    out = nbtypes.BaseTuple.from_types(kinds)
+
+    def codegen(context, builder, signature, args):
+        values = [context.cast(builder, builder.extract_value(args[0], j), t, kind)
+                  for j, (t, kind) in enumerate(zip(scalars, kinds))]
+        return context.make_tuple(builder, out, values)
+    return out(scalars, like), codegen
 
 
 def _update(p, g, buffers, scalars, done, k):
+    hyper = in_dtype(scalars, p)
     for i in range(p.size):
-        optim_rules.element_step(i, p, g, buffers, scalars, RULE, LIVE)  # noqa: F821 - bound by ``_loop``
+        optim_rules.element_step(i, p, g, buffers, hyper, RULE, LIVE)  # noqa: F821 - bound by ``_loop``
     done[k] = 1
 
 
@@ -75,16 +92,11 @@ def _write_back(pairs, done, k):
     done[k] = 1
 
 
-def cast(scalars, dtype):
-    """The float hyper-parameters in the parameter's dtype (the rules compute in it, as torch does);
-    flags stay bools."""
-    return tuple(s if isinstance(s, (bool, np.bool_)) else dtype.type(s) for s in scalars)
-
-
 def slots(p, buffers):
-    """(the slots in use, SLOTS arrays with ``p`` standing in for an unused one)."""
-    buffers = tuple(buffers) + (None,) * (SLOTS - len(buffers))
-    return tuple(b is not None for b in buffers), tuple(p if b is None else b for b in buffers)
+    """(which of the three slots are in use, three arrays with ``p`` standing in for an unused one)."""
+    b0, b1, b2 = (*buffers, None, None)[:3]
+    return (b0 is not None, b1 is not None, b2 is not None), (p if b0 is None else b0, p if b1 is None else b1,
+                                                              p if b2 is None else b2)
 
 
 def step(name, p, g, buffers, scalars, done, k):
@@ -92,14 +104,15 @@ def step(name, p, g, buffers, scalars, done, k):
     happens when it is set already."""
     if done[k]:
         return
-    live, buffers = slots(p, buffers)
-    kernel, scalars = _loop(name, live), cast(scalars, p.dtype)
-    arrays = (p, g, *buffers)
-    if all(a.flags.c_contiguous for a in arrays):  # the common case, without the layout search
-        kernel(p.reshape(-1), g.reshape(-1), tuple(b.reshape(-1) for b in buffers), scalars, done, k)
+    live, (b0, b1, b2) = slots(p, buffers)
+    kernel = _loop(name, live)
+    scalars = tuple([s if s.__class__ is bool else float(s) for s in scalars])  # one compile for ints and floats
+    if p.flags.c_contiguous and g.flags.c_contiguous and b0.flags.c_contiguous and b1.flags.c_contiguous \
+            and b2.flags.c_contiguous:  # the common case, without the layout search
+        kernel(p.reshape(-1), g.reshape(-1), (b0.reshape(-1), b1.reshape(-1), b2.reshape(-1)), scalars, done, k)
         return
     order = _memory_order(p)
-    flat = [_flat(a, order) for a in (p, *buffers)]
+    flat = [_flat(a, order) for a in (p, b0, b1, b2)]
     if all(a is not None for a in flat):
         grad = _flat(g, order)
         if grad is None:
@@ -107,7 +120,7 @@ def step(name, p, g, buffers, scalars, done, k):
         kernel(flat[0], grad, tuple(flat[1:]), scalars, done, k)
         return
     copies = {}  # one staged copy per distinct array (p stands in for unused slots)
-    staged = [copies.setdefault(id(a), (a, np.array(a, order="C")))[1] for a in (p, *buffers)]
+    staged = [copies.setdefault(id(a), (a, np.array(a, order="C")))[1].reshape(-1) for a in (p, b0, b1, b2)]
     grad = np.ascontiguousarray(np.broadcast_to(g, p.shape)).reshape(-1)
-    kernel(staged[0].reshape(-1), grad, tuple(s.reshape(-1) for s in staged[1:]), scalars, np.zeros(1, np.uint8), 0)
+    kernel(staged[0], grad, tuple(staged[1:]), scalars, np.zeros(1, np.uint8), 0)
     _write_back(tuple(copies.values()), done, k)

@@ -9,9 +9,10 @@ hyper-parameters are cast to the parameter's dtype.
 """
 import functools
 
+import numpy as np
 from numba import config
 
-from ..cpu._fused_update import cast, slots
+from ..cpu._fused_update import slots
 from ..shared import optim_rules
 from . import _launch
 from ._launch import cuda
@@ -32,6 +33,12 @@ def kernel(name, live):
             element_step(i, p, g, buffers, scalars, rule, live)
 
     return update
+
+
+def cast(scalars, dtype):
+    """The float hyper-parameters in the parameter's dtype (the rules compute in it, as torch does);
+    flags stay bools (the CPU loop casts inside, with ``in_dtype``, which the simulator cannot run)."""
+    return tuple(s if isinstance(s, (bool, np.bool_)) else dtype.type(s) for s in scalars)
 
 
 def step(name, p, g, buffers, scalars, done, k):

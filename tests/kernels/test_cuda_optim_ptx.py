@@ -10,8 +10,8 @@ KERNELS = """
 
     import minigrad
     from minigrad import optim
-    from minigrad.kernels.cpu._fused_update import cast, slots
-    from minigrad.kernels.cuda._fused_update import kernel
+    from minigrad.kernels.cpu._fused_update import slots
+    from minigrad.kernels.cuda._fused_update import cast, kernel
 
     arrays = types.Array(types.float32, 1, "C")
     slot_arrays = types.UniTuple(arrays, 3)
