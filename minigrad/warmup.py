@@ -3,18 +3,19 @@ cache, so that its first run loads them instead of compiling them.
 
 Why: every Numba kernel compiles on its first call in a process whose cache lacks it (0.3-1.7 s each
 on a loaded 2-core machine); a tutorial's first run spent most of its seconds there, and later runs
-load the same kernels from the cache in milliseconds. ``pip install`` runs no code of the package
-(wheels have no install hook), so the cache cannot be filled at install time: run ``minigrad warmup``
-once after installing (or in a Dockerfile's build step). It fills the cache of this Python and this
-CPU (``NUMBA_CACHE_DIR`` when set, else ``__pycache__`` beside the kernels), the same place a script
-reads it from.
+load the same kernels from the cache in milliseconds. (The random draws and max_pool2d run numpy
+twins instead of compiling, kernels/cpu/_twins.py; the warm-up compiles their kernels, faster per
+call.) ``pip install`` runs no code of the package (wheels have no install hook; pip builds in an
+isolated environment without numba), so the cache cannot be filled at install time: run ``minigrad
+warmup`` once after installing (or in a Dockerfile's build step). It fills the cache of this Python
+and this CPU (``NUMBA_CACHE_DIR`` when set, else ``__pycache__`` beside the kernels), the same place
+a script reads it from.
 
 What: the float32 paths of the tutorials' common pieces, through the public API so that each kernel
 compiles for exactly the argument types a script passes: the random kernels (float32 draws, randint,
-dropout), Linear/Conv2d/max_pool2d/
-BatchNorm2d/ReLU/Sigmoid forward and backward, the common losses (cross entropy on rows and on
-(N, C, H, W) maps, nll, mse, l1, smooth L1, BCE, BCE with logits) and SGD/Adam steps. float64 and the
-rarer ops still compile on first use.
+dropout), Linear/Conv2d/max_pool2d/BatchNorm2d/ReLU/Sigmoid forward and backward, the common losses
+(cross entropy on rows and on (N, C, H, W) maps, nll, mse, l1, smooth L1, BCE, BCE with logits) and
+SGD/Adam steps. float64 and the rarer ops still compile on first use.
 """
 import time
 
@@ -51,12 +52,8 @@ def _conv(torch):
 
 
 def _random_draws(torch):
-    """The compiled random kernels: without them in the cache, small draws run numpy twins (no compile;
-    see kernels/cpu/_random.py), slower per call."""
-    from .kernels.cpu import _twins
-    with _twins.executor("compiled"):
-        torch.randn(40), torch.randn(3), torch.rand(8), torch.randint(0, 5, (8,)), torch.bernoulli(torch.rand(8))
-        F.dropout(torch.ones(8), 0.5)
+    torch.randn(40), torch.randn(3), torch.rand(8), torch.randint(0, 5, (8,)), torch.bernoulli(torch.rand(8))
+    F.dropout(torch.ones(8), 0.5)
 
 
 STEPS = {"random draws": _random_draws, "losses": _losses, "MLP and optimizers": _mlp,
@@ -67,10 +64,12 @@ def warmup(report=print):
     """Run each warm-up step once (float32), calling ``report`` with a line per step and its seconds;
     returns the total seconds."""
     import minigrad
+    from .kernels.cpu import _twins
     total = time.perf_counter()
     for name, step in STEPS.items():
         start = time.perf_counter()
-        step(minigrad)
+        with _twins.executor("compiled"):  # the kernels, not their numpy twins
+            step(minigrad)
         report(f"{name}: {time.perf_counter() - start:.2f} s")
     total = time.perf_counter() - total
     report(f"kernel cache filled in {total:.2f} s")

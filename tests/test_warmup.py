@@ -17,3 +17,12 @@ def test_every_step_runs_and_reports():
 def test_command_is_listed():
     proc = subprocess.run([sys.executable, "-m", "minigrad", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "warmup" in proc.stdout
+
+
+def test_the_steps_run_the_kernels_not_their_numpy_twins(monkeypatch):
+    """Draws and max_pool2d would run numpy twins on a cold cache; the warm-up compiles their kernels."""
+    from minigrad.kernels.cpu import _twins
+    monkeypatch.setattr(_twins, "ready", lambda dispatcher, args: False)
+    monkeypatch.setattr(_twins, "_spent", {})
+    warmup.warmup(report=lambda line: None)
+    assert _twins._spent == {}

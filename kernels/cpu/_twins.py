@@ -17,7 +17,7 @@ import numpy as np
 from ._parallel import Split
 
 COMPILE_SECONDS = 0.5
-EXECUTOR = None  # "numpy" or "compiled" forces one (tests, warm-up); None chooses as above
+EXECUTOR = None  # "numpy" or "compiled" forces one where the twin may run (tests, warm-up); None chooses
 _spent = {}  # dispatcher -> seconds its twin has run in this process
 _readiness = {}  # (dispatcher, argument dtypes) -> True, or its count of compiled signatures when not ready
 
@@ -41,11 +41,11 @@ def ready(dispatcher, args):
 
 def run(kernel, twin, small, *args):
     """``kernel(*args)`` (a Numba dispatcher, or a ``Split`` called as ``kernel(work, units, ...)``),
-    or ``twin(*args)`` while the kernel is not ready, the call is ``small`` and the twin's time on
-    this kernel stays under ``COMPILE_SECONDS``."""
+    or ``twin(*args)`` where the twin may take the call (``small``: its size and options) while the
+    kernel is not ready and the twin's time on this kernel stays under ``COMPILE_SECONDS``."""
     dispatcher, typed = (kernel.kernel, (0, 0) + args[2:]) if isinstance(kernel, Split) else (kernel, args)
-    if EXECUTOR == "compiled" or (EXECUTOR is None and (not small or _spent.get(dispatcher, 0.0) > COMPILE_SECONDS
-                                                        or ready(dispatcher, typed))):
+    if not small or EXECUTOR == "compiled" or (EXECUTOR is None and (_spent.get(dispatcher, 0.0) > COMPILE_SECONDS
+                                                                     or ready(dispatcher, typed))):
         kernel(*args)
         return
     start = time.perf_counter()

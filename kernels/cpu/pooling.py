@@ -24,6 +24,7 @@ import numpy as np
 
 from ..jit import njit
 from ._parallel import split
+from ._twins import run
 
 
 def _pair(v):
@@ -158,13 +159,46 @@ def _max_pool_backward_kernel(u0, u1, grad_out, arg, grad_x):
                 grad_x[p, at] += grad_out[p, o]
 
 
+def _max_pool_numpy(work, units, x3, out3, arg3, kh, kw, sh, sw, ph, pw, dh, dw):
+    """``_max_pool_kernel``'s numpy twin for dilation 1 (kernels/cpu/_twins.py): every window's taps
+    gathered at once, then the kernel's scan: the last NaN, else the first maximum (of the taps inside
+    the plane; the first of those when all are −inf)."""
+    P, H, W = x3.shape
+    rows = (np.arange(out3.shape[1]) * sh - ph)[:, None] + np.arange(kh)  # (OH, kh)
+    cols = (np.arange(out3.shape[2]) * sw - pw)[:, None] + np.arange(kw)  # (OW, kw)
+    r, c = np.clip(rows, 0, H - 1)[:, None, :, None], np.clip(cols, 0, W - 1)[None, :, None, :]
+    inside = ((rows >= 0) & (rows < H))[:, None, :, None] & ((cols >= 0) & (cols < W))[None, :, None, :]
+    taps = out3.shape[1:] + (kh * kw,)
+    v = np.where(inside, x3[:, r, c], x3.dtype.type(-np.inf)).reshape((P,) + taps)
+    inside = inside.reshape(taps)
+    nan = np.isnan(v)
+    m = np.where(nan, v.dtype.type(-np.inf), v).max(axis=-1, keepdims=True)
+    pick = np.where(nan.any(axis=-1), kh * kw - 1 - np.argmax(nan[..., ::-1], axis=-1),
+                    np.argmax((v == m) & inside, axis=-1))[..., None]
+    out3[...] = np.take_along_axis(v, pick, -1)[..., 0]
+    arg3[...] = np.take_along_axis(np.broadcast_to((r * W + c).reshape(taps), v.shape), pick, -1)[..., 0]
+
+
+def _max_pool_backward_numpy(work, units, grad_out, arg, grad_x):
+    """``_max_pool_backward_kernel``'s numpy twin: the same adds in the same order."""
+    grad_x[...] = 0
+    keep = (arg >= 0) & (arg < grad_x.shape[1])
+    plane = np.broadcast_to(np.arange(arg.shape[0])[:, None], arg.shape)
+    np.add.at(grad_x, (plane[keep], arg[keep]), grad_out[keep])
+
+
+TWIN_MAX_TAPS = 1 << 22  # gathered taps (outputs × window) up to which the numpy twins may run
+
+
 def max_pool2d_forward(x, kernel_size, stride, padding, dilation, ceil_mode):
     """Return ``(out, argmax)``; argmax (int64, shape of out) indexes each flattened input plane."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw), out_hw = _geometry(x.shape, kernel_size, stride, padding,
                                                                  dilation, ceil_mode)
     out = np.empty(x.shape[:-2] + out_hw, x.dtype)
     argmax = np.empty(out.shape, np.int64)
-    _max_pool_kernel(x.size, _count(x), _planes(x), _planes(out), _planes(argmax), kh, kw, sh, sw, ph, pw, dh, dw)
+    small = dh == dw == 1 and out.size * kh * kw <= TWIN_MAX_TAPS
+    run(_max_pool_kernel, _max_pool_numpy, small, x.size, _count(x), _planes(x), _planes(out), _planes(argmax),
+        kh, kw, sh, sw, ph, pw, dh, dw)
     return out, argmax
 
 
@@ -175,7 +209,8 @@ def max_pool2d_backward(grad_out, argmax, input_shape, kernel_size, stride, padd
     grad_x = np.empty(input_shape, grad_out.dtype)
     flat = grad_x.reshape(-1, input_shape[-2] * input_shape[-1])
     planes = (len(flat), grad_out.shape[-2] * grad_out.shape[-1])  # explicit: an empty batch has no -1
-    _max_pool_backward_kernel(grad_x.size, planes[0], grad_out.reshape(planes), argmax.reshape(planes), flat)
+    run(_max_pool_backward_kernel, _max_pool_backward_numpy, grad_out.size <= TWIN_MAX_TAPS, grad_x.size, planes[0],
+        grad_out.reshape(planes), argmax.reshape(planes), flat)
     return grad_x
 
 

@@ -204,6 +204,14 @@ def _pool_cases(dilations):
     return cases
 
 
+@pytest.fixture(params=["compiled", "numpy"])
+def executor(request):
+    """The max-pool kernels, and their numpy twins (kernels/cpu/_twins.py; dilation 1 only)."""
+    from minigrad.kernels.cpu import _twins
+    with _twins.executor(request.param):
+        yield request.param
+
+
 def check_max_pool(x, k, s, p, d, ceil):
     out, argmax = max_pool2d_forward(x, k, s, p, d, ceil)
     tx = torch.tensor(x, requires_grad=True)
@@ -217,13 +225,13 @@ def check_max_pool(x, k, s, p, d, ceil):
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 @pytest.mark.parametrize("shape,k,s,p,d,ceil", _pool_cases([1, 2]))
-def test_max_pool2d(shape, k, s, p, d, ceil, dtype):
+def test_max_pool2d(shape, k, s, p, d, ceil, dtype, executor):
     check_max_pool(rand(shape, dtype, 0), k, s, p, d, ceil)
 
 
 @pytest.mark.parametrize("fill", ["equal", "few_values", "neg_inf"])
 @pytest.mark.parametrize("k,s,p", [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 1)])
-def test_max_pool2d_ties(fill, k, s, p):
+def test_max_pool2d_ties(fill, k, s, p, executor):
     """Ties pick the first maximum in row-major window order."""
     shape = (2, 2, 7, 8)
     x = {"equal": np.full(shape, 1.5, np.float32),
@@ -234,7 +242,7 @@ def test_max_pool2d_ties(fill, k, s, p):
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 @pytest.mark.parametrize("k,s,p,d", [(2, 2, 0, 1), (3, 1, 1, 1), (3, 2, 1, 2)])
-def test_max_pool2d_nan(k, s, p, d, dtype):
+def test_max_pool2d_nan(k, s, p, d, dtype, executor):
     """A NaN wins its window; with several, the last one's index is kept (torch's CPU kernel)."""
     x = rand((2, 3, 8, 9), dtype, 0)
     x.reshape(-1)[np.random.default_rng(1).choice(x.size, 40, replace=False)] = np.nan
@@ -243,14 +251,14 @@ def test_max_pool2d_nan(k, s, p, d, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 @pytest.mark.parametrize("k,s,p", [(2, 2, 0), (2, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 0)])
-def test_max_pool2d_wide_rows(k, s, p, dtype):
+def test_max_pool2d_wide_rows(k, s, p, dtype, executor):
     """Rows long enough for the vectorised loops of the specialised geometries; ties and NaNs mixed in."""
     x = np.random.default_rng(0).integers(0, 4, (2, 3, 9, 75)).astype(dtype)
     x[0, 1, 2, ::7] = np.nan
     check_max_pool(x, k, s, p, 1, True)
 
 
-def test_max_pool2d_unbatched_and_threaded(monkeypatch):
+def test_max_pool2d_unbatched_and_threaded(monkeypatch, executor):
     check_max_pool(rand((3, 10, 11), np.float32, 0), 3, 2, 1, 1, True)
     monkeypatch.setattr(_parallel, "PARALLEL_MIN", 0)
     check_max_pool(rand((2, 4, 12, 10), np.float32, 0), 2, 2, 0, 1, False)
