@@ -33,9 +33,10 @@ from . import _vecmath
 from ._vecmath import exp
 from ._host import buffer, result, scale
 from ._parallel import pieces, split
-from .nll_loss import BLOCK, class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
+from .nll_loss import class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
 
 LANES = 16  # running maxima of a row's max: one AVX-512 vector of float32
+BLOCK = 512  # positions per block of the (N, C, S) kernels: C·BLOCK elements stay in cache
 _PLAIN_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes the kernels take as they are
 _INT64 = np.dtype(np.int64)
 
