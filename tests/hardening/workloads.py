@@ -49,7 +49,8 @@ def run_job(index, seed=0, steps=STEPS):
 def threaded_kernels_run():
     """How many ``split`` kernels have run on work large enough to split over threads, in this process."""
     import gc
-    return sum(1 for o in gc.get_objects() if isinstance(o, _parallel.Split) and o.split_calls)
+    # type(), not isinstance(): isinstance dereferences a weakref.proxy, which raises once its object is gone
+    return sum(1 for o in gc.get_objects() if type(o) is _parallel.Split and o.split_calls)
 
 
 def report_job(queue, index, steps=STEPS):
