@@ -32,12 +32,19 @@ class Sub(Op):
         return g, self.backend.negative(g if self.alpha == 1 else self.backend.multiply(g, self.alpha))
 
 
-class Mul(Op):
+class Binary(Op):
+    """A binary op whose backward reads both operands: forward keeps them and applies the backend
+    function named ``combine``."""
     saves = (0, 1)
+    combine = None
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        return self.backend.multiply(a, b)
+        return getattr(self.backend, self.combine)(a, b)
+
+
+class Mul(Binary):
+    combine = "multiply"
 
     def backward(self, g):
         m = self.backend.multiply
@@ -45,12 +52,8 @@ class Mul(Op):
         return (m(g, self.b) if need_a else None), (m(g, self.a) if need_b else None)
 
 
-class Div(Op):
-    saves = (0, 1)
-
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return self.backend.divide(a, b)
+class Div(Binary):
+    combine = "divide"
 
     def backward(self, g):
         b = self.backend
@@ -134,14 +137,9 @@ class ClampTensor(Op):
         return tuple(grads)
 
 
-class Maximum(Op):
+class Maximum(Binary):
     """Ties split the gradient equally between the two inputs, as torch does."""
-    saves = (0, 1)
     combine, pick = "maximum", "greater"
-
-    def forward(self, a, b):
-        self.a, self.b = a, b
-        return getattr(self.backend, self.combine)(a, b)
 
     def backward(self, g):
         b = self.backend
