@@ -3,7 +3,19 @@ from ...ops import fold as F
 from .module import Module
 
 
-class Unfold(Module):
+class _Blocks(Module):
+    """The sliding-block geometry that Unfold and Fold share: kernel_size, dilation, padding, stride."""
+
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, "
+                f"stride={self.stride}")
+
+
+class Unfold(_Blocks):
     r"""Extracts sliding local blocks of a batched ``(N, C, H, W)`` input into columns:
     the output ``(N, C·kh·kw, L)`` holds in column l the block at the l-th window position (row-major),
     its entries ordered (c, i, j). Out-of-image taps are zero (``padding``).
@@ -23,19 +35,11 @@ class Unfold(Module):
         minigrad.Size([2, 30, 4])
     """
 
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
-
     def forward(self, input):  # noqa: A002
         return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, "
-                f"stride={self.stride}")
 
-
-class Fold(Module):
+class Fold(_Blocks):
     r"""The adjoint of :class:`Unfold`: sums the columns of ``(N, C·kh·kw, L)`` blocks into
     ``(N, C, *output_size)``, overlapping entries added (so ``fold(unfold(x))`` multiplies each pixel by
     the number of blocks that contain it).
@@ -51,13 +55,11 @@ class Fold(Module):
     """
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.output_size, self.kernel_size = output_size, kernel_size
-        self.dilation, self.padding, self.stride = dilation, padding, stride
+        super().__init__(kernel_size, dilation, padding, stride)
+        self.output_size = output_size
 
     def forward(self, input):  # noqa: A002
         return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
 
     def extra_repr(self):
-        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, dilation={self.dilation}, "
-                f"padding={self.padding}, stride={self.stride}")
+        return f"output_size={self.output_size}, {super().extra_repr()}"
