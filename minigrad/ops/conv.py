@@ -40,15 +40,25 @@ def _batched(fn):
     return wrapper
 
 
-class Conv2d(Op):
+class _Convolution(Op):
+    """Conv2d and ConvTranspose2d (torch names both ConvolutionBackward0): forward keeps the operands and
+    geometry for backward and runs the kernel module named ``kernel``."""
     fresh_grads = True
-    name = "ConvolutionBackward0"
     saves = (0, 1)
+    kernel = None
+
+    def _keep(self, x, w, geometry):
+        """Keep ``x``, ``w`` and ``geometry``; return the device's kernel module."""
+        self.x, self.w, self.geometry = x, w, geometry
+        self.kernels = self.backend.load(self.kernel)
+        return self.kernels
+
+
+class Conv2d(_Convolution):
+    name, kernel = "ConvolutionBackward0", "conv2d"
 
     def forward(self, x, w, b=None, **geometry):
-        self.x, self.w, self.geometry = x, w, geometry
-        self.kernels = self.backend.load("conv2d")
-        out, self.saved = self.kernels.conv2d_forward(x, w, b, **geometry)
+        out, self.saved = self._keep(x, w, geometry).conv2d_forward(x, w, b, **geometry)
         return out
 
     def backward(self, g):
@@ -252,15 +262,11 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     return _batched(lambda x: AdaptiveAvgPool2d.apply(x, output_size=size))(input)
 
 
-class ConvTranspose2d(Op):
-    fresh_grads = True
-    name = "ConvolutionBackward0"
-    saves = (0, 1)
+class ConvTranspose2d(_Convolution):
+    name, kernel = "ConvolutionBackward0", "conv_transpose2d"
 
     def forward(self, x, w, b=None, **geometry):
-        self.x, self.w, self.geometry = x, w, geometry
-        self.kernels = self.backend.load("conv_transpose2d")
-        return self.kernels.conv_transpose2d_forward(x, w, b, **geometry)
+        return self._keep(x, w, geometry).conv_transpose2d_forward(x, w, b, **geometry)
 
     def backward(self, g):
         grads = self.kernels.conv_transpose2d_backward(g, self.x, self.w, needs=self.needs_input_grad, **self.geometry)
