@@ -155,6 +155,9 @@ def _distinct(arrays):
 
 
 def _hooked(t):
+    """Whether the leaf ``t`` has hooks (never, without looking, until some leaf has had one)."""
+    if not hooks.leaf_hooks_registered:
+        return False
     d = getattr(t, "__dict__", None)
     return bool(d) and ("tensor_hooks" in d or "post_accumulate_grad_hooks" in d)
 
