@@ -106,6 +106,15 @@ if rank == dst:
 t = torch.zeros(3, 4)
 dist.scatter(t, [torch.from_numpy(data(10 + r, np.float32)) for r in range(n)] if rank == 0 else None, src=0)
 same(t, data(10 + rank, np.float32))
+if rank != 0:  # a list on a non-root rank is refused before any message moves
+    for call, role in ((lambda: dist.gather(t, [t] * n, dst=0), "destination"),
+                       (lambda: dist.scatter(t, [t] * n, src=0), "source")):
+        try:
+            call()
+        except ValueError as exc:
+            assert f"must NOT be specified on non-{role} ranks" in str(exc), exc
+        else:
+            raise AssertionError(f"no error for a list on a non-{role} rank")
 
 # send/recv around a ring, isend/irecv, recv from any source
 right, left = (rank + 1) % n, (rank - 1) % n
