@@ -27,6 +27,9 @@ inner loop runs over contiguous s and vectorises. ``_vecmath.exp`` is the vector
 import math
 
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic, overload
 
 from ..jit import njit
 from . import _vecmath
@@ -35,7 +38,6 @@ from ._host import buffer, result, scale
 from ._parallel import pieces, split
 from .nll_loss import class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
 
-LANES = 16  # running maxima of a row's max: one AVX-512 vector of float32
 BLOCK = 512  # positions per block of the (N, C, S) kernels: C·BLOCK elements stay in cache
 _PLAIN_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # the dtypes the kernels take as they are
 _INT64 = np.dtype(np.int64)
@@ -43,35 +45,50 @@ _INT64 = np.dtype(np.int64)
 
 # ------------------------------------------------------------------------------------ softmax parts
 
-@njit(inline="always")
-def _row_max(xr, lanes):
-    """max(xr) over LANES running maxima, so the loop vectorises (one running max is a chain of
-    dependent selects). A NaN need not win here: it reaches Z, and so ℓ, through exp anyway."""
-    n = xr.shape[0]
-    if n >= 2 * LANES:
-        for i in range(LANES):
-            lanes[i] = xr[i]
-        full = n - n % LANES
-        for c0 in range(LANES, full, LANES):
-            for i in range(LANES):
-                v = xr[c0 + i]
-                lanes[i] = v if v > lanes[i] else lanes[i]
-        m = lanes[0]
-        for i in range(1, LANES):
-            m = lanes[i] if lanes[i] > m else m
-        for c in range(full, n):
-            m = xr[c] if xr[c] > m else m
-        return m
-    m = xr[0]
-    for c in range(1, n):
-        m = xr[c] if xr[c] > m else m
-    return m
+@intrinsic
+def _int_of(typingctx, v):
+    """The bits of the float ``v`` as an integer of its width (int32 for float32, int64 for float64)."""
+    width = v.bitwidth
+    return (types.int32 if width == 32 else types.int64)(v), \
+        lambda context, builder, sig, args: builder.bitcast(args[0], ir.IntType(width))
+
+
+@intrinsic
+def _float_of(typingctx, bits):
+    """The float (float32 for int32 bits, float64 for int64) whose bits are ``bits``."""
+    width = bits.bitwidth
+    return (types.float32 if width == 32 else types.float64)(bits), \
+        lambda context, builder, sig, args: builder.bitcast(args[0], ir.FloatType() if width == 32 else ir.DoubleType())
+
+
+def _key(b):
+    """The float with bits ``b`` as an integer that orders as the floats do: a negative float's
+    magnitude bits flipped (its own inverse). Python stand-in; Numba compiles the overload below."""
+    return b ^ ((b >> (8 * b.itemsize - 1)) & np.iinfo(b.dtype).max)
+
+
+@overload(_key, inline="always")
+def _key_overload(b):
+    itype = np.int32 if b == types.int32 else np.int64  # Numba widens int32 arithmetic: cast back
+    flip, shift = itype(np.iinfo(itype).max), itype(8 * np.dtype(itype).itemsize - 1)
+    return lambda b: itype(b ^ ((b >> shift) & flip))
 
 
 @njit(inline="always")
-def _softmax_row(xr, er, lanes):
+def _row_max(xr):
+    """max(xr) as an integer max over ``_key``s: LLVM vectorises an integer max, not a float one whose
+    NaN it may not drop (a NaN need not win here: it reaches Z, and so ℓ, through exp anyway)."""
+    k = _key(_int_of(xr[0]))
+    for c in range(1, xr.shape[0]):
+        b = _key(_int_of(xr[c]))
+        k = b if b > k else k
+    return _float_of(_key(k))
+
+
+@njit(inline="always")
+def _softmax_row(xr, er):
     """er[c] = exp(xr[c] − m); returns (m, Z)."""
-    m = _row_max(xr, lanes)
+    m = _row_max(xr)
     z = 0.0
     for c in range(xr.shape[0]):
         e = exp(xr[c] - m)
@@ -116,12 +133,11 @@ def _class_rows(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
     n_pieces = partial.size
     for piece in range(p0, p1):
         e = g if has_grad else np.empty((1, n_classes), x.dtype)
-        lanes = np.empty(LANES, x.dtype)
         part = 0.0
         for i in range(piece * rows // n_pieces, (piece + 1) * rows // n_pieces):
             xr = x[i]
             er = e[i] if has_grad else e[0]
-            m, z = _softmax_row(xr, er, lanes)
+            m, z = _softmax_row(xr, er)
             ti = t[i]
             wt = k = loss = 0.0
             if ti != ignore_index:
@@ -222,12 +238,11 @@ def _prob_rows(p0, p1, partial, x, y, g, gy, gw, out, w, eps, sc):
     n_pieces = partial.size
     for piece in range(p0, p1):
         e = g if has_grad else np.empty((1, n_classes), x.dtype)
-        lanes = np.empty(LANES, x.dtype)
         part = 0.0
         for i in range(piece * rows // n_pieces, (piece + 1) * rows // n_pieces):
             xr, yr = x[i], y[i]
             er = e[i] if has_grad else e[0]
-            m, z = _softmax_row(xr, er, lanes)
+            m, z = _softmax_row(xr, er)
             log_z = np.log(z)
             wy = loss = 0.0
             for c in range(n_classes):
