@@ -3,8 +3,10 @@ types), and when their source runs instead of the extension built from it:
 
 * ``MINIGRAD_PURE_PYTHON=1`` in the environment: every one of them runs from its ``.py`` (to debug,
   profile line by line, or test the fallback that a machine without the extensions runs);
-* an extension older than its ``.py`` or ``.pxd`` (a source checkout edited since ``pip install -e .``
-  built it): that module runs from its ``.py``, with a warning, rather than the stale build.
+* an extension built in place (``pip install -e .``: Cython's ``.c`` lies beside the source) that is
+  older than its ``.py`` or ``.pxd``, as in a checkout edited since: that module runs from its ``.py``,
+  with a warning, rather than the stale build. (An installed wheel has no ``.c``, and the installer
+  may write the ``.py`` after the extension: its mtimes say nothing.)
 
 ``setup.py`` builds an extension for each module in ``MODULES``.
 """
@@ -24,7 +26,10 @@ def pure_python():
 
 
 def _stale(folder, stem, source):
-    """Whether the extension built from ``source`` is older than it or its ``.pxd`` (False: no extension)."""
+    """Whether the extension built in place from ``source`` is older than it or its ``.pxd`` (False: no
+    extension, or not built in place)."""
+    if not os.path.exists(os.path.join(folder, stem + ".c")):
+        return False
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
         built = os.path.join(folder, stem + suffix)
         if os.path.exists(built):

@@ -46,17 +46,22 @@ def test_pure_python_runs_the_sources_and_trains_as_the_compiled_path():
     assert default["losses"] == pure["losses"] and default["grad"] == pure["grad"]
 
 
+@pytest.mark.parametrize("in_place", [True, False])
 @pytest.mark.parametrize("edited", ["source", "declarations", "neither"])
-def test_an_extension_older_than_its_sources_is_stale(tmp_path, edited):
+def test_an_extension_built_in_place_and_older_than_its_sources_is_stale(tmp_path, edited, in_place):
+    """Built in place: Cython's .c beside the source. A wheel's installer may write the .py after the
+    extension, so without the .c the times are not compared."""
     paths = {"source": tmp_path / "mod.py", "declarations": tmp_path / "mod.pxd",
              "built": tmp_path / ("mod" + importlib.machinery.EXTENSION_SUFFIXES[0])}
+    if in_place:
+        paths["generated"] = tmp_path / "mod.c"
     for p in paths.values():
         p.write_text("")
         os.utime(p, (1_000, 1_000))
     os.utime(paths["built"], (2_000, 2_000))
     if edited != "neither":
         os.utime(paths[edited], (3_000, 3_000))
-    assert _compiled._stale(str(tmp_path), "mod", str(paths["source"])) == (edited != "neither")
+    assert _compiled._stale(str(tmp_path), "mod", str(paths["source"])) == (in_place and edited != "neither")
 
 
 def test_no_extension_is_not_stale(tmp_path):
