@@ -16,16 +16,22 @@ import torch.nn as nn  # alias-ok
 import torch.optim as optim  # alias-ok
 
 
-class Net(nn.Module):
-    def __init__(self, num_classes):
-        super(Net, self).__init__()
-        self.fc1 = nn.Linear(10, 5)
-        self.fc2 = nn.Linear(5, num_classes)
+def mlp(nn, num_classes):
+    """The documents' network built from ``nn`` (torch.nn here; the tests build it from minigrad.nn and
+    torch.nn alike)."""
 
-    def forward(self, x):
-        x = nn.functional.relu(self.fc1(x))
-        x = self.fc2(x)
-        return x
+    class Net(nn.Module):
+        def __init__(self, num_classes):
+            super(Net, self).__init__()
+            self.fc1 = nn.Linear(10, 5)
+            self.fc2 = nn.Linear(5, num_classes)
+
+        def forward(self, x):
+            x = nn.functional.relu(self.fc1(x))
+            x = self.fc2(x)
+            return x
+
+    return Net(num_classes)
 
 
 def make_data(n, num_classes, generator_seed=0):
@@ -55,7 +61,7 @@ def main():
     x, y = make_data(1200, num_classes)
     x_train, y_train, x_test, y_test = x[:1000], y[:1000], x[1000:], y[1000:]
 
-    net = Net(num_classes=num_classes)
+    net = mlp(nn, num_classes)
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
 

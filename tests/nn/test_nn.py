@@ -11,6 +11,7 @@ import torch
 import minigrad
 import minigrad.nn as mnn
 import minigrad.nn.functional as MF
+from minigrad.examples.train_mlp import mlp
 from tests.compare import as_numpy, assert_close, compare
 from tests.core_helpers import same_error
 
@@ -303,15 +304,8 @@ def test_nested_modulelist_repr():
 
 # ---- Module ----------------------------------------------------------------------------------------
 def doc_net(nn):
-    class Net(nn.Module):
-        def __init__(self, num_classes):
-            super(Net, self).__init__()
-            self.fc1 = nn.Linear(10, 5)
-            self.fc2 = nn.Linear(5, num_classes)
-
-        def forward(self, x):
-            return self.fc2(nn.functional.relu(self.fc1(x)))
-    return Net(3)
+    """The documents' network (minigrad/examples/train_mlp.py) for 3 classes."""
+    return mlp(nn, 3)
 
 
 def broken_doc_net(nn):
