@@ -163,19 +163,6 @@ def _root_list(g, root, tensors, name, ref, role):
     return False
 
 
-def _open_list_collective(group, tensor, root, tensors, name, role):
-    """The opening of gather and scatter, checks in torch's order: None on a rank outside ``group``, else
-    (the group, the root's group rank from ``root`` = (world rank, group rank, its argument name),
-    ``tensor``'s buffer, whether this rank is the root, where ``tensors`` holds one tensor per rank)."""
-    g = _member(group, tensor=tensor)
-    if g is None:
-        return None
-    rank, group_rank, rank_name = root
-    root = _root(g, rank, group_rank, rank_name, default=0)
-    a = _load(tensor, g)
-    return g, root, a, _root_list(g, root, tensors, name, tensor, role)
-
-
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """``tensor`` becomes, on every rank, the reduction ``op`` of every rank's ``tensor``."""
     g = _member(group, tensor=tensor)
@@ -284,10 +271,12 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
     """Rank ``dst``'s ``gather_list[i]`` becomes rank ``i``'s ``tensor``."""
-    opened = _open_list_collective(group, tensor, (dst, group_dst, "dst"), gather_list, "gather_list", "destination")
-    if opened is None:
+    g = _member(group, tensor=tensor)
+    if g is None:
         return None
-    g, root, a, at_root = opened
+    root = _root(g, dst, group_dst, "dst", default=0)
+    a = _load(tensor, g)
+    at_root = _root_list(g, root, gather_list, "gather_list", tensor, "destination")
     out = _like(a, g.size(), a.shape) if at_root else None
     req = g.comm.Igather(a, out, root)
 
@@ -300,12 +289,13 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
     """Rank ``i``'s ``tensor`` becomes rank ``src``'s ``scatter_list[i]``."""
-    opened = _open_list_collective(group, tensor, (src, group_src, "src"), scatter_list, "scatter_list", "source")
-    if opened is None:
+    g = _member(group, tensor=tensor)
+    if g is None:
         return None
-    g, root, a, at_root = opened
+    root = _root(g, src, group_src, "src", default=0)
+    a = _load(tensor, g)
     send = None
-    if at_root:
+    if _root_list(g, root, scatter_list, "scatter_list", tensor, "source"):
         send = np.stack([t._host() for t in scatter_list]).astype(a.dtype, copy=False)
         send = send.reshape(g.size(), *a.shape)
     req = g.comm.Iscatter(send, a, root)
