@@ -21,11 +21,13 @@ _ZERO, _ONE = np.float32(0), np.float32(1)
 @element
 def binary_cross_entropy_with_logits(x, y, w, pw, p):
     e = exp(-abs(x))
-    log_sig = min(x, _ZERO) - log1p(e)
-    sig = _ONE / (_ONE + e) if x >= 0 else e / (_ONE + e)
+    log1p_e = log1p(e)
+    log_sig = min(x, _ZERO) - log1p_e
+    r = _ONE / (_ONE + e)  # one division for σ either side
+    sig = r if x >= 0 else e * r
     lw = _ONE + (pw - _ONE) * y
     l = w * ((_ONE - y) * x - lw * log_sig)
-    log_sig_neg = min(-x, _ZERO) - log1p(e)
+    log_sig_neg = min(-x, _ZERO) - log1p_e
     return l, w * (lw * sig - pw * y), w * (log_sig_neg - pw * log_sig), _ZERO
 
 
