@@ -17,17 +17,12 @@ memory bandwidth dominates). Each library runs with whichever of one thread or i
     minigrad bench --filter optim
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_optim.py --benchmark-only
 """
-import gc
-import os
-import subprocess
-import sys
-
 import numpy as np
 import torch
 
 import minigrad
 from _harness import Case, pytest_case
-from bench_training_steps import _can_reset_peak, _status_kib
+from bench_training_steps import can_reset_peak, fresh_process_main, in_fresh_process, peak_rss_growth
 
 LIBS = {"minigrad": minigrad, "torch": torch}
 MODELS = {"mnist_mlp": [(256, 784), (256,), (10, 256), (10,)], "10M": [(2500, 2000), (2000,)] * 2}
@@ -51,25 +46,10 @@ def optimizer_step(name, model, lib, torch_options=None):
 
 def peak_growth(name, model, lib, steps=3):
     """Bytes by which ``steps`` optimizer steps after the first raise the peak resident set size (the
-    parameters, gradients and state already exist); run in a fresh process by ``_peak_process``."""
+    parameters, gradients and state already exist); run in a fresh process (``in_fresh_process``)."""
     step = optimizer_step(name, model, LIBS[lib])
     step()
-    gc.collect()
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
-        f.write("5")
-    before = _status_kib("VmRSS")
-    for _ in range(steps):
-        step()
-    return (_status_kib("VmHWM") - before) * 1024
-
-
-def _peak_process(name, model, lib):
-    env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    proc = subprocess.run([sys.executable, __file__, "--peak-growth", name, model, lib], env=env,
-                          capture_output=True, text=True)
-    if proc.returncode:
-        raise RuntimeError(f"the {lib} process measuring {name} failed: {proc.stderr.strip().splitlines()[-1:]}")
-    return int(proc.stdout.split()[-1])
+    return peak_rss_growth(step, steps)
 
 
 def cases(device):
@@ -84,9 +64,10 @@ def cases(device):
                                 lambda n=name, m=model, o=options: {"minigrad": optimizer_step(n, m, minigrad),
                                                                     "torch": optimizer_step(n, m, torch, o)},
                                 target=target))
-        if _can_reset_peak():
+        if can_reset_peak():
             out.append(Case(f"{name}/10M/peak_memory",
-                            lambda n=name: {lib: lambda lib=lib: _peak_process(n, "10M", lib) for lib in LIBS},
+                            lambda n=name: {lib: lambda lib=lib: in_fresh_process(__file__, n, "10M", lib)
+                                            for lib in LIBS},
                             measured=True, unit="B", rounds=3, limit=1 << 20,
                             note="peak RSS growth of steps after the first (torch default), fresh process"))
     return out
@@ -94,7 +75,5 @@ def cases(device):
 
 test_bench = pytest_case(cases)
 
-if __name__ == "__main__":  # the fresh process of a peak_memory case
-    if sys.argv[1:2] != ["--peak-growth"] or len(sys.argv) != 5:
-        sys.exit("usage: bench_optim.py --peak-growth OPTIMIZER MODEL LIB")
-    print(peak_growth(*sys.argv[2:]))
+if __name__ == "__main__":
+    fresh_process_main(peak_growth, "OPTIMIZER MODEL LIB")

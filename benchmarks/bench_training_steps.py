@@ -103,20 +103,11 @@ def _status_kib(key):
         return int(dict(line.split(":", 1) for line in f)[key].split()[0])
 
 
-def peak_growth(name, lib, device="cpu", warmup=3, steps=3):
-    """Bytes by which ``steps`` training steps raise the peak resident set size above the model and
-    the batch alone (gradients freed): gradients, activations and temporaries, in steady state.
-
-    ``warmup`` steps first load or compile the kernels and start the libraries' thread pools; then
-    the gradients are freed and the peak (VmHWM) is reset to the current size by writing "5" to
+def peak_rss_growth(step, steps):
+    """Bytes by which ``steps`` calls of ``step`` raise the peak resident set size (VmHWM) above the
+    current size: the peak is first reset to the current size by writing "5" to
     /proc/self/clear_refs (Linux). Resident memory sees every allocator (tracemalloc sees numpy's
-    but not torch's). Run it in a fresh process started by ``_peak_process``, which fixes glibc's
-    mmap threshold so that a freed large buffer leaves the resident set at once in both libraries
-    instead of staying cached in the heap."""
-    net, step = training_step(name, LIBS[lib], device)
-    for _ in range(warmup):
-        step()
-    net.zero_grad()
+    but not torch's)."""
     gc.collect()
     with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
         f.write("5")
@@ -126,16 +117,38 @@ def peak_growth(name, lib, device="cpu", warmup=3, steps=3):
     return (_status_kib("VmHWM") - before) * 1024
 
 
-def _peak_process(name, lib, device):
+def in_fresh_process(script, *args):
+    """What ``script --peak-growth *args`` prints (a byte count), run in a fresh process whose glibc
+    mmap threshold is fixed, so that a freed large buffer leaves the resident set at once in both
+    libraries instead of staying cached in the heap."""
     env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"}
-    proc = subprocess.run([sys.executable, __file__, "--peak-growth", name, lib, device], env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, script, "--peak-growth", *args], env=env, capture_output=True, text=True)
     if proc.returncode:
-        raise RuntimeError(f"the {lib} process measuring {name} failed: {proc.stderr.strip().splitlines()[-1:]}")
+        raise RuntimeError(f"the process measuring {' '.join(args)} failed: {proc.stderr.strip().splitlines()[-1:]}")
     return int(proc.stdout.split()[-1])
 
 
-def _can_reset_peak():
+def fresh_process_main(peak_growth, usage):
+    """The ``__main__`` of a benchmark file, the fresh process of its peak_memory cases: prints
+    ``peak_growth(*arguments)`` for ``--peak-growth`` and the arguments ``usage`` names."""
+    if sys.argv[1:2] != ["--peak-growth"] or len(sys.argv) != 2 + len(usage.split()):
+        sys.exit(f"usage: {os.path.basename(sys.argv[0])} --peak-growth {usage}")
+    print(peak_growth(*sys.argv[2:]))
+
+
+def peak_growth(name, lib, device="cpu", warmup=3, steps=3):
+    """Bytes by which ``steps`` training steps raise the peak resident set size above the model and
+    the batch alone (gradients freed): gradients, activations and temporaries, in steady state.
+    ``warmup`` steps first load or compile the kernels and start the libraries' thread pools. Run it
+    in a fresh process (``in_fresh_process``)."""
+    net, step = training_step(name, LIBS[lib], device)
+    for _ in range(warmup):
+        step()
+    net.zero_grad()
+    return peak_rss_growth(step, steps)
+
+
+def can_reset_peak():
     try:
         with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
             f.write("5")
@@ -147,9 +160,9 @@ def _can_reset_peak():
 def cases(device):
     out = [Case(name, lambda n=name: {lib: training_step(n, LIBS[lib], device)[1] for lib in LIBS},
                 target=STEPS[name].target) for name in STEPS]
-    if device == "cpu" and _can_reset_peak():  # resident memory does not see a GPU's
-        out += [Case(f"{name}/peak_memory", lambda n=name: {lib: lambda lib=lib: _peak_process(n, lib, device)
-                                                            for lib in LIBS},
+    if device == "cpu" and can_reset_peak():  # resident memory does not see a GPU's
+        out += [Case(f"{name}/peak_memory",
+                     lambda n=name: {lib: lambda lib=lib: in_fresh_process(__file__, n, lib, device) for lib in LIBS},
                      measured=True, unit="B", target=1.0, rounds=3,
                      note="peak RSS growth over model + batch, steady state, fresh process")
                 for name in STEPS]
@@ -158,7 +171,5 @@ def cases(device):
 
 test_bench = pytest_case(cases)
 
-if __name__ == "__main__":  # the fresh process of a peak_memory case
-    if sys.argv[1:2] != ["--peak-growth"] or len(sys.argv) != 5:
-        sys.exit("usage: bench_training_steps.py --peak-growth NAME LIB DEVICE")
-    print(peak_growth(*sys.argv[2:]))
+if __name__ == "__main__":
+    fresh_process_main(peak_growth, "NAME LIB DEVICE")

@@ -11,7 +11,7 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
 
 One fused kernel call per parameter (the rule: ``adadelta`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, arguments, check, check_lr, scalar
 
 
 class Adadelta(FusedOptimizer):
@@ -47,9 +47,7 @@ class Adadelta(FusedOptimizer):
             raise ValueError(f"Invalid rho value: {rho}")
         check(eps, "epsilon value")
         check(weight_decay, "weight_decay value")
-        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
-                    "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
-        super().__init__(params, defaults)
+        super().__init__(params, arguments(locals()))
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

@@ -10,7 +10,7 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 One fused kernel call per parameter (the rule: ``adagrad`` in ``kernels/shared/optim_rules.py``).
 Like torch, the state of every parameter is created with the optimizer.
 """
-from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, arguments, check, check_lr, scalar
 
 
 class Adagrad(FusedOptimizer):
@@ -44,10 +44,7 @@ class Adagrad(FusedOptimizer):
         check(weight_decay, "weight_decay value")
         check(initial_accumulator_value, "initial_accumulator_value value")
         check(eps, "epsilon value")
-        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
-                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
-                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
-        super().__init__(params, defaults)
+        super().__init__(params, arguments(locals()))
         for group in self.param_groups:
             for p in group["params"]:
                 self.init_state(p, ("sum", group["initial_accumulator_value"]))

@@ -14,7 +14,7 @@ One fused kernel call per parameter (the rule: ``adam`` in ``kernels/shared/opti
 ``moments`` gives the scalars every Adam-family rule starts with (``adam_moments`` there).
 """
 from ..tensor import Tensor
-from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_implementation, check_lr,
+from .optimizer import (FusedOptimizer, Update, arguments, bias_correction, check_adam_options, check_implementation,
                         scalar)
 
 
@@ -52,20 +52,9 @@ class Adam(FusedOptimizer):
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
         check_implementation(lr, foreach, None, None, capturable)
-        check_lr(lr)
-        check(eps, "epsilon value")
-        check_betas(betas)
-        check(weight_decay, "weight_decay value")
-        if not all(isinstance(b, float) for b in betas) and not all(isinstance(b, Tensor) for b in betas):
-            raise ValueError("betas must be either both floats or both Tensors")
-        for i, beta in enumerate(betas):
-            if isinstance(beta, Tensor) and beta.numel() != 1:
-                raise ValueError(f"Tensor betas[{i}] must be 1-element")
-        betas = tuple(scalar(b) for b in betas)
-        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
-                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
-                    "differentiable": differentiable, "fused": fused, "decoupled_weight_decay": decoupled_weight_decay}
-        super().__init__(params, defaults)
+        check_adam_options(lr, eps, betas, weight_decay)
+        betas = scalar_betas(betas)
+        super().__init__(params, arguments(locals()))
 
     FLAGS = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False, "differentiable": False,
              "decoupled_weight_decay": False, "fused": None}
@@ -81,6 +70,16 @@ class Adam(FusedOptimizer):
             scalars = (*moments(group, lr), bias_correction(beta2, t) ** 0.5, group["eps"],
                        -(lr / bias_correction(beta1, t)), bool(amsgrad))
             yield Update("adam", p, buffers, scalars, ((state["step"], t),))
+
+
+def scalar_betas(betas):
+    """torch's checks of ``betas`` given as floats or as 1-element tensors; the betas as numbers."""
+    if not all(isinstance(b, float) for b in betas) and not all(isinstance(b, Tensor) for b in betas):
+        raise ValueError("betas must be either both floats or both Tensors")
+    for i, beta in enumerate(betas):
+        if isinstance(beta, Tensor) and beta.numel() != 1:
+            raise ValueError(f"Tensor betas[{i}] must be 1-element")
+    return tuple(scalar(b) for b in betas)
 
 
 def moments(group, lr):

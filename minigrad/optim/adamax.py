@@ -10,8 +10,7 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 
 One fused kernel call per parameter (the rule: ``adamax`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import (FusedOptimizer, Update, bias_correction, check, check_betas, check_lr,
-                        scalar)
+from .optimizer import FusedOptimizer, Update, arguments, bias_correction, check_adam_options, scalar
 
 
 class Adamax(FusedOptimizer):
@@ -41,13 +40,8 @@ class Adamax(FusedOptimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
                  maximize=False, differentiable=False, capturable=False):
-        check_lr(lr)
-        check(eps, "epsilon value")
-        check_betas(betas)
-        check(weight_decay, "weight_decay value")
-        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
-                    "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
-        super().__init__(params, defaults)
+        check_adam_options(lr, eps, betas, weight_decay)
+        super().__init__(params, arguments(locals()))
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

@@ -11,7 +11,7 @@ state's η and μ (0-d float32 tensors, η₀ = γ, μ₀ = 1) from before the s
 
 One fused kernel call per parameter (the rule: ``asgd`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, arguments, check, check_lr, scalar
 
 
 class ASGD(FusedOptimizer):
@@ -44,10 +44,7 @@ class ASGD(FusedOptimizer):
                  differentiable=False, capturable=False):
         check_lr(lr)
         check(weight_decay, "weight_decay value")
-        defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0, "weight_decay": weight_decay,
-                    "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
-                    "capturable": capturable}
-        super().__init__(params, defaults)
+        super().__init__(params, arguments(locals()))
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

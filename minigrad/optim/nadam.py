@@ -15,8 +15,7 @@ One fused kernel call per parameter (the rule: ``nadam`` in ``kernels/shared/opt
 import numpy as np
 
 from .adam import moments
-from .optimizer import FusedOptimizer, Update, bias_correction, check, check_betas, check_lr, scalar
-
+from .optimizer import FusedOptimizer, Update, arguments, bias_correction, check, check_adam_options, scalar
 
 class NAdam(FusedOptimizer):
     r"""NAdam: Adam whose momentum looks one step ahead (Nesterov), with a warming momentum schedule.
@@ -49,16 +48,9 @@ class NAdam(FusedOptimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
-        check_lr(lr)
-        check(eps, "epsilon value")
-        check_betas(betas)
-        check(weight_decay, "weight_decay value")
+        check_adam_options(lr, eps, betas, weight_decay)
         check(momentum_decay, "momentum_decay value")
-        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                    "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
-                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
-                    "differentiable": differentiable}
-        super().__init__(params, defaults)
+        super().__init__(params, arguments(locals()))
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

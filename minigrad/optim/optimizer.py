@@ -83,6 +83,14 @@ def check_betas(betas):
         check(beta, f"beta parameter at index {i}", high=1.0)
 
 
+def check_adam_options(lr, eps, betas, weight_decay):
+    """torch's checks, in its order, of the options Adam, AdamW, NAdam, RAdam and Adamax share."""
+    check_lr(lr)
+    check(eps, "epsilon value")
+    check_betas(betas)
+    check(weight_decay, "weight_decay value")
+
+
 def check_implementation(lr, foreach, fused, differentiable, capturable=False):
     """torch's errors for its implementation switches, which minigrad accepts and keeps in the groups (it
     has one implementation: the fused kernel)."""
@@ -367,6 +375,12 @@ class Optimizer:
         self.__setstate__({"state": state, "param_groups": saved_groups})
         for hook in self._optimizer_load_state_dict_post_hooks.values():
             hook(self)
+
+
+def arguments(values):
+    """A constructor's arguments as its groups' defaults: its ``locals()`` taken before it defines any
+    other name, without ``self`` and ``params``."""
+    return {k: v for k, v in values.items() if k not in ("self", "params", "__class__")}
 
 
 class FusedOptimizer(Optimizer):

@@ -14,21 +14,14 @@ For each parameter p with gradient g at step t (parameters whose grad is None ar
 One fused kernel call per parameter (the rule: ``radam`` in ``kernels/shared/optim_rules.py``).
 """
 from .adam import moments
-from .optimizer import FusedOptimizer, Update, bias_correction, check, check_betas, check_lr, scalar
-
+from .optimizer import FusedOptimizer, Update, arguments, bias_correction, check_adam_options, scalar
 
 class RAdam(FusedOptimizer):
     r"""RAdam: Adam whose adaptive step is switched on, and rectified, once the variance estimate is reliable.
 
-    Args:
-        params: an iterable of parameters, or of dicts defining parameter groups.
-        lr: learning rate γ (a float or a 1-element tensor). Default: 1e-3.
-        betas: (β₁, β₂). Default: (0.9, 0.999).
-        eps: ε added to the denominator. Default: 1e-8.
-        weight_decay: λ. Default: 0.
-        decoupled_weight_decay: shrink the parameter by γλ instead of adding λp to the gradient. Default: ``False``.
-        maximize: ascend the objective instead of descending it. Default: ``False``.
-        foreach, capturable, differentiable: accepted as torch accepts them and kept in the groups.
+    Args: as :class:`NAdam`'s, without ``momentum_decay``, with ``lr`` (γ) defaulting to 1e-3: ``params``,
+    ``lr``, ``betas`` (β₁, β₂), ``eps`` (ε), ``weight_decay`` (λ), ``decoupled_weight_decay``,
+    ``maximize``, and ``foreach``, ``capturable``, ``differentiable`` accepted and kept in the groups.
 
     .. math::
         \theta_t = \theta_{t-1} - \gamma\,\frac{m_t}{1-\beta_1^t}\,\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}\,r_t
@@ -46,14 +39,8 @@ class RAdam(FusedOptimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
-        check_lr(lr)
-        check(eps, "epsilon value")
-        check_betas(betas)
-        check(weight_decay, "weight_decay value")
-        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
-                    "maximize": maximize, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
-                    "differentiable": differentiable}
-        super().__init__(params, defaults)
+        check_adam_options(lr, eps, betas, weight_decay)
+        super().__init__(params, arguments(locals()))
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""

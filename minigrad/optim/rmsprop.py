@@ -12,7 +12,7 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
 
 One fused kernel call per parameter (the rule: ``rmsprop`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, arguments, check, check_lr, scalar
 
 
 class RMSprop(FusedOptimizer):
@@ -48,10 +48,7 @@ class RMSprop(FusedOptimizer):
         check(momentum, "momentum value")
         check(weight_decay, "weight_decay value")
         check(alpha, "alpha value")
-        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
-                    "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach, "maximize": maximize,
-                    "differentiable": differentiable}
-        super().__init__(params, defaults)
+        super().__init__(params, arguments(locals()))
 
     FLAGS = {"momentum": 0, "centered": False, "foreach": None, "maximize": False, "differentiable": False,
              "capturable": False}

@@ -10,7 +10,7 @@ For each parameter p with gradient g (parameters whose grad is None are skipped)
 
 One fused kernel call per parameter (the rule: ``rprop`` in ``kernels/shared/optim_rules.py``).
 """
-from .optimizer import FusedOptimizer, Update, check_lr, scalar
+from .optimizer import FusedOptimizer, Update, arguments, check_lr, scalar
 
 
 class Rprop(FusedOptimizer):
@@ -42,9 +42,7 @@ class Rprop(FusedOptimizer):
         check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
-        defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach, "maximize": maximize,
-                    "differentiable": differentiable, "capturable": capturable}
-        super().__init__(params, defaults)
+        super().__init__(params, arguments(locals()))
 
     def updates(self, group):
         """The ``Update`` of each of the group's parameters that has a gradient."""
