@@ -39,6 +39,13 @@ def _dot(a, b, w, row):
     return acc
 
 
+@cuda.jit(device=True)
+def _emit(v, b, j, h, y_t):
+    """The step's new hidden value is both the state h and the output y[t]."""
+    h[b, j] = v
+    y_t[b, j] = v
+
+
 @cuda.jit
 def _save(h, c, hprev_t, cprev_t):
     for u in range(cuda.grid(1), h.size, cuda.gridsize(1)):
@@ -58,8 +65,7 @@ def _rnn_step(a, hp, w_hh, n, relu, h, y_t):
         v = a[b, j] + _dot(hp, b, w_hh, j)
         v = (0.0 if v < 0 else v) if relu else math.tanh(v)
         a[b, j] = v
-        h[b, j] = v
-        y_t[b, j] = v
+        _emit(v, b, j, h, y_t)
 
 
 @cuda.jit
@@ -78,8 +84,7 @@ def _lstm_step(a, hp, w_hh, n, proj, c, h, m_t, y_t):
         if proj:
             m_t[b, j] = v
         else:
-            h[b, j] = v
-            y_t[b, j] = v
+            _emit(v, b, j, h, y_t)
 
 
 @cuda.jit
@@ -88,9 +93,7 @@ def _project(m_t, w_hr, n, h, y_t):
     P = h.shape[1]
     for u in range(cuda.grid(1), n * P, cuda.gridsize(1)):
         b, p = u // P, u % P
-        v = _dot(m_t, b, w_hr, p)
-        h[b, p] = v
-        y_t[b, p] = v
+        _emit(_dot(m_t, b, w_hr, p), b, p, h, y_t)
 
 
 @cuda.jit
@@ -104,9 +107,7 @@ def _gru_step(a, hp, w_hh, b_hh, n, h, hn_t, y_t):
         nv = math.tanh(a[b, 2 * H + j] + r * hn)
         a[b, j], a[b, H + j], a[b, 2 * H + j] = r, z, nv
         hn_t[b, j] = hn
-        v = (1.0 - z) * nv + z * hp[b, j]
-        h[b, j] = v
-        y_t[b, j] = v
+        _emit((1.0 - z) * nv + z * hp[b, j], b, j, h, y_t)
 
 
 @cuda.jit
