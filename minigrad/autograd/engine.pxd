@@ -17,3 +17,6 @@ cdef _deliver(t, g, captured, bint owned=*)
 
 @cython.locals(t=TensorCore)
 cpdef _accumulate(t, g, bint owned=*)
+
+cdef list _as_list(x)
+cdef _root_grads(outputs, grad_outputs)

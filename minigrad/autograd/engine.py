@@ -1,4 +1,5 @@
-"""Reverse-mode sweep: one backward call per ``grad_fn`` node, newest node first.
+"""Reverse-mode sweep: one backward call per ``grad_fn`` node, newest node first; and its entry points,
+``autograd.backward`` (``Tensor.backward``) and ``autograd.grad``.
 
 Every node is numbered when it is recorded (``Op.seq``), after the nodes of its inputs, so creation
 order is a topological order: taking the pending node with the highest number each time (a heap)
@@ -35,11 +36,102 @@ that cross-entropy step (no pass scaling by the implicit 1); ``release`` replaci
 """
 from heapq import heappop, heappush
 
+import numpy as np
+
 from . import anomaly_mode, hooks
 from .grad_mode import state
 from ..device import backend as _backend
 from ..tensor_core import make
 from .quiet import ignore_errors, restore
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+_ONES = {}  # dtype -> a 0-d one, copied for each seed
+
+
+def _seed(out):
+    """d(out)/d(out) for a one-element ``out``: a new array of ones (new every time: a custom
+    Function's backward may write into its gradient). A 0-d CPU one is a copy of a cached one, several
+    times quicker than ``full_like``, and quicker than ``np.array`` (0.35 against 0.59 µs)."""
+    a = out._data
+    if a.ndim == 0 and out._device.type == "cpu":
+        one = _ONES.get(a.dtype)
+        if one is None:
+            one = _ONES[a.dtype] = np.ones((), a.dtype)
+        return one.copy()
+    return out._backend().full_like(a, 1)
+
+
+def _root_grads(outputs, grad_outputs):
+    """The gradient arrays backward starts from: ones for scalar outputs, else the given ones (cast
+    to each output's dtype), with torch's errors; and per output whether its gradient is those ones."""
+    if grad_outputs is None and len(outputs) == 1:  # loss.backward()
+        out = outputs[0]
+        if out._requires_grad and out._data.size == 1:
+            return [_seed(out)], (True,)
+    grads, seeded = [], []
+    given = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
+    if len(given) != len(outputs):
+        raise RuntimeError(f"grad_tensors should have the same length as tensors: got {len(given)} and "
+                           f"{len(outputs)}")
+    for i, (out, g) in enumerate(zip(outputs, given)):
+        if not out._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            grads.append(_seed(out))
+            seeded.append(True)
+            continue
+        if not hasattr(g, "_data"):  # not a tensor
+            from ..creation import tensor
+            g = tensor(g)
+        if g.shape != out.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
+                               f"shape of {out.shape}.")
+        grads.append(g._backend().astype(g._data, out._data.dtype))
+        seeded.append(False)
+    return grads, seeded
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (only into ``inputs`` when given)."""
+    if create_graph:
+        raise NotImplementedError("minigrad does not record graphs of gradients (create_graph=True)")
+    tensors = _as_list(tensors)
+    roots, seeded = _root_grads(tensors, grad_tensors)
+    if inputs is None:
+        run(tensors, roots, retain_graph=bool(retain_graph), seeded=seeded)
+        return
+    inputs = _as_list(inputs)
+    for t, g in zip(inputs, run(tensors, roots, retain_graph=bool(retain_graph), capture=inputs, seeded=seeded)):
+        if g is not None:
+            _accumulate(t, g)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
+         materialize_grads=False):
+    """Gradients of ``outputs`` with respect to ``inputs``, returned rather than accumulated."""
+    outputs, inputs = _as_list(outputs), _as_list(inputs)
+    if create_graph:
+        raise NotImplementedError("minigrad does not record graphs of gradients (create_graph=True)")
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots, seeded = _root_grads(outputs, grad_outputs)
+    got = run(outputs, roots, retain_graph=bool(retain_graph), capture=inputs, seeded=seeded)
+    result = []
+    for t, g in zip(inputs, got):
+        if g is None and not (allow_unused or materialize_grads):
+            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                               "Set allow_unused=True if this is the desired behavior.")
+        if g is None and materialize_grads:
+            g = t._backend().full_like(t._data, 0)
+        result.append(None if g is None else make(g, t._device))
+    return tuple(result)
 
 
 def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
