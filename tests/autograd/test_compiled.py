@@ -1,7 +1,10 @@
 """The Cython-compiled hot path (minigrad/_compiled.py): ``MINIGRAD_PURE_PYTHON=1`` runs every compiled
 module from its ``.py``; a stale extension gives way to its source; compiled and uncompiled train alike."""
+import importlib
 import importlib.machinery
 import os
+import sys
+import warnings
 
 import pytest
 
@@ -67,3 +70,30 @@ def test_an_extension_built_in_place_and_older_than_its_sources_is_stale(tmp_pat
 def test_no_extension_is_not_stale(tmp_path):
     (tmp_path / "mod.py").write_text("")
     assert not _compiled._stale(str(tmp_path), "mod", str(tmp_path / "mod.py"))
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_finder_runs_the_source_of_a_stale_or_unwanted_extension(tmp_path, monkeypatch, pure):
+    """A module in MODULES whose in-place extension is older than its .py (warned about), or any such
+    module under MINIGRAD_PURE_PYTHON=1 (silently), is imported from its .py; the extension here is
+    not loadable, so importing it instead would fail."""
+    package = tmp_path / "stalepkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    built = package / ("mod" + importlib.machinery.EXTENSION_SUFFIXES[0])
+    for path, text in ((package / "mod.py", "WHERE = 'source'\n"), (package / "mod.c", ""), (built, "")):
+        path.write_text(text)
+    later = os.path.getmtime(package / "mod.py") + 1_000
+    os.utime(built, (later, later) if pure else (1_000, 1_000))  # under pure, an extension that is up to date
+    monkeypatch.setattr(_compiled, "MODULES", _compiled.MODULES + ("stalepkg.mod",))
+    monkeypatch.setenv("MINIGRAD_PURE_PYTHON", "1" if pure else "0")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("stalepkg", "stalepkg.mod"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mod = importlib.import_module("stalepkg.mod")
+    assert mod.WHERE == "source" and mod.__file__.endswith("mod.py")
+    assert [str(w.message) for w in caught if "changed since its extension was built" in str(w.message)] == \
+        ([] if pure else [f"minigrad: {package / 'mod.py'} changed since its extension was built; running it "
+                          "uncompiled (reinstall minigrad, e.g. `pip install -e .`, to compile it again)"])
