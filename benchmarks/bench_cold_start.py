@@ -8,6 +8,9 @@
                             targets: ≤ 0.6× torch for 001, ≤ 1× for 008
     <snippet>/after_warmup  a new empty cache filled by ``minigrad warmup`` (not timed) before each
                             minigrad run: a fresh install after its one warm-up (≤ torch's time)
+    <snippet>/empty_cache_cpu  empty_cache's runs counted in CPU seconds (user + sys of the process)
+                            instead of wall seconds: on a loaded machine the wall time is mostly
+                            the wait for a core, the CPU time what each library made it do
 
 The snippets are the tests' own (``../shared/seed-examples``, see tests/test_seed_examples.py): 001,
 the documents' tiny MLP training step, and 008, their segmentation step. Without that folder beside
@@ -17,6 +20,7 @@ the checkout the cases are skipped.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest benchmarks/bench_cold_start.py --benchmark-only
 """
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -33,9 +37,10 @@ EMPTY_CACHE_TARGETS = {"tiny_mlp_snippet": 0.6, "segmentation_snippet": 1.0}
 COMMANDS = {"minigrad": [sys.executable, "-m", "minigrad", "run"], "torch": [sys.executable]}
 
 
-def run_fresh(lib, snippet, empty_cache, warmup=False):
-    """Seconds a fresh ``lib`` process takes to run ``snippet``; with ``empty_cache`` minigrad's kernel
-    cache starts empty, then with ``warmup`` is filled by ``minigrad warmup`` first (untimed)."""
+def run_fresh(lib, snippet, empty_cache, warmup=False, cpu=False):
+    """Seconds a fresh ``lib`` process takes to run ``snippet`` (wall, or with ``cpu`` its user + sys
+    CPU seconds); with ``empty_cache`` minigrad's kernel cache starts empty, then with ``warmup`` is
+    filled by ``minigrad warmup`` first (untimed)."""
     env = dict(os.environ)
     cache = tempfile.mkdtemp(prefix="minigrad-cold-") if empty_cache else None
     if cache:
@@ -43,10 +48,13 @@ def run_fresh(lib, snippet, empty_cache, warmup=False):
     try:
         if warmup and lib == "minigrad":
             subprocess.run([sys.executable, "-m", "minigrad", "warmup"], env=env, capture_output=True, check=True)
-        start = time.perf_counter()
+        start, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(COMMANDS[lib] + [str(snippet)], cwd=snippet.parent, env=env,
                               capture_output=True, text=True)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if cpu:
+            seconds = after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime
     finally:
         if cache:
             shutil.rmtree(cache, ignore_errors=True)
@@ -61,15 +69,16 @@ def cases(device):
     skip = "" if SEEDS.is_dir() else f"the snippets' folder {SEEDS} is not beside this checkout"
     out = []
     for label, file in SNIPPETS.items():
-        settings = {"warm_cache": (False, False, 0.5, None),  # (empty cache, warm-up first, target, limit)
-                    "empty_cache": (True, False, EMPTY_CACHE_TARGETS[label], None),
-                    "after_warmup": (True, True, 1.0, None)}
-        for name, (empty, warm, target, limit) in settings.items():
+        settings = {"warm_cache": (False, False, False, 0.5),  # (empty cache, warm-up first, CPU, target)
+                    "empty_cache": (True, False, False, EMPTY_CACHE_TARGETS[label]),
+                    "after_warmup": (True, True, False, 1.0),
+                    "empty_cache_cpu": (True, False, True, EMPTY_CACHE_TARGETS[label])}
+        for name, (empty, warm, cpu, target) in settings.items():
             out.append(Case(f"cold_start/{label}/{name}",
-                            lambda f=SEEDS / file, e=empty, w=warm: {lib: lambda lib=lib: run_fresh(lib, f, e, w)
-                                                                     for lib in COMMANDS},
-                            measured=True, target=target, limit=limit, rounds=2 if warm else None,  # a warm-up each
-                            note="seconds per fresh process, end to end", skip=skip))
+                            lambda f=SEEDS / file, e=empty, w=warm, c=cpu: {
+                                lib: lambda lib=lib: run_fresh(lib, f, e, w, c) for lib in COMMANDS},
+                            measured=True, target=target, rounds=2 if warm else None,  # a warm-up each
+                            note=f"{'CPU' if cpu else 'wall'} seconds per fresh process, end to end", skip=skip))
     return out
 
 
