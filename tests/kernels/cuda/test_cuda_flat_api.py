@@ -174,11 +174,12 @@ def test_integer_array_indexing_gathers_and_scatter_adds(key):
                                cpu.index_add(a.shape, key, want, True))  # repeated indices add up
 
 
-def test_out_of_range_index_reads_nan_without_leaving_the_array():
+def test_out_of_range_device_index_raises_numpys_index_error():
+    """The take kernel reads nothing outside the array and flags the index; the host raises as the CPU does."""
     a = data((3, 2), np.float32, 15)
-    got = gpu.to_host(gpu.index(gpu.from_host(a), (gpu.from_host(np.array([0, 3, -4])),)))
-    np.testing.assert_array_equal(got[0], a[0])
-    assert np.isnan(got[1:]).all()
+    for idx in ([0, 3], [-4, 1]):
+        with pytest.raises(IndexError, match="out of bounds for axis 0 with size 3"):
+            gpu.index(gpu.from_host(a), (gpu.from_host(np.array(idx)),))
 
 
 def test_boolean_mask_index_on_the_device():
@@ -206,10 +207,12 @@ def test_sgd_step_fused_in_place(momentum, dampening, weight_decay, nesterov, ma
         d_p, d_buf = gpu.from_host(p), gpu.from_host(buf)
         b, d_b = (buf, d_buf) if momentum else (None, None)
         done = np.zeros(2, np.uint8)
-        cpu.sgd_step(p, g, b, first and bool(momentum), 0.1, *rule, done, 0)
-        gpu.sgd_step(d_p, gpu.from_host(g), d_b, first and bool(momentum), 0.1, *rule, done, 1)
+        scalars = (0.1, momentum, 1 - dampening, weight_decay, nesterov, maximize, first and bool(momentum),
+                   momentum != 0)  # optim/sgd.py's order, for the rule in kernels/shared/optim_rules.py
+        cpu.load("_fused_update").step("sgd", p, g, (b,), scalars, done, 0)
+        gpu.load("_fused_update").step("sgd", d_p, gpu.from_host(g), (d_b,), scalars, done, 1)
         assert done.tolist() == [1, 1]
-        gpu.sgd_step(d_p, gpu.from_host(g), d_b, False, 0.1, *rule, done, 1)  # marked done: no second update
+        gpu.load("_fused_update").step("sgd", d_p, gpu.from_host(g), (d_b,), scalars, done, 1)  # done: no update
         np.testing.assert_allclose(gpu.to_host(d_p), p, **TOL[np.dtype(dtype)])
         np.testing.assert_allclose(gpu.to_host(d_buf), buf, **TOL[np.dtype(dtype)])
 
