@@ -3,8 +3,8 @@ a device's elementwise loop.
 
 The math is plain Python over scalars, so the same function runs on every device. It names a few
 functions whose best form differs by device (``exp``, ``log``, ``log1p``, ``sin``, ``cos``, ``tanh``,
-``erf``, ``like``, ``floor``, ``ceil``, ``trunc``, ``fmod``); each device passes its own ``bindings``
-for them (the CPU: ``_vecmath``'s and ``_vecmath_special``'s vectorisable float32 polynomials and
+``erf``, ``atan2``, ``like``, ``floor``, ``ceil``, ``trunc``, ``fmod``); each device passes its own
+``bindings`` for them (the CPU: ``_vecmath``'s and ``_vecmath_special``'s vectorisable float32 polynomials and
 numpy's float-valued rounding; CUDA: libdevice). ``scalar``
 rebuilds the function with those names bound, compiles every plain-Python helper it calls the same
 way, and returns a Numba function inlined into the loop that calls it (so it

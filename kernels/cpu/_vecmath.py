@@ -110,8 +110,9 @@ def _log1p_f32(v):
     near = (v >= _SQRT_HALF - _ONE) & (v < _SQRT_HALF + _SQRT_HALF - _ONE)
     u = _ONE + v  # never subnormal: 0 or at least 2⁻²⁴
     r, f = _reduce(u)
-    f = _select(near, _ZERO, f)
-    return _log_specials(u, _log1p_core(_select(near, v, r)) + f * _LN2_LO + f * _LN2_HI)
+    core = _log1p_core(_select(near, v, r))
+    # the near range adds no f·ln 2 (even 0 would turn log1p(−0) = −0 into +0)
+    return _log_specials(u, _select(near, core, core + f * _LN2_LO + f * _LN2_HI))
 
 
 def exp(v):

@@ -26,7 +26,8 @@ from ._parallel import Split
 
 BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "sin": _vecmath_special.sin,
             "cos": _vecmath_special.cos, "tanh": _vecmath_special.tanh, "erf": _vecmath_special.erf,
-            "like": _vecmath_special.like, "floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "fmod": np.fmod}
+            "atan2": _vecmath_special.atan2, "like": _vecmath_special.like, "floor": np.floor, "ceil": np.ceil,
+            "trunc": np.trunc, "fmod": np.fmod}
 
 
 # fused multiply-adds only: elementwise loops vectorise without reassociation, and the kernels'

@@ -1,7 +1,7 @@
 """The device loop of every declared pointwise op: the same scalar ``f``/``grad`` as the CPU loop
 (``kernels/cpu/pointwise.py`` describes them), one thread an element, over flat C-contiguous device
 arrays; a binary op's operands are expanded to their broadcast shape first. ``exp``/``log``/
-``log1p``/``sin``/``cos``/``tanh``/``erf`` compile to libdevice (``_math``), ``like`` to a cast,
+``log1p``/``sin``/``cos``/``tanh``/``erf``/``atan2`` compile to libdevice (``_math``), ``like`` to a cast,
 ``floor``/``ceil``/``trunc``/``fmod`` to their float-valued device forms. Each op's kernel is compiled on first use (once per dtype); float16 runs
 in float32.
 """
@@ -17,7 +17,7 @@ from ._host import broadcast, empty, expand
 from ._launch import cast_like, cuda, launch
 
 BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "sin": math.sin, "cos": math.cos,
-            "tanh": math.tanh, "erf": math.erf, "like": cast_like, "floor": _ffloor, "ceil": _fceil, "trunc": _ftrunc,
+            "tanh": math.tanh, "erf": math.erf, "atan2": math.atan2, "like": cast_like, "floor": _ffloor, "ceil": _fceil, "trunc": _ftrunc,
             "fmod": _ffmod}
 
 

@@ -133,6 +133,8 @@ class PointwiseOp(Op):
     """A declared op's autograd node (``decl`` and ``p`` as options): the declaration's forward, and
     its gradient from what the declaration says it reads."""
 
+    fresh_grads = True  # backward returns new arrays (a leaf keeps its first gradient without a copy)
+
     def forward(self, *arrays, decl=None, p=()):
         self.decl, self.p = decl, p
         self.name = decl.grad_fn

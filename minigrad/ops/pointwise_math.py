@@ -16,12 +16,12 @@ follows from one). Each op's value and gradient are scalar functions, ``g`` the 
 
 Constants exact in float32 (0, ½, 1, 2, 3) are float32 globals, which keep float32 math in float32;
 the others are Python floats, so float32 math that uses them runs in float64 and is rounded once.
-The device loops bind ``exp``/``log``/``log1p``/``sin``/``cos``/``tanh``/``erf``/``floor``/``ceil``/
-``trunc``/``fmod`` to their fast or float-valued forms and ``like(c, x)`` to ``c`` in ``x``'s float
+The device loops bind ``exp``/``log``/``log1p``/``sin``/``cos``/``tanh``/``erf``/``atan2``/``floor``/
+``ceil``/``trunc``/``fmod`` to their fast or float-valued forms and ``like(c, x)`` to ``c`` in ``x``'s float
 type (``kernels/scalar.py``); in Python they are ``math``'s and ``c`` itself.
 """
 import math
-from math import ceil, cos, erf, exp, floor, fmod, log, log1p, sin, tanh, trunc  # noqa: F401 - rebound by the loops
+from math import atan2, ceil, cos, erf, exp, floor, fmod, log, log1p, sin, tanh, trunc  # noqa: F401 - rebound by the loops
 
 import numpy as np
 
@@ -458,7 +458,7 @@ def _round_options(dt, decimals=0):
 
 # ---- binary ----------------------------------------------------------------------------------
 def _atan2(a, b, p):
-    return math.atan2(a, b)
+    return atan2(a, b)
 
 
 def _atan2_grad(g, a, b, y, p):
