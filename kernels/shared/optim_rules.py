@@ -10,8 +10,10 @@ hyper-parameters in the parameter's dtype (the flags as bools), in the order the
 fewer buffers, Adam's max_exp_avg_sq without amsgrad, RMSprop's grad_avg when not centered) passes
 through unchanged, and ``element_step`` neither reads nor writes it: the slots in use are constants
 of each compiled loop, so no two arrays a loop touches alias and it vectorises. Rules, and the
-helpers they share (``lerp``, ``direction``, ``adam_moments``), take and return values, never arrays
-(the CUDA simulator, which runs a kernel in Python, cannot hand its arrays to a compiled function).
+helpers they share (``lerp``, ``direction``, ``adam_moments``), take and return values, never arrays:
+a store under a runtime branch inside an inlined function keeps Numba's loop from vectorising, and
+the CUDA simulator, which runs a kernel in Python, cannot hand its arrays to a compiled function
+(it runs ``element_step`` and the rule as Python, ``py_func``).
 
 Every operation rounds in the parameter's dtype in torch's order: the loops compile without fastmath
 (no fused multiply-adds, no re-association), under numpy's error model (x/0 gives ±inf or NaN, as in
@@ -20,8 +22,8 @@ from the host). The host computes the step-dependent factors (bias corrections, 
 schedule, RAdam's rectification) in float64, as torch does. In the formulas, d is the update
 direction, γ the learning rate, λ the weight decay.
 
-(Numba's cache keys a compiled loop on the loop's own file; each device's loop is named after a
-checksum of this file, so an edit here compiles afresh.)
+(Numba's cache keys a compiled loop on the loop's own file; the CPU loop is named after a checksum
+of this file, so an edit here compiles afresh.)
 """
 import math
 

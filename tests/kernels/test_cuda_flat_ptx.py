@@ -10,7 +10,7 @@ from tests.kernels.ptx_check import compiled_kernels
 KERNELS = """
     from numba import types
 
-    from minigrad.kernels.cuda import _elementwise as E, _matmul as M, _reduce as R, _sgd as G, _shape as S
+    from minigrad.kernels.cuda import _elementwise as E, _fused_update as F, _matmul as M, _reduce as R, _shape as S
     from minigrad.kernels.cuda import _softmax as SM
 
     i64, f32, f64, b1 = types.int64, types.float32, types.float64, types.boolean
@@ -42,11 +42,15 @@ KERNELS = """
         "fill": (S._fill, (A(f32), f32), False),
         "strided gather": (S._strided(None), (A(f32), i64, t2, t2, A(f32)), False),
         "strided scatter": (S._strided(False), (A(f32), i64, t2, t2, A(f32)), False),
-        "take": (S._take(False), (A(f32), A(i64), i64, i64, f32, A(f32)), False),
-        "take scatter-add": (S._take(True), (A(f32), A(i64), i64, i64, f32, A(f32)), False),
+        "take": (S._take(False), (A(f32), A(i64), i64, i64, A(i64), A(f32)), False),
+        "take scatter-add": (S._take(True), (A(f32), A(i64), i64, i64, A(i64), A(f32)), False),
         "softmax": (SM._forward(False), (A(f32), i64, i64, i64, A(f32)), True),
         "log_softmax backward": (SM._backward(True), (A(f32), A(f32), i64, i64, i64, A(f32)), True),
-        "sgd update": (G._update, (A(f32),) * 3 + (f32,) * 4 + (b1,) * 4, False),
+        "sgd update": (F.kernel("sgd", (True, False, False)),
+                       (A(f32), A(f32), types.UniTuple(A(f32), 3), types.Tuple((f32,) * 4 + (b1,) * 4)), False),
+        "adam update": (F.kernel("adam", (True, True, True)),
+                        (A(f32), A(f32), types.UniTuple(A(f32), 3),
+                         types.Tuple((f32,) * 6 + (b1,) * 2 + (f32,) * 3 + (b1,))), False),
     })
 """
 

@@ -82,20 +82,26 @@ def dtype_cases(option_sets, float64=1):
     return [(o, np.float32) for o in option_sets] + [(option_sets[min(float64, len(option_sets) - 1)], np.float64)]
 
 
-def against_torch(name, options, dtype, steps=50, tol=None):
-    """Train the MLP (with an unused layer) ``steps`` steps with ``optim.<name>(**options)`` in both
-    libraries; compare the parameters and the state, and check the unused layer was left alone."""
-    (mg, x, y), (th, tx, ty) = pair(dtype, unused=True)
-    mg_opt = getattr(minigrad.optim, name)(mg.parameters(), **options)
-    th_opt = getattr(torch.optim, name)(th.parameters(), **options)
-    spare = mg.spare.weight.detach().numpy().copy()
+def train_both(mg_case, th_case, mg_opt, th_opt, steps, **tol):
+    """``steps`` training steps of each library's (net, x, y) with its optimizer, then the parameters
+    and the optimizers' state compared."""
+    (mg, x, y), (th, tx, ty) = mg_case, th_case
     for _ in range(steps):
         train_step(minigrad, mg_opt, mg, x, y)
         train_step(torch, th_opt, th, tx, ty)
-    tol = tol or {}
     assert_same_params(mg, th, **tol)
     assert_same_state(mg_opt, th_opt, **tol)
-    assert np.array_equal(mg.spare.weight.detach().numpy(), spare)  # grad None: skipped (state as torch's)
+
+
+def against_torch(name, options, dtype, steps=50, tol=None):
+    """Train the MLP (with an unused layer) ``steps`` steps with ``optim.<name>(**options)`` in both
+    libraries; compare the parameters and the state, and check the unused layer was left alone."""
+    mg_case, th_case = pair(dtype, unused=True)
+    mg_opt = getattr(minigrad.optim, name)(mg_case[0].parameters(), **options)
+    th_opt = getattr(torch.optim, name)(th_case[0].parameters(), **options)
+    spare = mg_case[0].spare.weight.detach().numpy().copy()
+    train_both(mg_case, th_case, mg_opt, th_opt, steps, **(tol or {}))
+    assert np.array_equal(mg_case[0].spare.weight.detach().numpy(), spare)  # grad None: skipped (state as torch's)
     return mg_opt
 
 

@@ -14,7 +14,7 @@ import minigrad.kernels
 from minigrad import nn, optim
 from tests.compare import assert_close
 from tests.hardening import test_interrupts
-from tests.optim.optim_helpers import assert_same_params, assert_same_state, pair, train_step
+from tests.optim.optim_helpers import assert_same_params, pair, train_both, train_step
 
 FUSED = [("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1)), ("AdamW", dict(lr=0.01)),
          ("RMSprop", dict(momentum=0.9, centered=True)), ("Adagrad", dict(lr_decay=0.1)), ("Adadelta", dict()),
@@ -163,11 +163,7 @@ def test_torch_checkpoint_continues_in_minigrad(name, options):
           "param_groups": sd["param_groups"]}
     mg_opt = getattr(optim, name)(mg.parameters(), **options)
     mg_opt.load_state_dict(sd)
-    for _ in range(5):
-        train_step(torch, th_opt, th, tx, ty)
-        train_step(minigrad, mg_opt, mg, x, y)
-    assert_same_params(mg, th)
-    assert_same_state(mg_opt, th_opt)
+    train_both((mg, x, y), (th, tx, ty), mg_opt, th_opt, 5)
 
 
 def test_tensor_learning_rate_and_buffer_versions():
@@ -190,18 +186,12 @@ def test_checkpoint_files_move_between_minigrad_and_torch(tmp_path):
     minigrad's; each continues as the other would."""
     (mg, x, y), (th, tx, ty) = pair()
     mg_opt, th_opt = optim.Adam(mg.parameters(), lr=0.01), torch.optim.Adam(th.parameters(), lr=0.01)
-    for _ in range(3):
-        train_step(minigrad, mg_opt, mg, x, y)
-        train_step(torch, th_opt, th, tx, ty)
+    train_both((mg, x, y), (th, tx, ty), mg_opt, th_opt, 3)
     minigrad.save(mg_opt.state_dict(), tmp_path / "minigrad.pt")
     torch.save(th_opt.state_dict(), tmp_path / "torch.pt")
     th_opt.load_state_dict(torch.load(tmp_path / "minigrad.pt"))
     mg_opt.load_state_dict(minigrad.load(tmp_path / "torch.pt"))
-    for _ in range(3):
-        train_step(minigrad, mg_opt, mg, x, y)
-        train_step(torch, th_opt, th, tx, ty)
-    assert_same_params(mg, th)
-    assert_same_state(mg_opt, th_opt)
+    train_both((mg, x, y), (th, tx, ty), mg_opt, th_opt, 3)
 
 
 def test_state_dict_hooks_like_torch():
