@@ -242,7 +242,10 @@ class Split:
         """Run a reducing kernel ``func(lo, hi, partial, *args)`` over ``n_pieces`` pieces and return
         Σ partial (``ordered_sum``)."""
         partial = np.empty(n_pieces)
-        self(work, n_pieces, partial, *args)
+        if work < PARALLEL_MIN:  # (as ``__call__`` would, a Python call earlier)
+            self.kernel(0, n_pieces, partial, *args)
+        else:
+            self(work, n_pieces, partial, *args)
         return ordered_sum(partial)
 
 

@@ -43,13 +43,15 @@ def _loop(b0, b1, partial, x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
     # call. One partial sum per block: the split never follows the threads.
     n = x.size
     keep, nx, ny, nz = out.size > 0, gx.size > 0, gy.size > 0, gz.size > 0
-    scratch = np.empty(6 * _BLOCK, x.dtype)
+    scratch = np.empty(6 * _BLOCK + 1, x.dtype)
+    scratch[-1] = s  # the scale comes as a float (typed quicker than a numpy scalar), used in x's dtype
+    sc = scratch[-1]
     # filled before any select: z or w may be a read-only view (np.broadcast_to's), and a slice of
     # either would give the selected row the read-only type
     if not zs:
         scratch[4 * _BLOCK:5 * _BLOCK] = z[0]
     if not ws:
-        scratch[5 * _BLOCK:] = w[0]
+        scratch[5 * _BLOCK:6 * _BLOCK] = w[0]
     for b in range(b0, b1):
         lo = b * _BLOCK
         hi = min(lo + _BLOCK, n)
@@ -66,9 +68,9 @@ def _loop(b0, b1, partial, x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
             l, dx, dy, dz = elem(xb[j], yb[j], zb[j], wb[j], p)  # noqa: F821 - bound by ``loops``
             part += l
             lb[j] = l
-            dxb[j] = dx * s
-            dyb[j] = dy * s
-            dzb[j] = dz * s
+            dxb[j] = dx * sc
+            dyb[j] = dy * sc
+            dzb[j] = dz * sc
         partial[b] = part
 
 
@@ -111,21 +113,25 @@ def run(kernel, operands, need_grad, reduction, params=(), divisor=None):
                            reduction, params, divisor)
         return (loss.astype(dt), *[None if g is None else g.astype(dt) for g in grads])
     empty = _EMPTY[dt]
-    z = operands[2] if len(operands) > 2 and operands[2] is not None else one
-    w = operands[3] if len(operands) > 3 and operands[3] is not None else one
+    z = w = one
+    if len(operands) > 2:
+        z = one if operands[2] is None else operands[2]
+        w = one if len(operands) < 4 or operands[3] is None else operands[3]
     z_big, w_big = z.size != 1, w.size != 1  # else the loop expands them
     shape = x.shape
-    if not (shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and not (z_big or w_big)):
+    if z_big or w_big or shape != y.shape:  # (ravel below copies a strided x or y)
         shape, full = broadcast(x, y, *[a for a, big in ((z, z_big), (w, w_big)) if big])
         x, y, rest = full[0], full[1], iter(full[2:])
         z, w = next(rest) if z_big else z, next(rest) if w_big else w
-    s = scale(reduction, x.size if divisor is None else divisor)
+    n = x.size
+    s = scale(reduction, n if divisor is None else divisor)
     out = np.empty(shape, dt) if reduction == "none" else empty
     grads = [np.empty(shape, dt) if need else None for need in need_grad]
-    gx, gy, gz = [empty if g is None else g.reshape(-1) for g in grads] + [empty] * (3 - len(grads))
-    total = kernel.sum(x.size, (x.size + _BLOCK - 1) // _BLOCK, x.reshape(-1), y.reshape(-1), z.reshape(-1),
-                       w.reshape(-1), int(z_big), int(w_big), tuple(dt.type(v) for v in params),
-                       dt.type(s), out.reshape(-1), gx, gy, gz)
+    flat = [empty if g is None else g.ravel() for g in grads]  # ravel: a C-contiguous array's view, quicker
+    gx, gy, gz = flat if len(flat) == 3 else flat + [empty] * (3 - len(flat))
+    total = kernel.sum(n, (n + _BLOCK - 1) // _BLOCK, x.ravel(), y.ravel(), z.ravel(), w.ravel(), int(z_big),
+                       int(w_big), tuple([dt.type(v) for v in params]) if params else (), s, out.ravel(),
+                       gx, gy, gz)
     return (result(reduction, total, s, out, dt), *grads)
 
 
