@@ -33,6 +33,7 @@ from numba.extending import intrinsic
 
 from ..jit import njit
 from ..shared import optim_rules
+from . import _twins
 
 
 @intrinsic
@@ -72,6 +73,43 @@ def _loop(name, live):
     return njit(fastmath=False, error_model="numpy")(func)
 
 
+ARRAY_RULES = {"sgd": lambda scalars: True, "adam": lambda scalars: not scalars[-1]}  # rules, and when
+# (amsgrad off), whose branches read only the scalars, so numpy runs them over whole arrays: the twins
+_TWIN_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_numpy = types.SimpleNamespace(sqrt=np.sqrt)
+
+
+def _python(func):
+    """``func``'s Python code, with the Numba functions it calls as Python and ``math`` as numpy's."""
+    env = {name: _python(v.py_func) if hasattr(v, "py_func") else v for name, v in func.__globals__.items()
+           if name in func.__code__.co_names}
+    env.update(__builtins__=func.__globals__["__builtins__"], math=_numpy)
+    return types.FunctionType(func.__code__, env, func.__name__)
+
+
+@functools.cache
+def _twin(name, live):
+    """``_loop(name, live)``'s numpy twin (kernels/cpu/_twins.py): the rule over whole arrays, in the
+    parameter's dtype, each operation rounded as the loop rounds it (no fused multiply-adds)."""
+    rule = _python(getattr(optim_rules, name).py_func)
+
+    def update(p, g, buffers, scalars, done, k):
+        new = rule(p, g, *[b if on else p for b, on in zip(buffers, live)],
+                   tuple([s if s.__class__ is bool else p.dtype.type(s) for s in scalars]))
+        for a, value, on in zip((p,) + buffers, new, (True,) + live):
+            if on:
+                a[...] = value
+        done[k] = 1
+    return update
+
+
+def _call(name, live, *args):
+    """``_loop(name, live)(*args)``, or its numpy twin on a first run (rules in ``ARRAY_RULES``)."""
+    p, scalars = args[0], args[3]
+    small = p.dtype in _TWIN_DTYPES and name in ARRAY_RULES and ARRAY_RULES[name](scalars)
+    return _twins.run(_loop(name, live), _twin(name, live) if small else None, small, *args)
+
+
 def _memory_order(a):
     """The axes of ``a`` from the largest stride to the smallest."""
     return tuple(sorted(range(a.ndim), key=lambda axis: -abs(a.strides[axis])))
@@ -106,6 +144,8 @@ def step(name, p, g, buffers, scalars, done, k):
         return
     live, (b0, b1, b2) = slots(p, buffers)
     kernel = _loop(name, live)
+    if not kernel.overloads or _twins.EXECUTOR:  # not run in this process yet: maybe its numpy twin
+        kernel = functools.partial(_call, name, live)
     scalars = tuple([s if s.__class__ is bool else float(s) for s in scalars])  # one compile for ints and floats
     if p.flags.c_contiguous and g.flags.c_contiguous and b0.flags.c_contiguous and b1.flags.c_contiguous \
             and b2.flags.c_contiguous:  # the common case, without the layout search

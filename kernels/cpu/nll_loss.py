@@ -29,6 +29,7 @@ from ..jit import njit
 from ..shared.shape import compute_dtype, layout, loss_shape  # noqa: F401 - cross_entropy imports them here
 from ._host import result, scale
 from ._parallel import pieces, split
+from ._twins import run
 
 @njit
 def _target_weight_sum(t, w, ignore_index):
@@ -45,6 +46,15 @@ def _target_weight_sum(t, w, ignore_index):
     return -1, total
 
 
+def _target_weight_sum_numpy(t, w, ignore_index):
+    """``_target_weight_sum``'s numpy twin (kernels/cpu/_twins.py): the same float64 sum, in order."""
+    kept = t != ignore_index
+    bad = np.flatnonzero(kept & ((t < 0) | (t >= w.shape[0])))
+    end = bad[0] if bad.size else t.shape[0]
+    used = w[t[:end][kept[:end]]]
+    return (int(bad[0]) if bad.size else -1), (float(np.cumsum(used, dtype=np.float64)[-1]) if used.size else 0.0)
+
+
 @functools.lru_cache(maxsize=64)
 def ones(n_classes, dtype):
     """The weights of an unweighted loss (shared; the kernels only read them)."""
@@ -59,7 +69,7 @@ def class_arrays(n_classes, weight, target, dtype):
 
 def target_weight_sum(t, w, ignore_index):
     """W = Σ w[t_p] over the non-ignored flat int64 targets; IndexError as torch for one out of range."""
-    bad, total = _target_weight_sum(t, w, ignore_index)
+    bad, total = run(_target_weight_sum, _target_weight_sum_numpy, True, t, w, ignore_index)
     if bad >= 0:
         raise IndexError(f"Target {t[bad]} is out of bounds.")
     return total

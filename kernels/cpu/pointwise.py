@@ -23,6 +23,7 @@ from ..scalar import compiled, params, scalar
 from . import _vecmath, _vecmath_special
 from ._host import broadcast
 from ._parallel import Split
+from ._twins import run
 
 BINDINGS = {"exp": _vecmath.exp, "log": _vecmath.log, "log1p": _vecmath.log1p, "sin": _vecmath_special.sin,
             "cos": _vecmath_special.cos, "tanh": _vecmath_special.tanh, "erf": _vecmath_special.erf,
@@ -81,6 +82,22 @@ def _kernel(decl):
     return k
 
 
+def _relu_numpy(work, units, backward, x, y, g, out, p):
+    """relu's loop as numpy (its twin, kernels/cpu/_twins.py): y = 0 where x < 0, else x (NaN and −0
+    pass); the gradient 0 where y ≤ 0, else g."""
+    zero = out.dtype.type(0)
+    out[...] = np.where(y <= zero, zero, g) if backward else np.where(x < zero, zero, x)
+
+
+TWINS = {"relu": _relu_numpy}  # the declared ops whose loop has a numpy twin
+
+
+def _loop(decl, *args):
+    """``_kernel(decl)(*args)``, or its numpy twin (``TWINS``) while the kernel is not ready."""
+    twin = TWINS.get(decl.name)
+    return _kernel(decl)(*args) if twin is None else run(_kernel(decl), twin, True, *args)
+
+
 def _flat(a):
     return (a if a.flags.c_contiguous else np.ascontiguousarray(a)).reshape(-1)
 
@@ -106,12 +123,12 @@ def forward(decl, arrays, p):
     if decl.arity == 1:
         out = np.empty(x.shape, decl.out_dtype or dt)
         flat = _flat(x)
-        _kernel(decl)(flat.size, flat.size, False, flat, flat, flat, out.reshape(-1), _scalars(p, dt))
+        _loop(decl, flat.size, flat.size, False, flat, flat, flat, out.reshape(-1), _scalars(p, dt))
         return out
     shape, arrays = broadcast(*arrays)
     out = np.empty(shape, decl.out_dtype or dt)
     a, b = _flat(arrays[0]), _flat(arrays[1])
-    _kernel(decl)(a.size, a.size, False, a, b, a, a, out.reshape(-1), out.reshape(-1), _scalars(p, dt))
+    _loop(decl, a.size, a.size, False, a, b, a, a, out.reshape(-1), out.reshape(-1), _scalars(p, dt))
     return out
 
 
@@ -130,9 +147,9 @@ def backward(decl, g, arrays, out, p):
     if decl.arity == 1:
         x = stand_in if arrays[0] is None else _flat(arrays[0])
         gx = np.empty(g.shape, dt)
-        _kernel(decl)(n, n, True, x, y, flat_g, gx.reshape(-1), _scalars(p, dt))
+        _loop(decl, n, n, True, x, y, flat_g, gx.reshape(-1), _scalars(p, dt))
         return (gx,)
     a, b = [stand_in if v is None else _flat(np.broadcast_to(v, g.shape)) for v in arrays]
     ga, gb = np.empty(g.shape, dt), np.empty(g.shape, dt)
-    _kernel(decl)(n, n, True, a, b, y, flat_g, ga.reshape(-1), gb.reshape(-1), _scalars(p, dt))
+    _loop(decl, n, n, True, a, b, y, flat_g, ga.reshape(-1), gb.reshape(-1), _scalars(p, dt))
     return ga, gb
