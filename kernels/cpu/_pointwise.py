@@ -63,14 +63,15 @@ def _loop(b0, b1, partial, x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
         zb = z[lo:hi] if zs else scratch[4 * _BLOCK:4 * _BLOCK + m]
         wb = w[lo:hi] if ws else scratch[5 * _BLOCK:5 * _BLOCK + m]
         xb, yb = x[lo:hi], y[lo:hi]
-        part = 0.0
         for j in range(m):
             l, dx, dy, dz = elem(xb[j], yb[j], zb[j], wb[j], p)  # noqa: F821 - bound by ``loops``
-            part += l
             lb[j] = l
             dxb[j] = dx * sc
             dyb[j] = dy * sc
             dzb[j] = dz * sc
+        part = 0.0
+        for j in range(m):  # apart: a float64 sum in the loop above would narrow it to 4 float32 lanes
+            part += lb[j]
         partial[b] = part
 
 
