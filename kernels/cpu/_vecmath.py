@@ -115,25 +115,17 @@ def _log1p_f32(v):
     return _log_specials(u, _select(near, core, core + f * _LN2_LO + f * _LN2_HI))
 
 
-def exp(v):
-    """eᵛ (Python stand-in; Numba compiles the overload below)."""
-    return math.exp(v)
+def stand_in(libm, f32):
+    """The one-argument ``libm`` for scalars in kernels: Python calls ``libm``; Numba compiles ``f32``
+    inline for a float32 argument and ``libm`` for any other."""
+    def func(v):
+        return libm(v)
+    func.__name__ = func.__qualname__ = libm.__name__
+    func.__doc__ = f"``math.{libm.__name__}`` in Python; in a kernel ``{f32.__name__}`` for float32."
+    overload(func, inline="always")(lambda v: f32 if v == types.float32 else (lambda v: libm(v)))
+    return func
 
 
-def log(v):
-    """ln v (Python stand-in; Numba compiles the overload below)."""
-    return math.log(v)
-
-
-def log1p(v):
-    """ln(1 + v) (Python stand-in; Numba compiles the overload below)."""
-    return math.log1p(v)
-
-
-def _choose(f32, libm):
-    return lambda v: f32 if v == types.float32 else (lambda v: libm(v))
-
-
-overload(exp, inline="always")(_choose(_exp_f32, math.exp))
-overload(log, inline="always")(_choose(_log_f32, math.log))
-overload(log1p, inline="always")(_choose(_log1p_f32, math.log1p))
+exp = stand_in(math.exp, _exp_f32)
+log = stand_in(math.log, _log_f32)
+log1p = stand_in(math.log1p, _log1p_f32)

@@ -26,7 +26,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from ._vecmath import _bits, _choose, _select, exp
+from ._vecmath import _bits, _select, exp, stand_in
 
 _TWO_OVER_PI = 2 / math.pi
 _PIO2_HI, _PIO2_LO = 1.57079632673412561417e+00, 6.07710050650619224932e-11  # π/2 = hi + lo, hi of 33 bits
@@ -111,24 +111,10 @@ def _atan2_f32(a, b):
     return _select((a == a) & (b == b), _select(_bits(a) < np.int32(0), -r, r), a + b)
 
 
-def sin(v):
-    """sin v (Python stand-in; Numba compiles the overload below)."""
-    return math.sin(v)
-
-
-def cos(v):
-    """cos v (Python stand-in)."""
-    return math.cos(v)
-
-
-def tanh(v):
-    """tanh v (Python stand-in)."""
-    return math.tanh(v)
-
-
-def erf(v):
-    """erf v (Python stand-in)."""
-    return math.erf(v)
+sin = stand_in(math.sin, _sin_f32)
+cos = stand_in(math.cos, _cos_f32)
+tanh = stand_in(math.tanh, _tanh_f32)
+erf = stand_in(math.erf, _erf_f32)
 
 
 def atan2(a, b):
@@ -141,10 +127,6 @@ def like(c, x):
     return c
 
 
-overload(sin, inline="always")(_choose(_sin_f32, math.sin))
-overload(cos, inline="always")(_choose(_cos_f32, math.cos))
-overload(tanh, inline="always")(_choose(_tanh_f32, math.tanh))
-overload(erf, inline="always")(_choose(_erf_f32, math.erf))
 overload(atan2, inline="always")(
     lambda a, b: _atan2_f32 if a == types.float32 and b == types.float32 else (lambda a, b: math.atan2(a, b)))
 overload(like, inline="always")(
