@@ -135,6 +135,13 @@ def _mpi_op(op, t):
     return getattr(_mpi(), name), op == RedOpType.AVG
 
 
+def _store_reduced(t, a, avg, g):
+    """Write the reduction ``a`` into ``t``; AVG (sent as a SUM) is divided by the group size first."""
+    if avg:
+        a[...] /= g.size()
+    _store(t, a)
+
+
 def _member(group, **tensors):
     """``group`` (default: the world), or None on a rank that is not one of its members, after checking
     that the arguments ``tensors`` (by name) are tensors."""
@@ -171,12 +178,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     mpi_op, avg = _mpi_op(op, tensor)
     a = _load(tensor, g)
     req = g.comm.Iallreduce(_mpi().IN_PLACE, a, mpi_op)
-
-    def finish():
-        if avg:
-            a[...] /= g.size()
-        _store(tensor, a)
-    return _finish(Work(req, "all_reduce", g, finish), async_op)
+    return _finish(Work(req, "all_reduce", g, lambda: _store_reduced(tensor, a, avg, g)), async_op)
 
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
@@ -203,9 +205,7 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
 
     def finish():
         if at_root:
-            if avg:
-                a[...] /= g.size()
-            _store(tensor, a)
+            _store_reduced(tensor, a, avg, g)
     return _finish(Work(req, "reduce", g, finish), async_op)
 
 
@@ -261,12 +261,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     mpi_op, avg = _mpi_op(op, input)
     a, out = _load(input, g), _load(output, g)
     req = g.comm.Ireduce_scatter_block(a, out, mpi_op)
-
-    def finish():
-        if avg:
-            out[...] /= g.size()
-        _store(output, out)
-    return _finish(Work(req, "reduce_scatter_tensor", g, finish), async_op)
+    return _finish(Work(req, "reduce_scatter_tensor", g, lambda: _store_reduced(output, out, avg, g)), async_op)
 
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):

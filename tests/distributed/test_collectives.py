@@ -97,6 +97,9 @@ dist.reduce_scatter_tensor(mine, big, op=dist.ReduceOp.MAX)
 same(mine, everyone(np.int64, (n * 2, 5)).max(0)[2 * rank:2 * rank + 2])
 dist.reduce_scatter_tensor(mine, big)
 same(mine, everyone(np.int64, (n * 2, 5)).sum(0)[2 * rank:2 * rank + 2])
+mine = torch.zeros(2, 5, dtype=torch.float64)
+dist.reduce_scatter_tensor(mine, torch.from_numpy(data(rank, np.float64, (n * 2, 5))), op=dist.ReduceOp.AVG)
+np.testing.assert_allclose(mine.numpy(), everyone(np.float64, (n * 2, 5)).mean(0)[2 * rank:2 * rank + 2], rtol=1e-12)
 dst = n - 1
 got = [torch.zeros(3, 4, dtype=torch.int64) for _ in range(n)] if rank == dst else None
 dist.gather(torch.from_numpy(data(rank, np.int64)), got, dst=dst)
