@@ -173,8 +173,12 @@ def put_along_axis(shape, idx, g, axis):
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False):
-    """``a @ b`` with ``a``/``b`` replaced by the transpose of their last two dims when asked."""
-    return np.matmul(a.swapaxes(-1, -2) if transpose_a else a, b.swapaxes(-1, -2) if transpose_b else b)
+    """``a @ b`` with ``a``/``b`` replaced by the transpose of their last two dims when asked (two
+    matrices through ``np.dot``, the same BLAS product without matmul's ufunc dispatch: 0.4 µs of ~1.5
+    at 64×10·10×5)."""
+    a = a.swapaxes(-1, -2) if transpose_a else a
+    b = b.swapaxes(-1, -2) if transpose_b else b
+    return np.dot(a, b) if a.ndim == 2 and b.ndim == 2 else np.matmul(a, b)
 
 
 # ---- indexing ---------------------------------------------------------------------------------

@@ -58,16 +58,22 @@ class FusedLoss(Op):
     class_axis = None
 
     def forward(self, *arrays, **options):
-        loss, *grads = self.backend.load(self.kernel).forward(*arrays, need_grad=self.needs_input_grad, **options)
-        self.grads = grads
-        return loss
+        return self.fused(arrays, options)
+
+    def fused(self, arrays, options):
+        """The kernel's loss; its gradients kept for backward. (A subclass's forward ends here: a
+        ``super().forward`` chain would repack the options at every level.)"""
+        out = self.backend.load(self.kernel).forward(*arrays, need_grad=self.needs_input_grad, **options)
+        self.grads = out[1:]
+        return out[0]
 
     def backward(self, g):
         if self.seeded and g.ndim == 0:  # g is the engine's implicit 1: nothing to scale (no read of g)
-            return tuple(self.grads)
+            return self.grads
         if g.ndim and self.class_axis is not None:
             g = self.backend.expand_dims(g, self.class_axis)
-        return tuple(None if gi is None else self.backend.multiply(gi, g) for gi in self.grads)
+        multiply = self.backend.multiply
+        return tuple([None if gi is None else multiply(gi, g) for gi in self.grads])
 
 
 class _Loss(Module):

@@ -16,15 +16,13 @@ class CrossEntropy(ClassTargetLoss):
     kernel = "cross_entropy"
     class_axis = 1
 
-    def forward(self, x, target, *weight, reduction, label_smoothing, **options):
-        if target.dtype.kind == "f":  # torch composes it: -(log_softmax·y·w).sum() [/ n]
-            self.name = "DivBackward1" if reduction == "mean" and x.size else "NegBackward0"
-        elif label_smoothing > 0:  # torch: (1−ε)·nll + ε/C·smooth
-            self.name = "AddBackward0"
-        else:
-            self.name = nll_name(x.ndim, reduction)
+    def node_name(self, x, target, options):
         self.class_dim = 0 if x.ndim == 1 else 1
-        return super().forward(x, target, *weight, reduction=reduction, label_smoothing=label_smoothing, **options)
+        if target.dtype.kind == "f":  # torch composes it: -(log_softmax·y·w).sum() [/ n]
+            return "DivBackward1" if options["reduction"] == "mean" and x.size else "NegBackward0"
+        if options["label_smoothing"] > 0:  # torch: (1−ε)·nll + ε/C·smooth
+            return "AddBackward0"
+        return nll_name(x.ndim, options["reduction"])
 
     def backward(self, g):
         grads = super().backward(g)

@@ -1,4 +1,6 @@
 """multilabel_margin_loss / MultiLabelMarginLoss."""
+import numpy as np
+
 from .. import dtypes
 from ._base import FusedLoss, _Loss, reduction_arg
 from ._margin import check_class_input, check_dtype, sizes, tensor_arg
@@ -25,7 +27,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         raise RuntimeError(f"inconsistent target size: {sizes(target)} for input of size: {sizes(input)}")
     check_dtype(target, dtypes.int64, "target")
     t = target._data
-    if t.size and (t.min() < -1 or t.max() >= C):
+    if t.size and (t + 1).view(np.uint64).max() > C:  # t in [-1, C) in one reduction: t + 1 in [0, C] unsigned
         raise RuntimeError(f"argument #2 'target' is out of range: class indices must lie in [0, {C}) "
                            "or be -1 (end of a row's targets)")
     return MultilabelMarginLossOp.apply(input, target, reduction=reduction)

@@ -77,13 +77,15 @@ def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 
 
 class ClassTargetLoss(FusedLoss):
     """A fused loss over class targets (nll_loss, cross_entropy) with torch's backward check: its
-    forward accepts an unbatched (C,) input with a (1,) target, its nll backward raises."""
+    forward accepts an unbatched (C,) input with a (1,) target, its nll backward raises. ``node_name``
+    gives the node's name for the arrays and options."""
 
     def forward(self, *arrays, **options):
         x, target = arrays[0], arrays[1]
+        self.name = self.node_name(x, target, options)
         self.backward_error = (f"size mismatch (got input: [{x.shape[0]}], target: [1])"
                                if x.ndim == 1 and target.ndim == 1 and target.dtype.kind != "f" else None)
-        return super().forward(*arrays, **options)
+        return self.fused(arrays, options)
 
     def backward(self, g):
         if self.backward_error:
@@ -95,9 +97,9 @@ class NllLoss(ClassTargetLoss):
     kernel = "nll_loss"
     class_axis = 1
 
-    def forward(self, *arrays, reduction, **options):
-        self.name = nll_name(arrays[0].ndim, reduction)
-        return super().forward(*arrays, reduction=reduction, **options)
+    @staticmethod
+    def node_name(x, target, options):
+        return nll_name(x.ndim, options["reduction"])
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002

@@ -93,26 +93,26 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr = group["lr"]
             lr = float(lr) if isinstance(lr, Tensor) else lr
-            rule = (group["momentum"], group["dampening"], group["weight_decay"], group["nesterov"],
-                    group["maximize"])
+            momentum = group["momentum"]
+            # the kernel's scalars for a parameter's later steps and for its first momentum step
+            scalars = [(lr, momentum, 1 - group["dampening"], group["weight_decay"], bool(group["nesterov"]),
+                        bool(group["maximize"]), first, momentum != 0) for first in (False, True)]
             for p in group["params"]:
                 if p._grad is None:
                     continue
-                buf = self.state.get(p, {}).get("momentum_buffer") if rule[0] else None
-                first = bool(rule[0]) and buf is None
+                buf = self.state.get(p, {}).get("momentum_buffer") if momentum else None
+                first = bool(momentum) and buf is None
                 if first:
                     buf = Tensor._make(p._backend().full_like(p._data, 0), p._device)
                 versions = (p._version[0] + 1, None if buf is None or first else buf._version[0] + 1)
-                updates.append((p, buf, first, lr, rule, versions))
+                updates.append((p, buf, first, scalars[first], versions))
         done = np.zeros(len(updates), np.uint8)
         commit([functools.partial(self._update, k, *u, done) for k, u in enumerate(updates)])
         return loss
 
-    def _update(self, k, p, buf, first, lr, rule, versions, done):
+    def _update(self, k, p, buf, first, scalars, versions, done):
         """Update ``p`` unless ``done[k]`` marks it updated, then set the version counters and the new
         buffer: safe to run twice."""
-        momentum, dampening, weight_decay, nesterov, maximize = rule
-        scalars = (lr, momentum, 1 - dampening, weight_decay, bool(nesterov), bool(maximize), first, momentum != 0)
         p._backend().load("_fused_update").step("sgd", p._data, p._grad._data, (None if buf is None else buf._data,),
                                                 scalars, done, k)
         p._version[0] = versions[0]
