@@ -13,9 +13,12 @@ bits directly (``_bits`` / ``_float``, an LLVM bitcast), so a loop calling them 
           v = 0 → −inf, v < 0 → NaN, v = inf → inf, NaN → NaN
     log1p: the same x − x²/2 + x³·Q(x) on v itself for v ∈ [√½ − 1, √2 − 1) (no rounding of
           1 + v, so tiny v stay exact), else on the reduced 1 + v as log: one polynomial either way
+    log1p_unit: log1p for v ∈ [0, 1] only (a softplus term log1p(e^−|x|)): the near range, else
+          (1 + v)/2 ∈ [√½, 1] plus ln 2, with no bits taken apart and no special values to select
+          (BCE-with-logits' element, 4M float32: 6.8 -> 5.2 ms)
 
-Measured over float32: log ≤ 1.6 ulp, log1p ≤ 2.3 ulp, exp ≤ 1.4 ulp for |v| < 20 growing to 4.6 ulp
-at |v| = 87 (the kernels' reassociating fastmath folds the two-part ln 2 back into one).
+Measured over float32: log ≤ 1.6 ulp, log1p ≤ 2.3 ulp, log1p_unit ≤ 1.5 ulp, exp ≤ 1.4 ulp for |v| < 20
+growing to 4.6 ulp at |v| = 87 (the kernels' reassociating fastmath folds the two-part ln 2 back into one).
 float64 calls libm's correctly rounded functions (float64 runs are for accuracy, not speed).
 """
 import math
@@ -115,6 +118,12 @@ def _log1p_f32(v):
     return _log_specials(u, _select(near, core, core + f * _LN2_LO + f * _LN2_HI))
 
 
+def _log1p_unit_f32(v):
+    near = v < _SQRT_HALF + _SQRT_HALF - _ONE
+    core = _log1p_core(_select(near, v, _HALF * (_ONE + v) - _ONE))
+    return _select(near, core, core + _LN2_LO + _LN2_HI)
+
+
 def stand_in(libm, f32):
     """The one-argument ``libm`` for scalars in kernels: Python calls ``libm``; Numba compiles ``f32``
     inline for a float32 argument and ``libm`` for any other."""
@@ -129,3 +138,4 @@ def stand_in(libm, f32):
 exp = stand_in(math.exp, _exp_f32)
 log = stand_in(math.log, _log_f32)
 log1p = stand_in(math.log1p, _log1p_f32)
+log1p_unit = stand_in(math.log1p, _log1p_unit_f32)  # ln(1 + v) for v ∈ [0, 1] only

@@ -11,7 +11,7 @@ and l = w·p_w·|x| for y = 1, x ≪ 0. σ(x) is 1/(1 + e^−|x|) for x ≥ 0 an
 """
 import numpy as np
 
-from ..cpu._vecmath import exp, log1p
+from ..cpu._vecmath import exp, log1p_unit
 
 from .element import element
 
@@ -21,7 +21,7 @@ _ZERO, _ONE = np.float32(0), np.float32(1)
 @element
 def binary_cross_entropy_with_logits(x, y, w, pw, p):
     e = exp(-abs(x))
-    log1p_e = log1p(e)
+    log1p_e = log1p_unit(e)
     log_sig = min(x, _ZERO) - log1p_e
     r = _ONE / (_ONE + e)  # one division for σ either side
     sig = r if x >= 0 else e * r
