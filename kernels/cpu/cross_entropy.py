@@ -25,6 +25,7 @@ still in cache. (N, C) logits go row by row; (N, C, S) logits go in blocks of BL
 inner loop runs over contiguous s and vectorises. ``_vecmath.exp`` is the vectorisable exp.
 """
 import math
+from types import FunctionType
 
 import numpy as np
 from llvmlite import ir
@@ -35,7 +36,7 @@ from ..jit import njit
 from . import _vecmath
 from ._vecmath import exp
 from ._host import buffer, result, scale
-from ._parallel import pieces, split
+from ._parallel import Split, pieces, split
 from .nll_loss import class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
 
 BLOCK = 128  # positions per block of the (N, C, S) kernels: a block of x and of the gradient stays in
@@ -121,7 +122,20 @@ def _softmax_block(x2, e2, s0, e0, width, m, z):
 
 # ------------------------------------------------------------------------------------ class targets
 
-@split(depends=(_vecmath,), error_model="numpy")
+def _smoothing_pair(func):
+    """(``func`` compiled without label smoothing, and with it): the global ``SMOOTH`` is a constant
+    of each, so Numba prunes the smoothing code from the common kernel, which compiles faster on a
+    first run (empty cache, CPU: blocks 1.35 -> 1.05 s, rows 0.85 -> 0.77 s); the other compiles only
+    when a script smooths."""
+    pair = []
+    for on in (False, True):
+        clone = FunctionType(func.__code__, {**func.__globals__, "SMOOTH": on}, func.__name__)
+        clone.__qualname__ = func.__qualname__ + ("_smooth" if on else "")  # Numba's cache keys on the name
+        pair.append(Split(clone, depends=(_vecmath,), error_model="numpy"))
+    return tuple(pair)
+
+
+@_smoothing_pair
 def _class_rows(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
     """(N, C) logits row by row: ℓ into ``out``, dℓ·sc into ``g`` when non-empty, Σ ℓ per piece into
     ``partial``."""
@@ -145,7 +159,7 @@ def _class_rows(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
                 log_z = np.log(z)
                 wt, k = w[ti], sc
                 loss = keep * wt * (log_z - (xr[ti] - m))
-                if eps > 0:
+                if SMOOTH:  # noqa: F821 - bound by _smoothing_pair
                     shifted = 0.0
                     for c in range(n_classes):
                         shifted += w[c] * (xr[c] - m)
@@ -154,7 +168,7 @@ def _class_rows(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
             part += loss
             if has_grad:
                 a = x.dtype.type((keep * wt + eps_c * w_sum) * k / z)
-                if eps > 0:
+                if SMOOTH:  # noqa: F821 - bound by _smoothing_pair
                     b = x.dtype.type(eps_c * k)
                     for c in range(n_classes):
                         er[c] = a * er[c] - b * w[c]
@@ -166,7 +180,7 @@ def _class_rows(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
         partial[piece] = part
 
 
-@split(depends=(_vecmath,), error_model="numpy")
+@_smoothing_pair
 def _class_blocks(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
     """(N, C, S) logits in blocks of BLOCK positions of one sample (block b: sample b // per_sample,
     positions from (b % per_sample)·BLOCK); ``t``/``out`` are (N, S). Σ ℓ per piece into ``partial``."""
@@ -191,7 +205,7 @@ def _class_blocks(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
             e2, e0 = (e[n], s0) if has_grad else (e[0], 0)
             _softmax_block(x2, e2, s0, e0, width, m, z)
             tn, on = t[n, s0:s0 + width], out[n, s0:s0 + width]
-            if eps > 0:
+            if SMOOTH:  # noqa: F821 - bound by _smoothing_pair
                 for j in range(width):
                     shifted[j] = 0.0
                 for c in range(n_classes):
@@ -206,7 +220,7 @@ def _class_blocks(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
                     log_z = np.log(z[j])
                     wt, k[j] = w[tj], sc
                     loss = keep * wt * (log_z - (x2[tj, s0 + j] - m[j]))
-                    if eps > 0:
+                    if SMOOTH:  # noqa: F821 - bound by _smoothing_pair
                         loss += eps_c * (w_sum * log_z - shifted[j])
                 on[j] = loss
                 part += loss
@@ -214,7 +228,7 @@ def _class_blocks(p0, p1, partial, x, g, out, t, w, ignore_index, eps, sc):
             if has_grad:
                 for c in range(n_classes):
                     es = e2[c, e0:e0 + width]
-                    if eps > 0:
+                    if SMOOTH:  # noqa: F821 - bound by _smoothing_pair
                         bc = x.dtype.type(eps_c * w[c])
                         for j in range(width):
                             es[j] = a[j] * es[j] - bc * k[j]
@@ -344,7 +358,8 @@ def _classes(x, target, weight, need_grad, ignore_index, reduction, eps):
     w, t = class_arrays(layout(x.shape)[1], weight, target, dtype)
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.zeros(t.shape[0], dtype)
-    total, (g,) = _run((_class_rows, _class_blocks), x, (), need_grad[:1], out, (t,), (w, ignore_index, eps, s))
+    total, (g,) = _run((_class_rows[eps > 0], _class_blocks[eps > 0]), x, (), need_grad[:1], out, (t,),
+                       (w, ignore_index, eps, s))
     loss = _class_loss(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
     return (loss, None if g is None else g.astype(x.dtype, copy=False)) + (None,) * (len(need_grad) - 1)
 
@@ -358,7 +373,7 @@ def _plain_rows(x, t, need_grad, ignore_index, reduction):
     s = scale(reduction, target_weight_sum(t, w, ignore_index))
     out = np.zeros(n, x.dtype)
     g = buffer(x.shape, x.dtype, need_grad[0])
-    total = _class_rows.sum(x.size, pieces(n, x.size), x, g, out, t, w, ignore_index, 0.0, s)
+    total = _class_rows[0].sum(x.size, pieces(n, x.size), x, g, out, t, w, ignore_index, 0.0, s)
     loss = _class_loss(reduction, total, s, out, x.dtype)
     return (loss, g if need_grad[0] else None) + (None,) * (len(need_grad) - 1)
 
