@@ -24,6 +24,7 @@ from ._parallel import pieces, split
 @split(depends=(_distance,))
 def _kernel(p0, p1, partial, a, pos, neg, margin, eps, p, swap, s, out, ga, gp, gn):
     keep, need = out.size > 0, ga.size > 0 or gp.size > 0 or gn.size > 0
+    direct = p == 2.0 and not swap and ga.size > 0 and gp.size > 0 and gn.size > 0  # the common call
     n_pieces = partial.size
     for piece in range(p0, p1):
         part = 0.0
@@ -43,13 +44,16 @@ def _kernel(p0, p1, partial, a, pos, neg, margin, eps, p, swap, s, out, ga, gp, 
                 out[r] = loss
             if need:
                 h = s if u >= 0 else 0.0
-                ga[r, :] = 0
-                gp[r, :] = 0
-                gn[r, :] = 0
-                _distance.add_grad(a[r], pos[r], eps, p, d_ap, h, ga[r], gp[r])
-                _distance.add_grad(a[r], neg[r], eps, p, d_an, -h * w_an, ga[r], gn[r])
-                if swap:
-                    _distance.add_grad(pos[r], neg[r], eps, p, d_pn, -h * w_pn, gp[r], gn[r])
+                if direct:
+                    _distance.triplet_grad2(a[r], pos[r], neg[r], eps, d_ap, d_an, h, ga[r], gp[r], gn[r])
+                else:
+                    ga[r, :] = 0
+                    gp[r, :] = 0
+                    gn[r, :] = 0
+                    _distance.add_grad(a[r], pos[r], eps, p, d_ap, h, ga[r], gp[r])
+                    _distance.add_grad(a[r], neg[r], eps, p, d_an, -h * w_an, ga[r], gn[r])
+                    if swap:
+                        _distance.add_grad(pos[r], neg[r], eps, p, d_pn, -h * w_pn, gp[r], gn[r])
         partial[piece] = part
 
 
