@@ -51,11 +51,22 @@ def reduction_arg(size_average, reduce, reduction, elementwise_mean=True):
 class FusedLoss(Op):
     """Op over ``backend.load(kernel).forward(*arrays, need_grad=..., **options) -> (loss, *grads)``.
 
-    ``class_axis`` (for losses whose 'none' output drops a class dim) says where the upstream
-    gradient of an unreduced loss gets that dim back before it scales the saved gradients."""
+    One name in every place: an op defined in ``minigrad/losses/<loss>.py`` runs the kernel module
+    ``<loss>`` and, unless it says otherwise, is named after its class as torch names the node
+    (``MseLossOp``: MseLossBackward0). ``class_axis`` (for losses whose 'none' output drops a class
+    dim) says where the upstream gradient of an unreduced loss gets that dim back before it scales
+    the saved gradients."""
     fresh_grads = True
     kernel = None
     class_axis = None
+
+    def __init_subclass__(cls, **kw):
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__.removesuffix("Op") + "Backward0"
+        super().__init_subclass__(**kw)
+        module = cls.__module__.rpartition(".")[2]
+        if "kernel" not in cls.__dict__ and not module.startswith("_"):
+            cls.kernel = module
 
     def forward(self, *arrays, **options):
         return self.fused(arrays, options)

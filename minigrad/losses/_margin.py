@@ -115,6 +115,7 @@ class ComposedLoss(FusedLoss):
     primitive: MeanBackward0 / SumBackward0, or ``none_name`` for reduction='none'."""
     none_name = None
 
-    def forward(self, *arrays, reduction, **options):
+    def forward(self, *arrays, **options):
+        reduction = options["reduction"]
         self.name = "MeanBackward0" if reduction == "mean" else "SumBackward0" if reduction == "sum" else self.none_name
-        return super().forward(*arrays, reduction=reduction, **options)
+        return self.fused(arrays, options)

@@ -77,7 +77,7 @@ class DeferredErrorLoss(FusedLoss):
 
     def forward(self, *arrays, backward_error=None, **options):
         self.backward_error = backward_error
-        return super().forward(*arrays, **options)
+        return self.fused(arrays, options)
 
     def backward(self, g):
         if self.backward_error:

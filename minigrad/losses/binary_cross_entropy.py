@@ -9,8 +9,7 @@ _FN = "binary_cross_entropy"
 
 
 class BinaryCrossEntropyOp(FusedLoss):
-    kernel = "binary_cross_entropy"
-    name = "BinaryCrossEntropyBackward0"
+    """−w·(y·log x + (1 − y)·log(1 − x)), each log clamped at −100 as torch does."""
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):  # noqa: A002

@@ -10,8 +10,7 @@ _FN = "binary_cross_entropy_with_logits"
 
 
 class BinaryCrossEntropyWithLogitsOp(FusedLoss):
-    kernel = "binary_cross_entropy_with_logits"
-    name = "BinaryCrossEntropyWithLogitsBackward0"
+    """−w·(pos_weight·y·log σ(x) + (1 − y)·log(1 − σ(x)))."""
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002

@@ -9,7 +9,6 @@ _FN = "cosine_embedding_loss"
 
 
 class CosineEmbeddingLossOp(ComposedLoss):
-    kernel = "cosine_embedding_loss"
     none_name = "AddBackward0"
     class_axis = -1
 

@@ -12,7 +12,6 @@ _FN = "cosine_similarity"
 
 class CosineSimilarityOp(FusedLoss):
     name = "SumBackward1"
-    kernel = "cosine_similarity"
 
     def forward(self, x1, x2, dim=1, **options):
         self.class_axis = dim

@@ -13,7 +13,6 @@ _FN = "cross_entropy_loss"
 class CrossEntropy(ClassTargetLoss):
     """Fused log-softmax + loss; the kernel also returns dℓ/dweight per position for probability
     targets, which backward sums over the positions."""
-    kernel = "cross_entropy"
     class_axis = 1
 
     def node_name(self, x, target, options):

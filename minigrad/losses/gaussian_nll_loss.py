@@ -9,7 +9,6 @@ __all__ = ["gaussian_nll_loss", "GaussianNLLLoss"]
 
 class GaussianNllLossOp(ComposedLoss):
     """torch composes the loss: 'none' ends in MulBackward0, or AddBackward0 when ``full`` adds ½ln(2π)."""
-    kernel = "gaussian_nll_loss"
 
     def forward(self, x, y, var, reduction, eps=1e-6, full=False):
         self.none_name = "AddBackward0" if full else "MulBackward0"

@@ -9,7 +9,6 @@ _FN = "hinge_embedding_loss"
 
 
 class HingeEmbeddingLossOp(ComposedLoss):
-    kernel = "hinge_embedding_loss"
     none_name = "AddBackward0"
 
 

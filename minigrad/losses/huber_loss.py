@@ -8,8 +8,7 @@ __all__ = ["huber_loss", "HuberLoss"]
 
 
 class HuberLossOp(DeferredErrorLoss):
-    kernel = "huber_loss"
-    name = "HuberLossBackward0"
+    """Huber's loss of d = x − y: ½d² below delta, delta·(|d| − ½delta) above."""
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002

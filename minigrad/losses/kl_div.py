@@ -12,7 +12,6 @@ _FN = "kl_div"
 class KlDivOp(ComposedLoss):
     """torch composes kl_div: its grad_fn is SubBackward0 ('none'; MulBackward0 with ``log_target``),
     MeanBackward0, SumBackward0, or DivBackward0 for 'batchmean' (the sum divided by the batch size)."""
-    kernel = "kl_div"
 
     def forward(self, x, y, reduction, log_target=False, divisor=None):
         self.none_name = "MulBackward0" if log_target else "SubBackward0"

@@ -8,7 +8,6 @@ __all__ = ["l1_loss", "L1Loss"]
 
 
 class L1LossOp(ComposedLoss):
-    kernel = "l1_loss"
     none_name = "AbsBackward0"
 
 

@@ -8,7 +8,6 @@ _FN = "margin_ranking_loss"
 
 
 class MarginRankingLossOp(ComposedLoss):
-    kernel = "margin_ranking_loss"
     none_name = "ClampMinBackward0"
 
 

@@ -12,8 +12,6 @@ _FN = "multi_margin_loss"
 
 
 class MultiMarginLossOp(FusedLoss):
-    name = "MultiMarginLossBackward0"
-    kernel = "multi_margin_loss"
     class_axis = -1
 
 

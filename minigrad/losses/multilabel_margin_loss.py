@@ -11,8 +11,6 @@ _FN = "multilabel_margin_loss"
 
 
 class MultilabelMarginLossOp(FusedLoss):
-    name = "MultilabelMarginLossBackward0"
-    kernel = "multilabel_margin_loss"
     class_axis = -1
 
 

@@ -8,7 +8,6 @@ __all__ = ["multilabel_soft_margin_loss", "MultiLabelSoftMarginLoss"]
 
 
 class MultilabelSoftMarginLossOp(ComposedLoss):
-    kernel = "multilabel_soft_margin_loss"
     none_name = "DivBackward0"
 
     def forward(self, *arrays, **options):

@@ -94,7 +94,6 @@ class ClassTargetLoss(FusedLoss):
 
 
 class NllLoss(ClassTargetLoss):
-    kernel = "nll_loss"
     class_axis = 1
 
     @staticmethod

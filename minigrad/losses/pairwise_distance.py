@@ -10,7 +10,6 @@ _FN = "pairwise_distance"
 
 class PairwiseDistanceOp(FusedLoss):
     name = "NormBackward1"
-    kernel = "pairwise_distance"
 
     def forward(self, x1, x2, keepdim=False, **options):
         self.class_axis = None if keepdim else -1

@@ -12,7 +12,6 @@ _FN = "poisson_nll_loss"
 class PoissonNllLossOp(ComposedLoss):
     """torch composes the loss: 'none' ends in SubBackward0, or AddBackward0 when ``full`` adds the
     Stirling term."""
-    kernel = "poisson_nll_loss"
 
     def forward(self, x, y, reduction, log_input=True, full=False, eps=1e-8):
         self.none_name = "AddBackward0" if full else "SubBackward0"

@@ -8,8 +8,7 @@ __all__ = ["smooth_l1_loss", "SmoothL1Loss"]
 
 
 class SmoothL1LossOp(FusedLoss):
-    kernel = "smooth_l1_loss"
-    name = "SmoothL1LossBackward0"
+    """Huber's loss of x − y with delta = beta, divided by beta."""
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002

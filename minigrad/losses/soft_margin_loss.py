@@ -10,8 +10,7 @@ _FN = "soft_margin_loss"
 
 
 class SoftMarginLossOp(DeferredErrorLoss):
-    kernel = "soft_margin_loss"
-    name = "SoftMarginLossBackward0"
+    """log(1 + exp(−y·x)) per element, reduced."""
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002

@@ -9,7 +9,6 @@ _FN = "triplet_margin_loss"
 
 
 class TripletMarginLossOp(ComposedLoss):
-    kernel = "triplet_margin_loss"
     none_name = "ClampMinBackward0"
     class_axis = -1
 
