@@ -4,7 +4,7 @@
     <snippet>/warm_cache    minigrad's compiled kernels already cached on disk (≤ 0.5× torch)
     <snippet>/empty_cache   NUMBA_CACHE_DIR pointing to a new empty folder for every minigrad run, so
                             every kernel the snippet uses is compiled or replaced by its numpy twin
-                            (the random draws, kernels/cpu/_random.py); torch runs as above. Issue 20's
+                            (kernels/cpu/_twins.py); torch runs as above. Issue 20's
                             targets: ≤ 0.6× torch for 001, ≤ 1× for 008
     <snippet>/after_warmup  a new empty cache filled by ``minigrad warmup`` (not timed) before each
                             minigrad run: a fresh install after its one warm-up (≤ torch's time)

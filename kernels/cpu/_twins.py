@@ -1,10 +1,10 @@
 """numpy twins: run a kernel's numpy version while the compiled kernel is not ready.
 
 A first run compiles every kernel it touches (0.2-2 s of CPU each), while its arrays are small. A
-kernel with a numpy twin (the random draws, max_pool2d, ReLU, nll's target check, the SGD and Adam
-updates) runs the twin instead, compiling nothing, as
-long as the compiled kernel is not ready (neither compiled in this process nor in Numba's on-disk
-cache), the call is small (the kernel's own bound), and numpy has spent less than
+kernel with a numpy twin (the random draws, max_pool2d, ReLU, nll_loss on (N, C) rows and the class
+losses' target check, the SGD and Adam updates) runs the twin instead, compiling nothing, as long
+as the compiled kernel is not ready (neither run in this process nor in Numba's on-disk cache), the
+call is small (the kernel's own bound), and numpy has spent less than
 ``COMPILE_SECONDS`` on that kernel in this process; past that budget compiling pays (ski rental:
 never more than about twice the cost of compiling at once). A twin gives the kernel's results
 bit for bit (the tests run both). ``minigrad warmup`` compiles the kernels into the cache, after
@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from ._parallel import Split
+from ._parallel import Split, ordered_sum
 
 COMPILE_SECONDS = 0.5
 EXECUTOR = None  # "numpy" or "compiled" forces one where the twin may run (tests, warm-up); None chooses
@@ -56,6 +56,14 @@ def run(kernel, twin, small, *args):
     out = twin(*args)
     _spent[dispatcher] = _spent.get(dispatcher, 0.0) + time.perf_counter() - start
     return out
+
+
+def run_sum(kernel, twin, small, work, n_pieces, *args):
+    """``kernel.sum(work, n_pieces, *args)`` (a reducing ``Split``) through ``run``: the twin writes
+    the same partial sums."""
+    partial = np.empty(n_pieces)
+    run(kernel, twin, small, work, n_pieces, partial, *args)
+    return ordered_sum(partial)
 
 
 @contextlib.contextmanager

@@ -29,7 +29,7 @@ from ..jit import njit
 from ..shared.shape import compute_dtype, layout, loss_shape  # noqa: F401 - cross_entropy imports them here
 from ._host import result, scale
 from ._parallel import pieces, split
-from ._twins import run
+from ._twins import run, run_sum
 
 @njit
 def _target_weight_sum(t, w, ignore_index):
@@ -103,6 +103,21 @@ def _nll(p0, p1, partial, x, t, w, g, out, ignore_index, sc):
         partial[piece] = part
 
 
+def _nll_numpy(work, n_pieces, partial, x, t, w, g, out, ignore_index, sc):
+    """``_nll``'s numpy twin for (N, C) inputs (kernels/cpu/_twins.py): ℓ = −w[t]·x[n, t] in the
+    data's dtype, widened; each piece's partial sum in float64, in order."""
+    rows = np.flatnonzero(t != ignore_index)
+    c = t[rows]
+    loss = np.zeros(t.shape[0])
+    loss[rows] = -w[c] * x[rows, c, 0]
+    if g.shape[2]:
+        g[rows, c, 0] = -w[c].astype(np.float64) * sc
+    out[...] = loss
+    for piece in range(n_pieces):
+        lo, hi = piece * t.shape[0] // n_pieces, (piece + 1) * t.shape[0] // n_pieces
+        partial[piece] = np.cumsum(loss[lo:hi])[-1] if hi > lo else 0.0
+
+
 def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="mean"):
     """(loss, dL/dx or None, None[, None]) for log-probabilities ``x`` and int64/uint8 class targets."""
     n, n_classes, spatial = layout(x.shape)
@@ -114,8 +129,8 @@ def forward(x, target, weight=None, *, need_grad, ignore_index=-100, reduction="
     # at x's shape, returned as is (see the module docstring); numpy's fill zeroes it
     g = np.empty(x.shape if need_grad[0] else (n, n_classes, 0), dtype)
     g.fill(0)
-    total = _nll.sum(x.size, pieces(t.shape[0], x.size), xc, t, w, g.reshape(n, n_classes, spatial if need_grad[0] else 0),
-                     out, ignore_index, s)
+    total = run_sum(_nll, _nll_numpy, spatial == 1, x.size, pieces(t.shape[0], x.size), xc, t, w,
+                    g.reshape(n, n_classes, spatial if need_grad[0] else 0), out, ignore_index, s)
     loss = result(reduction, total, s, out.reshape(loss_shape(x.shape)), x.dtype).astype(x.dtype, copy=False)
     grad = g.astype(x.dtype, copy=False) if need_grad[0] else None
     return (loss, grad) + (None,) * (len(need_grad) - 1)

@@ -38,6 +38,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from minigrad.kernels.cpu import _fused_update, nll_loss  # noqa: E402
+from tests.compare import assert_close  # noqa: E402
 from tests.optim.optim_helpers import assert_same_params, pair, train_step  # noqa: E402
 
 OPTIMIZERS = [("SGD", dict()), ("SGD", dict(momentum=0.9, dampening=0.3, weight_decay=0.05, maximize=True)),
@@ -112,3 +113,36 @@ def test_target_weight_sum_twin(targets):
                 nll_loss.target_weight_sum(t, w, -100)
         else:
             assert nll_loss.target_weight_sum(t, w, -100) == twin[1]
+
+
+NLL_CASES = [((64, 10), np.float32, "mean", False), ((5000, 7), np.float32, "sum", True),
+             ((40000, 2), np.float64, "none", True), ((3,), np.float64, "mean", True), ((1, 4), np.float32, "sum", False)]
+
+
+@pytest.mark.parametrize("shape,dtype,reduction,weighted", NLL_CASES)
+def test_nll_twin_gives_the_kernels_bits(shape, dtype, reduction, weighted):
+    """F.nll_loss on (N, C) rows (several partial sums from 32768 elements; weights of mixed magnitude,
+    ignored targets, zeros): loss and gradient from the numpy twin bit for bit the kernel's, and torch's."""
+    rng = np.random.default_rng(len(shape) + shape[0])
+    x = (rng.standard_normal(shape) * 300).astype(dtype)
+    x[rng.random(shape) < 0.1] = 0
+    n_classes = shape[-1]
+    t = rng.integers(0, n_classes, shape[:-1] if len(shape) > 1 else ())
+    if t.ndim:
+        t[rng.random(t.shape) < 0.2] = -100
+    w = rng.uniform(0.01, 100, n_classes).astype(dtype) if weighted else None
+    got = {}
+    for executor in ("numpy", "compiled"):
+        with _twins.executor(executor):
+            xt = minigrad.tensor(x, requires_grad=True)
+            loss = minigrad.nn.functional.nll_loss(xt, minigrad.tensor(t), None if w is None else minigrad.tensor(w),
+                                                   reduction=reduction)
+            loss.sum().backward()
+            got[executor] = np.atleast_1d(loss.detach().numpy()), xt.grad.numpy()
+    for a, b in zip(got["numpy"], got["compiled"]):
+        np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8))
+    tx = torch.tensor(x, requires_grad=True)
+    th = torch.nn.functional.nll_loss(tx, torch.tensor(t), None if w is None else torch.tensor(w), reduction=reduction)
+    th.sum().backward()
+    assert_close(got["numpy"][0].reshape(th.shape), th, what="loss")
+    assert_close(got["numpy"][1], tx.grad, what="grad")
