@@ -6,7 +6,8 @@ on a loaded 2-core machine); a tutorial's first run spent most of its seconds th
 load the same kernels from the cache in milliseconds. (The random draws, max_pool2d, ReLU, nll_loss
 on rows, the class losses' target check and the SGD/Adam updates run numpy twins instead of
 compiling, kernels/cpu/_twins.py; the warm-up compiles their kernels, faster per call.) ``pip
-install`` runs no code of the package (wheels have no install hook; pip builds in an isolated environment without numba), so the cache cannot be filled at install time: run ``minigrad
+install`` runs no code of the package (wheels have no install hook; pip builds in an isolated
+environment without numba), so the cache cannot be filled at install time: run ``minigrad
 warmup`` once after installing (or in a Dockerfile's build step). It fills the cache of this Python
 and this CPU (``NUMBA_CACHE_DIR`` when set, else ``__pycache__`` beside the kernels), the same place
 a script reads it from.
