@@ -51,10 +51,11 @@ def sizes(t):
 def check_class_input(input, kernel):  # noqa: A002
     """torch's rule for (C) / (N, C) class scores (0-d counts as one class); ``kernel`` names torch's
     kernel in the error for a non-float input."""
-    if not ((input.ndim == 2 and input.shape[1]) or (input.ndim == 1 and input.shape[0]) or input.ndim == 0):
+    shape, dt = input._data.shape, input._data.dtype  # (the arrays': quicker than the tensor's Size and dtype)
+    if not ((len(shape) == 2 and shape[1]) or (len(shape) == 1 and shape[0]) or not shape):
         raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
                            f"{sizes(input)}")
-    if not input.is_floating_point() or input.dtype is dtypes.float16:
+    if dt.kind != "f" or dt == np.float16:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(input.dtype)}\'')
 
 

@@ -6,7 +6,7 @@ import warnings
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..dtypes import scalar_name  # noqa: F401 - the losses import it from here
-from ._base import FusedLoss, current_reduction, legacy_reduction
+from ._base import REDUCTIONS, FusedLoss, current_reduction, legacy_reduction
 from ._margin import all_dtype, broadcast_shape
 
 
@@ -28,6 +28,8 @@ def regression_start(input, target, size_average, reduce, reduction):  # noqa: A
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", UserWarning, stacklevel=3)
         broadcast_shape(input._data.shape, target._data.shape)
+    if size_average is None and reduce is None and reduction in REDUCTIONS:  # the common call, no warning
+        return reduction
     return current_reduction(legacy_reduction(size_average, reduce, reduction, stacklevel=4), stacklevel=4)
 
 

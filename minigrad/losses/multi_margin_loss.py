@@ -31,9 +31,10 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     tensor_arg(target, _FN, "target", 2)
     margin = float_arg(margin, _FN, "margin", 4)
     check_class_input(input, "multi_margin_loss_cpu_kernel")
-    N = input.shape[0] if input.ndim == 2 else 1
-    C = input.shape[-1] if input.ndim else 1
-    if target.ndim > 1 or target.numel() != N:
+    shape = input._data.shape
+    N = shape[0] if len(shape) == 2 else 1
+    C = shape[-1] if shape else 1
+    if target._data.ndim > 1 or target._data.size != N:
         raise RuntimeError(f"{_FN}: target tensor should be 1-D with size equal to the number of input samples "
                            f"(batch size). Expected target size [{N}], but got {sizes(target)}. Input has shape "
                            f"{sizes(input)}.")

@@ -20,11 +20,11 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     tensor_arg(input, _FN, "input", 1)
     tensor_arg(target, _FN, "target", 2)
     check_class_input(input, "multilabel_margin_loss_forward_out_frame")
-    C = input.shape[-1] if input.ndim else 1
-    if target.shape != input.shape if input.ndim == 2 else (target.ndim > 1 or target.numel() != C):
+    shape, t = input._data.shape, target._data
+    C = shape[-1] if shape else 1
+    if t.shape != shape if len(shape) == 2 else (t.ndim > 1 or t.size != C):
         raise RuntimeError(f"inconsistent target size: {sizes(target)} for input of size: {sizes(input)}")
     check_dtype(target, dtypes.int64, "target")
-    t = target._data
     if t.size and (t + 1).view(np.uint64).max() > C:  # t in [-1, C) in one reduction: t + 1 in [0, C] unsigned
         raise RuntimeError(f"argument #2 'target' is out of range: class indices must lie in [0, {C}) "
                            "or be -1 (end of a row's targets)")

@@ -85,11 +85,13 @@ class Linear(Op):
         gx = k.matmul(g, self.w) if need_x else None
         gw = gb = None
         if need_w or len(self.needs_input_grad) > 2:
-            cols = g.shape[g.ndim - 1]
-            g2 = g.reshape((g.size // cols if cols else 0, cols))
+            g2, x = g, self.x
+            if g.ndim != 2:  # leading dims as rows
+                cols = g.shape[g.ndim - 1]
+                g2 = g.reshape((g.size // cols if cols else 0, cols))
+                x = x.reshape((g2.shape[0], x.shape[x.ndim - 1]))
             if need_w:
-                x = self.x
-                gw = k.matmul(g2, x.reshape((g2.shape[0], x.shape[x.ndim - 1])), transpose_a=True)
+                gw = k.matmul(g2, x, transpose_a=True)
             if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
                 gb = k.sum(g2, axis=0)
         return gx, gw, gb
