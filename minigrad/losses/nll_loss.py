@@ -2,7 +2,8 @@
 import numbers
 import warnings
 
-from .. import dtypes
+import numpy as np
+
 from ..autograd.grad_mode import state
 from ..dtypes import scalar_name
 from ..tensor import Tensor
@@ -11,7 +12,7 @@ from ._margin import sizes, tensor_arg
 
 __all__ = ["nll_loss", "NLLLoss", "NLLLoss2d"]
 
-_TARGET_DTYPES = (dtypes.int64, dtypes.uint8)
+_TARGET_TYPES = (np.int64, np.uint8)  # Long, Byte
 
 
 def int_arg(v, fn, name, pos):
@@ -54,7 +55,7 @@ def check_class_targets(input, target, weight, check_input=True):  # noqa: A002 
     if spatial and tdim != ndim - 1:
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
                            f"{tdim}")
-    if target.dtype not in _TARGET_DTYPES:
+    if target._data.dtype.type not in _TARGET_TYPES:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_name(target)}")
     n_classes = shape[1] if ndim > 1 else shape[0]
     if not spatial:
