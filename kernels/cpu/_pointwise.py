@@ -63,15 +63,18 @@ def _loop(b0, b1, partial, x, y, z, w, zs, ws, p, s, out, gx, gy, gz):
         zb = z[lo:hi] if zs else scratch[4 * _BLOCK:4 * _BLOCK + m]
         wb = w[lo:hi] if ws else scratch[5 * _BLOCK:5 * _BLOCK + m]
         xb, yb = x[lo:hi], y[lo:hi]
+        part = 0.0
         for j in range(m):
             l, dx, dy, dz = elem(xb[j], yb[j], zb[j], wb[j], p)  # noqa: F821 - bound by ``loops``
+            if not SUM_APART:  # noqa: F821 - the element's flag, a constant of the compile (see element)
+                part += l
             lb[j] = l
             dxb[j] = dx * sc
             dyb[j] = dy * sc
             dzb[j] = dz * sc
-        part = 0.0
-        for j in range(m):  # apart: a float64 sum in the loop above would narrow it to 4 float32 lanes
-            part += lb[j]
+        if SUM_APART:  # noqa: F821
+            for j in range(m):
+                part += lb[j]
         partial[b] = part
 
 
@@ -90,7 +93,7 @@ def loops(elem):
     code = _loop.__code__
     digest = zlib.crc32(code.co_code + repr(code.co_consts).encode() + _source(inspect.getmodule(py))
                         + _source(_vecmath))
-    func = types.FunctionType(code, {**_loop.__globals__, "elem": elem}, "_loop")
+    func = types.FunctionType(code, {**_loop.__globals__, "elem": elem, "SUM_APART": elem.sum_apart}, "_loop")
     func.__qualname__ = f"_loop_{py.__name__}_{digest:08x}"  # the loss's name, or a variant's (see element)
     return Split(func, error_model="numpy")  # the inlined elem runs under the loop's flags
 

@@ -17,7 +17,7 @@ from .element import element
 _ZERO, _ONE, _FLOOR = np.float32(0), np.float32(1), np.float32(-100)
 
 
-@element
+@element(sum_apart=True)
 def binary_cross_entropy(x, y, w, unused, p):
     eps = p[0]
     log_x = max(log(x), _FLOOR)

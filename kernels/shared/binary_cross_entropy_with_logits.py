@@ -18,7 +18,7 @@ from .element import element
 _ZERO, _ONE = np.float32(0), np.float32(1)
 
 
-@element
+@element(sum_apart=True)
 def binary_cross_entropy_with_logits(x, y, w, pw, p):
     e = exp(-abs(x))
     log1p_e = log1p_unit(e)

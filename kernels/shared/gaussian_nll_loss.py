@@ -18,7 +18,7 @@ from .element import element
 _HALF, _ONE = np.float32(0.5), np.float32(1)
 
 
-@element
+@element(sum_apart=True)
 def gaussian_nll_loss(x, y, v, w, p):
     eps, c = p[0], p[1]
     v = eps if v < eps else v

@@ -16,7 +16,7 @@ from .element import element
 _ZERO, _ONE = np.float32(0), np.float32(1)
 
 
-@element
+@element(sum_apart=True)
 def kl_div(x, y, z, w, p):
     if p[0]:
         e = exp(y)

@@ -41,7 +41,7 @@ def _variant(log_input, full):
         return l, gx, gy, _ZERO
     poisson_nll_loss.__name__ = poisson_nll_loss.__qualname__ = (
         f"poisson_nll_loss{'' if log_input else '_rate'}{'_full' if full else ''}")
-    return element(poisson_nll_loss)
+    return element(poisson_nll_loss, sum_apart=True)
 
 
 _VARIANTS = {(log_input, full): _variant(log_input, full) for log_input in (True, False) for full in (False, True)}

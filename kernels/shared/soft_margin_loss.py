@@ -15,7 +15,7 @@ from .element import element
 _ZERO, _ONE = np.float32(0), np.float32(1)
 
 
-@element
+@element(sum_apart=True)
 def soft_margin_loss(x, y, z, w, p):
     e = exp(-y * x)
     return log1p(e), -y * e / (_ONE + e), _ZERO, _ZERO
