@@ -79,6 +79,17 @@ def add_grad(a, b, eps, p, n, c, ga, gb):
 
 
 @njit(fastmath=False)  # as add_grad
+def pair_grad2(a, b, eps, n, ga, gb):
+    """Both gradients of ‖a − b + eps‖₂ written at once (what zeroed rows and ``add_grad`` with c = 1 would
+    hold): rᵢ = dᵢ/n in the rows' dtype, ga = r, gb = −r (0 where n = 0)."""
+    k = 0.0 if n == 0 else 1.0 / n
+    for i in range(a.size):
+        r = ga.dtype.type((a[i] - b[i] + eps) * k)
+        ga[i] = r
+        gb[i] = -r
+
+
+@njit(fastmath=False)  # as add_grad
 def triplet_grad2(a, pos, neg, eps, d_ap, d_an, h, ga, gp, gn):
     """The three gradients of h·(‖a − pos + eps‖₂ − ‖a − neg + eps‖₂) written at once (what zeroed rows and
     ``add_grad`` for both pairs would sum, in the same dtype steps): r⁺ᵢ = h·d⁺ᵢ/d⁺, r⁻ᵢ = −h·d⁻ᵢ/d⁻,
