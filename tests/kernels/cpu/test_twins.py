@@ -9,6 +9,7 @@ def test_numpy_twin_until_compiling_pays(monkeypatch):
     """A kernel not ready runs its numpy twin until the twin has spent COMPILE_SECONDS on it, then
     compiles; a call too big for the twin compiles at once."""
     monkeypatch.setattr(_twins, "ready", lambda dispatcher, args: False)
+    monkeypatch.setattr(_random._uniform, "overloads", {})  # as if it had not run in this process
     monkeypatch.setattr(_twins, "_spent", {})
     monkeypatch.setattr(_twins, "COMPILE_SECONDS", 0.0)
     minigrad.rand(5)
