@@ -13,12 +13,14 @@ bits directly (``_bits`` / ``_float``, an LLVM bitcast), so a loop calling them 
           v = 0 → −inf, v < 0 → NaN, v = inf → inf, NaN → NaN
     log1p: the same x − x²/2 + x³·Q(x) on v itself for v ∈ [√½ − 1, √2 − 1) (no rounding of
           1 + v, so tiny v stay exact), else on the reduced 1 + v as log: one polynomial either way
+    exp_nonpositive: exp for v ≤ 0 only (x − max x in a softmax): no clamp or select at the top
+          (8192x1000 float32 row softmax and gradient: 4.14 -> 3.71 ms)
     log1p_unit: log1p for v ∈ [0, 1] only (a softplus term log1p(e^−|x|)): the near range, else
           (1 + v)/2 ∈ [√½, 1] plus ln 2, with no bits taken apart and no special values to select
           (BCE-with-logits' element, 4M float32: 6.8 -> 5.2 ms)
 
-Measured over float32: log ≤ 1.6 ulp, log1p ≤ 2.3 ulp, log1p_unit ≤ 1.5 ulp, exp ≤ 1.4 ulp for |v| < 20
-growing to 4.6 ulp at |v| = 87 (the kernels' reassociating fastmath folds the two-part ln 2 back into one).
+Measured over float32: log ≤ 1.6 ulp, log1p ≤ 2.3 ulp, log1p_unit ≤ 1.5 ulp, exp (and exp_nonpositive) ≤ 1.4
+ulp for |v| < 20 growing to 4.6 ulp at |v| = 87 (the kernels' reassociating fastmath folds the two-part ln 2 back into one).
 float64 calls libm's correctly rounded functions (float64 runs are for accuracy, not speed).
 """
 import math
@@ -63,15 +65,25 @@ def _select(typingctx, cond, a, b):
     return a(types.boolean, a, a), lambda context, builder, sig, args: builder.select(*args)
 
 
-def _exp_f32(v):
+@register_jitable(inline="always")
+def _exp_in_range(c):
+    """eᶜ for c ∈ [ln FLT_MIN, ln FLT_MAX]."""
     p0, p1, p2, p3, p4, p5 = _P
-    c = _select(v < _MIN_ARG, _MIN_ARG, _select(v > _MAX_ARG, _MAX_ARG, v))
     n = np.floor(c * _LOG2E + _HALF)
     r = c - n * _LN2_HI - n * _LN2_LO
     poly = ((((p0 * r + p1) * r + p2) * r + p3) * r + p4) * r + p5
-    # ×2ⁿ by adding n to the exponent bits: exact, and in range for every v in [ln FLT_MIN, ln FLT_MAX]
-    e = _float(_bits(poly * r * r + r + _ONE) + (np.int32(n) << np.int32(23)))
+    # ×2ⁿ by adding n to the exponent bits: exact, and in range for every c in [ln FLT_MIN, ln FLT_MAX]
+    return _float(_bits(poly * r * r + r + _ONE) + (np.int32(n) << np.int32(23)))
+
+
+def _exp_f32(v):
+    e = _exp_in_range(_select(v < _MIN_ARG, _MIN_ARG, _select(v > _MAX_ARG, _MAX_ARG, v)))
     e = _select(v < _MIN_ARG, _ZERO, _select(v > _MAX_ARG, _INF, e))
+    return _select(v == v, e, v)
+
+
+def _exp_nonpositive_f32(v):
+    e = _select(v < _MIN_ARG, _ZERO, _exp_in_range(_select(v < _MIN_ARG, _MIN_ARG, v)))
     return _select(v == v, e, v)
 
 
@@ -136,6 +148,7 @@ def stand_in(libm, f32):
 
 
 exp = stand_in(math.exp, _exp_f32)
+exp_nonpositive = stand_in(math.exp, _exp_nonpositive_f32)  # eᵛ for v ≤ 0 only (a softmax's x − max)
 log = stand_in(math.log, _log_f32)
 log1p = stand_in(math.log1p, _log1p_f32)
 log1p_unit = stand_in(math.log1p, _log1p_unit_f32)  # ln(1 + v) for v ∈ [0, 1] only

@@ -22,7 +22,8 @@ Probability targets y (x's shape), smoothed y' = (1−ε)·y + ε/C:
 The pass: the max over classes (a read), e_c written straight into the gradient buffer (a scratch
 buffer when no gradient is wanted), Z and ℓ_p, then the gradient overwrites e_c in place while it is
 still in cache. (N, C) logits go row by row; (N, C, S) logits go in blocks of BLOCK positions so every
-inner loop runs over contiguous s and vectorises. ``_vecmath.exp`` is the vectorisable exp.
+inner loop runs over contiguous s and vectorises. ``_vecmath.exp_nonpositive`` is the vectorisable exp
+(x_c − m ≤ 0).
 """
 import math
 from types import FunctionType
@@ -34,7 +35,7 @@ from numba.extending import intrinsic, overload
 
 from ..jit import njit
 from . import _vecmath
-from ._vecmath import exp
+from ._vecmath import exp_nonpositive
 from ._host import buffer, result, scale
 from ._parallel import Split, pieces, split
 from .nll_loss import class_arrays, compute_dtype, layout, loss_shape, ones, target_weight_sum
@@ -93,7 +94,7 @@ def _softmax_row(xr, er):
     m = _row_max(xr)
     z = 0.0
     for c in range(xr.shape[0]):
-        e = exp(xr[c] - m)
+        e = exp_nonpositive(xr[c] - m)
         er[c] = e
         z += e
     return m, z
@@ -115,7 +116,7 @@ def _softmax_block(x2, e2, s0, e0, width, m, z):
     for c in range(x2.shape[0]):
         xs, es = x2[c, s0:s0 + width], e2[c, e0:e0 + width]
         for j in range(width):
-            e = exp(xs[j] - m[j])
+            e = exp_nonpositive(xs[j] - m[j])
             es[j] = e
             z[j] += e
 

@@ -24,8 +24,8 @@ def _libdevice(func):
     return typer
 
 
-for _stand_in, _func in ((_vecmath.exp, math.exp), (_vecmath.log, math.log), (_vecmath.log1p, math.log1p),
-                       (_vecmath.log1p_unit, math.log1p)):
+for _stand_in, _func in ((_vecmath.exp, math.exp), (_vecmath.exp_nonpositive, math.exp), (_vecmath.log, math.log),
+                       (_vecmath.log1p, math.log1p), (_vecmath.log1p_unit, math.log1p)):
     overload(_stand_in, target="cuda")(_libdevice(_func))
 
 

@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pytest
 
-from minigrad.kernels.cpu._vecmath import exp, log, log1p, log1p_unit
+from minigrad.kernels.cpu._vecmath import exp, exp_nonpositive, log, log1p, log1p_unit
 from minigrad.kernels.jit import FASTMATH
 
 
@@ -23,7 +23,8 @@ def _loop(f):
 FUNCS = {"exp": (exp, np.exp, lambda v: np.abs(v) < 87, 5.0),
          "log": (log, np.log, lambda v: v > 0, 2.0),
          "log1p": (log1p, np.log1p, lambda v: v > -1, 3.0)}
-BOUNDED = {**FUNCS, "log1p_unit": (log1p_unit, np.log1p, lambda v: (v >= 0) & (v <= 1), 3.0)}  # defined on [0, 1]
+BOUNDED = {**FUNCS, "log1p_unit": (log1p_unit, np.log1p, lambda v: (v >= 0) & (v <= 1), 3.0),  # defined on [0, 1]
+           "exp_nonpositive": (exp_nonpositive, np.exp, lambda v: (v <= 0) & (v > -87), 5.0)}  # on v <= 0
 SPECIAL = np.array([0.0, -0.0, 1.0, -1.0, -2.0, 1e-30, -1e-30, 1e-45, -1e-45, 0.5, -0.5, 88.0, 89.0, -87.0, -104.0,
                     3.4e38, np.inf, -np.inf, np.nan], np.float32)
 
@@ -46,13 +47,14 @@ def test_float32_within_stated_ulps(samples, name):
     assert np.max(np.abs(got - want) / ulp) <= bound
 
 
-@pytest.mark.parametrize("name", FUNCS)
-def test_special_values_as_numpy(name):
-    f, ref, _, _ = FUNCS[name]
-    got = np.empty_like(SPECIAL)
-    _loop(f)(SPECIAL, got)
+@pytest.mark.parametrize("name, values", [(name, SPECIAL) for name in FUNCS]
+                         + [("exp_nonpositive", SPECIAL[~(SPECIAL > 0)])])
+def test_special_values_as_numpy(name, values):
+    f, ref, _, _ = BOUNDED[name]
+    got = np.empty_like(values)
+    _loop(f)(values, got)
     with np.errstate(all="ignore"):
-        want = ref(SPECIAL.astype(np.float64)).astype(np.float32)
+        want = ref(values.astype(np.float64)).astype(np.float32)
     exact = ~np.isfinite(want) | (want == 0)
     assert np.array_equal(got[exact], want[exact], equal_nan=True)
     signed = exact & ~np.isnan(want)  # a NaN's sign is not specified
