@@ -137,6 +137,20 @@ def slots(p, buffers):
                                                               p if b2 is None else b2)
 
 
+_converted = ((), ())  # the last scalars given to ``_numbers`` and what it made of them (one object:
+# threads read and replace it whole)
+
+
+def _numbers(scalars):
+    """``scalars`` with every number a float (one compile for ints and floats), bools kept. An
+    optimizer passes one tuple for all of a group's parameters: the last one's conversion is reused."""
+    global _converted
+    last = _converted
+    if scalars is not last[0]:
+        last = _converted = scalars, tuple([s if s.__class__ is bool else float(s) for s in scalars])
+    return last[1]
+
+
 def step(name, p, g, buffers, scalars, done, k):
     """Optimizer ``name``'s update of ``p`` and ``buffers`` in place, then ``done[k]`` set; nothing
     happens when it is set already."""
@@ -146,10 +160,13 @@ def step(name, p, g, buffers, scalars, done, k):
     kernel = _loop(name, live)
     if not kernel.overloads or _twins.EXECUTOR:  # not run in this process yet: maybe its numpy twin
         kernel = functools.partial(_call, name, live)
-    scalars = tuple([s if s.__class__ is bool else float(s) for s in scalars])  # one compile for ints and floats
-    if p.flags.c_contiguous and g.flags.c_contiguous and b0.flags.c_contiguous and b1.flags.c_contiguous \
-            and b2.flags.c_contiguous:  # the common case, without the layout search
-        kernel(p.reshape(-1), g.reshape(-1), (b0.reshape(-1), b1.reshape(-1), b2.reshape(-1)), scalars, done, k)
+    scalars = _numbers(scalars)
+    if p.flags.c_contiguous and g.flags.c_contiguous and (b0 is p or b0.flags.c_contiguous) \
+            and (b1 is p or b1.flags.c_contiguous) and (b2 is p or b2.flags.c_contiguous):
+        # the common case, without the layout search; p's flat view stands in for the unused slots too
+        flat = p.reshape(-1)
+        kernel(flat, g.reshape(-1), (flat if b0 is p else b0.reshape(-1), flat if b1 is p else b1.reshape(-1),
+                                     flat if b2 is p else b2.reshape(-1)), scalars, done, k)
         return
     order = _memory_order(p)
     flat = [_flat(a, order) for a in (p, b0, b1, b2)]

@@ -89,17 +89,16 @@ class Op:
     def release(self):
         """Drop what forward saved for backward (after a backward without ``retain_graph``), inputs
         included: of those only their place in the graph stays (``_Edge``), as torch frees them."""
-        d = self.__dict__
-        inputs = tuple([as_edge(t) for t in d["inputs"]])
+        inputs = self.inputs
+        if self.saves:  # only the saved inputs are still tensors (``record``)
+            inputs = tuple([as_edge(t) for t in inputs])
         if self.stateless:
             self.inputs = inputs
             return
-        # a new dict of what a freed node keeps (quicker than deleting the saved entries one by one)
-        kept = {"inputs": inputs, "needs_input_grad": d["needs_input_grad"], "device": d["device"],
-                "backend": d["backend"], "seq": d["seq"], "freed": True}
-        if "name" in d:
-            kept["name"] = d["name"]
-        self.__dict__ = kept
+        # a new dict of what a freed node keeps: quicker than deleting the saved entries one by one,
+        # and read attribute by attribute (reading ``__dict__`` makes Python 3.11+ build one: 0.5 µs)
+        self.__dict__ = {"inputs": inputs, "needs_input_grad": self.needs_input_grad, "device": self.device,
+                         "backend": self.backend, "seq": self.seq, "freed": True, "name": self.name}
 
     @property
     def next_functions(self):
