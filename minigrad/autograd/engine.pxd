@@ -4,7 +4,7 @@ from minigrad.tensor_core cimport TensorCore, make
 from minigrad.autograd.quiet cimport ignore_errors, restore
 
 
-@cython.locals(i=Py_ssize_t, fresh=bint, check_nan=bint, plain=bint)
+@cython.locals(i=Py_ssize_t, fresh=bint, check_nan=bint)
 cpdef run(tensors, grads, retain_graph=*, capture=*, seeded=*)
 
 cdef _seeded_backward(node, g)

@@ -145,9 +145,7 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
     pending, heap = {}, []  # node -> its summed gradient; (-seq, node) of the pending nodes
     ones = set()  # nodes whose pending gradient is an implicit seed, unsummed
     held = {}  # id -> [leaf, summed gradient] for leaves with hooks, delivered once complete
-    # a leaf's gradient goes straight into ``.grad`` unless some leaf has hooks or gradients are captured
-    plain = capture is None and not hooks.leaf_hooks_registered
-    edges = _edges_into_hooked_leaves(tensors) if capture is None and not plain else None
+    edges = _edges_into_hooked_leaves(tensors) if capture is None and hooks.leaf_hooks_registered else None
     for i, (t, g) in enumerate(zip(tensors, grads)):
         fn = t._grad_fn
         if fn is None:
@@ -197,7 +195,9 @@ def run(tensors, grads, retain_graph=False, capture=None, seeded=()):
                     anomaly_mode.raise_on_nan(node, i, gi)
                 fn = t._grad_fn
                 if fn is None:
-                    if plain:
+                    # straight into ``.grad`` unless gradients are captured or some leaf has hooks (a
+                    # hook may register one during the sweep: the flag is read here, as _hooked reads it)
+                    if captured is None and not hooks.leaf_hooks_registered:
                         _accumulate(t, gi, fresh and _apart(gi, g))
                     else:
                         _reach_leaf(t, gi, captured, held, edges, fresh and _apart(gi, g))

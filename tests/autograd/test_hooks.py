@@ -146,3 +146,22 @@ def test_leaf_hooks_fire_once_its_gradient_is_complete_during_the_sweep():
         assert seen["first_grad_at_last_hook"] is None, lib.__name__
         assert len(calls) == 1
         np.testing.assert_allclose(calls[0].numpy(), last.weight.grad.numpy())
+
+
+def _leaf_hook_from_a_hook(lib):
+    """A non-leaf's hook registers the process's first leaf hook mid-sweep; the leaf's gradient,
+    not yet delivered, goes through it."""
+    w = lib.ones(3, requires_grad=True)
+    y = w * 2
+    seen = []
+    y.register_hook(lambda g: w.register_hook(lambda gw: seen.append(gw.tolist())) and None)
+    y.sum().backward()
+    return seen, w.grad
+
+
+def test_leaf_hook_registered_during_backward(monkeypatch):
+    monkeypatch.setattr(minigrad.autograd.hooks, "leaf_hooks_registered", False)  # as in a fresh process
+    seen_mg, grad_mg = _leaf_hook_from_a_hook(minigrad)
+    seen_th, grad_th = _leaf_hook_from_a_hook(torch)
+    assert seen_mg == seen_th == [[2.0, 2.0, 2.0]]
+    assert_close(grad_mg, grad_th)
