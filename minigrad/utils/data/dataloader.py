@@ -322,20 +322,14 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def _get_data(self):
         """The next ``(task, data)`` any active worker sends; RuntimeError when a worker dies or
-        ``timeout`` passes first. The wait wakes every ``MP_STATUS_CHECK_INTERVAL`` seconds: a Ctrl-C
-        that the kernel hands to another thread (a timer's) only raises once the main thread runs
-        Python again, so a wait without an end could hold it until a slow worker answers."""
+        ``timeout`` passes first."""
         active = [w for w in range(self._num_workers) if self._workers_status[w]]
         conns = {self._result_conns[w]: w for w in active}
         sentinels = {self._workers[w].sentinel: w for w in active}
-        deadline = time.monotonic() + self._timeout if self._timeout else math.inf
         while True:
-            ready = wait(list(conns) + list(sentinels),
-                         max(0.0, min(_utils.MP_STATUS_CHECK_INTERVAL, deadline - time.monotonic())))
+            ready = wait(list(conns) + list(sentinels), self._timeout or None)
             if not ready:
-                if time.monotonic() >= deadline:
-                    raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
-                continue
+                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
             for r in ready:
                 if r in conns:
                     try:
