@@ -185,6 +185,7 @@ def test_keyboard_interrupt_and_interpreter_exit():
     (here with its workers still running at interpreter exit); no process outlives it."""
     proc = childproc.run("""
         import os, signal, sys, threading
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a run started in the background inherits it ignored
         import minigrad.utils.data as mud
         from tests.utils.data_helpers import Squares
         loader = mud.DataLoader(Squares(10, sleep_at=1, sleep=60), batch_size=1, num_workers=2)
