@@ -19,13 +19,13 @@ from ._parallel import pieces, split
 def _kernel(p0, p1, partial, x, t, one, sc, out, gx):
     """Σ l_n per piece of rows (float64) into ``partial``; ``sc`` = (mean ? 1/N : 1)/C scales each gradient step."""
     N, C = x.shape
+    target = np.zeros(C, np.bool_)  # row n's target set, cleared again after the row
     zero = one - one
     keep, need = out.size > 0, gx.size > 0
     n_pieces = partial.size
     for piece in range(p0, p1):
         part = 0.0
         for n in range(piece * N // n_pieces, (piece + 1) * N // n_pieces):
-            target = np.zeros(C, np.bool_)
             k = 0
             while k < C and t[n, k] >= 0:
                 target[t[n, k]] = True
@@ -47,6 +47,8 @@ def _kernel(p0, p1, partial, x, t, one, sc, out, gx):
                                 gx[n, i] += sc
                 if need:
                     gx[n, y] -= hits * sc
+            for j in range(k):
+                target[t[n, j]] = False
             row /= C
             part += row
             if keep:

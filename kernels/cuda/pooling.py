@@ -146,39 +146,42 @@ def span(o, size, out_size, k, s, pad, rule):
     return lo, hi, stop - start if rule == _AVG_INCLUDE_PAD else hi - lo
 
 
+@cuda.jit(device=True)
+def window(oh, ow, in_shape, out_shape, kh, kw, sh, sw, ph, pw, rule, divisor, zero):
+    """(h_lo, h_hi, w_lo, w_hi, divisor) of output (oh, ow)'s average window over (P, H, W) planes,
+    the divisor in ``zero``'s type."""
+    h_lo, h_hi, h_div = span(oh, in_shape[1], out_shape[1], kh, sh, ph, rule)
+    w_lo, w_hi, w_div = span(ow, in_shape[2], out_shape[2], kw, sw, pw, rule)
+    return h_lo, h_hi, w_lo, w_hi, cast_like(divisor if divisor else h_div * w_div, zero)
+
+
 @cuda.jit
 def _mean_kernel(x, out, kh, kw, sh, sw, ph, pw, rule, divisor, zero):
-    H, W = x.shape[1], x.shape[2]
-    OH, OW = out.shape[1], out.shape[2]
     first, step = units(False)
     for u in range(first, out.size, step):
         p, oh, ow = phw(u, out.shape)
-        h_lo, h_hi, h_div = span(oh, H, OH, kh, sh, ph, rule)
-        w_lo, w_hi, w_div = span(ow, W, OW, kw, sw, pw, rule)
+        h_lo, h_hi, w_lo, w_hi, d = window(oh, ow, x.shape, out.shape, kh, kw, sh, sw, ph, pw, rule, divisor, zero)
         acc = zero
         for ih in range(h_lo, h_hi):
             for iw in range(w_lo, w_hi):
                 acc += x[p, ih, iw]
-        out[p, oh, ow] = acc / cast_like(divisor if divisor else h_div * w_div, zero)
+        out[p, oh, ow] = acc / d
 
 
 @cuda.jit
 def _mean_backward_kernel(grad_out, gx, kh, kw, sh, sw, ph, pw, rule, divisor, zero):
-    OH, OW = grad_out.shape[1], grad_out.shape[2]
-    H, W = gx.shape[1], gx.shape[2]
     first, step = units(False)
     for u in range(first, gx.size, step):
         p, ih, iw = phw(u, gx.shape)
-        oh_lo, oh_hi = candidates(ih, H, OH, kh, sh, ph, rule)
-        ow_lo, ow_hi = candidates(iw, W, OW, kw, sw, pw, rule)
+        oh_lo, oh_hi = candidates(ih, gx.shape[1], grad_out.shape[1], kh, sh, ph, rule)
+        ow_lo, ow_hi = candidates(iw, gx.shape[2], grad_out.shape[2], kw, sw, pw, rule)
         acc = zero
         for oh in range(oh_lo, oh_hi):
-            h_lo, h_hi, h_div = span(oh, H, OH, kh, sh, ph, rule)
-            if h_lo <= ih < h_hi:
-                for ow in range(ow_lo, ow_hi):
-                    w_lo, w_hi, w_div = span(ow, W, OW, kw, sw, pw, rule)
-                    if w_lo <= iw < w_hi:
-                        acc += grad_out[p, oh, ow] / cast_like(divisor if divisor else h_div * w_div, zero)
+            for ow in range(ow_lo, ow_hi):
+                h_lo, h_hi, w_lo, w_hi, d = window(oh, ow, gx.shape, grad_out.shape, kh, kw, sh, sw, ph, pw, rule,
+                                                   divisor, zero)
+                if h_lo <= ih < h_hi and w_lo <= iw < w_hi:
+                    acc += grad_out[p, oh, ow] / d
         gx[p, ih, iw] = acc
 
 
