@@ -59,10 +59,11 @@ class HuberLoss(_Loss):
 
     Example::
 
-        >>> loss = nn.HuberLoss(delta=2.0)
-        >>> x = torch.randn(3, 5, requires_grad=True)
-        >>> y = torch.randn(3, 5)
-        >>> loss(x, y).backward()
+        >>> x, y = torch.randn(3, 5, requires_grad=True), torch.randn(3, 5)
+        >>> loss = nn.HuberLoss(delta=2.0)(x, y)
+        >>> torch.allclose(loss, 2.0 * nn.SmoothL1Loss(beta=2.0)(x, y))
+        True
+        >>> loss.backward()
     """
 
     def __init__(self, reduction="mean", delta=1.0):

@@ -49,10 +49,10 @@ class SmoothL1Loss(_Loss):
 
     Example::
 
-        >>> loss = nn.SmoothL1Loss(beta=0.5)
-        >>> x = torch.randn(3, 5, requires_grad=True)
-        >>> y = torch.randn(3, 5)
-        >>> loss(x, y).backward()
+        >>> x, y = torch.randn(3, 5, requires_grad=True), torch.randn(3, 5)
+        >>> nn.SmoothL1Loss(beta=0.0)(x, y).item() == nn.L1Loss()(x, y).item()
+        True
+        >>> nn.SmoothL1Loss(beta=0.5)(x, y).backward()
     """
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
