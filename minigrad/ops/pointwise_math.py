@@ -1,6 +1,7 @@
 """torch's elementwise tensor math, one ``Pointwise`` declaration each (``pointwise.py`` says what
-follows from one). Each op's value and gradient are scalar functions, ``g`` the upstream gradient,
-``y`` the op's output, ``p`` its options:
+follows from one). Each op's value ``f(x, p)`` and gradient ``grad(g, x, y, p)`` are scalar functions,
+written in its declaration where they fit on a line (a ``def`` above where they do not), ``g`` the
+upstream gradient, ``y`` the op's output, ``p`` its options:
 
     sin: cos x·g    cos: −sin x·g    tan: (1 + y²)·g    asin, acos: ±g/√(1 − x²)    atan: g/(1 + x²)
     sinh: cosh x·g   cosh: sinh x·g   asinh: g/√(x² + 1)   acosh: g/√(x² − 1)   atanh: g/(1 − x²)
@@ -112,238 +113,6 @@ def erfinv(y):
 
 
 # ---- unary -----------------------------------------------------------------------------------
-def _sin(x, p):
-    return sin(x)
-
-
-def _sin_grad(g, x, y, p):
-    return g * cos(x)
-
-
-def _cos(x, p):
-    return cos(x)
-
-
-def _cos_grad(g, x, y, p):
-    return -g * sin(x)
-
-
-def _tan(x, p):
-    return math.tan(x)
-
-
-def _tan_grad(g, x, y, p):
-    return g * (ONE + y * y)
-
-
-def _asin(x, p):
-    return math.asin(x)
-
-
-def _asin_grad(g, x, y, p):
-    return g / math.sqrt(ONE - x * x)
-
-
-def _acos(x, p):
-    return math.acos(x)
-
-
-def _acos_grad(g, x, y, p):
-    return -g / math.sqrt(ONE - x * x)
-
-
-def _atan(x, p):
-    return math.atan(x)
-
-
-def _atan_grad(g, x, y, p):
-    return g / (ONE + x * x)
-
-
-def _sinh(x, p):
-    return math.sinh(x)
-
-
-def _sinh_grad(g, x, y, p):
-    return g * math.cosh(x)
-
-
-def _cosh(x, p):
-    return math.cosh(x)
-
-
-def _cosh_grad(g, x, y, p):
-    return g * math.sinh(x)
-
-
-def _asinh(x, p):
-    return math.asinh(x)
-
-
-def _asinh_grad(g, x, y, p):
-    return g / math.sqrt(x * x + ONE)
-
-
-def _acosh(x, p):
-    return math.acosh(x)
-
-
-def _acosh_grad(g, x, y, p):
-    return g / math.sqrt(x * x - ONE)
-
-
-def _atanh(x, p):
-    return math.atanh(x)
-
-
-def _atanh_grad(g, x, y, p):
-    return g / (ONE - x * x)
-
-
-def _exp(x, p):
-    return exp(x)
-
-
-def _exp_grad(g, x, y, p):
-    return g * y
-
-
-def _exp2(x, p):
-    return math.pow(TWO, x)
-
-
-def _exp2_grad(g, x, y, p):
-    return g * y * LN2
-
-
-def _expm1(x, p):
-    return math.expm1(x)
-
-
-def _expm1_grad(g, x, y, p):
-    return g * (y + ONE)
-
-
-def _log(x, p):
-    return log(x)
-
-
-def _log_grad(g, x, y, p):
-    return g / x
-
-
-def _log2(x, p):
-    return math.log2(x)
-
-
-def _log2_grad(g, x, y, p):
-    return g / (x * LN2)
-
-
-def _log10(x, p):
-    return math.log10(x)
-
-
-def _log10_grad(g, x, y, p):
-    return g / (x * LN10)
-
-
-def _log1p(x, p):
-    return log1p(x)
-
-
-def _log1p_grad(g, x, y, p):
-    return g / (x + ONE)
-
-
-def _sqrt(x, p):
-    return math.sqrt(x)
-
-
-def _sqrt_grad(g, x, y, p):
-    return g / (TWO * y)
-
-
-def _rsqrt(x, p):
-    return ONE / math.sqrt(x)
-
-
-def _rsqrt_grad(g, x, y, p):
-    return -HALF * g * y * y * y
-
-
-def _reciprocal(x, p):
-    return ONE / x
-
-
-def _reciprocal_grad(g, x, y, p):
-    return -g * y * y
-
-
-def _square(x, p):
-    return x * x
-
-
-def _square_grad(g, x, y, p):
-    return TWO * g * x
-
-
-def _erf(x, p):
-    return erf(x)
-
-
-def _erf_grad(g, x, y, p):
-    return g * like(TWO_OVER_SQRT_PI, x) * exp(-x * x)
-
-
-def _erfc(x, p):
-    return math.erfc(x)
-
-
-def _erfc_grad(g, x, y, p):
-    return -g * TWO_OVER_SQRT_PI * math.exp(-x * x)
-
-
-def _erfinv(x, p):
-    return erfinv(x)
-
-
-def _erfinv_grad(g, x, y, p):
-    return g * SQRT_PI_OVER_TWO * math.exp(y * y)
-
-
-def _lgamma(x, p):
-    return math.lgamma(x)
-
-
-def _lgamma_grad(g, x, y, p):
-    return g * digamma(x)
-
-
-def _digamma(x, p):
-    return digamma(x)
-
-
-def _digamma_grad(g, x, y, p):
-    return g * trigamma(x)
-
-
-def _sigmoid(x, p):
-    return sigmoid(x)
-
-
-def _sigmoid_grad(g, x, y, p):
-    return g * y * (ONE - y)
-
-
-def _tanh(x, p):
-    return tanh(x)
-
-
-def _tanh_grad(g, x, y, p):
-    return g * (ONE - y * y)
-
-
 def _logit(x, p):
     eps = p[0]
     if eps >= ZERO:  # x clamped to [eps, 1 − eps] (NaN kept)
@@ -361,14 +130,6 @@ def _logit_grad(g, x, y, p):
     return g / (d if d != ZERO else ZERO)  # (+0: g/x at x = −0 is +inf·g, as torch)
 
 
-def _frac(x, p):
-    return x - trunc(x)
-
-
-def _frac_grad(g, x, y, p):
-    return g
-
-
 def _sinc(x, p):
     if x == 0:
         return ONE
@@ -383,64 +144,12 @@ def _sinc_grad(g, x, y, p):
     return g * (math.cos(t) * t - math.sin(t)) / (t * x)
 
 
-def _deg2rad(x, p):
-    return x * (PI / 180)
-
-
-def _deg2rad_grad(g, x, y, p):
-    return g * (PI / 180)
-
-
-def _rad2deg(x, p):
-    return x * (180 / PI)
-
-
-def _rad2deg_grad(g, x, y, p):
-    return g * (180 / PI)
-
-
-def _neg(x, p):
-    return -x
-
-
-def _neg_grad(g, x, y, p):
-    return -g
-
-
-def _abs(x, p):
-    return abs(x)
-
-
-def _abs_grad(g, x, y, p):
-    return g * sign(x)
-
-
-def _sign(x, p):
-    return sign(x)
-
-
-def _relu(x, p):  # torch's: NaN and −0 pass through
-    return ZERO if x < ZERO else x
-
-
-def _relu_grad(g, x, y, p):  # threshold_backward: a NaN output passes g
-    return ZERO if y <= ZERO else g
-
-
-def _signbit(x, p):
-    return math.copysign(ONE, x) < ZERO
-
-
 def _nan_to_num(x, p):
     if x != x:
         return p[0]
     if x == INF:
         return p[1]
     return p[2] if x == -INF else x
-
-
-def _nan_to_num_grad(g, x, y, p):
-    return g if x == x and x != INF and x != -INF else ZERO
 
 
 def _logit_options(dt, eps=None):
@@ -457,30 +166,10 @@ def _round_options(dt, decimals=0):
 
 
 # ---- binary ----------------------------------------------------------------------------------
-def _atan2(a, b, p):
-    return atan2(a, b)
-
-
 def _atan2_grad(g, a, b, y, p):
     d = a * a + b * b
     r = ONE / d if d != ZERO else ZERO
     return g * b * r, -g * a * r
-
-
-def _hypot(a, b, p):
-    return math.hypot(a, b)
-
-
-def _hypot_grad(g, a, b, y, p):
-    return g * a / y, g * b / y
-
-
-def _fmod(a, b, p):
-    return fmod(a, b)
-
-
-def _fmod_grad(g, a, b, y, p):
-    return g, -g * trunc(a / b)
 
 
 def _remainder(a, b, p):
@@ -489,18 +178,10 @@ def _remainder(a, b, p):
     return r + b if r != ZERO and (r < ZERO) != (b < ZERO) else r
 
 
-def _remainder_grad(g, a, b, y, p):
-    return g, -g * floor(a / b)
-
-
 def _xlogy(a, b, p):
     if b != b:
         return b
     return ZERO if a == ZERO else a * log(b)
-
-
-def _xlogy_grad(g, a, b, y, p):
-    return (g * log(b) if a != ZERO or b != b else ZERO), g * a / b
 
 
 def _logaddexp(a, b, p):
@@ -510,30 +191,10 @@ def _logaddexp(a, b, p):
     return m + log1p(exp(-abs(a - b)))
 
 
-def _logaddexp_grad(g, a, b, y, p):
-    return g / (ONE + exp(b - a)), g / (ONE + exp(a - b))
-
-
-def _copysign(a, b, p):
-    return math.copysign(a, b)
-
-
-def _copysign_grad(g, a, b, y, p):
-    return (g * (y / a) if a != ZERO else ZERO), ZERO
-
-
-def _heaviside(a, b, p):
-    return b if a == ZERO else (ONE if a > ZERO else ZERO)
-
-
 def _lerp(a, b, p):
     """torch's two-sided form: exact at both ends (w = 0 and w = 1)."""
     w = p[0]
     return a + w * (b - a) if abs(w) < HALF else b - (b - a) * (ONE - w)
-
-
-def _lerp_grad(g, a, b, y, p):
-    return g * (ONE - p[0]), g * p[0]
 
 
 def _lerp_options(dt, weight):
@@ -582,84 +243,92 @@ def _copy(b, x, *p):
 
 
 TRIG = [
-    Pointwise("sin", _sin, _sin_grad),
-    Pointwise("cos", _cos, _cos_grad),
-    Pointwise("tan", _tan, _tan_grad, reads="y"),
-    Pointwise("asin", _asin, _asin_grad, aliases=("arcsin",)),
-    Pointwise("acos", _acos, _acos_grad, aliases=("arccos",)),
-    Pointwise("atan", _atan, _atan_grad, aliases=("arctan",)),
-    Pointwise("sinh", _sinh, _sinh_grad),
-    Pointwise("cosh", _cosh, _cosh_grad),
-    Pointwise("asinh", _asinh, _asinh_grad, aliases=("arcsinh",)),
-    Pointwise("acosh", _acosh, _acosh_grad, aliases=("arccosh",)),
-    Pointwise("atanh", _atanh, _atanh_grad, aliases=("arctanh",)),
-    Pointwise("deg2rad", _deg2rad, _deg2rad_grad, reads=""),
-    Pointwise("rad2deg", _rad2deg, _rad2deg_grad, reads=""),
+    Pointwise("sin", lambda x, p: sin(x), lambda g, x, y, p: g * cos(x)),
+    Pointwise("cos", lambda x, p: cos(x), lambda g, x, y, p: -g * sin(x)),
+    Pointwise("tan", lambda x, p: math.tan(x), lambda g, x, y, p: g * (ONE + y * y), reads="y"),
+    Pointwise("asin", lambda x, p: math.asin(x), lambda g, x, y, p: g / math.sqrt(ONE - x * x), aliases=("arcsin",)),
+    Pointwise("acos", lambda x, p: math.acos(x), lambda g, x, y, p: -g / math.sqrt(ONE - x * x), aliases=("arccos",)),
+    Pointwise("atan", lambda x, p: math.atan(x), lambda g, x, y, p: g / (ONE + x * x), aliases=("arctan",)),
+    Pointwise("sinh", lambda x, p: math.sinh(x), lambda g, x, y, p: g * math.cosh(x)),
+    Pointwise("cosh", lambda x, p: math.cosh(x), lambda g, x, y, p: g * math.sinh(x)),
+    Pointwise("asinh", lambda x, p: math.asinh(x), lambda g, x, y, p: g / math.sqrt(x * x + ONE), aliases=("arcsinh",)),
+    Pointwise("acosh", lambda x, p: math.acosh(x), lambda g, x, y, p: g / math.sqrt(x * x - ONE), aliases=("arccosh",)),
+    Pointwise("atanh", lambda x, p: math.atanh(x), lambda g, x, y, p: g / (ONE - x * x), aliases=("arctanh",)),
+    Pointwise("deg2rad", lambda x, p: x * (PI / 180), lambda g, x, y, p: g * (PI / 180), reads=""),
+    Pointwise("rad2deg", lambda x, p: x * (180 / PI), lambda g, x, y, p: g * (180 / PI), reads=""),
     Pointwise("sinc", _sinc, _sinc_grad),
-    Pointwise("atan2", _atan2, _atan2_grad, other="tensor", aliases=("arctan2",)),
-    Pointwise("hypot", _hypot, _hypot_grad, reads="xy", other="tensor", inputs="float_only"),
+    Pointwise("atan2", lambda a, b, p: atan2(a, b), _atan2_grad, other="tensor", aliases=("arctan2",)),
+    Pointwise("hypot", lambda a, b, p: math.hypot(a, b), lambda g, a, b, y, p: (g * a / y, g * b / y), reads="xy",
+              other="tensor", inputs="float_only"),
 ]
 
 EXP_LOG = [
-    Pointwise("exp", _exp, _exp_grad, reads="y"),
-    Pointwise("exp2", _exp2, _exp2_grad, reads="y"),
-    Pointwise("expm1", _expm1, _expm1_grad, reads="y"),
-    Pointwise("log", _log, _log_grad),
-    Pointwise("log2", _log2, _log2_grad),
-    Pointwise("log10", _log10, _log10_grad),
-    Pointwise("log1p", _log1p, _log1p_grad),
-    Pointwise("sqrt", _sqrt, _sqrt_grad, reads="y"),
-    Pointwise("rsqrt", _rsqrt, _rsqrt_grad, reads="y"),
-    Pointwise("reciprocal", _reciprocal, _reciprocal_grad, reads="y"),
-    Pointwise("square", _square, _square_grad, inputs="keep", integer=lambda b, x: b.multiply(x, x),
-              grad_fn="PowBackward0"),
-    Pointwise("sigmoid", _sigmoid, _sigmoid_grad, reads="y"),
-    Pointwise("tanh", _tanh, _tanh_grad, reads="y"),
+    Pointwise("exp", lambda x, p: exp(x), lambda g, x, y, p: g * y, reads="y"),
+    Pointwise("exp2", lambda x, p: math.pow(TWO, x), lambda g, x, y, p: g * y * LN2, reads="y"),
+    Pointwise("expm1", lambda x, p: math.expm1(x), lambda g, x, y, p: g * (y + ONE), reads="y"),
+    Pointwise("log", lambda x, p: log(x), lambda g, x, y, p: g / x),
+    Pointwise("log2", lambda x, p: math.log2(x), lambda g, x, y, p: g / (x * LN2)),
+    Pointwise("log10", lambda x, p: math.log10(x), lambda g, x, y, p: g / (x * LN10)),
+    Pointwise("log1p", lambda x, p: log1p(x), lambda g, x, y, p: g / (x + ONE)),
+    Pointwise("sqrt", lambda x, p: math.sqrt(x), lambda g, x, y, p: g / (TWO * y), reads="y"),
+    Pointwise("rsqrt", lambda x, p: ONE / math.sqrt(x), lambda g, x, y, p: -HALF * g * y * y * y, reads="y"),
+    Pointwise("reciprocal", lambda x, p: ONE / x, lambda g, x, y, p: -g * y * y, reads="y"),
+    Pointwise("square", lambda x, p: x * x, lambda g, x, y, p: TWO * g * x, inputs="keep",
+              integer=lambda b, x: b.multiply(x, x), grad_fn="PowBackward0"),
+    Pointwise("sigmoid", lambda x, p: sigmoid(x), lambda g, x, y, p: g * y * (ONE - y), reads="y"),
+    Pointwise("tanh", lambda x, p: tanh(x), lambda g, x, y, p: g * (ONE - y * y), reads="y"),
     Pointwise("logit", _logit, _logit_grad, options=_logit_options),
-    Pointwise("xlogy", _xlogy, _xlogy_grad, grad_fn_scalar="XlogyBackward2"),
-    Pointwise("logaddexp", _logaddexp, _logaddexp_grad, other="tensor", inputs="float_only",
-              api=("function", "method")),
+    Pointwise("xlogy", _xlogy, lambda g, a, b, y, p: (g * log(b) if a != ZERO or b != b else ZERO, g * a / b),
+              grad_fn_scalar="XlogyBackward2"),
+    Pointwise("logaddexp", _logaddexp, lambda g, a, b, y, p: (g / (ONE + exp(b - a)), g / (ONE + exp(a - b))),
+              other="tensor", inputs="float_only", api=("function", "method")),
 ]
 
 SPECIAL = [
-    Pointwise("erf", _erf, _erf_grad),
-    Pointwise("erfc", _erfc, _erfc_grad),
-    Pointwise("erfinv", _erfinv, _erfinv_grad, reads="y"),
-    Pointwise("lgamma", _lgamma, _lgamma_grad),
-    Pointwise("digamma", _digamma, _digamma_grad),
+    Pointwise("erf", lambda x, p: erf(x), lambda g, x, y, p: g * like(TWO_OVER_SQRT_PI, x) * exp(-x * x)),
+    Pointwise("erfc", lambda x, p: math.erfc(x), lambda g, x, y, p: -g * TWO_OVER_SQRT_PI * math.exp(-x * x)),
+    Pointwise("erfinv", lambda x, p: erfinv(x), lambda g, x, y, p: g * SQRT_PI_OVER_TWO * math.exp(y * y),
+              reads="y"),
+    Pointwise("lgamma", lambda x, p: math.lgamma(x), lambda g, x, y, p: g * digamma(x)),
+    Pointwise("digamma", lambda x, p: digamma(x), lambda g, x, y, p: g * trigamma(x)),
 ]
 
 SIGN_AND_ROUNDING = [
-    Pointwise("neg", _neg, _neg_grad, reads="", inputs="keep", integer=lambda b, x: b.negative(x),
-              check=_not_bool, aliases=("negative",)),
-    Pointwise("abs", _abs, _abs_grad, inputs="keep", integer=lambda b, x: b.abs(x), aliases=("absolute",)),
-    Pointwise("sign", _sign, "zero", reads="", inputs="keep", integer=lambda b, x: b.sign(x)),
-    Pointwise("sgn", _sign, "zero", reads="", inputs="keep", integer=lambda b, x: b.sign(x)),
-    Pointwise("signbit", _signbit, None, reads="", inputs="keep", out_dtype=np.bool_,
-              integer=lambda b, x: b.less(x, 0), api=("function", "method")),
-    Pointwise("relu", _relu, _relu_grad, reads="y", inputs="keep", integer=lambda b, x: b.maximum(x, 0)),
-    Pointwise("frac", _frac, _frac_grad, reads="", inputs="float_only"),
-    Pointwise("nan_to_num", _nan_to_num, _nan_to_num_grad, inputs="keep", integer=_copy,
-              options=_nan_to_num_options),
+    Pointwise("neg", lambda x, p: -x, lambda g, x, y, p: -g, reads="", inputs="keep",
+              integer=lambda b, x: b.negative(x), check=_not_bool, aliases=("negative",)),
+    Pointwise("abs", lambda x, p: abs(x), lambda g, x, y, p: g * sign(x), inputs="keep",
+              integer=lambda b, x: b.abs(x), aliases=("absolute",)),
+    Pointwise("sign", lambda x, p: sign(x), "zero", reads="", inputs="keep", integer=lambda b, x: b.sign(x)),
+    Pointwise("sgn", lambda x, p: sign(x), "zero", reads="", inputs="keep", integer=lambda b, x: b.sign(x)),
+    Pointwise("signbit", lambda x, p: math.copysign(ONE, x) < ZERO, None, reads="", inputs="keep",
+              out_dtype=np.bool_, integer=lambda b, x: b.less(x, 0), api=("function", "method")),
+    # NaN and −0 pass through; the gradient passes where the output is NaN (torch's threshold_backward)
+    Pointwise("relu", lambda x, p: ZERO if x < ZERO else x, lambda g, x, y, p: ZERO if y <= ZERO else g, reads="y",
+              inputs="keep", integer=lambda b, x: b.maximum(x, 0)),
+    Pointwise("frac", lambda x, p: x - trunc(x), lambda g, x, y, p: g, reads="", inputs="float_only"),
+    Pointwise("nan_to_num", _nan_to_num, lambda g, x, y, p: g if x == x and x != INF and x != -INF else ZERO,
+              inputs="keep", integer=_copy, options=_nan_to_num_options),
     Pointwise("floor", "floor", "zero", arity=1, reads="", inputs="keep", integer=_copy),
     Pointwise("ceil", "ceil", "zero", arity=1, reads="", inputs="keep", integer=_copy),
     Pointwise("trunc", "trunc", "zero", arity=1, reads="", inputs="keep", integer=_copy, aliases=("fix",)),
     Pointwise("round", "round", "zero", arity=1, reads="", inputs="keep", integer=_copy, options=_round_options,
               grad_fn_options="RoundBackward1"),
-    Pointwise("copysign", _copysign, _copysign_grad, reads="xy", grad_fn_scalar="CopysignBackward1"),
-    Pointwise("heaviside", _heaviside, "not_implemented", inputs="keep", other="tensor", other_name="values",
-              check=_same_dtype,
+    Pointwise("copysign", lambda a, b, p: math.copysign(a, b),
+              lambda g, a, b, y, p: (g * (y / a) if a != ZERO else ZERO, ZERO), reads="xy",
+              grad_fn_scalar="CopysignBackward1"),
+    Pointwise("heaviside", lambda a, b, p: b if a == ZERO else (ONE if a > ZERO else ZERO), "not_implemented",
+              inputs="keep", other="tensor", other_name="values", check=_same_dtype,
               integer=lambda b, x, v: b.where(b.equal(x, 0), v, b.astype(b.greater(x, 0), x.dtype))),
-    Pointwise("fmod", _fmod, _fmod_grad, inputs="keep", integer=_integer_fmod, grad_fn="FmodBackward1",
-              grad_fn_scalar="FmodBackward0"),
-    Pointwise("remainder", _remainder, _remainder_grad, inputs="keep", integer=_integer_remainder,
-              grad_fn="RemainderBackward1", grad_fn_scalar="RemainderBackward0"),
+    Pointwise("fmod", lambda a, b, p: fmod(a, b), lambda g, a, b, y, p: (g, -g * trunc(a / b)), inputs="keep",
+              integer=_integer_fmod, grad_fn="FmodBackward1", grad_fn_scalar="FmodBackward0"),
+    Pointwise("remainder", _remainder, lambda g, a, b, y, p: (g, -g * floor(a / b)), inputs="keep",
+              integer=_integer_remainder, grad_fn="RemainderBackward1", grad_fn_scalar="RemainderBackward0"),
     Pointwise("floor_divide", "floor_divide", "not_implemented", arity=2, reads="", inputs="keep",
               integer=_integer_floor_divide),
 ]
 
-LERP = Pointwise("lerp", _lerp, _lerp_grad, reads="", other="tensor", other_name="end", options=_lerp_options,
-                 check=_same_dtype_end, api=())
+LERP = Pointwise("lerp", _lerp, lambda g, a, b, y, p: (g * (ONE - p[0]), g * p[0]), reads="", other="tensor",
+                 other_name="end", options=_lerp_options, check=_same_dtype_end, api=())
 
 
 @composed()
