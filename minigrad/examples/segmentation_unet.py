@@ -73,26 +73,24 @@ def main():
     args = parser.parse_args()
 
     x, y = make_data(torch, args.images + 16, args.size)
-    x_train, y_train, x_test, y_test = x[:args.images], y[:args.images], x[args.images:], y[args.images:]
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x[:args.images], y[:args.images]),
+                                         batch_size=args.batch_size, shuffle=True)
     net = segmentation_unet(torch)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
     for epoch in range(args.epochs):
         net.train()
-        order = torch.randperm(args.images)
-        total, batches = 0.0, 0
-        for start in range(0, args.images, args.batch_size):
-            idx = order[start:start + args.batch_size]
+        total = 0.0
+        for images, masks in loader:
             optimizer.zero_grad()
-            loss = criterion(net(x_train[idx]), y_train[idx])
+            loss = criterion(net(images), masks)
             loss.backward()
             optimizer.step()
-            total, batches = total + loss.item(), batches + 1
+            total += loss.item() * len(images)  # the batch's mean times its size: the last batch may be short
         net.eval()
         with torch.no_grad():
-            accuracy = (net(x_test).argmax(dim=1) == y_test).float().mean().item()
-        print(f"Epoch [{epoch + 1}/{args.epochs}], Loss: {total / batches:.4f}, Test pixel acc: {accuracy:.1%}")
-
+            accuracy = (net(x[args.images:]).argmax(dim=1) == y[args.images:]).float().mean().item()
+        print(f"Epoch [{epoch + 1}/{args.epochs}], Loss: {total / args.images:.4f}, Test pixel acc: {accuracy:.1%}")
 
 if __name__ == "__main__":
     main()

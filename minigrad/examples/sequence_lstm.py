@@ -8,13 +8,15 @@ A plain PyTorch script: run it on minigrad, unchanged, through the torch alias
 fixed seed: a sequence of 5 to 20 steps of 2 features each; its class is the sign of the sum of its
 first feature, which the network must carry through every step (the second feature is noise). The
 sequences are padded, packed with ``pack_padded_sequence`` (so the LSTM stops at each one's end) and
-classified from the final hidden state of a 2-layer bidirectional LSTM.
+classified from the final hidden state of a 2-layer bidirectional LSTM. A shuffling ``DataLoader`` over a
+``TensorDataset`` gives the batches; each step clips the gradient norm (``--clip``).
 """
 import argparse
 
 import torch  # alias-ok: run through `python -m minigrad run`
 import torch.nn as nn  # alias-ok
 from torch.nn.utils.rnn import pack_padded_sequence  # alias-ok
+from torch.utils.data import DataLoader, TensorDataset  # alias-ok
 
 
 class SequenceClassifier(nn.Module):
@@ -41,12 +43,14 @@ def make_data(n, max_len=20, generator_seed=0):
     return x, lengths, labels
 
 
-def accuracy(net, x, lengths, y):
+def evaluate(net, criterion, x, lengths, y):
+    """(mean loss, accuracy) of ``net`` on one whole set, in eval mode without autograd."""
     net.eval()
     with torch.no_grad():
-        correct = (net(x, lengths).argmax(dim=1) == y).sum().item()
+        logits = net(x, lengths)
+        loss, correct = criterion(logits, y).item(), (logits.argmax(dim=1) == y).sum().item()
     net.train()
-    return correct / len(y)
+    return loss, correct / len(y)
 
 
 def main():
@@ -54,28 +58,29 @@ def main():
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=0.01)
+    parser.add_argument("--clip", type=float, default=1.0, help="max gradient norm per step")
     args = parser.parse_args()
 
     x, lengths, y = make_data(1200)
-    train, test = slice(0, 1000), slice(1000, None)
+    train = TensorDataset(x[:1000], lengths[:1000], y[:1000])
+    loader = DataLoader(train, batch_size=args.batch_size, shuffle=True)
     net = SequenceClassifier()
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
 
     for epoch in range(args.epochs):
-        order = torch.randperm(1000)
-        total, batches = 0.0, 0
-        for start in range(0, len(order), args.batch_size):
-            idx = order[start:start + args.batch_size]
+        total = 0.0
+        for xb, lb, yb in loader:
             optimizer.zero_grad()
-            loss = criterion(net(x[idx], lengths[idx]), y[idx])
+            loss = criterion(net(xb, lb), yb)
             loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), args.clip)  # an LSTM's gradients can spike
             optimizer.step()
-            total, batches = total + loss.item(), batches + 1
-        print(f"Epoch [{epoch + 1}/{args.epochs}], Loss: {total / batches:.4f}, "
-              f"Train acc: {accuracy(net, x[train], lengths[train], y[train]):.1%}, "
-              f"Test acc: {accuracy(net, x[test], lengths[test], y[test]):.1%}")
-
+            total += loss.item()
+        _, train_acc = evaluate(net, criterion, *train.tensors)
+        test_loss, test_acc = evaluate(net, criterion, x[1000:], lengths[1000:], y[1000:])
+        print(f"Epoch [{epoch + 1}/{args.epochs}], Loss: {total / len(loader):.4f}, Train acc: {train_acc:.1%}, "
+              f"Test loss: {test_loss:.4f}, Test acc: {test_acc:.1%}")
 
 if __name__ == "__main__":
     main()
