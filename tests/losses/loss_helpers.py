@@ -7,7 +7,9 @@ import pytest
 import torch
 
 import minigrad
+from minigrad.losses._base import FusedLoss
 from tests.compare import compare
+from tests.losses import naive
 from tests.seed_examples import run_through_alias
 
 FLOATS = (np.float32, np.float64)
@@ -81,12 +83,26 @@ def class_case(shape, dtype, opts, seed=0):
     return logits(shape, dtype, seed), t, opts
 
 
+def check_class_targets_vs_naive(name, shape, opts, reduction, **tol):
+    """``F.<name>`` on ``class_case(shape, float64, opts)``, its value and logits gradient against
+    ``naive.<name>``."""
+    x, t, kw = class_case(shape, np.float64, opts, seed=4)
+    want, want_grad = getattr(naive, name)(x, t, reduction=reduction, **kw)
+    xt = minigrad.tensor(x, requires_grad=True)
+    (tt,), kw = lib_args(minigrad, [t], kw)
+    out = getattr(minigrad.nn.functional, name)(xt, tt, reduction=reduction, **kw)
+    out.sum().backward()
+    np.testing.assert_allclose(out.detach().numpy(), want, **tol)
+    np.testing.assert_allclose(xt.grad.numpy(), want_grad, **tol)
+
+
 # --- minigrad beside torch
 
-def lib_args(lib, args, kw):
-    """``args`` and ``kw`` with their numpy arrays as ``lib``'s tensors (not requiring grad)."""
-    conv = lambda v: lib.tensor(v) if isinstance(v, np.ndarray) else v  # noqa: E731
-    return [conv(a) for a in args], {k: conv(v) for k, v in kw.items()}
+def lib_args(lib, args, kw, grad_kw=()):
+    """``args`` and ``kw`` with their numpy arrays as ``lib``'s tensors, requiring grad only for the
+    keywords in ``grad_kw``."""
+    conv = lambda v, grad=False: lib.tensor(v, requires_grad=grad) if isinstance(v, np.ndarray) else v  # noqa: E731
+    return [conv(a) for a in args], {k: conv(v, k in grad_kw) for k, v in kw.items()}
 
 
 def fns(name, **kw):
@@ -132,10 +148,11 @@ def raises_like_torch(name, inputs, match, **kw):
         fn_mg(*[minigrad.tensor(a) if isinstance(a, np.ndarray) else a for a in inputs])
 
 
-def same_error(name, args, **kw):
-    """``F.<name>`` raises in torch and in minigrad: the same exception type and message."""
-    th_args, th_kw = lib_args(torch, args, kw)
-    mg_args, mg_kw = lib_args(minigrad, args, kw)
+def same_error(name, args, grad_kw=(), **kw):
+    """``F.<name>`` raises in torch and in minigrad: the same exception type and message (the keyword
+    arrays named in ``grad_kw`` require grad)."""
+    th_args, th_kw = lib_args(torch, args, kw, grad_kw)
+    mg_args, mg_kw = lib_args(minigrad, args, kw, grad_kw)
     with pytest.raises(Exception) as th:  # noqa: PT011
         getattr(torch.nn.functional, name)(*th_args, **th_kw)
     with pytest.raises(th.type) as mg:
@@ -145,18 +162,18 @@ def same_error(name, args, **kw):
 
 # --- what every fused loss does
 
-def check_no_grad_work(monkeypatch, kernel, name, inputs, **kw):
-    """Without any input requiring grad (and with grad inputs under no_grad) the kernel is asked for no
-    gradients and the result has no grad_fn."""
-    mod = minigrad.kernels.cpu.load(kernel)
+def check_no_grad_work(monkeypatch, name, inputs, **kw):
+    """Without any input requiring grad (and with grad inputs under no_grad) the loss's kernel is asked
+    for no gradients (``FusedLoss.fused`` passes ``needs_input_grad`` on as ``need_grad``) and the
+    result has no grad_fn."""
     asked = []
-    real = mod.forward
+    real = FusedLoss.fused
 
-    def spy(*arrays, need_grad, **options):
-        asked.append(tuple(need_grad))
-        return real(*arrays, need_grad=need_grad, **options)
+    def spy(op, arrays, options):
+        asked.append(tuple(op.needs_input_grad))
+        return real(op, arrays, options)
 
-    monkeypatch.setattr(mod, "forward", spy)
+    monkeypatch.setattr(FusedLoss, "fused", spy)
     fn = getattr(minigrad.nn.functional, name)
     out = fn(*[minigrad.tensor(a) if isinstance(a, np.ndarray) else a for a in inputs], **kw)
     assert out.grad_fn is None and not out.requires_grad
@@ -167,11 +184,12 @@ def check_no_grad_work(monkeypatch, kernel, name, inputs, **kw):
     assert asked and not any(any(a) for a in asked)
 
 
-def check_inputs_unchanged(name, inputs, **kw):
-    """Forward and backward leave the caller's arrays as they were."""
+def check_inputs_unchanged(name, inputs, grads=None, **kw):
+    """Forward and backward leave the caller's arrays as they were; the inputs at positions ``grads``
+    (default: every float array) require grad."""
     before = [a.copy() for a in inputs if isinstance(a, np.ndarray)]
-    leaves = [minigrad.from_numpy(a).requires_grad_(a.dtype.kind == "f") if isinstance(a, np.ndarray) else a
-              for a in inputs]
+    leaves = [minigrad.from_numpy(a).requires_grad_(a.dtype.kind == "f" if grads is None else i in grads)
+              if isinstance(a, np.ndarray) else a for i, a in enumerate(inputs)]
     out = getattr(minigrad.nn.functional, name)(*leaves, **kw)
     out.sum().backward()
     for a, b in zip([a for a in inputs if isinstance(a, np.ndarray)], before):

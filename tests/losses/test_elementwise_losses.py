@@ -10,8 +10,7 @@ import torch
 import minigrad
 from tests.losses import naive
 from tests.compare import compare, gradcheck
-from tests.losses.loss_helpers import (FLOATS, REDUCTIONS, check, check_inputs_unchanged, check_no_grad_work, counts,
-    grad_fn_name, rand, signs, unit)
+from tests.losses.loss_helpers import FLOATS, REDUCTIONS, check, counts, grad_fn_name, rand, signs, unit
 
 pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides", "ignore:Using a target size")
 F = minigrad.nn.functional
@@ -232,25 +231,6 @@ def test_float16():
         want = getattr(torch.nn.functional, name)(torch.tensor(x), torch.tensor(y))
         assert got.dtype is minigrad.float16
         np.testing.assert_allclose(got.numpy().astype(np.float32), want.numpy().astype(np.float32), rtol=2e-3)
-
-
-# ------------------------------------------------------------- no gradient work, inputs unchanged
-NO_GRAD = [("mse_loss", regression), ("l1_loss", regression), ("smooth_l1_loss", regression),
-           ("huber_loss", regression), ("binary_cross_entropy", probabilities),
-           ("binary_cross_entropy_with_logits", logits), ("kl_div", kl_inputs),
-           ("soft_margin_loss", lambda s, dt: [rand(s, dt), signs(s, dt)]), ("poisson_nll_loss", poisson_inputs),
-           ("gaussian_nll_loss", gaussian_inputs)]
-
-
-@pytest.mark.parametrize("name, make", NO_GRAD, ids=[n for n, _ in NO_GRAD])
-def test_no_gradient_work_without_grad(monkeypatch, name, make):
-    check_no_grad_work(monkeypatch, name, name, make((4, 3), np.float32))
-
-
-@pytest.mark.parametrize("name, make", [c for c in NO_GRAD if c[0] != "soft_margin_loss"],
-                         ids=[n for n, _ in NO_GRAD if n != "soft_margin_loss"])
-def test_inputs_unchanged(name, make):
-    check_inputs_unchanged(name, make((4, 3), np.float64))
 
 
 def test_kernel_asked_only_for_needed_gradients(monkeypatch):

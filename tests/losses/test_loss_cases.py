@@ -16,7 +16,7 @@ import pytest
 import minigrad
 import minigrad.losses
 from tests.losses import cases, naive
-from tests.losses.loss_helpers import FLOATS, check
+from tests.losses.loss_helpers import FLOATS, check, check_inputs_unchanged, check_no_grad_work
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LOSSES = sorted(name for name in minigrad.losses.__all__ if name.islower())
@@ -58,6 +58,20 @@ def test_vs_naive(name, options):
                                                 **{k: minigrad.tensor(v) if isinstance(v, np.ndarray) else v
                                                    for k, v in kwargs.items()})
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size", "ignore:reduction. .mean. divides")
+@pytest.mark.parametrize("name", LOSSES)
+def test_no_gradient_work_without_grad(monkeypatch, name):
+    args, kwargs, _ = build(name, np.float32, {})
+    check_no_grad_work(monkeypatch, name, args, **kwargs)
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size", "ignore:reduction. .mean. divides")
+@pytest.mark.parametrize("name", LOSSES)
+def test_inputs_are_not_written(name):
+    args, kwargs, grads = build(name, np.float64, {})
+    check_inputs_unchanged(name, args, grads, **kwargs)
 
 
 def bench_losses():

@@ -7,6 +7,9 @@ from numba import cuda
 from minigrad.kernels import cpu as cpu_backend
 from minigrad.kernels import cuda as cuda_backend
 
+DTYPES = (np.float32, np.float64)  # what every CUDA kernel test runs in
+REDUCTIONS = ("mean", "sum", "none")
+
 # the device's float math (libdevice, or the simulator's Python floats) differs from the CPU's
 # vectorised polynomials by a few ulps, and partial sums add in another order
 TOL = {np.dtype(np.float16): dict(rtol=2e-3, atol=1e-3), np.dtype(np.float32): dict(rtol=2e-5, atol=2e-6),

@@ -4,10 +4,8 @@ label smoothing and probability targets, every reduction, float32 and float64.""
 import numpy as np
 import pytest
 
-from tests.kernels.cuda.device_compare import check, run_both
+from tests.kernels.cuda.device_compare import DTYPES, REDUCTIONS, check, run_both
 
-DTYPES = (np.float32, np.float64)
-REDUCTIONS = ("mean", "sum", "none")
 SHAPES = [(6,), (5, 7), (3, 4, 2, 3)]
 SHAPE_IDS = ["1d", "rows", "spatial"]
 rng = np.random.default_rng(5)

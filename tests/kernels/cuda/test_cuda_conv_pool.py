@@ -7,11 +7,11 @@ import pytest
 from numba import cuda
 
 from minigrad.kernels import cpu, cuda as cuda_backend
+from tests.kernels.cuda.device_compare import DTYPES
 
 cpu_conv, cpu_pool = cpu.load("conv2d"), cpu.load("pooling")
 cuda_conv, cuda_pool = cuda_backend.load("conv2d"), cuda_backend.load("pooling")  # as the ops load them
 
-DTYPES = (np.float32, np.float64)
 # BLAS (CPU) and the tiled products (device) add in different orders, and the CPU sums some average-pool
 # windows vectorised; max pooling (values, argmax, gradients) is exact
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}

@@ -6,9 +6,9 @@ import pytest
 from numba import cuda
 
 from minigrad.kernels import cpu, cuda as cuda_backend
+from tests.kernels.cuda.device_compare import DTYPES
 
 cpu_norm, cuda_norm = cpu.load("normalization"), cuda_backend.load("normalization")
-DTYPES = (np.float32, np.float64)
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-11, atol=1e-12)}
 rng = np.random.default_rng(3)
 

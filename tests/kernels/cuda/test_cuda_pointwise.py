@@ -3,10 +3,8 @@ float64, each loss's options, broadcasting and one-element operands."""
 import numpy as np
 import pytest
 
-from tests.kernels.cuda.device_compare import check
+from tests.kernels.cuda.device_compare import DTYPES, REDUCTIONS, check
 
-DTYPES = (np.float32, np.float64)
-REDUCTIONS = ("mean", "sum", "none")
 rng = np.random.default_rng(7)
 
 

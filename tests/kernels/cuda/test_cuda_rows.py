@@ -4,10 +4,8 @@ than a block and more rows than blocks exercise both strides."""
 import numpy as np
 import pytest
 
-from tests.kernels.cuda.device_compare import check
+from tests.kernels.cuda.device_compare import DTYPES, REDUCTIONS, check
 
-DTYPES = (np.float32, np.float64)
-REDUCTIONS = ("mean", "sum", "none")
 rng = np.random.default_rng(11)
 
 
