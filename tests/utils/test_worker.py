@@ -15,7 +15,8 @@ from torch.utils.data._utils.worker import _generate_state
 import minigrad
 import minigrad.utils.data as mud
 from minigrad.utils.data._utils import shared_memory
-from minigrad.utils.data._utils.worker import numpy_seed
+from minigrad.utils.data._utils.collate import default_collate
+from minigrad.utils.data._utils.worker import numpy_seed, worker_loop
 from tests.hardening import childproc
 from tests.utils.data_helpers import Big, Seeds, Squares, Stream, shm_files, torch_stream
 from tests.utils.test_collate import _same
@@ -222,6 +223,24 @@ def test_workers_exit_when_the_main_process_is_killed():
     while time.monotonic() < deadline and any(_exists(p) for p in pids):
         time.sleep(0.1)
     assert not any(_exists(p) for p in pids)
+
+
+def test_a_worker_started_after_the_main_process_died_exits():
+    """The race behind the test above, made certain: the main process can be killed before a worker
+    first reads its parent. The worker is told the main process's pid, so one whose parent is already
+    another process stops at once instead of watching the reaper that adopted it."""
+    index_recv, index_send = multiprocessing.Pipe(duplex=False)
+    result_recv, result_send = multiprocessing.Pipe(duplex=False)
+    gone = multiprocessing.Process(target=int)  # its pid: a main process that is not the worker's parent
+    gone.start()
+    gone.join()
+    w = multiprocessing.Process(target=worker_loop, args=(False, Squares(4), index_recv, result_send, True,
+                                                          default_collate, False, 0, None, 0, 1, None, 0.05, gone.pid))
+    w.start()
+    w.join(10)
+    assert w.exitcode == 0
+    for conn in (index_recv, index_send, result_recv, result_send):
+        conn.close()
 
 
 def _exists(pid):

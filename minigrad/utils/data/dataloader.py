@@ -250,6 +250,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._owner = os.getpid()  # a forked worker's copy of this iterator must never stop anything
         self._shutdown = False
         _live.add(self)
+        main_pid = None if ctx.get_start_method() == "forkserver" else self._owner  # the workers' parent
         try:
             for i in range(self._num_workers):
                 index_recv, index_send = ctx.Pipe(duplex=False)
@@ -257,7 +258,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 w = ctx.Process(target=worker_loop, daemon=True, args=(
                     self._iterable, self._dataset, index_recv, result_send, self._auto_collation, self._collate_fn,
                     self._drop_last, self._base_seed, loader.worker_init_fn, i, self._num_workers, self._shm_prefix,
-                    _utils.MP_STATUS_CHECK_INTERVAL))
+                    _utils.MP_STATUS_CHECK_INTERVAL, main_pid))
                 w.start()
                 index_recv.close()
                 result_send.close()

@@ -102,12 +102,17 @@ def _one_thread():
 
 
 def worker_loop(iterable, dataset, index_conn, result_conn, auto_collation, collate_fn, drop_last, base_seed,
-                init_fn, worker_id, num_workers, shm_prefix, check_interval):
+                init_fn, worker_id, num_workers, shm_prefix, check_interval, main_pid):
     """Receive ``(task, index)`` on ``index_conn`` and send back the pickled ``(task, batch)`` (or an
     ``ExceptionWrapper``) on ``result_conn``, until ``None`` arrives, the main process is gone, or
-    a KeyboardInterrupt (the main process gets its own)."""
+    a KeyboardInterrupt (the main process gets its own).
+
+    The main process is gone once this process's parent changes. A worker that fork or spawn started
+    is the main process's child: the main process passes its pid as ``main_pid``, since a main process
+    killed before the worker reads its parent would leave it watching the reaper that adopted it. A
+    forkserver's worker (``main_pid`` None) watches the server that forked it."""
     global _worker_info
-    parent = os.getppid()
+    parent = os.getppid() if main_pid is None else main_pid
     try:
         _one_thread()
         if shm_prefix is not None:
