@@ -92,5 +92,6 @@ def main():
             accuracy = (net(x[args.images:]).argmax(dim=1) == y[args.images:]).float().mean().item()
         print(f"Epoch [{epoch + 1}/{args.epochs}], Loss: {total / args.images:.4f}, Test pixel acc: {accuracy:.1%}")
 
+
 if __name__ == "__main__":
     main()

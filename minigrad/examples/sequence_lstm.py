@@ -82,5 +82,6 @@ def main():
         print(f"Epoch [{epoch + 1}/{args.epochs}], Loss: {total / len(loader):.4f}, Train acc: {train_acc:.1%}, "
               f"Test loss: {test_loss:.4f}, Test acc: {test_acc:.1%}")
 
+
 if __name__ == "__main__":
     main()
