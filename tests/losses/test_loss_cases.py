@@ -1,6 +1,7 @@
 """Every loss of the registry (cases.py) against torch (values, dtypes, grad_fn names and gradients of
 every differentiable input, float32 and float64) and against its naive reference, with the default
-options and each other option value in turn; and the registry's own coverage: every loss that
+options and each other option value in turn; that it asks its kernel for no gradient when nothing
+requires grad and leaves the caller's arrays as they were; and the registry's own coverage: every loss that
 ``minigrad.losses`` exports has a case (which the CUDA test and the fuzz read), a naive reference, a
 benchmark in its family's file, and a kernel both devices run (its own CUDA module, or a
 ``kernels/shared`` one). A new elementwise loss is then five files: ``kernels/shared/<loss>.py``,
